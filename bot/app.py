@@ -1,0 +1,138 @@
+"""Wire storage, scheduler, dispatcher and a transport into one running bot."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Callable
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from loguru import logger
+
+import handlers
+from bot import __version__
+from bot import messages as m
+from bot.context import Services
+from bot.delivery import Deliverer
+from bot.dispatcher import Dispatcher
+from bot.media import MediaStore
+from bot.models import Post
+from bot.scheduler import PostScheduler
+from bot.settings import Settings
+from bot.store import Store
+from bot.timefmt import format_duration, format_short
+from bot.transport.base import Transport
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class App:
+    def __init__(self, settings: Settings, transport: Transport,
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        self.settings = settings
+        self.transport = transport
+        self.clock = clock
+        self._store: Store | None = None
+        self._scheduler: PostScheduler | None = None
+        self.dispatcher: Dispatcher | None = None
+        self.services: Services | None = None
+        self.ready = asyncio.Event()
+
+    @property
+    def store(self) -> Store:
+        assert self._store is not None, "App.start() first"
+        return self._store
+
+    async def start(self) -> None:
+        settings = self.settings
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self._store = store = await Store.open(settings.db_path)
+        media = MediaStore(settings.media_dir)
+        deliverer = Deliverer(store, self.transport, media, self.notify_owner,
+                              self.record_error, self.clock)
+        self._scheduler = scheduler = PostScheduler(store, deliverer.deliver, self._missed,
+                                                    settings.grace, self.clock)
+        self.services = services = Services(
+            store=store, media=media, settings=settings, tz=await self._timezone(store),
+            started_at=self.clock(), version=__version__, clock=self.clock,
+            queue_changed=scheduler.queue_changed, list_groups=self.transport.list_groups,
+            connection=self.transport.connection,
+        )
+        self.dispatcher = Dispatcher(services, handlers.all_commands(), self.transport.send_text,
+                                     self.transport.owner_chat, self.transport.self_id,
+                                     self.record_error)
+        await self.transport.start(self.dispatcher.dispatch)
+        await deliverer.recover_interrupted()
+        await scheduler.start()
+        self.ready.set()
+        logger.info("jadwal-bot {} ready: data {}, timezone {}", __version__,
+                    settings.data_dir, services.tz.key)
+
+    async def stop(self) -> None:
+        if self._scheduler is not None:
+            await self._scheduler.stop()
+        await self.transport.stop()
+        if self._store is not None:
+            await self._store.close()
+            self._store = None
+        logger.info("jadwal-bot stopped")
+
+    async def _timezone(self, store: Store) -> ZoneInfo:
+        saved = await store.get_setting("timezone")
+        if saved:
+            try:
+                return ZoneInfo(saved)
+            except (ZoneInfoNotFoundError, ValueError):
+                logger.warning("stored timezone {!r} unknown; using {}", saved,
+                               self.settings.timezone.key)
+        return self.settings.timezone
+
+    async def notify_owner(self, text: str) -> None:
+        try:
+            await self.transport.send_text(self.transport.owner_chat(), text)
+        except Exception:
+            logger.exception("could not notify the owner: {}", text.splitlines()[0])
+
+    async def record_error(self, text: str) -> None:
+        try:
+            await self.store.set_settings({"last_error": text,
+                                           "last_error_at": format_short(self.clock(),
+                                                                         self._tz())})
+        except Exception:
+            logger.exception("could not record the last error")
+
+    def _tz(self) -> ZoneInfo:
+        return self.services.tz if self.services else self.settings.timezone
+
+    async def _missed(self, posts: list[Post]) -> None:
+        tz = self._tz()
+        lines = "\n".join(f"#{p.id} {format_short(p.due_at, tz)} -> {p.destination_name}"
+                          for p in posts[:20])
+        if len(posts) > 20:
+            lines += f"\n(+{len(posts) - 20} lainnya)"
+        await self.notify_owner(m.MISSED_SUMMARY.format(
+            count=len(posts), grace=format_duration(self.settings.grace), lines=lines))
+
+
+async def serve(app: App) -> int:
+    """Run until SIGTERM/SIGINT or until the transport closes; always shut down cleanly."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await app.start()
+        closed = asyncio.create_task(app.transport.wait_closed())
+        stopped = asyncio.create_task(stop.wait())
+        await asyncio.wait({closed, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        for task in (closed, stopped):
+            task.cancel()
+        logger.info("shutting down ({})", "signal" if stop.is_set() else "transport closed")
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+        await app.stop()
+    return 0

@@ -1,0 +1,120 @@
+"""python -m bot {run,console,queue,parse}: the command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sqlite3
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot import __version__, exitcodes
+from bot.settings import Settings, SettingsError, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot",
+                                     description="jadwal-bot: WhatsApp post scheduler")
+    parser.add_argument("--version", action="version", version=f"jadwal-bot {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, help="data directory (default: JADWAL_DATA_DIR "
+                        "or ./data)")
+    common.add_argument("--env-file", type=Path, default=Path(".env"),
+                        help="settings file read before the environment (default: ./.env)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("run", parents=[common], help="run the bot on WhatsApp")
+    sub.add_parser("console", parents=[common],
+                   help="run the real bot with the terminal standing in for WhatsApp")
+    queue = sub.add_parser("queue", parents=[common], help="print every post")
+    queue.add_argument("--json", action="store_true", help="one JSON object per line")
+    parse = sub.add_parser("parse", parents=[common], help="show how a time phrase is read")
+    parse.add_argument("--now", help="ISO 8601 moment to parse against (default: now)")
+    parse.add_argument("phrase", help='e.g. "besok 08:00 Selamat pagi"')
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(env_file=args.env_file, data_dir=args.data_dir)
+    except SettingsError as problem:
+        print(f"jadwal-bot: {problem}", file=sys.stderr)  # noqa: T201
+        return exitcodes.USAGE
+    if args.command == "parse":
+        return _parse(settings, args.phrase, args.now)
+    if args.command == "queue":
+        return _queue(settings, as_json=args.json)
+    if args.command == "console":
+        from bot.runner import run_console
+        return run_console(settings)
+    print("jadwal-bot: the WhatsApp transport is not available in this version yet; "  # noqa: T201
+          "try `python -m bot console`.", file=sys.stderr)
+    return exitcodes.NOT_AVAILABLE
+
+
+def _stored_timezone(settings: Settings) -> ZoneInfo:
+    """The timezone the running bot uses: the one saved in the DB, else the setting."""
+    if settings.db_path.is_file():
+        try:
+            with sqlite3.connect(f"file:{settings.db_path}?mode=ro", uri=True) as db:
+                row = db.execute("SELECT value FROM settings WHERE key='timezone'").fetchone()
+            if row:
+                return ZoneInfo(row[0])
+        except (sqlite3.Error, ZoneInfoNotFoundError, ValueError):
+            pass
+    return settings.timezone
+
+
+def _parse(settings: Settings, phrase: str, now_text: str | None) -> int:
+    from bot.timeparse import parse_schedule
+
+    tz = _stored_timezone(settings)
+    try:
+        now = datetime.fromisoformat(now_text) if now_text else datetime.now(UTC)
+    except ValueError:
+        print(f"jadwal-bot: --now {now_text!r} is not ISO 8601", file=sys.stderr)  # noqa: T201
+        return exitcodes.USAGE
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=tz)
+    result = parse_schedule(phrase, now, tz)
+    print(json.dumps({  # noqa: T201
+        "when": result.when.astimezone(tz).isoformat() if result.when else None,
+        "repeat": result.repeat,
+        "text": result.text,
+        "error": result.error,
+    }, ensure_ascii=False))
+    return exitcodes.OK if result.ok else exitcodes.ERROR
+
+
+def _queue(settings: Settings, *, as_json: bool) -> int:
+    from bot.store import Store
+
+    tz = _stored_timezone(settings)
+
+    async def dump() -> None:
+        if not settings.db_path.is_file():
+            return
+        store = await Store.open(settings.db_path)
+        try:
+            posts = await store.all_posts()
+        finally:
+            await store.close()
+        for post in posts:
+            if as_json:
+                line = json.dumps({
+                    "id": post.id, "status": str(post.status),
+                    "due_at": post.due_at.astimezone(tz).isoformat(), "text": post.text,
+                    "media": post.media_path, "destination": post.destination,
+                    "destination_name": post.destination_name,
+                }, ensure_ascii=False)
+            else:
+                local = post.due_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+                line = (f"#{post.id:<5} {post.status:<10} {local}  {post.destination_name}: "
+                        f"{' '.join(post.text.split())[:60]}")
+            print(line)  # noqa: T201
+
+    asyncio.run(dump())
+    return exitcodes.OK

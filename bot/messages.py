@@ -1,0 +1,114 @@
+"""Every user-facing string, Indonesian first, in one place."""
+
+# --- time expressions -------------------------------------------------------------------
+TIME_UNREADABLE = (
+    "Waktu tidak terbaca di awal pesan: \u201c{head}\u201d.\n"
+    "Contoh: besok 08:00, lusa 19.30, hari ini jam 15:00, 25/12 08:00, "
+    "2026-12-25 08:00, dalam 30 menit, 2 jam lagi."
+)
+TIME_PAST = "Waktu itu sudah lewat ({when}). Tulis waktu yang akan datang."
+TIME_PAST_TODAY = "Jam {hhmm} hari ini sudah lewat. Maksudnya besok {hhmm}?"
+TIME_TOO_FAR = "Waktu itu terlalu jauh ({when}); paling lama 5 tahun dari sekarang."
+TIME_MISSING_CLOCK = "Jamnya belum ditulis. Contoh: besok 08:00 atau 25/12 jam 19.30."
+TIME_IMPOSSIBLE_CLOCK = "Jam {hhmm} tidak ada. Jam ditulis 00:00 sampai 23:59."
+TIME_IMPOSSIBLE_DATE = "Tanggal {date} tidak ada di kalender."
+TIME_ZERO_DURATION = "Durasinya nol. Contoh: dalam 30 menit."
+
+# --- usage lines (command, one example) -------------------------------------------------
+USAGE = {
+    "jadwal": "/jadwal <kapan> <teks>\nContoh: /jadwal besok 08:00 Selamat pagi semua",
+    "antrian": "/antrian [halaman]\nContoh: /antrian 2",
+    "batal": "/batal <nomor post>\nContoh: /batal 12",
+    "status": "/status\nContoh: /status",
+    "grup": "/grup\nContoh: /grup",
+    "tujuan": "/tujuan <nomor|nama grup>\nContoh: /tujuan 2  (nomor dari /grup)",
+    "bantuan": "/bantuan\nContoh: /bantuan",
+}
+HELP_HEADER = "Perintah jadwal-bot (alias Inggris dalam kurung):"
+HELP_LINES = (
+    "/jadwal <kapan> <teks> (/schedule) \u2014 jadwalkan post.\n"
+    "   Contoh: /jadwal besok 08:00 Selamat pagi semua\n"
+    "   Foto: kirim/teruskan foto dengan caption /jadwal ..., atau balas foto dengan /jadwal ...",
+    "/antrian [hal] (/queue) \u2014 daftar post menunggu.\n   Contoh: /antrian 2",
+    "/batal <nomor> (/cancel) \u2014 batalkan post.\n   Contoh: /batal 12",
+    "/status \u2014 koneksi, antrian, post berikutnya, error terakhir.\n   Contoh: /status",
+    "/grup (/groups) \u2014 daftar grup yang diikuti.\n   Contoh: /grup",
+    "/tujuan <nomor|nama> (/target) \u2014 pilih grup tujuan; kirim /tujuan di dalam grup "
+    "untuk memilih grup itu.\n   Contoh: /tujuan 2",
+    "/bantuan (/help) \u2014 daftar ini.",
+)
+TIME_FORMS = ("Waktu: besok 08:00 \u00b7 lusa 19.30 \u00b7 hari ini 15:00 \u00b7 08:00 "
+              "\u00b7 25/12 08:00 \u00b7 2026-12-25 08:00 \u00b7 dalam 30 menit \u00b7 2 jam lagi")
+
+# --- command replies ----------------------------------------------------------------------
+UNKNOWN_COMMAND = "Perintah /{name} tidak dikenal. Ketik /bantuan untuk daftar perintah."
+BAD_USAGE = "{reason}\n\nCara pakai:\n{usage}"
+GENERIC_ERROR = "Maaf, terjadi kesalahan saat memproses perintah itu. Sudah dicatat di log."
+
+SCHEDULE_MISSING = "Tulis kapan dan isi postnya."
+SCHEDULE_EMPTY_TEXT = "Isi post kosong. Tulis teksnya setelah waktu, atau sertakan foto."
+SCHEDULE_NO_DESTINATION = (
+    "Grup tujuan belum dipilih. Ketik /grup lalu /tujuan <nomor>, "
+    "atau kirim /tujuan di dalam grupnya. Post tidak dijadwalkan."
+)
+SCHEDULE_TOO_LONG = "Teks terlalu panjang ({length} karakter; paling banyak {limit})."
+SCHEDULE_MEDIA_FAILED = "Foto tidak bisa diambil, post tidak dijadwalkan. Coba kirim ulang fotonya."
+SCHEDULED = "#{id} terjadwal {when} -> {dest}"
+SCHEDULED_MEDIA = "#{id} terjadwal (foto) {when} -> {dest}"
+IN_DELTA = "({delta} lagi)"
+
+QUEUE_EMPTY = "Antrian kosong. Jadwalkan post dengan /jadwal besok 08:00 <teks>."
+QUEUE_HEADER = "Antrian: {total} post menunggu (halaman {page}/{pages})"
+QUEUE_MORE = "Halaman berikutnya: /antrian {next}"
+QUEUE_BAD_PAGE = "Halaman {page} tidak ada; antrian punya {pages} halaman."
+PHOTO_TAG = "[foto] "
+
+BAD_ID = "Nomor post tidak terbaca: \u201c{raw}\u201d."
+POST_NOT_FOUND = "Post #{id} tidak ada."
+CANCELLED = "#{id} dibatalkan ({when}, {dest})."
+CANNOT_CANCEL = "Post #{id} sudah {status}, tidak bisa dibatalkan."
+STATUS_NAMES = {
+    "pending": "menunggu",
+    "sending": "sedang dikirim",
+    "sent": "terkirim",
+    "failed": "gagal",
+    "cancelled": "dibatalkan",
+    "missed": "terlewat",
+    "uncertain": "belum pasti terkirim",
+}
+
+STATUS_TEXT = (
+    "jadwal-bot {version}\n"
+    "Koneksi: {connection}\n"
+    "Aktif sejak: {since} ({uptime})\n"
+    "Zona waktu: {zone}\n"
+    "Tujuan: {destination}\n"
+    "Post: {counts}\n"
+    "Berikutnya: {next}\n"
+    "Error terakhir: {last_error}"
+)
+NONE = "-"
+NO_DESTINATION = "belum dipilih (/grup lalu /tujuan <nomor>)"
+
+GROUPS_EMPTY = "Akun ini belum ikut grup mana pun."
+GROUPS_HEADER = "Grup yang diikuti ({count}):"
+GROUPS_FOOTER = "Pilih tujuan: /tujuan <nomor>"
+GROUPS_UNAVAILABLE = "Daftar grup tidak bisa diambil sekarang (belum terhubung?). Coba lagi nanti."
+TARGET_SET = "Tujuan post sekarang: {name}."
+TARGET_NONE = "Tujuan post belum dipilih."
+TARGET_CURRENT = "Tujuan sekarang: {name}."
+TARGET_NOT_FOUND = "Grup \u201c{query}\u201d tidak ditemukan. Lihat daftar dengan /grup."
+TARGET_BAD_NUMBER = "Nomor {number} tidak ada; /grup menampilkan {count} grup."
+TARGET_AMBIGUOUS = ("\u201c{query}\u201d cocok dengan beberapa grup:\n{names}\n"
+                    "Tulis lebih lengkap atau pakai nomornya.")
+
+# --- notices to the owner -----------------------------------------------------------------
+MISSED_SUMMARY = (
+    "{count} post terlewat karena bot tidak aktif lebih dari {grace} setelah waktunya, "
+    "dan TIDAK dikirim:\n{lines}"
+)
+SEND_FAILED = "Post #{id} gagal dikirim ke {dest}: {reason}"
+UNCERTAIN_NOTICE = (
+    "Post #{id} sedang dikirim saat bot berhenti; belum pasti sampai. "
+    "Periksa grup {dest}; tidak dikirim ulang otomatis."
+)

@@ -1,0 +1,110 @@
+"""Deliver posts when due. The database is the queue; APScheduler holds one timer.
+
+One APScheduler date job is armed at the earliest pending post and re-armed whenever the
+queue changes. The job only wakes a single worker task, which delivers every due post in
+order (so sends never overlap) and applies the overdue policy: a post later than the grace
+window is marked missed and the owner gets one summary, instead of a surprise post.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+from loguru import logger
+
+from bot.models import Post, PostStatus
+from bot.store import Store
+
+_JOB_ID = "next-due-post"
+_BATCH = 100
+
+
+class PostScheduler:
+    def __init__(
+        self,
+        store: Store,
+        deliver: Callable[[Post], Awaitable[bool]],
+        on_missed: Callable[[list[Post]], Awaitable[None]],
+        grace: timedelta,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._store = store
+        self._deliver = deliver
+        self._on_missed = on_missed
+        self._grace = grace
+        self._clock = clock
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._worker: asyncio.Task[None] | None = None
+        self._timer = AsyncIOScheduler(timezone=UTC)
+
+    async def start(self) -> None:
+        self._timer.start()
+        self._worker = asyncio.create_task(self._run(), name="post-scheduler")
+        self._wake.set()
+
+    def queue_changed(self) -> None:
+        self._wake.set()
+
+    async def stop(self, grace_seconds: float = 30.0) -> None:
+        """Finish the post in hand (if any), then stop; no new post is started."""
+        self._stopping = True
+        self._wake.set()
+        if self._worker is not None:
+            try:
+                await asyncio.wait_for(self._worker, grace_seconds)
+            except TimeoutError:
+                logger.warning("scheduler did not finish within {} s; cancelled", grace_seconds)
+        if self._timer.running:
+            self._timer.shutdown(wait=False)
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                await self._drain()
+                await self._arm()
+            except Exception:
+                logger.exception("scheduler pass failed; retrying in 5 s")
+                await asyncio.sleep(5)
+                self._wake.set()
+            await self._wake.wait()
+
+    async def _drain(self) -> None:
+        missed: list[Post] = []
+        while not self._stopping:
+            batch = await self._store.due_posts(self._clock(), _BATCH)
+            if not batch:
+                break
+            for post in batch:
+                if self._stopping:
+                    break
+                if self._clock() - post.due_at > self._grace:
+                    if await self._store.transition(post.id, PostStatus.MISSED,
+                                                    expect=PostStatus.PENDING,
+                                                    reason="overdue beyond grace"):
+                        logger.warning("post #{} missed: due {}, grace {}", post.id,
+                                       post.due_at.isoformat(), self._grace)
+                        missed.append(post)
+                else:
+                    await self._deliver(post)
+        if missed:
+            await self._on_missed(missed)
+
+    async def _arm(self) -> None:
+        upcoming = await self._store.next_pending()
+        if upcoming is None:
+            if self._timer.get_job(_JOB_ID):
+                self._timer.remove_job(_JOB_ID)
+            return
+        # misfire_grace_time=None: APScheduler's 1 s default would silently drop a late
+        # wake-up; lateness is judged by the grace policy above, never by the timer.
+        self._timer.add_job(self._due, DateTrigger(run_date=upcoming.due_at), id=_JOB_ID,
+                            replace_existing=True, misfire_grace_time=None, coalesce=True)
+
+    async def _due(self) -> None:
+        self._wake.set()

@@ -1,0 +1,119 @@
+"""Settings from JADWAL_* environment variables and an optional .env file, validated at start."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+PREFIX = "JADWAL_"
+LOG_LEVELS = ("TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingsError(ValueError):
+    """One or more settings are invalid; the message names each bad value."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("data")
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Jakarta"))
+    owners: tuple[str, ...] = ()
+    log_level: str = "INFO"
+    grace: timedelta = timedelta(hours=2)
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "bot.db"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+
+def normalize_phone(raw: str) -> str:
+    """'+62 812-3456-789' / '0812 3456 789' -> '628123456789' (digits, country code 62)."""
+    digits = re.sub(r"[\s\-+().]", "", raw)
+    if not digits.isdigit() or not 8 <= len(digits) <= 15:
+        raise ValueError(raw)
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    return digits
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines; '#' comments, blank lines and optional quotes; `export` prefix allowed."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    env_file: Path | None = Path(".env"),
+    data_dir: Path | None = None,
+) -> Settings:
+    """Merge .env (lowest), the environment, then explicit overrides; validate every value."""
+    merged: dict[str, str] = read_env_file(env_file) if env_file else {}
+    merged.update(os.environ if environ is None else environ)
+    get = {k.removeprefix(PREFIX): v for k, v in merged.items() if k.startswith(PREFIX)}.get
+    errors: list[str] = []
+
+    tz_name = get("TIMEZONE", "Asia/Jakarta").strip()
+    timezone = ZoneInfo("Asia/Jakarta")
+    try:
+        timezone = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        errors.append(f"{PREFIX}TIMEZONE={tz_name!r}: not a known IANA zone (e.g. Asia/Jakarta)")
+
+    owners: list[str] = []
+    for raw in filter(None, (p.strip() for p in get("OWNERS", "").split(","))):
+        try:
+            owners.append(normalize_phone(raw))
+        except ValueError:
+            errors.append(f"{PREFIX}OWNERS: {raw!r} is not a phone number (e.g. 628123456789)")
+
+    log_level = get("LOG_LEVEL", "INFO").strip().upper()
+    if log_level not in LOG_LEVELS:
+        errors.append(f"{PREFIX}LOG_LEVEL={log_level!r}: use one of {', '.join(LOG_LEVELS)}")
+
+    grace_raw = get("GRACE_MINUTES", "120").strip()
+    grace = timedelta(hours=2)
+    try:
+        grace = timedelta(minutes=float(grace_raw))
+        if grace < timedelta(0):
+            raise ValueError
+    except ValueError:
+        errors.append(f"{PREFIX}GRACE_MINUTES={grace_raw!r}: a number of minutes >= 0")
+
+    directory = data_dir or Path(get("DATA_DIR", "data").strip() or "data")
+    if directory.exists() and not directory.is_dir():
+        errors.append(f"{PREFIX}DATA_DIR={str(directory)!r}: exists and is not a directory")
+
+    if errors:
+        raise SettingsError("invalid settings:\n  " + "\n  ".join(errors))
+    return Settings(
+        data_dir=directory,
+        timezone=timezone,
+        owners=tuple(owners),
+        log_level=log_level,
+        grace=grace,
+    )

@@ -1,0 +1,232 @@
+"""The queue and settings in one SQLite file (WAL). Times are stored as UTC text."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+from loguru import logger
+
+from bot.migrations import MIGRATIONS
+from bot.models import TRANSITIONS, Post, PostStatus
+from bot.timefmt import from_utc_text, to_utc_text
+
+_POST_COLUMNS = ("id, status, due_at, text, destination, destination_name, created_at, "
+                 "media_path, media_mime, sent_at, wa_message_id, last_error")
+
+
+class Store:
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+        # One connection is shared by every task: writes take turns so that one task's
+        # statements never land inside another task's open transaction.
+        self._write_lock = asyncio.Lock()
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[None]:
+        async with self._write_lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+
+    @classmethod
+    async def open(cls, path: Path) -> Store:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(path, isolation_level=None)
+        db.row_factory = aiosqlite.Row
+        await db.execute("PRAGMA journal_mode=WAL")
+        await db.execute("PRAGMA synchronous=NORMAL")
+        await db.execute("PRAGMA foreign_keys=ON")
+        await db.execute("PRAGMA busy_timeout=5000")
+        store = cls(db)
+        await store._migrate()
+        return store
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def _migrate(self) -> None:
+        row = await self._one("PRAGMA user_version")
+        current = int(row[0]) if row else 0
+        for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+            async with self._transaction():
+                for statement in filter(str.strip, script.split(";")):
+                    await self._db.execute(statement)
+                await self._db.execute(f"PRAGMA user_version={version}")
+            logger.info("database schema migrated to version {}", version)
+
+    async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        async with self._db.execute(sql, tuple(params)) as cursor:
+            return await cursor.fetchone()
+
+    async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        async with self._db.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+
+    # --- posts -------------------------------------------------------------------------
+
+    async def add_post(
+        self,
+        due_at: datetime,
+        text: str,
+        destination: str,
+        destination_name: str,
+        media_path: str | None = None,
+        media_mime: str | None = None,
+        now: datetime | None = None,
+    ) -> Post:
+        stamp = to_utc_text(now or datetime.now(UTC))
+        async with self._transaction():
+            cursor = await self._db.execute(
+                "INSERT INTO posts (status, due_at, text, destination, destination_name,"
+                " media_path, media_mime, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (PostStatus.PENDING, to_utc_text(due_at), text, destination, destination_name,
+                 media_path, media_mime, stamp, stamp),
+            )
+            post_id = cursor.lastrowid
+            assert post_id is not None
+            await self._db.execute(
+                "INSERT INTO post_events (post_id, at, from_status, to_status, reason)"
+                " VALUES (?, ?, NULL, ?, 'created')",
+                (post_id, stamp, PostStatus.PENDING),
+            )
+        post = await self.get_post(post_id)
+        assert post is not None
+        return post
+
+    async def get_post(self, post_id: int) -> Post | None:
+        row = await self._one(f"SELECT {_POST_COLUMNS} FROM posts WHERE id = ?", (post_id,))
+        return _post(row) if row else None
+
+    async def transition(
+        self,
+        post_id: int,
+        to: PostStatus,
+        *,
+        expect: PostStatus | Iterable[PostStatus],
+        reason: str | None = None,
+        wa_message_id: str | None = None,
+        sent_at: datetime | None = None,
+        now: datetime | None = None,
+    ) -> bool:
+        """Move a post from one of `expect` to `to`, committed with its event row.
+
+        Returns False (and changes nothing) when the post is not in an expected state, so a
+        race (a cancel against a send) has exactly one winner.
+        """
+        allowed = {expect} if isinstance(expect, PostStatus) else set(expect)
+        for source in allowed:
+            if to not in TRANSITIONS[source]:
+                raise ValueError(f"illegal transition {source} -> {to}")
+        stamp = to_utc_text(now or datetime.now(UTC))
+        marks = ",".join("?" * len(allowed))
+        async with self._transaction():
+            row = await self._one(
+                f"SELECT status FROM posts WHERE id = ? AND status IN ({marks})",
+                (post_id, *allowed),
+            )
+            if row is None:
+                return False
+            await self._db.execute(
+                "UPDATE posts SET status = ?, updated_at = ?,"
+                " last_error = CASE WHEN ? IN ('failed','missed','uncertain') THEN ?"
+                "                   ELSE last_error END,"
+                " wa_message_id = COALESCE(?, wa_message_id),"
+                " sent_at = COALESCE(?, sent_at)"
+                " WHERE id = ?",
+                (to, stamp, to, reason, wa_message_id,
+                 to_utc_text(sent_at) if sent_at else None, post_id),
+            )
+            await self._db.execute(
+                "INSERT INTO post_events (post_id, at, from_status, to_status, reason)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (post_id, stamp, row["status"], to, reason),
+            )
+        return True
+
+    async def pending_page(self, limit: int, offset: int) -> list[Post]:
+        rows = await self._all(
+            f"SELECT {_POST_COLUMNS} FROM posts WHERE status = 'pending'"
+            " ORDER BY due_at, id LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [_post(r) for r in rows]
+
+    async def due_posts(self, until: datetime, limit: int = 100) -> list[Post]:
+        rows = await self._all(
+            f"SELECT {_POST_COLUMNS} FROM posts WHERE status = 'pending' AND due_at <= ?"
+            " ORDER BY due_at, id LIMIT ?",
+            (to_utc_text(until), limit),
+        )
+        return [_post(r) for r in rows]
+
+    async def next_pending(self) -> Post | None:
+        row = await self._one(
+            f"SELECT {_POST_COLUMNS} FROM posts WHERE status = 'pending'"
+            " ORDER BY due_at, id LIMIT 1"
+        )
+        return _post(row) if row else None
+
+    async def posts_with_status(self, status: PostStatus) -> list[Post]:
+        rows = await self._all(
+            f"SELECT {_POST_COLUMNS} FROM posts WHERE status = ? ORDER BY due_at, id", (status,)
+        )
+        return [_post(r) for r in rows]
+
+    async def all_posts(self) -> list[Post]:
+        rows = await self._all(f"SELECT {_POST_COLUMNS} FROM posts ORDER BY id")
+        return [_post(r) for r in rows]
+
+    async def counts(self) -> dict[PostStatus, int]:
+        rows = await self._all("SELECT status, COUNT(*) FROM posts GROUP BY status")
+        found = {PostStatus(r[0]): int(r[1]) for r in rows}
+        return {status: found.get(status, 0) for status in PostStatus}
+
+    async def events(self, post_id: int) -> list[tuple[datetime, str | None, str, str | None]]:
+        rows = await self._all(
+            "SELECT at, from_status, to_status, reason FROM post_events"
+            " WHERE post_id = ? ORDER BY id",
+            (post_id,),
+        )
+        return [(from_utc_text(r[0]), r[1], r[2], r[3]) for r in rows]
+
+    # --- settings ----------------------------------------------------------------------
+
+    async def get_setting(self, key: str) -> str | None:
+        row = await self._one("SELECT value FROM settings WHERE key = ?", (key,))
+        return str(row[0]) if row else None
+
+    async def set_settings(self, values: dict[str, str]) -> None:
+        async with self._transaction():
+            await self._db.executemany(
+                "INSERT INTO settings (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                list(values.items()),
+            )
+
+
+def _post(row: aiosqlite.Row) -> Post:
+    return Post(
+        id=row["id"],
+        status=PostStatus(row["status"]),
+        due_at=from_utc_text(row["due_at"]),
+        text=row["text"],
+        destination=row["destination"],
+        destination_name=row["destination_name"],
+        created_at=from_utc_text(row["created_at"]),
+        media_path=row["media_path"],
+        media_mime=row["media_mime"],
+        sent_at=from_utc_text(row["sent_at"]) if row["sent_at"] else None,
+        wa_message_id=row["wa_message_id"],
+        last_error=row["last_error"],
+    )

@@ -1,0 +1,1 @@
+"""Transports carry messages between WhatsApp (or a stand-in) and the core."""

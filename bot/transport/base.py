@@ -1,0 +1,50 @@
+"""The small interface every transport implements; nothing above it knows which one runs."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from bot.models import Group, IncomingMessage, SentMessage
+
+MessageHandler = Callable[[IncomingMessage], Awaitable[None]]
+
+
+class TransportError(Exception):
+    """A send or lookup failed; `reason` is safe to show to the owner."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class ConnectionState:
+    connected: bool
+    description: str
+
+
+class Transport(Protocol):
+    async def start(self, on_message: MessageHandler) -> None:
+        """Begin delivering incoming messages to `on_message`."""
+
+    async def stop(self) -> None: ...
+
+    async def wait_closed(self) -> None:
+        """Return when the transport ends by itself (console EOF, permanent logout)."""
+
+    def owner_chat(self) -> str:
+        """Where notices for the owner go."""
+
+    def self_id(self) -> str:
+        """The account's own user part (phone number), for owner checks."""
+
+    def connection(self) -> ConnectionState: ...
+
+    async def send_text(self, chat: str, text: str) -> SentMessage: ...
+
+    async def send_image(self, chat: str, image: Path, caption: str) -> SentMessage: ...
+
+    async def list_groups(self) -> list[Group]: ...

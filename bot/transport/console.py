@@ -1,0 +1,225 @@
+"""A stand-in for WhatsApp on a terminal: you are the owner, each line is a message.
+
+Bot replies print as `bot> ...`; posts delivered to a group print as `[Group] ...`. Every
+message the console "sends" is also appended to data/outbox.jsonl, flushed as the send
+itself, so scripts and tests can check exactly what went out. Lines starting with `!` are
+console controls (see CONSOLE_HELP): photos, replies, messages from inside a group.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import sys
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from loguru import logger
+
+from bot.media import sniff_mime
+from bot.models import Group, IncomingMessage, MediaRef, SentMessage
+from bot.transport.base import ConnectionState, MessageHandler, TransportError
+
+DEMO_GROUPS = (
+    Group("120363400000000001@g.us", "Grup Demo A"),
+    Group("120363400000000002@g.us", "Grup Demo B"),
+    Group("120363400000000003@g.us", "Keluarga Besar"),
+)
+DEFAULT_SELF = "6280000000000"
+STRANGER = "6289999999999@s.whatsapp.net"
+CONSOLE_HELP = """\
+Konsol jadwal-bot: Anda pemilik bot; setiap baris adalah pesan ke bot.
+  /bantuan                        perintah bot
+  !foto <file> [caption]          kirim foto dari file lokal
+                                  (caption mis. /jadwal besok 08:00 Promo)
+  !balas <id> <teks>              balas pesan sebelumnya (id dicetak saat foto dikirim)
+  !grup <nomor> <teks>            kirim pesan dari dalam grup demo (mis. !grup 1 /tujuan)
+  !orang <teks>                   pesan dari orang lain (bot mengabaikannya)
+  !tunggu <detik>                 jeda sebelum baris berikutnya (untuk skrip)
+  Ctrl-D / Ctrl-C                 keluar"""
+
+
+class ConsoleTransport:
+    def __init__(self, data_dir: Path, self_number: str = DEFAULT_SELF,
+                 stdin: TextIO | None = None, stdout: TextIO | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 tz: ZoneInfo | None = None) -> None:
+        self._tz = tz
+        self._outbox_path = data_dir / "outbox.jsonl"
+        self._self = self_number
+        self._stdin = stdin or sys.stdin
+        self._stdout = stdout or sys.stdout
+        self._clock = clock
+        self._ids = itertools.count(1)
+        self._received: dict[str, IncomingMessage] = {}
+        self._lines: asyncio.Queue[str | None] = asyncio.Queue()
+        self._closed = asyncio.Event()
+        self._pump: asyncio.Task[None] | None = None
+        self._outbox: TextIO | None = None
+
+    # --- Transport interface -------------------------------------------------------------
+
+    async def start(self, on_message: MessageHandler) -> None:
+        self._outbox = self._outbox_path.open("a", encoding="utf-8")
+        loop = asyncio.get_running_loop()
+        threading.Thread(target=self._read_stdin, args=(loop,), name="console-stdin",
+                         daemon=True).start()
+        self._pump = asyncio.create_task(self._run(on_message), name="console-input")
+        if self._stdin.isatty():
+            self._print(CONSOLE_HELP)
+
+    async def stop(self) -> None:
+        if self._pump is not None:
+            self._pump.cancel()
+            await asyncio.gather(self._pump, return_exceptions=True)
+        if self._outbox is not None:
+            self._outbox.close()
+            self._outbox = None
+        self._closed.set()
+
+    async def wait_closed(self) -> None:
+        await self._closed.wait()
+
+    def owner_chat(self) -> str:
+        return f"{self._self}@s.whatsapp.net"
+
+    def self_id(self) -> str:
+        return self._self
+
+    def connection(self) -> ConnectionState:
+        return ConnectionState(True, "terhubung (konsol, tanpa WhatsApp)")
+
+    async def send_text(self, chat: str, text: str) -> SentMessage:
+        return self._deliver(chat, text, None)
+
+    async def send_image(self, chat: str, image: Path, caption: str) -> SentMessage:
+        if not await asyncio.to_thread(image.is_file):
+            raise TransportError(f"file foto tidak ada: {image.name}")
+        return self._deliver(chat, caption, str(image))
+
+    async def list_groups(self) -> list[Group]:
+        return list(DEMO_GROUPS)
+
+    # --- output --------------------------------------------------------------------------
+
+    def _deliver(self, chat: str, text: str, media: str | None) -> SentMessage:
+        if self._outbox is None:
+            raise TransportError("konsol sudah ditutup")
+        sent = SentMessage(f"out-{next(self._ids)}", self._clock())
+        names = {g.jid: g.name for g in DEMO_GROUPS}
+        record = {"id": sent.message_id, "at": sent.timestamp.isoformat(), "chat": chat,
+                  "chat_name": names.get(chat, chat), "text": text, "media": media}
+        self._outbox.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._outbox.flush()
+        photo = f"[foto {Path(media).name}] " if media else ""
+        if chat == self.owner_chat():
+            self._print("bot> " + (photo + text).replace("\n", "\n     "))
+        else:
+            stamp = sent.timestamp.astimezone(self._tz).strftime("%H:%M:%S")
+            self._print(f"[{stamp}] [{names.get(chat, chat)}] {photo}{text}")
+        return sent
+
+    def _print(self, text: str) -> None:
+        try:
+            print(text, file=self._stdout, flush=True)
+        except (BrokenPipeError, ValueError):
+            logger.debug("console output closed")
+
+    # --- input ---------------------------------------------------------------------------
+
+    def _read_stdin(self, loop: asyncio.AbstractEventLoop) -> None:
+        try:
+            for line in iter(self._stdin.readline, ""):
+                loop.call_soon_threadsafe(self._lines.put_nowait, line.rstrip("\r\n"))
+        except (OSError, ValueError):
+            logger.debug("console input closed")
+        with contextlib.suppress(RuntimeError):  # the loop may have stopped already
+            loop.call_soon_threadsafe(self._lines.put_nowait, None)
+
+    async def _run(self, on_message: MessageHandler) -> None:
+        while (line := await self._lines.get()) is not None:
+            try:
+                message = await self._to_message(line)
+                if message is not None:
+                    self._received[message.message_id] = message
+                    await on_message(message)
+            except Exception:
+                logger.exception("console line failed: {!r}", line[:80])
+        logger.info("console input ended")
+        self._closed.set()
+
+    async def _to_message(self, line: str) -> IncomingMessage | None:
+        if not line.strip():
+            return None
+        if not line.startswith("!"):
+            return self._message(line)
+        control, _, rest = line[1:].partition(" ")
+        control = control.lower()
+        if control in ("foto", "photo"):
+            return self._photo(rest)
+        if control in ("balas", "reply"):
+            target, _, text = rest.strip().partition(" ")
+            quoted = self._received.get(target)
+            if quoted is None or quoted.image is None:
+                self._print(f"(konsol) tidak ada foto dengan id {target!r}")
+                return None
+            return self._message(text, quoted_image=quoted.image)
+        if control in ("grup", "group"):
+            number, _, text = rest.strip().partition(" ")
+            if not number.isdigit() or not 1 <= int(number) <= len(DEMO_GROUPS):
+                self._print(f"(konsol) grup demo 1-{len(DEMO_GROUPS)}")
+                return None
+            return self._message(text, chat=DEMO_GROUPS[int(number) - 1].jid, is_group=True)
+        if control in ("orang", "stranger"):
+            return self._message(rest, sender=STRANGER, chat=STRANGER, from_me=False)
+        if control in ("tunggu", "wait"):
+            try:
+                await asyncio.sleep(max(0.0, float(rest.strip() or "1")))
+            except ValueError:
+                self._print("(konsol) !tunggu <detik>")
+            return None
+        self._print(CONSOLE_HELP)
+        return None
+
+    def _photo(self, rest: str) -> IncomingMessage | None:
+        rest = rest.strip()
+        if rest[:1] in ("'", '"'):
+            end = rest.find(rest[0], 1)
+            path_text, caption = (rest[1:end], rest[end + 1:].strip()) if end > 0 else ("", "")
+        else:
+            path_text, _, caption = rest.partition(" ")
+        if not path_text:
+            self._print("(konsol) !foto <file> [caption]")
+            return None
+        path = Path(path_text).expanduser()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self._print(f"(konsol) tidak bisa membaca {path}: {exc.strerror}")
+            return None
+        mime = sniff_mime(data)
+        if mime is None:
+            self._print(f"(konsol) {path} bukan gambar JPEG/PNG/WebP/GIF")
+            return None
+
+        async def fetch() -> bytes:
+            return data
+
+        message = self._message(caption, image=MediaRef(mime, fetch))
+        self._print(f"(konsol) foto {path.name} terkirim ke bot sebagai id {message.message_id}")
+        return message
+
+    def _message(self, text: str, *, chat: str | None = None, sender: str | None = None,
+                 from_me: bool = True, is_group: bool = False, image: MediaRef | None = None,
+                 quoted_image: MediaRef | None = None) -> IncomingMessage:
+        return IncomingMessage(
+            chat=chat or self.owner_chat(), sender=sender or self.owner_chat(), text=text,
+            message_id=f"in-{next(self._ids)}", timestamp=self._clock(), from_me=from_me,
+            is_group=is_group, image=image, quoted_image=quoted_image,
+        )

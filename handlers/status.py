@@ -1,0 +1,39 @@
+"""/status: connection, uptime, destination, counts by state, next post, last error."""
+
+from __future__ import annotations
+
+from bot import messages as m
+from bot.context import Command, Context
+from bot.models import PostStatus
+from bot.timefmt import format_duration, format_local, zone_label
+from handlers.common import destination
+
+
+async def status(ctx: Context) -> None:
+    services = ctx.services
+    store = ctx.store
+    tz = services.tz
+    now = services.clock()
+    counts = await store.counts()
+    shown = ", ".join(f"{counts[s]} {m.STATUS_NAMES[s]}" for s in PostStatus
+                      if counts[s] or s in (PostStatus.PENDING, PostStatus.SENT))
+    upcoming = await store.next_pending()
+    target = await destination(store)
+    error = await store.get_setting("last_error")
+    error_at = await store.get_setting("last_error_at")
+    connection = services.connection()
+    await ctx.reply(m.STATUS_TEXT.format(
+        version=services.version,
+        connection=connection.description,
+        since=format_local(services.started_at, tz),
+        uptime=format_duration(now - services.started_at),
+        zone=f"{tz.key} ({zone_label(tz, now)})",
+        destination=target[1] if target else m.NO_DESTINATION,
+        counts=shown,
+        next=(f"#{upcoming.id} {format_local(upcoming.due_at, tz)} -> "
+              f"{upcoming.destination_name}") if upcoming else m.NONE,
+        last_error=f"{error} ({error_at})" if error and error_at else error or m.NONE,
+    ))
+
+
+COMMANDS = [Command("status", (), status)]
