@@ -101,9 +101,12 @@ class PostScheduler:
             if self._timer.get_job(_JOB_ID):
                 self._timer.remove_job(_JOB_ID)
             return
+        # The timer runs on the wall clock; the wait is measured on the injected clock, so a
+        # test clock and the real one agree on how far away the post is.
+        run_date = datetime.now(UTC) + max(upcoming.due_at - self._clock(), timedelta(0))
         # misfire_grace_time=None: APScheduler's 1 s default would silently drop a late
         # wake-up; lateness is judged by the grace policy above, never by the timer.
-        self._timer.add_job(self._due, DateTrigger(run_date=upcoming.due_at), id=_JOB_ID,
+        self._timer.add_job(self._due, DateTrigger(run_date=run_date), id=_JOB_ID,
                             replace_existing=True, misfire_grace_time=None, coalesce=True)
 
     async def _due(self) -> None:

@@ -42,6 +42,7 @@ Konsol jadwal-bot: Anda pemilik bot; setiap baris adalah pesan ke bot.
   !grup <nomor> <teks>            kirim pesan dari dalam grup demo (mis. !grup 1 /tujuan)
   !orang <teks>                   pesan dari orang lain (bot mengabaikannya)
   !tunggu <detik>                 jeda sebelum baris berikutnya (untuk skrip)
+  baris diakhiri \\                 pesan berlanjut ke baris berikutnya
   Ctrl-D / Ctrl-C                 keluar"""
 
 
@@ -56,7 +57,8 @@ class ConsoleTransport:
         self._stdin = stdin or sys.stdin
         self._stdout = stdout or sys.stdout
         self._clock = clock
-        self._ids = itertools.count(1)
+        self._in_ids = itertools.count(1)
+        self._out_ids = itertools.count(1)
         self._received: dict[str, IncomingMessage] = {}
         self._lines: asyncio.Queue[str | None] = asyncio.Queue()
         self._closed = asyncio.Event()
@@ -111,7 +113,7 @@ class ConsoleTransport:
     def _deliver(self, chat: str, text: str, media: str | None) -> SentMessage:
         if self._outbox is None:
             raise TransportError("konsol sudah ditutup")
-        sent = SentMessage(f"out-{next(self._ids)}", self._clock())
+        sent = SentMessage(f"out-{next(self._out_ids)}", self._clock())
         names = {g.jid: g.name for g in DEMO_GROUPS}
         record = {"id": sent.message_id, "at": sent.timestamp.isoformat(), "chat": chat,
                   "chat_name": names.get(chat, chat), "text": text, "media": media}
@@ -143,7 +145,13 @@ class ConsoleTransport:
             loop.call_soon_threadsafe(self._lines.put_nowait, None)
 
     async def _run(self, on_message: MessageHandler) -> None:
+        pending: list[str] = []
         while (line := await self._lines.get()) is not None:
+            if line.endswith("\\"):  # a trailing backslash continues the message
+                pending.append(line[:-1])
+                continue
+            line = "\n".join([*pending, line])
+            pending.clear()
             try:
                 message = await self._to_message(line)
                 if message is not None:
@@ -220,6 +228,6 @@ class ConsoleTransport:
                  quoted_image: MediaRef | None = None) -> IncomingMessage:
         return IncomingMessage(
             chat=chat or self.owner_chat(), sender=sender or self.owner_chat(), text=text,
-            message_id=f"in-{next(self._ids)}", timestamp=self._clock(), from_me=from_me,
+            message_id=f"in-{next(self._in_ids)}", timestamp=self._clock(), from_me=from_me,
             is_group=is_group, image=image, quoted_image=quoted_image,
         )

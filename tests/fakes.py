@@ -1,0 +1,140 @@
+"""Test doubles at the transport boundary, and builders for incoming messages."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import socket
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.models import Group, IncomingMessage, MediaRef, SentMessage
+from bot.transport.base import ConnectionState, MessageHandler, TransportError
+
+OWNER = "6281234567890"
+OWNER_CHAT = f"{OWNER}@s.whatsapp.net"
+GROUPS = (
+    Group("120363000000000001@g.us", "Grup Demo A"),
+    Group("120363000000000002@g.us", "Grup Demo B"),
+    Group("120363000000000003@g.us", "Alumni SMA"),
+)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+
+_ids = itertools.count(1)
+
+
+@dataclass
+class Sent:
+    chat: str
+    text: str
+    image: Path | None = None
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+class FakeTransport:
+    """Records every send; refuses to be asked for the network."""
+
+    def __init__(self, groups: tuple[Group, ...] = GROUPS) -> None:
+        self.groups = list(groups)
+        self.sent: list[Sent] = []
+        self.fail_with: Exception | None = None
+        self.groups_error: Exception | None = None
+        self.started = False
+        self.on_message: MessageHandler | None = None
+        self.closed = asyncio.Event()
+        self.sent_event = asyncio.Event()
+
+    async def start(self, on_message: MessageHandler) -> None:
+        self.on_message = on_message
+        self.started = True
+
+    async def stop(self) -> None:
+        self.started = False
+        self.closed.set()
+
+    async def wait_closed(self) -> None:
+        await self.closed.wait()
+
+    def owner_chat(self) -> str:
+        return OWNER_CHAT
+
+    def self_id(self) -> str:
+        return OWNER
+
+    def connection(self) -> ConnectionState:
+        return ConnectionState(True, "terhubung (uji)")
+
+    async def send_text(self, chat: str, text: str) -> SentMessage:
+        return self._record(Sent(chat, text))
+
+    async def send_image(self, chat: str, image: Path, caption: str) -> SentMessage:
+        return self._record(Sent(chat, caption, image))
+
+    async def list_groups(self) -> list[Group]:
+        if self.groups_error:
+            raise self.groups_error
+        return list(self.groups)
+
+    def _record(self, sent: Sent) -> SentMessage:
+        if self.fail_with is not None and sent.chat != OWNER_CHAT:
+            raise self.fail_with
+        self.sent.append(sent)
+        self.sent_event.set()
+        return SentMessage(f"wa-{next(_ids)}", sent.at)
+
+    # --- helpers for assertions ---
+    def replies(self) -> list[str]:
+        return [s.text for s in self.sent if s.chat == OWNER_CHAT]
+
+    def posts(self) -> list[Sent]:
+        return [s for s in self.sent if s.chat != OWNER_CHAT]
+
+    def last_reply(self) -> str:
+        replies = self.replies()
+        assert replies, "the bot sent no reply"
+        return replies[-1]
+
+
+def make_message(text: str, *, sender: str = OWNER, chat: str | None = None,
+                 from_me: bool = True, is_group: bool = False, image: bytes | None = None,
+                 quoted_image: bytes | None = None,
+                 timestamp: datetime | None = None) -> IncomingMessage:
+    def ref(data: bytes | None) -> MediaRef | None:
+        if data is None:
+            return None
+
+        async def fetch() -> bytes:
+            return data
+
+        return MediaRef("image/jpeg", fetch)
+
+    return IncomingMessage(
+        chat=chat or f"{sender}@s.whatsapp.net", sender=f"{sender}@s.whatsapp.net",
+        text=text, message_id=f"msg-{next(_ids)}",
+        timestamp=timestamp or datetime.now(UTC), from_me=from_me, is_group=is_group,
+        image=ref(image), quoted_image=ref(quoted_image),
+    )
+
+
+class NetworkRefused(AssertionError):
+    pass
+
+
+def refuse_network() -> None:
+    """Make any socket connect to a non-local address fail loudly during tests."""
+    original = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> None:
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and host not in ("127.0.0.1", "::1", "localhost") and \
+                self.family in (socket.AF_INET, socket.AF_INET6):
+            raise NetworkRefused(f"test tried to reach the network: {address!r}")
+        original(self, address)  # type: ignore[arg-type]
+
+    socket.socket.connect = guarded  # type: ignore[method-assign,assignment]
+
+
+class SendFailure(TransportError):
+    pass
