@@ -59,6 +59,13 @@ class Dispatcher:
         return message.from_me and sender == self._self_id()
 
     async def dispatch(self, message: IncomingMessage) -> None:
+        """Handle one message; never raises (a failed reply is logged, the bot goes on)."""
+        try:
+            await self._dispatch(message)
+        except Exception:
+            logger.exception("could not answer message {}", message.message_id)
+
+    async def _dispatch(self, message: IncomingMessage) -> None:
         if not self.is_owner(message):
             logger.debug("ignored message {} from non-owner {}", message.message_id,
                          message.sender)

@@ -39,7 +39,8 @@ class FakeTransport:
     def __init__(self, groups: tuple[Group, ...] = GROUPS) -> None:
         self.groups = list(groups)
         self.sent: list[Sent] = []
-        self.fail_with: Exception | None = None
+        self.fail_with: Exception | None = None  # for sends to groups
+        self.fail_replies_with: Exception | None = None  # for sends to the owner
         self.groups_error: Exception | None = None
         self.started = False
         self.on_message: MessageHandler | None = None
@@ -78,8 +79,9 @@ class FakeTransport:
         return list(self.groups)
 
     def _record(self, sent: Sent) -> SentMessage:
-        if self.fail_with is not None and sent.chat != OWNER_CHAT:
-            raise self.fail_with
+        failure = self.fail_replies_with if sent.chat == OWNER_CHAT else self.fail_with
+        if failure is not None:
+            raise failure
         self.sent.append(sent)
         self.sent_event.set()
         return SentMessage(f"wa-{next(_ids)}", sent.at)

@@ -7,9 +7,11 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from loguru import logger
 
 from bot import messages as m
 from bot.models import MediaRef, PostStatus
+from bot.transport.base import TransportError
 from tests.conftest import SATURDAY_EVENING, Bot
 from tests.fakes import GROUPS, JPEG, OWNER_CHAT, PNG, make_message
 
@@ -290,3 +292,17 @@ async def test_reply_in_the_past_timezone_shown_in_local_time(bot_with_target: B
     post = await bot_with_target.app.store.get_post(1)
     assert post is not None
     assert post.due_at - SATURDAY_EVENING == timedelta(hours=4, minutes=30)
+
+
+async def test_a_reply_that_cannot_be_sent_does_not_escape_dispatch(bot: Bot):
+    logged: list[str] = []
+    sink = logger.add(lambda record: logged.append(record), level="ERROR")
+    bot.transport.fail_replies_with = TransportError("not connected")
+    try:
+        assert bot.app.dispatcher is not None
+        await bot.app.dispatcher.dispatch(make_message("/status"))  # must not raise
+        await bot.app.dispatcher.dispatch(make_message("/tujuan 99"))
+    finally:
+        logger.remove(sink)
+    assert sum("could not answer message" in line for line in logged) == 2
+    assert bot.transport.replies() == []

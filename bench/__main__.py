@@ -1,0 +1,50 @@
+"""python -m bench [--quick]: run every benchmark and write BENCHMARKS.md."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import platform
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from loguru import logger
+
+from bench import lateness, replies
+
+
+def _table(rows: list[dict[str, object]]) -> str:
+    lines = ["| figure | n | median | p99 | max | unit |", "|---|---|---|---|---|---|"]
+    for row in rows:
+        cells = [f"{row[k]:.2f}" if isinstance(row[k], float) else str(row[k])
+                 for k in ("median", "p99", "max")]
+        lines.append(f"| {row['figure']} | {row['n']} | {' | '.join(cells)} | {row['unit']} |")
+    return "\n".join(lines)
+
+
+async def _all(quick: bool) -> list[dict[str, object]]:
+    rows = await replies.run(pending=1_000 if quick else 10_000, rounds=50 if quick else 300)
+    rows += await lateness.run(posts=100 if quick else 1_000, spread_s=5 if quick else 60)
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument("--output", type=Path, default=Path("BENCHMARKS.md"))
+    args = parser.parse_args()
+    logger.remove()
+    logger.add(sys.stderr, level="WARNING")
+    rows = asyncio.run(_all(args.quick))
+    command = "python -m bench" + (" --quick" if args.quick else "")
+    text = (f"# Benchmarks\n\nProduced by `{command}` on {datetime.now(UTC):%Y-%m-%d}, "
+            f"Python {platform.python_version()}, {platform.machine()}, "
+            f"{platform.system()}; console transport, temp data dir.\n\n{_table(rows)}\n")
+    args.output.write_text(text, encoding="utf-8")
+    print(text)  # noqa: T201
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
