@@ -60,7 +60,7 @@ class BenchBot:
                                timestamp=datetime.now(UTC), from_me=True)
 
     async def reply_ms(self, text: str) -> float:
-        """Milliseconds from handing `text` to the dispatcher to its reply reaching the transport."""
+        """Milliseconds from handing `text` to the dispatcher to its reply at the transport."""
         assert self.app.dispatcher is not None
         before = len(self.transport.handed)
         message = self.message(text)
