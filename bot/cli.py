@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sqlite3
 import sys
@@ -59,7 +60,10 @@ def _stored_timezone(settings: Settings) -> ZoneInfo:
     """The timezone the running bot uses: the one saved in the DB, else the setting."""
     if settings.db_path.is_file():
         try:
-            with sqlite3.connect(f"file:{settings.db_path}?mode=ro", uri=True) as db:
+            # as_uri() percent-encodes '#', '?' and '%' in the path; closing() really closes
+            # (a connection's own `with` only commits).
+            uri = f"{settings.db_path.resolve().as_uri()}?mode=ro"
+            with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
                 row = db.execute("SELECT value FROM settings WHERE key='timezone'").fetchone()
             if row:
                 return ZoneInfo(row[0])

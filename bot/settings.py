@@ -46,24 +46,34 @@ def normalize_phone(raw: str) -> str:
         raise ValueError(raw)
     if digits.startswith("0"):
         digits = "62" + digits[1:]
+    elif digits.startswith("620"):  # '+62 (0)812 …': the trunk 0 kept after the country code
+        digits = "62" + digits[3:]
     return digits
 
 
 def read_env_file(path: Path) -> dict[str, str]:
-    """KEY=VALUE lines; '#' comments, blank lines and optional quotes; `export` prefix allowed."""
+    """KEY=VALUE lines; '#' comments, blank lines and optional quotes; `export` prefix allowed.
+
+    A ' #' after an unquoted value, or after the closing quote, starts a comment.
+    """
     values: dict[str, str] = {}
     if not path.is_file():
         return values
-    for line in path.read_text(encoding="utf-8").splitlines():
+    # utf-8-sig: Windows Notepad starts the file with a BOM, which would hide the first key.
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
         line = line.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue
         key, _, value = line.removeprefix("export ").partition("=")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values[key.strip()] = value
+        values[key.strip()] = _env_value(value.strip())
     return values
+
+
+def _env_value(value: str) -> str:
+    if len(value) >= 2 and value[0] in "'\"":
+        quoted = re.fullmatch(rf"{value[0]}(.*){value[0]}(?:\s+#.*)?", value, re.S)
+        return quoted[1] if quoted else value
+    return re.split(r"\s+#", value, maxsplit=1)[0]
 
 
 def load_settings(
@@ -101,7 +111,7 @@ def load_settings(
         grace = timedelta(minutes=float(grace_raw))
         if grace < timedelta(0):
             raise ValueError
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: 'inf', '1e400', '1e20'
         errors.append(f"{PREFIX}GRACE_MINUTES={grace_raw!r}: a number of minutes >= 0")
 
     directory = data_dir or Path(get("DATA_DIR", "data").strip() or "data")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import messages as m
@@ -80,9 +80,9 @@ def parse_schedule(phrase: str, now: datetime, tz: ZoneInfo) -> ParseResult:
         return ParseResult(None, stripped, m.TIME_UNREADABLE.format(head=head))
     when, end = found
     text = stripped[end:].lstrip()
-    if when <= now:
+    if _not_after(when, now):
         return ParseResult(None, text, m.TIME_PAST.format(when=format_local(when, tz)))
-    if when - now > MAX_AHEAD:
+    if when.astimezone(UTC) - now.astimezone(UTC) > MAX_AHEAD:
         return ParseResult(None, text, m.TIME_TOO_FAR.format(when=format_local(when, tz)))
     return ParseResult(when, text)
 
@@ -90,16 +90,22 @@ def parse_schedule(phrase: str, now: datetime, tz: ZoneInfo) -> ParseResult:
 def _match(s: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, int] | None:
     for pattern in (_RE_DURATION_IN, _RE_DURATION_LAGI):
         if mt := pattern.match(s):
-            seconds = sum(int(u["n"]) * _UNITS[u["unit"].lower()]
+            seconds = sum(int(u["n"]) * _unit_seconds(u["unit"])
                           for u in _RE_UNIT.finditer(mt["parts"]))
             if seconds <= 0:
                 raise _Invalid(m.TIME_ZERO_DURATION)
-            return now + timedelta(seconds=seconds), mt.end()
+            # Elapsed time: add in UTC, so a DST change in `tz` does not shift the result.
+            try:
+                when = (now.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(tz)
+            except OverflowError:  # thousands of years ahead
+                far = " ".join(mt["parts"].split())
+                raise _Invalid(m.TIME_TOO_FAR.format(when=far)) from None
+            return when, mt.end()
     if mt := _RE_DAY_CLOCK.match(s):
         offset = _DAY_WORDS[" ".join(mt["day"].lower().split())]
         day = now.date() + timedelta(days=offset)
         when = _at(day, _clock(mt), tz)
-        if offset == 0 and when <= now:
+        if offset == 0 and _not_after(when, now):
             hhmm = f"{when:%H:%M}"
             raise _Invalid(m.TIME_PAST_TODAY.format(hhmm=hhmm), when + timedelta(days=1))
         return when, mt.end()
@@ -108,12 +114,22 @@ def _match(s: str, now: datetime, tz: ZoneInfo) -> tuple[datetime, int] | None:
     if mt := _RE_CLOCK.match(s):
         clock = _clock(mt)
         when = _at(now.date(), clock, tz)
-        if when <= now:
+        if _not_after(when, now):
             when = _at(now.date() + timedelta(days=1), clock, tz)
         return when, mt.end()
     if _RE_DAY_ONLY.match(s) or _RE_DATE_ONLY.match(s):
         raise _Invalid(m.TIME_MISSING_CLOCK)
     return None
+
+
+def _not_after(when: datetime, now: datetime) -> bool:
+    """`when <= now` as instants (same-tzinfo comparison ignores `fold` in a repeated hour)."""
+    return when.astimezone(UTC) <= now.astimezone(UTC)
+
+
+def _unit_seconds(word: str) -> int:
+    # re.I also matches U+017F (long s) for 's' and U+0130 for 'i', which .lower() keeps.
+    return next(v for k, v in _UNITS.items() if re.fullmatch(k, word, re.I))
 
 
 def _clock(mt: re.Match[str]) -> time:
@@ -137,13 +153,20 @@ def _explicit_date(mt: re.Match[str], now: datetime, tz: ZoneInfo) -> datetime:
         explicit_year = mt["y"] is not None
         year = int(mt["y"]) if explicit_year else now.year
     clock = _clock(mt)
+    impossible = m.TIME_IMPOSSIBLE_DATE.format(date=f"{day:02d}/{month:02d}")
     try:
         when = _at(date(year, month, day), clock, tz)
     except ValueError:
-        raise _Invalid(m.TIME_IMPOSSIBLE_DATE.format(date=f"{day:02d}/{month:02d}")) from None
-    if not explicit_year and when <= now and now - when > _ROLL_YEAR_AFTER:
+        if explicit_year or (month, day) != (2, 29):
+            raise _Invalid(impossible) from None
+        # 29/02 in a year without one: judge by where it would fall (1 March); next year's
+        # 29/02 is meant only once that is long past, like any other date.
+        when = _at(date(year, 3, 1), clock, tz)
+        if not (_not_after(when, now) and now - when > _ROLL_YEAR_AFTER):
+            raise _Invalid(impossible) from None
+    if not explicit_year and _not_after(when, now) and now - when > _ROLL_YEAR_AFTER:
         try:
             when = _at(date(year + 1, month, day), clock, tz)
         except ValueError:  # 29/02 with no leap year next
-            raise _Invalid(m.TIME_IMPOSSIBLE_DATE.format(date=f"{day:02d}/{month:02d}")) from None
+            raise _Invalid(impossible) from None
     return when

@@ -1,0 +1,234 @@
+"""`python -m bot parse` and `python -m bot queue`, run as real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot import exitcodes
+from bot.models import PostStatus
+from bot.settings import Settings
+from bot.store import Store
+from tests.conftest import SATURDAY_EVENING, BotFactory, Clock
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = "2026-11-21T20:00:00+07:00"
+GROUP = "120363000000000001@g.us"
+
+
+def run_cli(args: list[str], cwd: Path, env: dict[str, str] | None = None,
+            ) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("JADWAL_")}
+    clean["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), clean.get("PYTHONPATH")]))
+    clean.update(env or {})
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, env=clean,
+                          capture_output=True, text=True, encoding="utf-8", timeout=60,
+                          check=False)
+
+
+def parse_json(out: str) -> dict[str, object]:
+    lines = out.splitlines()
+    assert len(lines) == 1, out
+    value = json.loads(lines[0])
+    assert isinstance(value, dict)
+    return value
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> Path:
+    """An empty working directory (so no stray .env is read)."""
+    directory = tmp_path / "cwd"
+    directory.mkdir()
+    return directory
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+# --- parse -----------------------------------------------------------------------------------
+
+def test_parse_prints_exact_json(work: Path, data_dir: Path) -> None:
+    done = run_cli(["parse", "--data-dir", str(data_dir), "--now", NOW,
+                    "besok 08:00 Selamat pagi"], work)
+    assert done.returncode == exitcodes.OK, done.stderr
+    assert parse_json(done.stdout) == {"when": "2026-11-22T08:00:00+07:00", "repeat": None,
+                                       "text": "Selamat pagi", "error": None}
+    assert done.stdout == ('{"when": "2026-11-22T08:00:00+07:00", "repeat": null, '
+                           '"text": "Selamat pagi", "error": null}\n')
+    assert not data_dir.exists()  # parsing writes nothing
+
+
+def test_parse_keeps_non_ascii_and_newlines(work: Path, data_dir: Path) -> None:
+    done = run_cli(["parse", "--data-dir", str(data_dir), "--now", NOW,
+                    "dalam 30 menit Rapat “penting” 😀\nbaris dua"], work)
+    assert done.returncode == exitcodes.OK, done.stderr
+    assert parse_json(done.stdout) == {"when": "2026-11-21T20:30:00+07:00", "repeat": None,
+                                       "text": "Rapat “penting” 😀\nbaris dua", "error": None}
+
+
+@pytest.mark.parametrize("now", ["2026-11-21T13:00:00Z", "2026-11-21T13:00:00+00:00",
+                                 "2026-11-21T21:00:00+08:00", "2026-11-21T20:00:00"])
+def test_parse_now_in_any_offset_answers_in_local_time(work: Path, data_dir: Path,
+                                                        now: str) -> None:
+    done = run_cli(["parse", "--data-dir", str(data_dir), "--now", now, "21:00 x"], work)
+    assert done.returncode == exitcodes.OK, done.stderr
+    assert parse_json(done.stdout)["when"] == "2026-11-21T21:00:00+07:00"
+
+
+def test_parse_uses_the_configured_timezone(work: Path, data_dir: Path) -> None:
+    done = run_cli(["parse", "--data-dir", str(data_dir), "--now", NOW, "besok 08:00 x"], work,
+                   {"JADWAL_TIMEZONE": "Asia/Makassar"})
+    assert done.returncode == exitcodes.OK, done.stderr
+    assert parse_json(done.stdout)["when"] == "2026-11-22T08:00:00+08:00"
+
+
+def test_parse_reads_env_file_in_cwd(work: Path, data_dir: Path) -> None:
+    (work / ".env").write_text("JADWAL_TIMEZONE=Asia/Jayapura\n", encoding="utf-8")
+    done = run_cli(["parse", "--data-dir", str(data_dir), "--now", NOW, "besok 08:00 x"], work)
+    assert done.returncode == exitcodes.OK, done.stderr
+    assert parse_json(done.stdout)["when"] == "2026-11-22T08:00:00+09:00"
+
+
+def test_parse_unreadable_phrase(work: Path, data_dir: Path) -> None:
+    done = run_cli(["parse", "--data-dir", str(data_dir), "--now", NOW, "halo semua"], work)
+    assert done.returncode == exitcodes.ERROR
+    result = parse_json(done.stdout)
+    assert result["when"] is None
+    assert result["repeat"] is None
+    assert result["text"] == "halo semua"
+    assert isinstance(result["error"], str) and "tidak terbaca" in result["error"]
+
+
+def test_parse_passed_today(work: Path, data_dir: Path) -> None:
+    done = run_cli(["parse", "--data-dir", str(data_dir), "--now", NOW, "hari ini 19:00 x"],
+                   work)
+    assert done.returncode == exitcodes.ERROR
+    result = parse_json(done.stdout)
+    assert result["when"] is None
+    assert isinstance(result["error"], str) and "besok 19:00" in result["error"]
+
+
+@pytest.mark.parametrize("now", ["kemarin", "2026-13-01T00:00", "21/11/2026 20:00"])
+def test_parse_invalid_now(work: Path, data_dir: Path, now: str) -> None:
+    done = run_cli(["parse", "--data-dir", str(data_dir), "--now", now, "besok 08:00 x"], work)
+    assert done.returncode == exitcodes.USAGE
+    assert done.stdout == ""
+    assert "--now" in done.stderr
+
+
+def test_parse_without_now_uses_the_clock(work: Path, data_dir: Path) -> None:
+    done = run_cli(["parse", "--data-dir", str(data_dir), "dalam 1 jam x"], work)
+    assert done.returncode == exitcodes.OK, done.stderr
+    when = parse_json(done.stdout)["when"]
+    assert isinstance(when, str)
+    delta = datetime.fromisoformat(when) - datetime.now(UTC)
+    assert 0 < delta.total_seconds() <= 3600
+
+
+def test_bad_settings_exit_2_with_message(work: Path, data_dir: Path) -> None:
+    done = run_cli(["parse", "--data-dir", str(data_dir), "--now", NOW, "besok 08:00 x"], work,
+                   {"JADWAL_TIMEZONE": "Mars/Base"})
+    assert done.returncode == exitcodes.USAGE
+    assert done.stdout == ""
+    assert "JADWAL_TIMEZONE" in done.stderr
+    assert "Mars/Base" in done.stderr
+
+
+def test_bad_settings_stop_queue_too(work: Path, data_dir: Path) -> None:
+    done = run_cli(["queue", "--json", "--data-dir", str(data_dir)], work,
+                   {"JADWAL_TIMEZONE": "Mars/Base", "JADWAL_LOG_LEVEL": "loud"})
+    assert done.returncode == exitcodes.USAGE
+    assert done.stdout == ""
+    assert "JADWAL_TIMEZONE" in done.stderr and "JADWAL_LOG_LEVEL" in done.stderr
+
+
+def test_no_command_is_a_usage_error(work: Path) -> None:
+    done = run_cli([], work)
+    assert done.returncode == exitcodes.USAGE
+    assert "usage" in done.stderr.lower()
+
+
+# --- queue -----------------------------------------------------------------------------------
+
+async def fill(data_dir: Path, timezone: str | None = None) -> None:
+    store = await Store.open(data_dir / "bot.db")
+    try:
+        now = datetime(2026, 11, 21, 13, 0, tzinfo=UTC)
+        await store.add_post(datetime(2026, 11, 22, 1, 0, tzinfo=UTC), "Selamat pagi “semua”",
+                             GROUP, "Grup Demo A", now=now)
+        second = await store.add_post(datetime(2026, 11, 21, 17, 30, tzinfo=UTC),
+                                      "Foto\nbaris dua", GROUP, "Grup Demo A",
+                                      media_path="media/abc.jpg", media_mime="image/jpeg",
+                                      now=now)
+        await store.transition(second.id, PostStatus.CANCELLED, expect=PostStatus.PENDING,
+                               now=now)
+        if timezone:
+            await store.set_settings({"timezone": timezone})
+    finally:
+        await store.close()
+
+
+async def test_queue_json_lines(work: Path, data_dir: Path) -> None:
+    await fill(data_dir)
+    done = run_cli(["queue", "--json", "--data-dir", str(data_dir)], work)
+    assert done.returncode == exitcodes.OK, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(rows) == 2
+    assert {k: rows[0][k] for k in ("id", "status", "due_at", "text", "media", "destination")} == {
+        "id": 1, "status": "pending", "due_at": "2026-11-22T08:00:00+07:00",
+        "text": "Selamat pagi “semua”", "media": None, "destination": GROUP}
+    assert {k: rows[1][k] for k in ("id", "status", "due_at", "text", "media", "destination")} == {
+        "id": 2, "status": "cancelled", "due_at": "2026-11-22T00:30:00+07:00",
+        "text": "Foto\nbaris dua", "media": "media/abc.jpg", "destination": GROUP}
+    assert rows[0]["destination_name"] == "Grup Demo A"
+
+
+@pytest.mark.parametrize("name", ["data", "data #1", "data?x", "50%25 data"])
+async def test_queue_uses_the_timezone_saved_in_the_database(work: Path, tmp_path: Path,
+                                                             name: str) -> None:
+    data_dir = tmp_path / name
+    await fill(data_dir, timezone="Asia/Makassar")
+    done = run_cli(["queue", "--json", "--data-dir", str(data_dir)], work)
+    assert done.returncode == exitcodes.OK, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["due_at"] for r in rows] == ["2026-11-22T09:00:00+08:00",
+                                          "2026-11-22T01:30:00+08:00"]
+
+
+async def test_queue_plain_text(work: Path, data_dir: Path) -> None:
+    await fill(data_dir)
+    done = run_cli(["queue", "--data-dir", str(data_dir)], work)
+    assert done.returncode == exitcodes.OK, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("#1")
+    assert "pending" in lines[0] and "2026-11-22 08:00" in lines[0]
+    assert "Grup Demo A: Selamat pagi “semua”" in lines[0]
+    assert "cancelled" in lines[1] and "Foto baris dua" in lines[1]
+
+
+def test_queue_without_database_prints_nothing(work: Path, data_dir: Path) -> None:
+    done = run_cli(["queue", "--json", "--data-dir", str(data_dir)], work)
+    assert done.returncode == exitcodes.OK, done.stderr
+    assert done.stdout == ""
+
+
+async def test_queue_of_a_data_dir_written_by_the_bot(start_bot: BotFactory, work: Path,
+                                                      settings: Settings) -> None:
+    bot = await start_bot(clock=Clock(SATURDAY_EVENING))
+    await bot.app.store.add_post(datetime(2026, 11, 22, 1, 0, tzinfo=UTC), "Dari bot", GROUP,
+                                 "Grup Demo A", now=SATURDAY_EVENING)
+    await bot.app.stop()
+    done = run_cli(["queue", "--json", "--data-dir", str(settings.data_dir)], work)
+    assert done.returncode == exitcodes.OK, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(r["id"], r["status"], r["due_at"], r["text"]) for r in rows] == [
+        (1, "pending", "2026-11-22T08:00:00+07:00", "Dari bot")]
