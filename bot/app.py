@@ -11,18 +11,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from loguru import logger
 
 import handlers
-from bot import __version__
+from bot import __version__, exitcodes
 from bot import messages as m
 from bot.context import Services
 from bot.delivery import Deliverer
 from bot.dispatcher import Dispatcher
+from bot.health import HEARTBEAT_FILE, heartbeat, write_heartbeat
 from bot.media import MediaStore
 from bot.models import Post
 from bot.scheduler import PostScheduler
 from bot.settings import Settings
 from bot.store import Store
 from bot.timefmt import format_duration, format_short
-from bot.transport.base import Transport
+from bot.transport.base import ConnectionState, Transport
 
 
 def utc_now() -> datetime:
@@ -39,6 +40,7 @@ class App:
         self._scheduler: PostScheduler | None = None
         self.dispatcher: Dispatcher | None = None
         self.services: Services | None = None
+        self._heartbeat: asyncio.Task[None] | None = None
         self.ready = asyncio.Event()
 
     @property
@@ -67,11 +69,21 @@ class App:
         await self.transport.start(self.dispatcher.dispatch)
         await deliverer.recover_interrupted()
         await scheduler.start()
+        self._heartbeat = asyncio.create_task(
+            heartbeat(settings.data_dir / HEARTBEAT_FILE, self.transport.connection),
+            name="heartbeat")
         self.ready.set()
         logger.info("jadwal-bot {} ready: data {}, timezone {}", __version__,
                     settings.data_dir, services.tz.key)
 
     async def stop(self) -> None:
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            await asyncio.gather(self._heartbeat, return_exceptions=True)
+            self._heartbeat = None
+            # A stopped bot is unhealthy at once, not only when the heartbeat goes stale.
+            write_heartbeat(self.settings.data_dir / HEARTBEAT_FILE,
+                            ConnectionState(False, "berhenti"), self.clock())
         if self._scheduler is not None:
             await self._scheduler.stop()
         await self.transport.stop()
@@ -123,16 +135,19 @@ async def serve(app: App) -> int:
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    code = exitcodes.ERROR
     try:
         await app.start()
         closed = asyncio.create_task(app.transport.wait_closed())
         stopped = asyncio.create_task(stop.wait())
         await asyncio.wait({closed, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        code = closed.result() if closed.done() and not stop.is_set() else exitcodes.OK
         for task in (closed, stopped):
             task.cancel()
-        logger.info("shutting down ({})", "signal" if stop.is_set() else "transport closed")
+        logger.info("shutting down ({}), exit code {}",
+                    "signal" if stop.is_set() else "transport closed", code)
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
         await app.stop()
-    return 0
+    return code

@@ -8,12 +8,13 @@ import contextlib
 import json
 import sqlite3
 import sys
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import __version__, exitcodes
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_settings, normalize_phone
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,7 +27,13 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--env-file", type=Path, default=Path(".env"),
                         help="settings file read before the environment (default: ./.env)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("run", parents=[common], help="run the bot on WhatsApp")
+    run = sub.add_parser("run", parents=[common], help="run the bot on WhatsApp")
+    run.add_argument("--pair-phone", metavar="628...",
+                     help="pair with an 8-character code sent to this number instead of a QR")
+    health = sub.add_parser("health", parents=[common],
+                            help="exit 0 if the running bot is alive and connected")
+    health.add_argument("--max-age", type=float, default=60.0, metavar="SECONDS",
+                        help="oldest acceptable heartbeat (default: 60)")
     sub.add_parser("console", parents=[common],
                    help="run the real bot with the terminal standing in for WhatsApp")
     queue = sub.add_parser("queue", parents=[common], help="print every post")
@@ -48,12 +55,29 @@ def main(argv: list[str] | None = None) -> int:
         return _parse(settings, args.phrase, args.now)
     if args.command == "queue":
         return _queue(settings, as_json=args.json)
+    if args.command == "health":
+        return _health(settings, args.max_age)
     if args.command == "console":
         from bot.runner import run_console
         return run_console(settings)
-    print("jadwal-bot: the WhatsApp transport is not available in this version yet; "  # noqa: T201
-          "try `python -m bot console`.", file=sys.stderr)
-    return exitcodes.NOT_AVAILABLE
+    from bot.runner import run_whatsapp
+    if args.pair_phone:
+        try:
+            settings = replace(settings, pair_phone=normalize_phone(args.pair_phone))
+        except ValueError:
+            print(f"jadwal-bot: --pair-phone {args.pair_phone!r} is not a phone number",  # noqa: T201
+                  file=sys.stderr)
+            return exitcodes.USAGE
+    return run_whatsapp(settings)
+
+
+def _health(settings: Settings, max_age: float) -> int:
+    from bot.health import HEARTBEAT_FILE, check
+
+    problem = check(settings.data_dir / HEARTBEAT_FILE, datetime.now(UTC),
+                    timedelta(seconds=max_age))
+    print(problem or "ok: running and connected")  # noqa: T201
+    return exitcodes.OK if problem is None else exitcodes.ERROR
 
 
 def _stored_timezone(settings: Settings) -> ZoneInfo:

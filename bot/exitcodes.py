@@ -2,6 +2,12 @@
 
 OK = 0
 ERROR = 1  # unexpected failure: restart
-USAGE = 2  # bad command line or settings: fix the configuration
-ALREADY_RUNNING = 3  # another process holds this data dir
-NOT_AVAILABLE = 4  # the requested mode is not available in this build
+USAGE = 2  # bad command line or settings: fix the configuration, do not restart
+ALREADY_RUNNING = 3  # another process holds this data dir: do not restart
+LOGGED_OUT = 10  # WhatsApp unlinked this device: re-pair, do not restart
+REPLACED = 11  # another client took the session: do not restart (never fight it)
+OUTDATED = 12  # WhatsApp rejected the client version: upgrade, do not restart
+RESTART = 75  # give the process a clean restart (network gave up; leaks bounded): restart
+
+# Codes after which a process manager must not restart the bot.
+PERMANENT = (USAGE, ALREADY_RUNNING, LOGGED_OUT, REPLACED, OUTDATED)

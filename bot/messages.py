@@ -7,12 +7,44 @@ TIME_UNREADABLE = (
     "2026-12-25 08:00, dalam 30 menit, 2 jam lagi."
 )
 TIME_PAST = "Waktu itu sudah lewat ({when}). Tulis waktu yang akan datang."
-TIME_PAST_TODAY = "Jam {hhmm} hari ini sudah lewat. Maksudnya besok {hhmm}?"
+TIME_PAST_TODAY = "Jam {hhmm} hari ini sudah lewat. Maksudnya besok {hhmm}? ({when})"
 TIME_TOO_FAR = "Waktu itu terlalu jauh ({when}); paling lama 5 tahun dari sekarang."
 TIME_MISSING_CLOCK = "Jamnya belum ditulis. Contoh: besok 08:00 atau 25/12 jam 19.30."
 TIME_IMPOSSIBLE_CLOCK = "Jam {hhmm} tidak ada. Jam ditulis 00:00 sampai 23:59."
 TIME_IMPOSSIBLE_DATE = "Tanggal {date} tidak ada di kalender."
 TIME_ZERO_DURATION = "Durasinya nol. Contoh: dalam 30 menit."
+# Appended to a reason when there is a likely reading to propose.
+TIME_SUGGEST = " Maksudnya {when}?"
+TIME_SUGGEST_RULE = "{rule}, mulai {when}"
+TIME_UNKNOWN_ZONE = "Zona waktu \u201c{zone}\u201d tidak dikenal. Tulis WIB, WITA, WIT, atau UTC."
+TIME_PAST_LATER_TODAY = "Jam {hhmm} hari ini sudah lewat."
+TIME_PAST_WEEKDAY = "{day} ini ({date}) sudah lewat."
+TIME_DAY_NOT_IN_MONTH = "{month} {year} tidak punya tanggal {day}."
+TIME_PART_MISMATCH = "Jam {hour} tidak cocok dengan \u201c{part}\u201d."
+TIME_PART_CONFLICT = "Waktunya bertentangan: \u201c{first}\u201d dan \u201c{second}\u201d."
+TIME_WEEKDAY_MISMATCH = "{date} jatuh pada hari {actual}, bukan {named}."
+TIME_MINGGU_DEPAN = (
+    "\u201cminggu depan\u201d bisa berarti hari Minggu ({sunday}) atau pekan depan "
+    "({week}). Untuk hari Minggu tulis \u201chari minggu depan\u201d; untuk hari lain "
+    "sebut harinya, mis. \u201csenin depan 08:00\u201d."
+)
+TIME_CLOCK_BEFORE_DAY = (
+    "Jam ditulis sebelum harinya, jadi bisa berarti {first} atau {second}. "
+    "Tulis harinya dulu, mis. \u201cbesok 19:00 ...\u201d."
+)
+TIME_EVERY_MINGGU = (
+    "\u201csetiap minggu\u201d bisa berarti setiap hari Minggu atau sekali seminggu. "
+    "Tulis \u201csetiap hari minggu\u201d, atau sebut harinya: \u201csetiap senin 09:00\u201d."
+)
+TIME_REPEAT_ZONE = ("Post berulang ditulis dengan jam zona bot ({zone}); jam {word} tidak "
+                    "bisa diubah ke sana dengan pasti.")
+TIME_REPEAT_SECONDS = "Post berulang memakai jam dan menit saja, tanpa detik."
+TIME_REPEAT_NEXT_DAY = "Jam itu jatuh di hari berikutnya, jadi tanggalnya bergeser."
+REPEAT_DAILY = "setiap hari {hhmm}"
+REPEAT_WORKDAYS = "setiap hari kerja (Senin-Jumat) {hhmm}"
+REPEAT_WEEKDAYS = "setiap {days} {hhmm}"
+REPEAT_MONTHLY = "setiap tanggal {day}, {hhmm}"
+REPEAT_MONTHLY_SKIP = "setiap tanggal {day}, {hhmm} (bulan tanpa tanggal {day} dilewati)"
 
 # --- usage lines (command, one example) -------------------------------------------------
 USAGE = {
@@ -112,3 +144,28 @@ UNCERTAIN_NOTICE = (
     "Post #{id} sedang dikirim saat bot berhenti; belum pasti sampai. "
     "Periksa grup {dest}; tidak dikirim ulang otomatis."
 )
+
+# --- the WhatsApp link ----------------------------------------------------------------------
+LINK_CONNECTED = "terhubung ke WhatsApp sejak {since}"
+LINK_RECONNECTING = "tidak terhubung; mencoba lagi (percobaan {attempt}, berikutnya {wait} lagi)"
+LINK_DROPPED = "terputus sejak {since}; WhatsApp sedang menyambung ulang"
+LINK_BANNED = "diblokir sementara oleh WhatsApp sampai {until}"
+LINK_LAST_DISCONNECT = "Putus terakhir: {reason} ({at})"
+LINK_PHASES = {
+    "starting": "sedang memulai",
+    "pairing": "menunggu dipasangkan (pindai QR atau masukkan kode di HP)",
+    "connecting": "sedang menyambung",
+    "connected": "terhubung",
+    "reconnecting": "tidak terhubung; mencoba lagi",
+    "dropped": "terputus; WhatsApp sedang menyambung ulang",
+    "banned": "diblokir sementara oleh WhatsApp",
+    "logged_out": "keluar dari WhatsApp (perangkat dilepas); perlu dipasangkan ulang",
+    "replaced": "sesi diambil alih oleh proses lain",
+    "outdated": "versi klien ditolak WhatsApp; perbarui neonize",
+    "refused": "koneksi ditolak WhatsApp",
+    "stopped": "berhenti",
+}
+BACK_AFTER_BAN = "Bot tersambung lagi setelah diblokir sementara oleh WhatsApp ({reason})."
+PAIR_CODE = ("Kode pemasangan WhatsApp: {code}  "
+             "(HP: Perangkat tertaut > Tautkan dengan nomor telepon)")
+UNSUPPORTED_MEDIA = "Jenis media ini ({kind}) belum bisa dijadwalkan; kirim foto atau teks."

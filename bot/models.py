@@ -56,6 +56,7 @@ class IncomingMessage:
     image: MediaRef | None = None
     quoted_image: MediaRef | None = None
     forwarded: bool = False
+    unsupported_media: str | None = None  # e.g. "video": media the bot cannot post yet
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,10 @@ class Settings:
     owners: tuple[str, ...] = ()
     log_level: str = "INFO"
     grace: timedelta = timedelta(hours=2)
+    pair_phone: str | None = None
+    reconnect_initial_s: float = 3.0
+    reconnect_max_s: float = 60.0
+    max_failed_connects: int = 40
 
     @property
     def db_path(self) -> Path:
@@ -114,6 +118,30 @@ def load_settings(
     except (ValueError, OverflowError):  # OverflowError: 'inf', '1e400', '1e20'
         errors.append(f"{PREFIX}GRACE_MINUTES={grace_raw!r}: a number of minutes >= 0")
 
+    pair_raw = get("PAIR_PHONE", "").strip()
+    pair_phone = None
+    if pair_raw:
+        try:
+            pair_phone = normalize_phone(pair_raw)
+        except ValueError:
+            errors.append(f"{PREFIX}PAIR_PHONE={pair_raw!r}: not a phone number "
+                          "(e.g. 628123456789)")
+
+    def number(name: str, default: float, low: float, high: float) -> float:
+        raw = get(name, str(default)).strip()
+        try:
+            value = float(raw)
+            if low <= value <= high:
+                return value
+        except ValueError:
+            pass
+        errors.append(f"{PREFIX}{name}={raw!r}: a number from {low:g} to {high:g}")
+        return default
+
+    reconnect_initial = number("RECONNECT_INITIAL_S", 3.0, 0.01, 600)
+    reconnect_max = number("RECONNECT_MAX_S", 60.0, 0.01, 3600)
+    max_failed = int(number("MAX_FAILED_CONNECTS", 40, 1, 100_000))
+
     directory = data_dir or Path(get("DATA_DIR", "data").strip() or "data")
     if directory.exists() and not directory.is_dir():
         errors.append(f"{PREFIX}DATA_DIR={str(directory)!r}: exists and is not a directory")
@@ -126,4 +154,8 @@ def load_settings(
         owners=tuple(owners),
         log_level=log_level,
         grace=grace,
+        pair_phone=pair_phone,
+        reconnect_initial_s=reconnect_initial,
+        reconnect_max_s=max(reconnect_max, reconnect_initial),
+        max_failed_connects=max_failed,
     )

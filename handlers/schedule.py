@@ -28,6 +28,8 @@ async def schedule(ctx: Context) -> None:
         raise UserError(parsed.error or m.SCHEDULE_MISSING, "jadwal")
     text = parsed.text.strip()
     image = ctx.message.image or ctx.message.quoted_image
+    if image is None and ctx.message.unsupported_media:
+        raise UserError(m.UNSUPPORTED_MEDIA.format(kind=ctx.message.unsupported_media))
     if not text and image is None:
         raise UserError(m.SCHEDULE_EMPTY_TEXT, "jadwal")
     limit = MAX_CAPTION if image else MAX_TEXT

@@ -55,8 +55,9 @@ class FakeTransport:
         self.started = False
         self.closed.set()
 
-    async def wait_closed(self) -> None:
+    async def wait_closed(self) -> int:
         await self.closed.wait()
+        return 0
 
     def owner_chat(self) -> str:
         return OWNER_CHAT

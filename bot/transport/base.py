@@ -32,8 +32,9 @@ class Transport(Protocol):
 
     async def stop(self) -> None: ...
 
-    async def wait_closed(self) -> None:
-        """Return when the transport ends by itself (console EOF, permanent logout)."""
+    async def wait_closed(self) -> int:
+        """Return when the transport ends by itself (console EOF, logged out, ...), with the
+        process exit code that outcome calls for."""
 
     def owner_chat(self) -> str:
         """Where notices for the owner go."""

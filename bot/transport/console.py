@@ -85,8 +85,9 @@ class ConsoleTransport:
             self._outbox = None
         self._closed.set()
 
-    async def wait_closed(self) -> None:
+    async def wait_closed(self) -> int:
         await self._closed.wait()
+        return 0
 
     def owner_chat(self) -> str:
         return f"{self._self}@s.whatsapp.net"

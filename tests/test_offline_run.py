@@ -1,0 +1,86 @@
+"""`python -m bot run` with no network at all: it must stay up, back off, stay cheap, not leak."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+WATCH_S = 30.0
+
+
+def _can_unshare() -> bool:
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, check=False)
+    return probe.returncode == 0
+
+
+pytestmark = pytest.mark.skipif(not _can_unshare(),
+                                reason="needs `unshare -n` (root or user namespaces)")
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _rss_kb(pid: int) -> int:
+    match = re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{pid}/status").read_text())
+    assert match
+    return int(match[1])
+
+
+def _fds(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def test_offline_bot_stays_up_backs_off_and_does_not_leak(tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JADWAL_")}
+    env |= {"PYTHONPATH": str(ROOT), "JADWAL_RECONNECT_INITIAL_S": "1",
+            "JADWAL_RECONNECT_MAX_S": "8"}
+    data = tmp_path / "data"
+    log = tmp_path / "stdout.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            ["unshare", "-n", sys.executable, "-m", "bot", "run", "--data-dir", str(data)],
+            stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path, env=env)
+        try:
+            time.sleep(5)  # imports, first attempts
+            assert proc.poll() is None, log.read_text()
+            cpu0, rss0, fds0, t0 = _cpu_seconds(proc.pid), _rss_kb(proc.pid), \
+                _fds(proc.pid), time.monotonic()
+            time.sleep(WATCH_S - 5)
+            assert proc.poll() is None, log.read_text()
+            cpu1, rss1, fds1, t1 = _cpu_seconds(proc.pid), _rss_kb(proc.pid), \
+                _fds(proc.pid), time.monotonic()
+            health = subprocess.run(
+                [sys.executable, "-m", "bot", "health", "--data-dir", str(data)],
+                capture_output=True, text=True, cwd=tmp_path, env=env, check=False)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            code = proc.wait(timeout=20)
+    output = log.read_text()
+    delays = [float(d) for d in re.findall(r"attempt \d+ failed, next in ([\d.]+) s", output)]
+    cpu_share = (cpu1 - cpu0) / (t1 - t0)
+    print(f"offline run: attempts {len(delays)}, delays {delays}, cpu {cpu_share:.3%}, "
+          f"rss {rss0} -> {rss1} kB, fds {fds0} -> {fds1}")
+    assert code == 0, output[-2000:]
+    assert len(delays) >= 4
+    assert delays[:3] == sorted(delays[:3]) and delays[2] > delays[0]  # backing off
+    assert max(delays) <= 8 + 1  # capped (+ jitter)
+    assert "cannot resolve web.whatsapp.com" in output
+    assert cpu_share < 0.02
+    assert fds1 <= fds0
+    assert rss1 - rss0 < 2048  # kB
+    assert health.returncode == 1 and "not connected" in health.stdout
+    assert (data.stat().st_mode & 0o777) == 0o700
+    assert (data / "bot.db").stat().st_mode & 0o777 == 0o600
