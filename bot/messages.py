@@ -3,8 +3,8 @@
 # --- time expressions -------------------------------------------------------------------
 TIME_UNREADABLE = (
     "Waktu tidak terbaca di awal pesan: \u201c{head}\u201d.\n"
-    "Contoh: besok 08:00, lusa 19.30, hari ini jam 15:00, 25/12 08:00, "
-    "2026-12-25 08:00, dalam 30 menit, 2 jam lagi."
+    "Contoh: besok 08:00, lusa jam 7 malam, senin depan 09:00, 25/12 08:00, "
+    "25 Des jam 8 pagi, dalam 30 menit, 2 jam lagi, setiap senin 09:00."
 )
 TIME_PAST = "Waktu itu sudah lewat ({when}). Tulis waktu yang akan datang."
 TIME_PAST_TODAY = "Jam {hhmm} hari ini sudah lewat. Maksudnya besok {hhmm}? ({when})"
@@ -79,6 +79,8 @@ GENERIC_ERROR = "Maaf, terjadi kesalahan saat memproses perintah itu. Sudah dica
 
 SCHEDULE_MISSING = "Tulis kapan dan isi postnya."
 SCHEDULE_EMPTY_TEXT = "Isi post kosong. Tulis teksnya setelah waktu, atau sertakan foto."
+REPEAT_NOT_YET = ("Post berulang (setiap ...) belum bisa dijadwalkan di versi ini. "
+                  "Tidak ada yang dijadwalkan.")
 SCHEDULE_NO_DESTINATION = (
     "Grup tujuan belum dipilih. Ketik /grup lalu /tujuan <nomor>, "
     "atau kirim /tujuan di dalam grupnya. Post tidak dijadwalkan."

@@ -26,6 +26,8 @@ async def schedule(ctx: Context) -> None:
     parsed = parse_schedule(phrase, now, services.tz)
     if parsed.error or parsed.when is None:
         raise UserError(parsed.error or m.SCHEDULE_MISSING, "jadwal")
+    if parsed.rule is not None:
+        raise UserError(m.REPEAT_NOT_YET)
     text = parsed.text.strip()
     image = ctx.message.image or ctx.message.quoted_image
     if image is None and ctx.message.unsupported_media:
