@@ -27,9 +27,10 @@ class TimedConsole(ConsoleTransport):
                          stdout=io.StringIO())
         self.handed: list[tuple[float, str, str]] = []
 
-    async def send_text(self, chat: str, text: str) -> SentMessage:
+    async def send_text(self, chat: str, text: str, *, post_id: int | None = None
+                        ) -> SentMessage:
         self.handed.append((time.perf_counter(), chat, text))
-        return await super().send_text(chat, text)
+        return await super().send_text(chat, text, post_id=post_id)
 
     def drain_output(self) -> None:
         out = self._stdout
@@ -46,7 +47,7 @@ class BenchBot:
 
     @classmethod
     async def start(cls, data_dir: Path) -> BenchBot:
-        settings = Settings(data_dir=data_dir, owners=(OWNER,))
+        settings = Settings(data_dir=data_dir, owners=(OWNER,), pacing_min_s=0, pacing_max_s=0)
         transport = TimedConsole(data_dir)
         app = App(settings, transport)
         await app.start()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from loguru import logger
@@ -14,16 +14,18 @@ import handlers
 from bot import __version__, exitcodes
 from bot import messages as m
 from bot.context import Services
-from bot.delivery import Deliverer
+from bot.delivery import Deliverer, Outcome
 from bot.dispatcher import Dispatcher
 from bot.health import HEARTBEAT_FILE, heartbeat, write_heartbeat
-from bot.media import MediaStore
+from bot.media import MediaStore, prune_media
 from bot.models import Post
 from bot.scheduler import PostScheduler
 from bot.settings import Settings
 from bot.store import Store
 from bot.timefmt import format_duration, format_short
 from bot.transport.base import ConnectionState, Transport
+
+_NOTICE_RETRY_S = 5.0
 
 
 def utc_now() -> datetime:
@@ -41,6 +43,9 @@ class App:
         self.dispatcher: Dispatcher | None = None
         self.services: Services | None = None
         self._heartbeat: asyncio.Task[None] | None = None
+        self._deliverer: Deliverer | None = None
+        self._notices: asyncio.Task[None] | None = None
+        self._notices_due = asyncio.Event()
         self.ready = asyncio.Event()
 
     @property
@@ -53,10 +58,13 @@ class App:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self._store = store = await Store.open(settings.db_path)
         media = MediaStore(settings.media_dir)
-        deliverer = Deliverer(store, self.transport, media, self.notify_owner,
-                              self.record_error, self.clock)
-        self._scheduler = scheduler = PostScheduler(store, deliverer.deliver, self._missed,
-                                                    settings.grace, self.clock)
+        self._scheduler = scheduler = PostScheduler(
+            store, self._deliver, self._missed, settings.grace, self.clock,
+            connected=lambda: self.transport.connection().connected,
+            pacing_s=(settings.pacing_min_s, settings.pacing_max_s))
+        self._deliverer = deliverer = Deliverer(
+            store, self.transport, media, self.notify_owner, self.record_error, self.clock,
+            nap=scheduler.nap, retry_for_s=settings.send_retry_s)
         self.services = services = Services(
             store=store, media=media, settings=settings, tz=await self._timezone(store),
             started_at=self.clock(), version=__version__, clock=self.clock,
@@ -64,11 +72,13 @@ class App:
             connection=self.transport.connection,
         )
         self.dispatcher = Dispatcher(services, handlers.all_commands(), self.transport.send_text,
-                                     self.transport.owner_chat, self.transport.self_id,
-                                     self.record_error)
+                                     self.transport.send_image, self.transport.owner_chat,
+                                     self.transport.self_id, self.record_error)
         await self.transport.start(self.dispatcher.dispatch)
+        self._notices = asyncio.create_task(self._send_notices(), name="owner-notices")
         await deliverer.recover_interrupted()
         await scheduler.start()
+        scheduler.every(timedelta(hours=24), self._prune_media)
         self._heartbeat = asyncio.create_task(
             heartbeat(settings.data_dir / HEARTBEAT_FILE, self.transport.connection),
             name="heartbeat")
@@ -86,6 +96,10 @@ class App:
                             ConnectionState(False, "berhenti"), self.clock())
         if self._scheduler is not None:
             await self._scheduler.stop()
+        if self._notices is not None:
+            self._notices.cancel()
+            await asyncio.gather(self._notices, return_exceptions=True)
+            self._notices = None
         await self.transport.stop()
         if self._store is not None:
             await self._store.close()
@@ -103,10 +117,27 @@ class App:
         return self.settings.timezone
 
     async def notify_owner(self, text: str) -> None:
-        try:
-            await self.transport.send_text(self.transport.owner_chat(), text)
-        except Exception:
-            logger.exception("could not notify the owner: {}", text.splitlines()[0])
+        """Queue a notice durably; it is sent as soon as the transport can take it."""
+        await self.store.add_notice(text, self.clock())
+        self._notices_due.set()
+
+    async def _send_notices(self) -> None:
+        """Deliver queued notices in order; what cannot go now waits for the connection."""
+        while True:
+            try:
+                async with asyncio.timeout(_NOTICE_RETRY_S):
+                    await self._notices_due.wait()
+            except TimeoutError:
+                pass
+            self._notices_due.clear()
+            if not self.transport.connection().connected:
+                continue
+            try:
+                for notice_id, text in await self.store.unsent_notices():
+                    await self.transport.send_text(self.transport.owner_chat(), text)
+                    await self.store.notice_sent(notice_id, self.clock())
+            except Exception as exc:
+                logger.warning("notice to the owner not sent yet ({}); will retry", exc)
 
     async def record_error(self, text: str) -> None:
         try:
@@ -119,14 +150,31 @@ class App:
     def _tz(self) -> ZoneInfo:
         return self.services.tz if self.services else self.settings.timezone
 
+    async def _deliver(self, post: Post) -> Outcome:
+        assert self._deliverer is not None
+        return await self._deliverer.deliver(post)
+
     async def _missed(self, posts: list[Post]) -> None:
+        """One summary for every post missed in one pass, however many."""
         tz = self._tz()
         lines = "\n".join(f"#{p.id} {format_short(p.due_at, tz)} -> {p.destination_name}"
                           for p in posts[:20])
         if len(posts) > 20:
-            lines += f"\n(+{len(posts) - 20} lainnya)"
+            lines += "\n" + m.MISSED_MORE.format(ids=" ".join(f"#{p.id}" for p in posts[20:]))
         await self.notify_owner(m.MISSED_SUMMARY.format(
             count=len(posts), grace=format_duration(self.settings.grace), lines=lines))
+
+    async def _prune_media(self) -> None:
+        try:
+            removed = await prune_media(self.store, self.settings.media_dir,
+                                        timedelta(days=self.settings.media_retention_days),
+                                        self.clock())
+        except Exception:
+            logger.exception("media clean-up failed")
+            return
+        if removed:
+            logger.info("removed {} media file(s) of posts sent more than {} days ago",
+                        removed, self.settings.media_retention_days)
 
 
 async def serve(app: App) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.media import MediaStore
@@ -50,6 +51,7 @@ class Context:
     body: str
     services: Services
     reply: Callable[[str], Awaitable[None]]
+    reply_image: Callable[[Path, str], Awaitable[None]]
 
     @property
     def store(self) -> Store:

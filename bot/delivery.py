@@ -1,17 +1,38 @@
-"""Send one due post: claim it (committed), send it, record the outcome, tell the owner."""
+"""Send one due post: claim it (committed), send it with bounded retries, record the outcome,
+tell the owner when it finally fails."""
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from loguru import logger
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_delay
+from tenacity.wait import wait_exponential_jitter
 
 from bot import messages as m
 from bot.media import MediaStore
 from bot.models import Post, PostStatus
+from bot.pacing import Nap
 from bot.store import Store
-from bot.transport.base import Transport, TransportError
+from bot.transport.base import SentMessage, Transport, TransportError
+
+
+class Outcome(enum.Enum):
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # no longer pending (cancelled meanwhile)
+    WAITING = "waiting"  # not connected: released, still pending
+    STOPPED = "stopped"  # shutdown during a retry wait: released, still pending
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _retryable(error: BaseException) -> bool:
+    return isinstance(error, TransportError) and error.transient and not error.disconnected
 
 
 class Deliverer:
@@ -23,6 +44,10 @@ class Deliverer:
         notify_owner: Callable[[str], Awaitable[None]],
         record_error: Callable[[str], Awaitable[None]],
         clock: Callable[[], datetime],
+        nap: Nap,
+        retry_for_s: float = 600.0,
+        retry_first_s: float = 2.0,
+        retry_max_s: float = 60.0,
     ) -> None:
         self._store = store
         self._transport = transport
@@ -30,50 +55,100 @@ class Deliverer:
         self._notify_owner = notify_owner
         self._record_error = record_error
         self._clock = clock
+        self._nap = nap
+        self._retry_for_s = retry_for_s
+        self._retry_first_s = retry_first_s
+        self._retry_max_s = retry_max_s
 
-    async def deliver(self, post: Post) -> bool:
-        """Deliver `post` once. Returns True when it was sent."""
-        # The claim is committed before the send: a crash after this line can never
-        # lead to a second, blind send of the same post.
+    async def deliver(self, post: Post) -> Outcome:
+        """Deliver `post` once: never twice, never silently dropped."""
+        # The claim is committed before the send: a crash after this line can never lead
+        # to a second, blind send of the same post (it is found 'sending' and reported).
         if not await self._store.transition(post.id, PostStatus.SENDING,
                                             expect=PostStatus.PENDING, reason="due"):
             logger.info("post #{} no longer pending; not sent", post.id)
-            return False
+            return Outcome.SKIPPED
         try:
-            if post.media_path:
-                image = self._media.path(post.media_path)
-                if not image.is_file():
-                    raise TransportError("file foto tidak ada lagi di penyimpanan")
-                sent = await self._transport.send_image(post.destination, image, post.text)
-            else:
-                sent = await self._transport.send_text(post.destination, post.text)
+            sent = await self._send_with_retries(post)
+        except _Stopped:
+            await self._release(post, "shutdown during a retry wait")
+            return Outcome.STOPPED
+        except TransportError as exc:
+            if exc.disconnected:
+                await self._release(post, f"waiting for the connection ({exc.reason})")
+                return Outcome.WAITING
+            await self._fail(post, exc.reason)
+            return Outcome.FAILED
         except Exception as exc:
-            reason = exc.reason if isinstance(exc, TransportError) else type(exc).__name__
-            if isinstance(exc, TransportError):
-                logger.warning("post #{} failed: {}", post.id, reason)
-            else:
-                logger.exception("post #{} failed unexpectedly", post.id)
-            await self._store.transition(post.id, PostStatus.FAILED, expect=PostStatus.SENDING,
-                                         reason=reason)
-            await self._record_error(f"post #{post.id}: {reason}")
-            await self._notify_owner(m.SEND_FAILED.format(id=post.id, dest=post.destination_name,
-                                                          reason=reason))
-            return False
+            logger.exception("post #{} failed unexpectedly", post.id)
+            await self._fail(post, f"kesalahan tak terduga ({type(exc).__name__})")
+            return Outcome.FAILED
         await self._store.transition(post.id, PostStatus.SENT, expect=PostStatus.SENDING,
                                      wa_message_id=sent.message_id, sent_at=sent.timestamp)
-        late_ms = (self._clock() - post.due_at).total_seconds() * 1000
+        late_ms = (sent.timestamp - post.due_at).total_seconds() * 1000
         logger.info("post #{} sent to {} ({:.0f} ms after due)", post.id, post.destination_name,
                     late_ms)
-        return True
+        return Outcome.SENT
+
+    async def _send_with_retries(self, post: Post) -> SentMessage:
+        async def nap(seconds: float) -> None:
+            if not await self._nap(seconds):
+                raise _Stopped
+
+        def log_retry(state: RetryCallState) -> None:
+            error = state.outcome.exception() if state.outcome else None
+            delay = state.next_action.sleep if state.next_action else 0.0
+            logger.warning("post #{} attempt {} failed ({}); retrying in {:.1f} s", post.id,
+                           state.attempt_number, error, delay)
+
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(_retryable),
+            stop=stop_after_delay(self._retry_for_s),
+            wait=wait_exponential_jitter(multiplier=self._retry_first_s, max=self._retry_max_s),
+            sleep=nap,
+            before_sleep=log_retry,
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                return await self._send_once(post)
+        raise AssertionError("unreachable: tenacity re-raises the last error")
+
+    async def _send_once(self, post: Post) -> SentMessage:
+        if post.media_path:
+            image = self._media.path(post.media_path)
+            if not image.is_file():
+                raise TransportError("file foto tidak ada lagi di penyimpanan")
+            return await self._transport.send_image(post.destination, image, post.text,
+                                                    post_id=post.id)
+        return await self._transport.send_text(post.destination, post.text, post_id=post.id)
+
+    async def _release(self, post: Post, reason: str) -> None:
+        await self._store.transition(post.id, PostStatus.PENDING, expect=PostStatus.SENDING,
+                                     reason=reason)
+        logger.info("post #{} stays pending: {}", post.id, reason)
+
+    async def _fail(self, post: Post, reason: str) -> None:
+        logger.warning("post #{} failed: {}", post.id, reason)
+        await self._store.transition(post.id, PostStatus.FAILED, expect=PostStatus.SENDING,
+                                     reason=reason)
+        await self._record_error(f"post #{post.id}: {reason}")
+        await self._notify_owner(m.SEND_FAILED.format(id=post.id, dest=post.destination_name,
+                                                      reason=reason))
 
     async def recover_interrupted(self) -> list[Post]:
-        """Posts left `sending` by a crash: never resent blindly; marked uncertain, owner told."""
+        """Posts left `sending` by a crash: never resent blindly; marked uncertain, and the
+        owner gets one message naming them with the command to send them anyway."""
         interrupted = await self._store.posts_with_status(PostStatus.SENDING)
+        if interrupted:
+            # The notice is queued (durably) first: a crash right after can repeat it, never
+            # lose it.
+            lines = "\n".join(m.UNCERTAIN_LINE.format(id=p.id, dest=p.destination_name)
+                              for p in interrupted)
+            await self._notify_owner(m.UNCERTAIN_NOTICE.format(lines=lines))
         for post in interrupted:
             await self._store.transition(post.id, PostStatus.UNCERTAIN, expect=PostStatus.SENDING,
                                          reason="interrupted while sending")
             logger.warning("post #{} was being sent when the bot stopped: marked uncertain",
                            post.id)
-            await self._notify_owner(m.UNCERTAIN_NOTICE.format(id=post.id,
-                                                               dest=post.destination_name))
         return interrupted

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
 
 from loguru import logger
 
@@ -35,12 +36,14 @@ class Dispatcher:
         services: Services,
         commands: Iterable[Command],
         send_text: Callable[[str, str], Awaitable[object]],
+        send_image: Callable[[str, Path, str], Awaitable[object]],
         owner_chat: Callable[[], str],
         self_id: Callable[[], str],
         record_error: Callable[[str], Awaitable[None]],
     ) -> None:
         self._services = services
         self._send_text = send_text
+        self._send_image = send_image
         self._owner_chat = owner_chat
         self._self_id = self_id
         self._record_error = record_error
@@ -81,11 +84,14 @@ class Dispatcher:
         async def reply(text: str) -> None:
             await self._send_text(chat, text)
 
+        async def reply_image(image: Path, caption: str) -> None:
+            await self._send_image(chat, image, caption)
+
         command = self._commands.get(name)
         if command is None:
             await reply(m.UNKNOWN_COMMAND.format(name=name))
             return
-        context = Context(message, command.name, args, body, self._services, reply)
+        context = Context(message, command.name, args, body, self._services, reply, reply_image)
         logger.info("command /{} from {}", command.name, user_part(message.sender))
         try:
             await command.handler(context)

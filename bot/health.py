@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,7 +20,9 @@ MAX_AGE = timedelta(seconds=60)
 
 
 def write_heartbeat(path: Path, connection: ConnectionState, now: datetime) -> None:
-    partial = path.with_suffix(".part")
+    # One temp file per thread: a write still running in a worker thread when the bot stops
+    # must not race the final write for the same temp name.
+    partial = path.with_suffix(f".{threading.get_ident()}.part")
     partial.write_text(json.dumps({
         "at": now.isoformat(), "pid": os.getpid(), "connected": connection.connected,
         "state": connection.description,

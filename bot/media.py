@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.store import Store
 
 _EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
 
@@ -42,3 +49,28 @@ class MediaStore:
 
     def path(self, name: str) -> Path:
         return self.directory / name
+
+
+# A file younger than this is never removed: its post may be being created right now.
+_FRESH_S = 3600
+
+
+async def prune_media(store: Store, directory: Path, retention: timedelta,
+                      now: datetime) -> int:
+    """Remove media no post needs any more: not used by a post that may still be sent, and
+    last touched by a post longer than `retention` ago. Returns how many files went."""
+    keep = await store.media_in_use(now - retention)
+
+    def remove() -> int:
+        if not directory.is_dir():
+            return 0
+        removed = 0
+        for path in directory.iterdir():
+            if path.name in keep or path.suffix == ".part" or \
+                    time.time() - path.stat().st_mtime < _FRESH_S:
+                continue
+            path.unlink(missing_ok=True)
+            removed += 1
+        return removed
+
+    return await asyncio.to_thread(remove)

@@ -55,6 +55,10 @@ USAGE = {
     "grup": "/grup\nContoh: /grup",
     "tujuan": "/tujuan <nomor|nama grup>\nContoh: /tujuan 2  (nomor dari /grup)",
     "bantuan": "/bantuan\nContoh: /bantuan",
+    "kirim": "/kirim <nomor post>\nContoh: /kirim 12",
+    "ulang": "/ulang <nomor post>\nContoh: /ulang 12",
+    "riwayat": "/riwayat [halaman]\nContoh: /riwayat 2",
+    "lihat": "/lihat <nomor post>\nContoh: /lihat 12",
 }
 HELP_HEADER = "Perintah jadwal-bot (alias Inggris dalam kurung):"
 HELP_LINES = (
@@ -63,6 +67,13 @@ HELP_LINES = (
     "   Foto: kirim/teruskan foto dengan caption /jadwal ..., atau balas foto dengan /jadwal ...",
     "/antrian [hal] (/queue) \u2014 daftar post menunggu.\n   Contoh: /antrian 2",
     "/batal <nomor> (/cancel) \u2014 batalkan post.\n   Contoh: /batal 12",
+    "/kirim <nomor> (/send) \u2014 kirim post yang menunggu sekarang juga.\n   Contoh: /kirim 12",
+    "/ulang <nomor> (/retry) \u2014 kirim ulang post yang gagal, terlewat atau belum pasti.\n"
+    "   Contoh: /ulang 12",
+    "/riwayat [hal] (/history) \u2014 post terkirim, gagal, terlewat; terbaru dulu.\n"
+    "   Contoh: /riwayat",
+    "/lihat <nomor> (/show) \u2014 tampilkan post seperti nanti terkirim, plus riwayatnya.\n"
+    "   Contoh: /lihat 12",
     "/status \u2014 koneksi, antrian, post berikutnya, error terakhir.\n   Contoh: /status",
     "/grup (/groups) \u2014 daftar grup yang diikuti.\n   Contoh: /grup",
     "/tujuan <nomor|nama> (/target) \u2014 pilih grup tujuan; kirim /tujuan di dalam grup "
@@ -96,6 +107,20 @@ QUEUE_HEADER = "Antrian: {total} post menunggu (halaman {page}/{pages})"
 QUEUE_MORE = "Halaman berikutnya: /antrian {next}"
 QUEUE_BAD_PAGE = "Halaman {page} tidak ada; antrian punya {pages} halaman."
 PHOTO_TAG = "[foto] "
+SENDING_NOW = "#{id} dikirim sekarang ke {dest}."
+RETRYING = "#{id} dijadwalkan ulang; dikirim sekarang ke {dest}."
+USE_RETRY = "Post #{id} {status}; pakai /ulang {id} untuk mengirimnya lagi."
+CANNOT_SEND_NOW = "Post #{id} sudah {status}, tidak bisa dikirim sekarang."
+CANNOT_RETRY = ("Post #{id} {status}; /ulang hanya untuk post yang gagal, terlewat "
+                "atau belum pasti terkirim.")
+HISTORY_EMPTY = "Belum ada post yang terkirim, gagal atau terlewat."
+HISTORY_HEADER = "Riwayat: {total} post (halaman {page}/{pages}), terbaru dulu"
+HISTORY_MORE = "Halaman berikutnya: /riwayat {next}"
+SHOW_HEADER = "#{id} {status}: {when} -> {dest}"
+SHOW_SENT = "Terkirim: {when}"
+SHOW_ERROR = "Alasan: {reason}"
+SHOW_EVENTS = "Riwayat:"
+PHOTO_GONE = "(foto post ini sudah tidak tersimpan)"
 
 BAD_ID = "Nomor post tidak terbaca: \u201c{raw}\u201d."
 POST_NOT_FOUND = "Post #{id} tidak ada."
@@ -138,14 +163,17 @@ TARGET_AMBIGUOUS = ("\u201c{query}\u201d cocok dengan beberapa grup:\n{names}\n"
 
 # --- notices to the owner -----------------------------------------------------------------
 MISSED_SUMMARY = (
-    "{count} post terlewat karena bot tidak aktif lebih dari {grace} setelah waktunya, "
-    "dan TIDAK dikirim:\n{lines}"
+    "{count} post terlewat (terlambat lebih dari {grace}, bot tidak aktif atau tidak "
+    "terhubung) dan TIDAK dikirim:\n{lines}\nKirim ulang satu per satu dengan /ulang <nomor>."
 )
-SEND_FAILED = "Post #{id} gagal dikirim ke {dest}: {reason}"
+MISSED_MORE = "juga: {ids}"
+SEND_FAILED = ("Post #{id} gagal dikirim ke {dest}: {reason}\n"
+               "Kirim ulang dengan /ulang {id}")
 UNCERTAIN_NOTICE = (
-    "Post #{id} sedang dikirim saat bot berhenti; belum pasti sampai. "
-    "Periksa grup {dest}; tidak dikirim ulang otomatis."
+    "Bot berhenti tepat saat mengirim post berikut; belum pasti sampai, jadi TIDAK dikirim "
+    "ulang otomatis. Periksa grupnya; bila belum ada, kirim dengan perintahnya:\n{lines}"
 )
+UNCERTAIN_LINE = "#{id} -> {dest}: /ulang {id}"
 
 # --- the WhatsApp link ----------------------------------------------------------------------
 LINK_CONNECTED = "terhubung ke WhatsApp sejak {since}"

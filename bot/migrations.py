@@ -34,4 +34,14 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # 2: notices for the owner, kept until WhatsApp has taken them
+    """
+    CREATE TABLE notices (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at TEXT NOT NULL,
+        text       TEXT NOT NULL,
+        sent_at    TEXT
+    );
+    CREATE INDEX notices_unsent ON notices (sent_at, id);
+    """,
 )

@@ -1,9 +1,10 @@
 """Deliver posts when due. The database is the queue; APScheduler holds one timer.
 
 One APScheduler date job is armed at the earliest pending post and re-armed whenever the
-queue changes. The job only wakes a single worker task, which delivers every due post in
-order (so sends never overlap) and applies the overdue policy: a post later than the grace
-window is marked missed and the owner gets one summary, instead of a surprise post.
+queue changes. The job only wakes a single worker task, which delivers the due posts one
+by one, in order, paced, and applies the overdue policy: a post later than the grace
+window is marked missed and the owner gets one summary, instead of a surprise post. While
+the transport is not connected nothing is claimed: posts wait, they do not fail.
 """
 
 from __future__ import annotations
@@ -14,33 +15,41 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from loguru import logger
 
+from bot.delivery import Outcome
 from bot.models import Post, PostStatus
+from bot.pacing import Pacer
 from bot.store import Store
 
 _JOB_ID = "next-due-post"
 _BATCH = 100
+_CONNECTION_POLL_S = 1.0
 
 
 class PostScheduler:
     def __init__(
         self,
         store: Store,
-        deliver: Callable[[Post], Awaitable[bool]],
+        deliver: Callable[[Post], Awaitable[Outcome]],
         on_missed: Callable[[list[Post]], Awaitable[None]],
         grace: timedelta,
         clock: Callable[[], datetime],
+        connected: Callable[[], bool] = lambda: True,
+        pacing_s: tuple[float, float] = (0.0, 0.0),
     ) -> None:
         self._store = store
         self._deliver = deliver
         self._on_missed = on_missed
         self._grace = grace
         self._clock = clock
+        self._connected = connected
         self._wake = asyncio.Event()
-        self._stopping = False
+        self._stop = asyncio.Event()
         self._worker: asyncio.Task[None] | None = None
         self._timer = AsyncIOScheduler(timezone=UTC)
+        self.pacer = Pacer(*pacing_s, nap=self.nap)
 
     async def start(self) -> None:
         self._timer.start()
@@ -50,17 +59,37 @@ class PostScheduler:
     def queue_changed(self) -> None:
         self._wake.set()
 
+    def every(self, interval: timedelta, job: Callable[[], Awaitable[None]]) -> None:
+        """Run `job` now and then every `interval` (housekeeping)."""
+        self._timer.add_job(job, IntervalTrigger(seconds=interval.total_seconds()),
+                            next_run_time=datetime.now(UTC), misfire_grace_time=None,
+                            coalesce=True, max_instances=1)
+
+    async def nap(self, seconds: float) -> bool:
+        """Sleep, unless a shutdown comes first (then return False at once)."""
+        try:
+            async with asyncio.timeout(seconds):
+                await self._stop.wait()
+        except TimeoutError:
+            return True
+        return False
+
     async def stop(self, grace_seconds: float = 30.0) -> None:
-        """Finish the post in hand (if any), then stop; no new post is started."""
-        self._stopping = True
+        """Finish or release the post in hand, then stop; no new post is started."""
+        self._stop.set()
         self._wake.set()
         if self._worker is not None:
             try:
-                await asyncio.wait_for(self._worker, grace_seconds)
+                async with asyncio.timeout(grace_seconds):
+                    await self._worker
             except TimeoutError:
                 logger.warning("scheduler did not finish within {} s; cancelled", grace_seconds)
         if self._timer.running:
             self._timer.shutdown(wait=False)
+
+    @property
+    def _stopping(self) -> bool:
+        return self._stop.is_set()
 
     async def _run(self) -> None:
         while not self._stopping:
@@ -70,34 +99,50 @@ class PostScheduler:
                 await self._arm()
             except Exception:
                 logger.exception("scheduler pass failed; retrying in 5 s")
-                await asyncio.sleep(5)
+                await self.nap(5)
                 self._wake.set()
             await self._wake.wait()
 
     async def _drain(self) -> None:
         missed: list[Post] = []
-        while not self._stopping:
-            batch = await self._store.due_posts(self._clock(), _BATCH)
-            if not batch:
-                break
-            for post in batch:
-                if self._stopping:
+        try:
+            while not self._stopping:
+                batch = await self._store.due_posts(self._clock(), _BATCH)
+                if not batch:
                     break
-                if self._clock() - post.due_at > self._grace:
-                    if await self._store.transition(post.id, PostStatus.MISSED,
-                                                    expect=PostStatus.PENDING,
-                                                    reason="overdue beyond grace"):
-                        logger.warning("post #{} missed: due {}, grace {}", post.id,
-                                       post.due_at.isoformat(), self._grace)
-                        missed.append(post)
-                else:
-                    await self._deliver(post)
-        if missed:
-            await self._on_missed(missed)
+                for post in batch:
+                    if not await self._handle(post, missed):
+                        break
+        finally:
+            if missed:
+                await self._on_missed(missed)
+
+    async def _handle(self, post: Post, missed: list[Post]) -> bool:
+        """Deliver or miss one due post; False to stop this pass (shutdown, no connection)."""
+        while not self._connected():
+            if not await self.nap(_CONNECTION_POLL_S):
+                return False
+        if not await self.pacer.wait_turn() or self._stopping:
+            return False
+        if self._clock() - post.due_at > self._grace:
+            if await self._store.transition(post.id, PostStatus.MISSED,
+                                            expect=PostStatus.PENDING,
+                                            reason="overdue beyond grace"):
+                logger.warning("post #{} missed: due {}, grace {}", post.id,
+                               post.due_at.isoformat(), self._grace)
+                missed.append(post)
+            return True
+        outcome = await self._deliver(post)
+        if outcome in (Outcome.SENT, Outcome.FAILED):
+            self.pacer.sent()
+        if outcome is Outcome.WAITING:  # the link dropped mid-send: wait, then start over
+            await self.nap(_CONNECTION_POLL_S)
+            return False
+        return outcome is not Outcome.STOPPED
 
     async def _arm(self) -> None:
         upcoming = await self._store.next_pending()
-        if upcoming is None:
+        if upcoming is None or self._stopping:
             if self._timer.get_job(_JOB_ID):
                 self._timer.remove_job(_JOB_ID)
             return

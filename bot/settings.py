@@ -29,6 +29,10 @@ class Settings:
     reconnect_initial_s: float = 3.0
     reconnect_max_s: float = 60.0
     max_failed_connects: int = 40
+    pacing_min_s: float = 3.0
+    pacing_max_s: float = 6.0
+    send_retry_s: float = 600.0
+    media_retention_days: float = 30.0
 
     @property
     def db_path(self) -> Path:
@@ -141,6 +145,10 @@ def load_settings(
     reconnect_initial = number("RECONNECT_INITIAL_S", 3.0, 0.01, 600)
     reconnect_max = number("RECONNECT_MAX_S", 60.0, 0.01, 3600)
     max_failed = int(number("MAX_FAILED_CONNECTS", 40, 1, 100_000))
+    pacing_min = number("PACING_MIN_S", 3.0, 0, 3600)
+    pacing_max = number("PACING_MAX_S", 6.0, 0, 3600)
+    send_retry_minutes = number("SEND_RETRY_MINUTES", 10.0, 0, 1440)
+    retention_days = number("MEDIA_RETENTION_DAYS", 30.0, 0, 3650)
 
     directory = data_dir or Path(get("DATA_DIR", "data").strip() or "data")
     if directory.exists() and not directory.is_dir():
@@ -158,4 +166,8 @@ def load_settings(
         reconnect_initial_s=reconnect_initial,
         reconnect_max_s=max(reconnect_max, reconnect_initial),
         max_failed_connects=max_failed,
+        pacing_min_s=pacing_min,
+        pacing_max_s=max(pacing_max, pacing_min),
+        send_retry_s=send_retry_minutes * 60,
+        media_retention_days=retention_days,
     )

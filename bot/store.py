@@ -117,6 +117,7 @@ class Store:
         reason: str | None = None,
         wa_message_id: str | None = None,
         sent_at: datetime | None = None,
+        due_at: datetime | None = None,
         now: datetime | None = None,
     ) -> bool:
         """Move a post from one of `expect` to `to`, committed with its event row.
@@ -142,10 +143,12 @@ class Store:
                 " last_error = CASE WHEN ? IN ('failed','missed','uncertain') THEN ?"
                 "                   ELSE last_error END,"
                 " wa_message_id = COALESCE(?, wa_message_id),"
-                " sent_at = COALESCE(?, sent_at)"
+                " sent_at = COALESCE(?, sent_at),"
+                " due_at = COALESCE(?, due_at)"
                 " WHERE id = ?",
                 (to, stamp, to, reason, wa_message_id,
-                 to_utc_text(sent_at) if sent_at else None, post_id),
+                 to_utc_text(sent_at) if sent_at else None,
+                 to_utc_text(due_at) if due_at else None, post_id),
             )
             await self._db.execute(
                 "INSERT INTO post_events (post_id, at, from_status, to_status, reason)"
@@ -187,6 +190,38 @@ class Store:
         rows = await self._all(f"SELECT {_POST_COLUMNS} FROM posts ORDER BY id")
         return [_post(r) for r in rows]
 
+    async def media_in_use(self, since: datetime) -> set[str]:
+        """Media of posts that may still be sent, or that changed state after `since`."""
+        rows = await self._all(
+            "SELECT DISTINCT media_path FROM posts WHERE media_path IS NOT NULL AND"
+            " (status IN ('pending','sending','failed','missed','uncertain') OR updated_at >= ?)",
+            (to_utc_text(since),))
+        return {str(r[0]) for r in rows}
+
+    async def history_page(self, limit: int, offset: int) -> tuple[list[Post], int]:
+        """Finished posts (sent, failed, missed, uncertain), most recently changed first."""
+        finished = "('sent','failed','missed','uncertain')"
+        rows = await self._all(
+            f"SELECT {_POST_COLUMNS} FROM posts WHERE status IN {finished}"
+            " ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?", (limit, offset))
+        total = await self._one(f"SELECT COUNT(*) FROM posts WHERE status IN {finished}")
+        return [_post(r) for r in rows], int(total[0]) if total else 0
+
+    async def reschedule(self, post_id: int, due_at: datetime, reason: str,
+                         now: datetime | None = None) -> bool:
+        """Move a pending post to `due_at` (recorded as an event); False if not pending."""
+        stamp = to_utc_text(now or datetime.now(UTC))
+        async with self._transaction():
+            cursor = await self._db.execute(
+                "UPDATE posts SET due_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
+                (to_utc_text(due_at), stamp, post_id))
+            if cursor.rowcount != 1:
+                return False
+            await self._db.execute(
+                "INSERT INTO post_events (post_id, at, from_status, to_status, reason)"
+                " VALUES (?, ?, 'pending', 'pending', ?)", (post_id, stamp, reason))
+        return True
+
     async def counts(self) -> dict[PostStatus, int]:
         rows = await self._all("SELECT status, COUNT(*) FROM posts GROUP BY status")
         found = {PostStatus(r[0]): int(r[1]) for r in rows}
@@ -199,6 +234,22 @@ class Store:
             (post_id,),
         )
         return [(from_utc_text(r[0]), r[1], r[2], r[3]) for r in rows]
+
+    # --- notices to the owner ---------------------------------------------------------
+
+    async def add_notice(self, text: str, now: datetime) -> None:
+        async with self._transaction():
+            await self._db.execute("INSERT INTO notices (created_at, text) VALUES (?, ?)",
+                                   (to_utc_text(now), text))
+
+    async def unsent_notices(self) -> list[tuple[int, str]]:
+        rows = await self._all("SELECT id, text FROM notices WHERE sent_at IS NULL ORDER BY id")
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+    async def notice_sent(self, notice_id: int, now: datetime) -> None:
+        async with self._transaction():
+            await self._db.execute("UPDATE notices SET sent_at = ? WHERE id = ?",
+                                   (to_utc_text(now), notice_id))
 
     # --- settings ----------------------------------------------------------------------
 

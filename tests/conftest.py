@@ -70,7 +70,8 @@ class Bot:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", owners=(OWNER,))
+    # No pacing in tests unless a test asks for it: bursts would take seconds.
+    return Settings(data_dir=tmp_path / "data", owners=(OWNER,), pacing_min_s=0, pacing_max_s=0)
 
 
 BotFactory = Callable[..., Awaitable[Bot]]

@@ -30,6 +30,7 @@ class Sent:
     chat: str
     text: str
     image: Path | None = None
+    post_id: int | None = None
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -43,6 +44,7 @@ class FakeTransport:
         self.fail_replies_with: Exception | None = None  # for sends to the owner
         self.groups_error: Exception | None = None
         self.started = False
+        self.connected = True
         self.on_message: MessageHandler | None = None
         self.closed = asyncio.Event()
         self.sent_event = asyncio.Event()
@@ -66,13 +68,16 @@ class FakeTransport:
         return OWNER
 
     def connection(self) -> ConnectionState:
-        return ConnectionState(True, "terhubung (uji)")
+        return ConnectionState(self.connected, "terhubung (uji)" if self.connected else
+                               "terputus (uji)")
 
-    async def send_text(self, chat: str, text: str) -> SentMessage:
-        return self._record(Sent(chat, text))
+    async def send_text(self, chat: str, text: str, *, post_id: int | None = None
+                        ) -> SentMessage:
+        return self._record(Sent(chat, text, post_id=post_id))
 
-    async def send_image(self, chat: str, image: Path, caption: str) -> SentMessage:
-        return self._record(Sent(chat, caption, image))
+    async def send_image(self, chat: str, image: Path, caption: str, *,
+                         post_id: int | None = None) -> SentMessage:
+        return self._record(Sent(chat, caption, image, post_id=post_id))
 
     async def list_groups(self) -> list[Group]:
         if self.groups_error:
@@ -81,6 +86,8 @@ class FakeTransport:
 
     def _record(self, sent: Sent) -> SentMessage:
         failure = self.fail_replies_with if sent.chat == OWNER_CHAT else self.fail_with
+        if not self.connected:
+            failure = TransportError("tidak terhubung (uji)", disconnected=True)
         if failure is not None:
             raise failure
         self.sent.append(sent)

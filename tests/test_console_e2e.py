@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def clean_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("JADWAL_")}
     env["PYTHONPATH"] = str(ROOT)
+    env["JADWAL_PACING_MIN_S"] = env["JADWAL_PACING_MAX_S"] = "0"
     return env
 
 

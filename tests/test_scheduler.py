@@ -93,7 +93,8 @@ async def test_failed_send_is_recorded_and_owner_told(start_bot: BotFactory):
     bot = await start_bot(transport=transport)
     post_id = await add(bot, real_now(), "Halo")
     await wait_for(lambda: any("gagal" in r for r in transport.replies()))
-    assert transport.replies()[-1] == "Post #1 gagal dikirim ke Grup Demo A: grup tidak ditemukan"
+    assert transport.replies()[-1] == ("Post #1 gagal dikirim ke Grup Demo A: grup tidak "
+                                       "ditemukan\nKirim ulang dengan /ulang 1")
     post = await bot.app.store.get_post(post_id)
     assert post is not None and post.status is PostStatus.FAILED
     assert post.last_error == "grup tidak ditemukan"
@@ -153,7 +154,8 @@ async def test_many_missed_posts_give_one_summary(start_bot: BotFactory):
     await asyncio.sleep(0.2)
     assert len(transport.replies()) == 1
     assert transport.replies()[0].startswith("150 post terlewat")
-    assert "(+130 lainnya)" in transport.replies()[0]
+    assert "juga: #21 #22 " in transport.replies()[0]
+    assert transport.replies()[0].count("#") == 150  # every missed post is named
     assert transport.posts() == []
 
 
@@ -182,10 +184,10 @@ async def test_stop_lets_the_post_in_hand_finish(start_bot: BotFactory, settings
     release = asyncio.Event()
     original = transport.send_text
 
-    async def slow_send(chat: str, text: str) -> SentMessage:
+    async def slow_send(chat: str, text: str, *, post_id: int | None = None) -> SentMessage:
         if chat != OWNER_CHAT:
             await release.wait()
-        return await original(chat, text)
+        return await original(chat, text, post_id=post_id)
 
     transport.send_text = slow_send  # type: ignore[method-assign]
     bot = await start_bot(transport=transport)

@@ -13,11 +13,18 @@ MessageHandler = Callable[[IncomingMessage], Awaitable[None]]
 
 
 class TransportError(Exception):
-    """A send or lookup failed; `reason` is safe to show to the owner."""
+    """A send or lookup failed; `reason` is safe to show to the owner.
 
-    def __init__(self, reason: str) -> None:
+    `transient`: trying again later may work (timeout, server error). `disconnected`: nothing
+    was sent because there is no connection; the post waits for it, it has not failed.
+    """
+
+    def __init__(self, reason: str, *, transient: bool = False,
+                 disconnected: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.transient = transient or disconnected
+        self.disconnected = disconnected
 
 
 @dataclass(frozen=True)
@@ -44,8 +51,11 @@ class Transport(Protocol):
 
     def connection(self) -> ConnectionState: ...
 
-    async def send_text(self, chat: str, text: str) -> SentMessage: ...
+    async def send_text(self, chat: str, text: str, *, post_id: int | None = None
+                        ) -> SentMessage:
+        """Send `text`; `post_id` names the queued post it delivers, if any (for records)."""
 
-    async def send_image(self, chat: str, image: Path, caption: str) -> SentMessage: ...
+    async def send_image(self, chat: str, image: Path, caption: str, *,
+                         post_id: int | None = None) -> SentMessage: ...
 
     async def list_groups(self) -> list[Group]: ...

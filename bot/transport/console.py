@@ -12,8 +12,10 @@ import asyncio
 import contextlib
 import itertools
 import json
+import os
 import sys
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,6 +61,7 @@ class ConsoleTransport:
         self._clock = clock
         self._in_ids = itertools.count(1)
         self._out_ids = itertools.count(1)
+        self._run_id = f"{os.getpid():x}{int(time.time()):x}"  # message ids unique across runs
         self._received: dict[str, IncomingMessage] = {}
         self._lines: asyncio.Queue[str | None] = asyncio.Queue()
         self._closed = asyncio.Event()
@@ -98,26 +101,30 @@ class ConsoleTransport:
     def connection(self) -> ConnectionState:
         return ConnectionState(True, "terhubung (konsol, tanpa WhatsApp)")
 
-    async def send_text(self, chat: str, text: str) -> SentMessage:
-        return self._deliver(chat, text, None)
+    async def send_text(self, chat: str, text: str, *, post_id: int | None = None
+                        ) -> SentMessage:
+        return self._deliver(chat, text, None, post_id)
 
-    async def send_image(self, chat: str, image: Path, caption: str) -> SentMessage:
+    async def send_image(self, chat: str, image: Path, caption: str, *,
+                         post_id: int | None = None) -> SentMessage:
         if not await asyncio.to_thread(image.is_file):
             raise TransportError(f"file foto tidak ada: {image.name}")
-        return self._deliver(chat, caption, str(image))
+        return self._deliver(chat, caption, str(image), post_id)
 
     async def list_groups(self) -> list[Group]:
         return list(DEMO_GROUPS)
 
     # --- output --------------------------------------------------------------------------
 
-    def _deliver(self, chat: str, text: str, media: str | None) -> SentMessage:
+    def _deliver(self, chat: str, text: str, media: str | None,
+                 post_id: int | None) -> SentMessage:
         if self._outbox is None:
             raise TransportError("konsol sudah ditutup")
-        sent = SentMessage(f"out-{next(self._out_ids)}", self._clock())
+        sent = SentMessage(f"out-{self._run_id}-{next(self._out_ids)}", self._clock())
         names = {g.jid: g.name for g in DEMO_GROUPS}
         record = {"id": sent.message_id, "at": sent.timestamp.isoformat(), "chat": chat,
-                  "chat_name": names.get(chat, chat), "text": text, "media": media}
+                  "chat_name": names.get(chat, chat), "text": text, "media": media,
+                  "post_id": post_id}
         self._outbox.write(json.dumps(record, ensure_ascii=False) + "\n")
         self._outbox.flush()
         photo = f"[foto {Path(media).name}] " if media else ""

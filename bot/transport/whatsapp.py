@@ -305,10 +305,12 @@ class WhatsAppTransport:
     def connection(self) -> ConnectionState:
         return ConnectionState(self.status.connected, self.status.describe(self._tz))
 
-    async def send_text(self, chat: str, text: str) -> SentMessage:
+    async def send_text(self, chat: str, text: str, *, post_id: int | None = None
+                        ) -> SentMessage:
         return await self._send(lambda: self.client.send_message(to_jid(chat), text))
 
-    async def send_image(self, chat: str, image: Path, caption: str) -> SentMessage:
+    async def send_image(self, chat: str, image: Path, caption: str, *,
+                         post_id: int | None = None) -> SentMessage:
         try:
             data = await asyncio.to_thread(image.read_bytes)
         except OSError as exc:
@@ -318,13 +320,13 @@ class WhatsAppTransport:
 
     async def _send(self, call: Callable[[], Awaitable[Any]]) -> SentMessage:
         if not self.status.connected:
-            raise TransportError("WhatsApp belum terhubung")
+            raise TransportError("WhatsApp belum terhubung", disconnected=True)
         self._sends_in_flight += 1
         self._sends_done.clear()
         try:
             response = await call()
         except NeonizeError as exc:
-            raise TransportError(f"WhatsApp menolak pengiriman: {exc}") from exc
+            raise send_error(str(exc), self.status.connected) from exc
         finally:
             self._sends_in_flight -= 1
             if not self._sends_in_flight:
@@ -345,6 +347,30 @@ class WhatsAppTransport:
         groups = await self.client.get_joined_groups()
         return [Group(jid_text(g.JID), str(g.GroupName.Name) or jid_text(g.JID))
                 for g in groups]
+
+
+# whatsmeow's words for failures that are worth retrying, and for ones that are not.
+_TRANSIENT_WORDS = ("timeout", "timed out", "deadline exceeded", "websocket", "not connected",
+                    "connection reset", "broken pipe", "eof", "500", "502", "503", "504",
+                    "internal-server-error", "service-unavailable", "rate-overlimit")
+_PERMANENT_REASONS = (
+    (("item-not-found", "group not found", "404"), "grup tujuan tidak ada lagi"),
+    (("forbidden", "not-authorized", "not a participant", "403", "401"),
+     "bot tidak lagi menjadi anggota grup (atau tidak boleh mengirim di sana)"),
+    (("too large", "too big", "413", "resource-limit"), "pesan atau foto terlalu besar"),
+)
+
+
+def send_error(message: str, connected: bool) -> TransportError:
+    """Classify a neonize send failure: permanent ones get a reason the owner understands."""
+    lowered = message.lower()
+    for words, reason in _PERMANENT_REASONS:
+        if any(word in lowered for word in words):
+            return TransportError(f"{reason} ({message})")
+    if not connected:
+        return TransportError(f"koneksi putus saat mengirim ({message})", disconnected=True)
+    transient = any(word in lowered for word in _TRANSIENT_WORDS)
+    return TransportError(f"WhatsApp menolak pengiriman: {message}", transient=transient)
 
 
 def _with_sender(message: IncomingMessage, sender: str) -> IncomingMessage:

@@ -1,0 +1,105 @@
+"""/kirim sends now, /ulang retries, /riwayat lists what happened, /lihat shows one post."""
+
+from __future__ import annotations
+
+from bot import messages as m
+from bot.context import Command, Context, UserError
+from bot.models import Post, PostStatus
+from bot.timefmt import format_local, format_short
+from handlers.common import parse_post_id, preview
+
+PAGE_SIZE = 10
+RETRYABLE = (PostStatus.FAILED, PostStatus.MISSED, PostStatus.UNCERTAIN)
+
+
+async def _post(ctx: Context, usage_of: str) -> Post:
+    post_id = parse_post_id(ctx.args, usage_of)
+    post = await ctx.store.get_post(post_id)
+    if post is None:
+        raise UserError(m.POST_NOT_FOUND.format(id=post_id))
+    return post
+
+
+async def send_now(ctx: Context) -> None:
+    post = await _post(ctx, "kirim")
+    if post.status in RETRYABLE:
+        raise UserError(m.USE_RETRY.format(id=post.id, status=m.STATUS_NAMES[post.status]))
+    now = ctx.services.clock()
+    if not await ctx.store.reschedule(post.id, now, "sent now by owner", now=now):
+        raise UserError(m.CANNOT_SEND_NOW.format(id=post.id,
+                                                 status=m.STATUS_NAMES[post.status]))
+    ctx.services.queue_changed()
+    await ctx.reply(m.SENDING_NOW.format(id=post.id, dest=post.destination_name))
+
+
+async def retry(ctx: Context) -> None:
+    post = await _post(ctx, "ulang")
+    if post.status not in RETRYABLE:
+        raise UserError(m.CANNOT_RETRY.format(id=post.id, status=m.STATUS_NAMES[post.status]))
+    now = ctx.services.clock()
+    if not await ctx.store.transition(post.id, PostStatus.PENDING, expect=RETRYABLE,
+                                      reason="retry by owner", due_at=now, now=now):
+        raise UserError(m.CANNOT_RETRY.format(id=post.id, status=m.STATUS_NAMES[post.status]))
+    ctx.services.queue_changed()
+    await ctx.reply(m.RETRYING.format(id=post.id, dest=post.destination_name))
+
+
+async def history(ctx: Context) -> None:
+    raw = ctx.args.strip()
+    if raw and not raw.isdigit():
+        raise UserError(m.BAD_ID.format(raw=raw), "riwayat")
+    page = int(raw) if raw else 1
+    posts, total = await ctx.store.history_page(PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    if total == 0:
+        await ctx.reply(m.HISTORY_EMPTY)
+        return
+    pages = -(-total // PAGE_SIZE)
+    if not posts:
+        raise UserError(m.QUEUE_BAD_PAGE.format(page=page, pages=pages))
+    tz = ctx.services.tz
+    lines = [m.HISTORY_HEADER.format(total=total, page=page, pages=pages)]
+    for post in posts:
+        when = format_short(post.sent_at or post.due_at, tz)
+        lines.append(f"#{post.id} {m.STATUS_NAMES[post.status]} {when} -> "
+                     f"{post.destination_name}")
+        detail = preview(post)
+        if post.status is not PostStatus.SENT and post.last_error:
+            detail += f" ({post.last_error})"
+        lines.append(f"   {detail}")
+    if page < pages:
+        lines.append(m.HISTORY_MORE.format(next=page + 1))
+    await ctx.reply("\n".join(lines))
+
+
+async def show(ctx: Context) -> None:
+    post = await _post(ctx, "lihat")
+    tz = ctx.services.tz
+    if post.media_path:
+        image = ctx.services.media.path(post.media_path)
+        if image.is_file():
+            await ctx.reply_image(image, post.text)
+        else:
+            await ctx.reply(m.PHOTO_GONE)
+    elif post.text:
+        await ctx.reply(post.text)
+    lines = [m.SHOW_HEADER.format(id=post.id, status=m.STATUS_NAMES[post.status],
+                                  when=format_local(post.due_at, tz),
+                                  dest=post.destination_name)]
+    if post.sent_at:
+        lines.append(m.SHOW_SENT.format(when=format_local(post.sent_at, tz)))
+    if post.last_error and post.status is not PostStatus.SENT:
+        lines.append(m.SHOW_ERROR.format(reason=post.last_error))
+    lines.append(m.SHOW_EVENTS)
+    for at, before, after, reason in (await ctx.store.events(post.id))[-10:]:
+        move = f"{m.STATUS_NAMES.get(before or '', '-')} -> {m.STATUS_NAMES[after]}" \
+            if before != after else m.STATUS_NAMES[after]
+        lines.append(f"  {format_short(at, tz)} {move}" + (f" ({reason})" if reason else ""))
+    await ctx.reply("\n".join(lines))
+
+
+COMMANDS = [
+    Command("kirim", ("send",), send_now),
+    Command("ulang", ("retry",), retry),
+    Command("riwayat", ("history",), history),
+    Command("lihat", ("show", "view"), show),
+]

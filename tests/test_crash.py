@@ -1,0 +1,207 @@
+"""SIGKILL the console bot again and again while it delivers: no post ever goes out twice.
+
+~300 posts with unique texts are queued before the first start, due over ~12 s. The bot
+(`python -m bot console`, pacing off) is started, killed with SIGKILL after a random
+0.3-2.5 s and restarted on the same data dir until the delivery window is nearly over (at
+least 5 kills); half the kills (chosen by the seed) then also wait for the next write to the
+outbox, so that some land in the middle of a send. A last run is let finish and ends on end
+of input. Then what the console transport recorded as delivered (outbox.jsonl) is checked
+against the database (crashkit.judge):
+
+- no post text is delivered to the group twice;
+- 'sent' <=> delivered exactly once, with wa_message_id = the outbox id of that delivery;
+- 'uncertain' (delivered at most once), 'missed' and 'failed' posts were told to the owner,
+  uncertain ones with the command to send them (/ulang <id>);
+- nothing is left 'sending', nothing due is left 'pending';
+- at least one kill landed between the first and the last delivery.
+
+The kill schedule comes from random.Random(seed); the seed is printed with the summary line.
+Replay or vary it with: CRASH_SEED=<n> .venv/bin/pytest tests/test_crash.py -s
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+import handlers
+from tests.crashkit import (
+    DESTINATION,
+    DESTINATION_NAME,
+    OWNER_CHAT,
+    BotRun,
+    PostRow,
+    group_records,
+    judge,
+    read_events,
+    read_outbox,
+    read_posts,
+    seed_queue,
+    wait_for_growth,
+    wait_until,
+)
+
+DEFAULT_SEED = 20261121
+POSTS = 300
+FIRST_DUE_S = 2.0
+SPREAD_S = 12.0
+MIN_KILLS = 5
+MAX_KILLS = 40
+ALIVE_S = (0.3, 2.5)
+ON_SEND_SHARE = 0.5
+ON_SEND_WAIT_S = 0.5
+FINAL_TIMEOUT_S = 30.0
+OUTCOMES = ("sent", "uncertain", "missed", "failed")
+
+
+def _retry_command() -> str | None:
+    """The command the owner is told to use for an uncertain post, once the bot has one."""
+    names = {name for c in handlers.all_commands() for name in (c.name, *c.aliases)}
+    return "ulang" if "ulang" in names else None
+
+
+@pytest.fixture
+def runs() -> Iterator[list[BotRun]]:
+    """Every bot process the test starts; none outlives it, whatever fails."""
+    started: list[BotRun] = []
+    yield started
+    for run in started:
+        run.close()
+
+
+def test_sigkill_while_delivering_never_sends_a_post_twice(tmp_path: Path,
+                                                           runs: list[BotRun]) -> None:
+    seed = int(os.environ.get("CRASH_SEED", DEFAULT_SEED))
+    rng = random.Random(seed)
+    print(f"\ncrash test seed={seed} (replay: CRASH_SEED={seed})")
+    began = time.monotonic()
+    data_dir = tmp_path / "data"
+    db_path = data_dir / "bot.db"
+    outbox_path = data_dir / "outbox.jsonl"
+    texts = [f"crash post {n}" for n in range(1, POSTS + 1)]
+    first_due = datetime.now(UTC) + timedelta(seconds=FIRST_DUE_S)
+    seed_queue(data_dir, texts, first_due, timedelta(seconds=SPREAD_S))
+    last_due = first_due + timedelta(seconds=SPREAD_S)
+    # Keep killing until about a second before the last post is due; the final run then
+    # delivers the tail and whatever the kills left behind.
+    kill_until = began + FIRST_DUE_S + SPREAD_S - 1.0
+
+    # (seconds alive, killed right after an outbox write, group deliveries in the outbox then)
+    kills: list[tuple[float, bool, int]] = []
+    while len(kills) < MIN_KILLS or (time.monotonic() < kill_until and len(kills) < MAX_KILLS):
+        run = BotRun(data_dir, tmp_path, len(runs) + 1)
+        runs.append(run)
+        alive = rng.uniform(*ALIVE_S)
+        on_send = rng.random() < ON_SEND_SHARE
+        time.sleep(alive)
+        # Half the kills wait for the next write to the outbox and land right after it:
+        # posts are claimed, written and recorded within about a millisecond, so a kill at
+        # a purely random moment almost never finds one in flight.
+        hit = on_send and wait_for_growth(outbox_path, ON_SEND_WAIT_S)
+        early = run.kill()
+        assert early is None, (f"seed={seed}: run {run.number} exited by itself with code "
+                               f"{early} before it was killed:\n{run.stderr()}")
+        kills.append((alive, hit, len(group_records(read_outbox(outbox_path)[0]))))
+
+    final = BotRun(data_dir, tmp_path, len(runs) + 1)
+    runs.append(final)
+
+    def settled() -> bool:
+        if final.proc.poll() is not None:
+            return True  # reported below
+        now = datetime.now(UTC)
+        if now <= last_due:
+            return False
+        return not any(p.status == "sending" or (p.status == "pending" and p.due_at <= now)
+                       for p in read_posts(db_path))
+
+    done = wait_until(settled, FINAL_TIMEOUT_S)
+    assert final.proc.poll() is None, (f"seed={seed}: the final run exited by itself with code "
+                                       f"{final.proc.returncode}:\n{final.stderr()}")
+    if not done:
+        counts = Counter(p.status for p in read_posts(db_path))
+        final.finish()
+        raise AssertionError(f"seed={seed}: queue not settled after {FINAL_TIMEOUT_S} s: "
+                             f"{dict(counts)}\n{final.stderr()}")
+    code = final.finish()
+    assert code == 0, f"seed={seed}: final run exited {code} on end of input:\n{final.stderr()}"
+    elapsed = time.monotonic() - began
+
+    # --- what went out, and what the database says --------------------------------------
+    records, broken = read_outbox(outbox_path)
+    posts = read_posts(db_path)
+    events = read_events(db_path)
+    assert not broken, f"seed={seed}: outbox lines that are not JSON objects: {broken}"
+    assert sorted(p.text for p in posts) == sorted(texts), "the queue is not the one seeded"
+
+    verdict = judge(records, posts, events, _retry_command(), datetime.now(UTC))
+    problems = list(verdict.problems)
+    tracebacks = [r.number for r in runs if "Traceback" in r.stderr()]
+    problems.extend(f"run {n} logged a traceback:\n{runs[n - 1].stderr()}" for n in tracebacks)
+
+    counts = verdict.counts
+    deliveries = verdict.group_deliveries
+    during = sum(1 for _, _, delivered in kills if 0 < delivered < deliveries)
+    print(f"crash test seed={seed} kills={len(kills)} "
+          + " ".join(f"{k}={counts.get(k, 0)}" for k in OUTCOMES)
+          + f" kills_during_delivery={during} runs={len(runs)} deliveries={deliveries}"
+          f" {elapsed:.1f}s")
+    print("kills (alive s[+right after a send]/group deliveries so far): "
+          + ", ".join(f"{alive:.2f}{'+' if hit else ''}/{n}" for alive, hit, n in kills))
+    for note in verdict.notes:
+        print(f"note: {note}")
+
+    assert not problems, f"seed={seed}: {len(problems)} problem(s):\n" + "\n".join(problems)
+    assert sum(counts.get(k, 0) for k in OUTCOMES) == POSTS, dict(counts)
+    assert during >= 1, (f"seed={seed}: no kill landed between the first and the last "
+                         f"delivery; the timing drifted: {kills} of {deliveries} deliveries")
+
+
+def test_the_judge_flags_every_broken_guarantee() -> None:
+    """The checks above can fail: a hand-made outbox and queue with one fault per post."""
+    due = datetime(2026, 11, 21, 13, 0, tzinfo=UTC)
+
+    def post(n: int, status: str, wa: str | None = None) -> PostRow:
+        return PostRow(n, status, due, f"crash post {n}", wa)
+
+    def group(n: int, out: str, tagged: bool = True) -> dict[str, object]:
+        record: dict[str, object] = {"id": out, "chat": DESTINATION,
+                                     "chat_name": DESTINATION_NAME, "text": f"crash post {n}",
+                                     "media": None}
+        if tagged:
+            record["post_id"] = n
+        return record
+
+    def owner(text: str) -> dict[str, object]:
+        return {"id": "out-9", "chat": OWNER_CHAT, "text": text, "media": None, "post_id": None}
+
+    posts = [post(1, "sent", "out-1"), post(2, "sent", "out-2"), post(3, "sent", "out-3"),
+             post(4, "sent", "out-4"), post(5, "uncertain"), post(6, "uncertain"),
+             post(7, "missed"), post(8, "sending"), post(9, "pending"), post(10, "uncertain"),
+             post(11, "sent", "out-5"), post(12, "failed")]
+    records = [group(1, "out-1"), group(2, "out-2"), group(2, "out-7"), group(4, "out-9"),
+               group(5, "out-3"), group(6, "out-4"), group(7, "out-6"),
+               owner("#10 -> Grup Demo A: /ulang 10"), owner("Post #6 belum pasti"),
+               group(11, "out-5", tagged=False), owner("Post #12 gagal; /ulang 12")]
+    verdict = judge(records, posts, {}, "ulang", due + timedelta(hours=1))
+    found = "\n".join(verdict.problems)
+    for expected in ("DELIVERED 2 TIMES: post #2 ", "'sent' but delivered 2 times:\npost #2 ",
+                     "'sent' but delivered 0 times:\npost #3 ",
+                     "wa_message_id 'out-4' != outbox id 'out-9':\npost #4 ",
+                     "'uncertain' and the owner was never told:\npost #5 ",
+                     "'uncertain' but no notice names /ulang 6:\npost #6 ",
+                     "'missed' but delivered 1 times:\npost #7 ", "left 'sending':\npost #8 ",
+                     "due but still 'pending':\npost #9 "):
+        assert expected in found, (expected, found)
+    assert "post #1 " not in found and "post #10 " not in found
+    assert "post #11 " not in found and "post #12 " not in found
+    assert len(verdict.problems) == 9, found
+    assert verdict.notes == ["1 of 8 group records have no post_id; matched to their posts by text"]
+    assert verdict.group_deliveries == 8
