@@ -61,7 +61,7 @@ class App:
         self._scheduler = scheduler = PostScheduler(
             store, self._deliver, self._missed, settings.grace, self.clock,
             connected=lambda: self.transport.connection().connected,
-            pacing_s=(settings.pacing_min_s, settings.pacing_max_s))
+            pacing_s=(settings.pacing_min_s, settings.pacing_max_s), tz=self._tz)
         self._deliverer = deliverer = Deliverer(
             store, self.transport, media, self.notify_owner, self.record_error, self.clock,
             nap=scheduler.nap, retry_for_s=settings.send_retry_s)

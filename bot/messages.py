@@ -55,6 +55,9 @@ USAGE = {
     "grup": "/grup\nContoh: /grup",
     "tujuan": "/tujuan <nomor|nama grup>\nContoh: /tujuan 2  (nomor dari /grup)",
     "bantuan": "/bantuan\nContoh: /bantuan",
+    "ubah": ("/ubah <nomor> <kapan>  atau  /ubah <nomor> teks <teks baru>\n"
+             "Contoh: /ubah 12 besok 09:00"),
+    "zona": "/zona <WIB|WITA|WIT|nama IANA>\nContoh: /zona WITA",
     "kirim": "/kirim <nomor post>\nContoh: /kirim 12",
     "ulang": "/ulang <nomor post>\nContoh: /ulang 12",
     "riwayat": "/riwayat [halaman]\nContoh: /riwayat 2",
@@ -67,6 +70,8 @@ HELP_LINES = (
     "   Foto: kirim/teruskan foto dengan caption /jadwal ..., atau balas foto dengan /jadwal ...",
     "/antrian [hal] (/queue) \u2014 daftar post menunggu.\n   Contoh: /antrian 2",
     "/batal <nomor> (/cancel) \u2014 batalkan post.\n   Contoh: /batal 12",
+    "/ubah <nomor> <kapan> | teks <teks> (/edit) \u2014 pindahkan post atau ganti teksnya.\n"
+    "   Contoh: /ubah 12 besok 09:00",
     "/kirim <nomor> (/send) \u2014 kirim post yang menunggu sekarang juga.\n   Contoh: /kirim 12",
     "/ulang <nomor> (/retry) \u2014 kirim ulang post yang gagal, terlewat atau belum pasti.\n"
     "   Contoh: /ulang 12",
@@ -78,6 +83,7 @@ HELP_LINES = (
     "/grup (/groups) \u2014 daftar grup yang diikuti.\n   Contoh: /grup",
     "/tujuan <nomor|nama> (/target) \u2014 pilih grup tujuan; kirim /tujuan di dalam grup "
     "untuk memilih grup itu.\n   Contoh: /tujuan 2",
+    "/zona <WIB|WITA|WIT> (/zone) \u2014 zona waktu bot.\n   Contoh: /zona WITA",
     "/bantuan (/help) \u2014 daftar ini.",
 )
 TIME_FORMS = ("Waktu: besok 08:00 \u00b7 lusa 19.30 \u00b7 hari ini 15:00 \u00b7 08:00 "
@@ -90,8 +96,9 @@ GENERIC_ERROR = "Maaf, terjadi kesalahan saat memproses perintah itu. Sudah dica
 
 SCHEDULE_MISSING = "Tulis kapan dan isi postnya."
 SCHEDULE_EMPTY_TEXT = "Isi post kosong. Tulis teksnya setelah waktu, atau sertakan foto."
-REPEAT_NOT_YET = ("Post berulang (setiap ...) belum bisa dijadwalkan di versi ini. "
-                  "Tidak ada yang dijadwalkan.")
+REPEAT_FIRST = "{rule}, pertama {when}"
+REPEAT_TAG = "[{rule}] "
+SERIES_STOPPED = "Seri berulang #{id} ({rule}) dihentikan; tidak ada kiriman berikutnya."
 SCHEDULE_NO_DESTINATION = (
     "Grup tujuan belum dipilih. Ketik /grup lalu /tujuan <nomor>, "
     "atau kirim /tujuan di dalam grupnya. Post tidak dijadwalkan."
@@ -107,6 +114,18 @@ QUEUE_HEADER = "Antrian: {total} post menunggu (halaman {page}/{pages})"
 QUEUE_MORE = "Halaman berikutnya: /antrian {next}"
 QUEUE_BAD_PAGE = "Halaman {page} tidak ada; antrian punya {pages} halaman."
 PHOTO_TAG = "[foto] "
+MOVED = "#{id} dipindah ke {when} -> {dest}"
+TEXT_CHANGED = "Teks post #{id} diganti."
+CANNOT_EDIT = "Post #{id} sudah {status}, tidak bisa diubah."
+EDIT_MISSING = "Tulis waktu baru, atau 'teks' lalu teks barunya."
+EDIT_NO_REPEAT = ("/ubah hanya memindah satu post. Untuk aturan berulang baru: /batal lalu "
+                  "/jadwal setiap ...")
+EDIT_EXTRA_TEXT = ("Setelah waktu ada teks lain (\u201c{extra}\u201d). Untuk mengganti teks: "
+                   "/ubah <nomor> teks <teks baru>.")
+ZONE_CURRENT = "Zona waktu sekarang: {zone} ({label})."
+ZONE_SET = "Zona waktu sekarang {zone} ({label}). Post yang sudah dijadwalkan tetap pada saatnya."
+ZONE_NEXT = "Berikutnya: #{id} {when}"
+ZONE_UNKNOWN = "Zona \u201c{zone}\u201d tidak dikenal. Pakai WIB, WITA, WIT atau nama IANA."
 SENDING_NOW = "#{id} dikirim sekarang ke {dest}."
 RETRYING = "#{id} dijadwalkan ulang; dikirim sekarang ke {dest}."
 USE_RETRY = "Post #{id} {status}; pakai /ulang {id} untuk mengirimnya lagi."

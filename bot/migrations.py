@@ -44,4 +44,10 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX notices_unsent ON notices (sent_at, id);
     """,
+    # 3: repeating posts: each occurrence is a post; the series is the id of its first one
+    """
+    ALTER TABLE posts ADD COLUMN repeat_rule TEXT;
+    ALTER TABLE posts ADD COLUMN series_id INTEGER;
+    CREATE INDEX posts_series ON posts (series_id, id);
+    """,
 )

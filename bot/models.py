@@ -85,3 +85,5 @@ class Post:
     sent_at: datetime | None = None
     wa_message_id: str | None = None
     last_error: str | None = None
+    repeat_rule: str | None = None  # bot.repeat.RepeatRule.to_text() of a repeating post
+    series_id: int | None = None  # id of the series' first occurrence

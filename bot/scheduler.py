@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
@@ -21,6 +22,7 @@ from loguru import logger
 from bot.delivery import Outcome
 from bot.models import Post, PostStatus
 from bot.pacing import Pacer
+from bot.series import queue_next_occurrences
 from bot.store import Store
 
 _JOB_ID = "next-due-post"
@@ -38,7 +40,9 @@ class PostScheduler:
         clock: Callable[[], datetime],
         connected: Callable[[], bool] = lambda: True,
         pacing_s: tuple[float, float] = (0.0, 0.0),
+        tz: Callable[[], ZoneInfo] = lambda: ZoneInfo("Asia/Jakarta"),
     ) -> None:
+        self._tz = tz
         self._store = store
         self._deliver = deliver
         self._on_missed = on_missed
@@ -107,6 +111,7 @@ class PostScheduler:
         missed: list[Post] = []
         try:
             while not self._stopping:
+                await queue_next_occurrences(self._store, self._clock(), self._tz())
                 batch = await self._store.due_posts(self._clock(), _BATCH)
                 if not batch:
                     break
@@ -116,6 +121,7 @@ class PostScheduler:
         finally:
             if missed:
                 await self._on_missed(missed)
+        await queue_next_occurrences(self._store, self._clock(), self._tz())
 
     async def _handle(self, post: Post, missed: list[Post]) -> bool:
         """Deliver or miss one due post; False to stop this pass (shutdown, no connection)."""

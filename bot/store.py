@@ -17,7 +17,8 @@ from bot.models import TRANSITIONS, Post, PostStatus
 from bot.timefmt import from_utc_text, to_utc_text
 
 _POST_COLUMNS = ("id, status, due_at, text, destination, destination_name, created_at, "
-                 "media_path, media_mime, sent_at, wa_message_id, last_error")
+                 "media_path, media_mime, sent_at, wa_message_id, last_error, repeat_rule, "
+                 "series_id")
 
 
 class Store:
@@ -83,18 +84,24 @@ class Store:
         media_path: str | None = None,
         media_mime: str | None = None,
         now: datetime | None = None,
+        repeat_rule: str | None = None,
+        series_id: int | None = None,
     ) -> Post:
+        """Queue a post; a repeating one starts its own series unless `series_id` is given."""
         stamp = to_utc_text(now or datetime.now(UTC))
         async with self._transaction():
             cursor = await self._db.execute(
                 "INSERT INTO posts (status, due_at, text, destination, destination_name,"
-                " media_path, media_mime, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " media_path, media_mime, created_at, updated_at, repeat_rule, series_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (PostStatus.PENDING, to_utc_text(due_at), text, destination, destination_name,
-                 media_path, media_mime, stamp, stamp),
+                 media_path, media_mime, stamp, stamp, repeat_rule, series_id),
             )
             post_id = cursor.lastrowid
             assert post_id is not None
+            if repeat_rule is not None and series_id is None:
+                await self._db.execute("UPDATE posts SET series_id = id WHERE id = ?",
+                                       (post_id,))
             await self._db.execute(
                 "INSERT INTO post_events (post_id, at, from_status, to_status, reason)"
                 " VALUES (?, ?, NULL, ?, 'created')",
@@ -207,6 +214,30 @@ class Store:
         total = await self._one(f"SELECT COUNT(*) FROM posts WHERE status IN {finished}")
         return [_post(r) for r in rows], int(total[0]) if total else 0
 
+    async def series_needing_next(self) -> list[Post]:
+        """The last occurrence of every series whose last occurrence is over but not
+        cancelled: each needs its next occurrence queued."""
+        rows = await self._all(
+            f"SELECT {_POST_COLUMNS} FROM posts WHERE id IN"
+            " (SELECT MAX(id) FROM posts WHERE series_id IS NOT NULL GROUP BY series_id)"
+            " AND status IN ('sent','failed','missed','uncertain')")
+        return [_post(r) for r in rows]
+
+    async def update_text(self, post_id: int, text: str, now: datetime) -> bool:
+        """Change a pending post's text (recorded as an event); False if not pending."""
+        stamp = to_utc_text(now)
+        async with self._transaction():
+            cursor = await self._db.execute(
+                "UPDATE posts SET text = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
+                (text, stamp, post_id))
+            if cursor.rowcount != 1:
+                return False
+            await self._db.execute(
+                "INSERT INTO post_events (post_id, at, from_status, to_status, reason)"
+                " VALUES (?, ?, 'pending', 'pending', 'text changed by owner')",
+                (post_id, stamp))
+        return True
+
     async def reschedule(self, post_id: int, due_at: datetime, reason: str,
                          now: datetime | None = None) -> bool:
         """Move a pending post to `due_at` (recorded as an event); False if not pending."""
@@ -280,4 +311,6 @@ def _post(row: aiosqlite.Row) -> Post:
         sent_at=from_utc_text(row["sent_at"]) if row["sent_at"] else None,
         wa_message_id=row["wa_message_id"],
         last_error=row["last_error"],
+        repeat_rule=row["repeat_rule"],
+        series_id=row["series_id"],
     )

@@ -1,9 +1,9 @@
 """Command handlers, one module per command family, assembled here in one registry."""
 
 from bot.context import Command
-from handlers import groups, help, history, queue, schedule, status
+from handlers import edit, groups, help, history, queue, schedule, status, zone
 
 
 def all_commands() -> list[Command]:
-    return [*schedule.COMMANDS, *queue.COMMANDS, *history.COMMANDS, *status.COMMANDS,
-            *groups.COMMANDS, *help.COMMANDS]
+    return [*schedule.COMMANDS, *queue.COMMANDS, *edit.COMMANDS, *history.COMMANDS,
+            *status.COMMANDS, *groups.COMMANDS, *zone.COMMANDS, *help.COMMANDS]

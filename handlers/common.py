@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot import messages as m
 from bot.context import UserError
 from bot.models import Post
+from bot.repeat import RepeatRule
 from bot.store import Store
 
 PREVIEW_CHARS = 48
@@ -31,4 +32,6 @@ def preview(post: Post) -> str:
     flat = " ".join(post.text.split())
     if len(flat) > PREVIEW_CHARS:
         flat = flat[: PREVIEW_CHARS - 1].rstrip() + "\u2026"
-    return (m.PHOTO_TAG if post.media_path else "") + flat
+    rule = RepeatRule.from_text(post.repeat_rule).describe() if post.repeat_rule else None
+    return (m.REPEAT_TAG.format(rule=rule) if rule else "") + \
+        (m.PHOTO_TAG if post.media_path else "") + flat

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot import messages as m
 from bot.context import Command, Context, UserError
 from bot.models import PostStatus
+from bot.repeat import RepeatRule
 from bot.timefmt import format_local, format_short
 from handlers.common import parse_post_id, preview
 
@@ -45,8 +46,12 @@ async def cancel(ctx: Context) -> None:
         status = current.status if current else post.status
         raise UserError(m.CANNOT_CANCEL.format(id=post_id, status=m.STATUS_NAMES[status]))
     ctx.services.queue_changed()
-    await ctx.reply(m.CANCELLED.format(id=post_id, when=format_local(post.due_at, ctx.services.tz),
-                                       dest=post.destination_name))
+    reply = m.CANCELLED.format(id=post_id, when=format_local(post.due_at, ctx.services.tz),
+                               dest=post.destination_name)
+    if post.repeat_rule:
+        rule = RepeatRule.from_text(post.repeat_rule).describe()
+        reply += "\n" + m.SERIES_STOPPED.format(id=post.series_id or post.id, rule=rule)
+    await ctx.reply(reply)
 
 
 COMMANDS = [

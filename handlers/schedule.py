@@ -26,8 +26,6 @@ async def schedule(ctx: Context) -> None:
     parsed = parse_schedule(phrase, now, services.tz)
     if parsed.error or parsed.when is None:
         raise UserError(parsed.error or m.SCHEDULE_MISSING, "jadwal")
-    if parsed.rule is not None:
-        raise UserError(m.REPEAT_NOT_YET)
     text = parsed.text.strip()
     image = ctx.message.image or ctx.message.quoted_image
     if image is None and ctx.message.unsupported_media:
@@ -41,11 +39,15 @@ async def schedule(ctx: Context) -> None:
     if target is None:
         raise UserError(m.SCHEDULE_NO_DESTINATION)
     media_name, media_mime = await _store_image(ctx, image) if image else (None, None)
+    rule = parsed.rule.to_text() if parsed.rule else None
     post = await ctx.store.add_post(parsed.when, text, target[0], target[1],
-                                    media_path=media_name, media_mime=media_mime, now=now)
+                                    media_path=media_name, media_mime=media_mime, now=now,
+                                    repeat_rule=rule)
     services.queue_changed()
     template = m.SCHEDULED_MEDIA if media_name else m.SCHEDULED
     when = format_local(post.due_at, services.tz)
+    if parsed.repeat:
+        when = m.REPEAT_FIRST.format(rule=parsed.repeat, when=when)
     await ctx.reply(template.format(id=post.id, when=when, dest=target[1]) + " "
                     + m.IN_DELTA.format(delta=format_duration(post.due_at - now)))
 

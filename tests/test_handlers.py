@@ -307,8 +307,3 @@ async def test_a_reply_that_cannot_be_sent_does_not_escape_dispatch(bot: Bot):
     assert sum("could not answer message" in line for line in logged) == 2
     assert bot.transport.replies() == []
 
-
-async def test_repeat_phrase_is_not_queued_as_a_one_off(bot_with_target: Bot):
-    reply = await bot_with_target.say("/jadwal setiap senin 09:00 Rapat")
-    assert reply == m.REPEAT_NOT_YET
-    assert await pending(bot_with_target) == []

@@ -1,0 +1,60 @@
+"""Repeating posts: each occurrence is an ordinary post; when one is over, the next is queued.
+
+The check is idempotent (the last occurrence of each series is looked at on every scheduler
+pass), so a crash between one occurrence and the next loses nothing. After an outage only
+the latest occurrence that fell due is queued (and then judged by the grace policy like any
+post): no flood of catch-up posts.
+
+Next times come from RepeatRule.next_after, the calendar answer in the bot's timezone. It is
+tested equal to APScheduler's CronTrigger for Indonesia's zones (which have no DST); it is used
+instead of CronTrigger because CronTrigger 3.11 skips or doubles occurrences across DST
+changes, which matters once /zona names a zone that has them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from loguru import logger
+
+from bot.models import Post
+from bot.repeat import RepeatRule
+from bot.store import Store
+
+_MAX_STEPS = 100_000  # an every-day rule over ~270 years: a bound, never reached in practice
+
+
+def next_due(rule: RepeatRule, last_due: datetime, now: datetime, tz: ZoneInfo) -> datetime:
+    """The occurrence after `last_due`; if that is already past, the latest one not after
+    `now` (so that one missed occurrence is judged, not every one)."""
+    due = rule.next_after(last_due, tz)
+    for _ in range(_MAX_STEPS):
+        following = rule.next_after(due, tz)
+        if due > now or following > now:
+            return due
+        due = following
+    return rule.next_after(now, tz)
+
+
+async def queue_next_occurrences(store: Store, now: datetime, tz: ZoneInfo) -> list[Post]:
+    """Queue the next occurrence of every series whose last one is over. Returns them."""
+    queued: list[Post] = []
+    for last in await store.series_needing_next():
+        if last.repeat_rule is None:
+            continue
+        try:
+            rule = RepeatRule.from_text(last.repeat_rule)
+        except ValueError:
+            logger.error("post #{} has an unreadable repeat rule {!r}; series stopped",
+                         last.id, last.repeat_rule)
+            continue
+        due = next_due(rule, last.due_at, now, tz)
+        post = await store.add_post(due, last.text, last.destination, last.destination_name,
+                                    media_path=last.media_path, media_mime=last.media_mime,
+                                    now=now, repeat_rule=last.repeat_rule,
+                                    series_id=last.series_id)
+        logger.info("series #{}: next occurrence #{} at {}", last.series_id, post.id,
+                    due.isoformat())
+        queued.append(post)
+    return queued

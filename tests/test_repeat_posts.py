@@ -1,0 +1,106 @@
+"""Repeating posts end to end: queued as a rule, each occurrence delivered and recorded, the
+series stopped by /batal, and one missed occurrence (not a flood) after an outage."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.models import PostStatus
+from bot.repeat import RepeatRule
+from bot.series import next_due
+from tests.conftest import SATURDAY_EVENING, Bot, BotFactory, Clock
+from tests.fakes import FakeTransport
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+async def until(predicate: Callable[[], object], limit: float = 3.0) -> None:
+    deadline = asyncio.get_running_loop().time() + limit
+    while not predicate():
+        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.01)
+
+
+async def statuses(bot: Bot) -> list[tuple[int, PostStatus, datetime]]:
+    return [(p.id, p.status, p.due_at.astimezone(WIB)) for p in await bot.app.store.all_posts()]
+
+
+async def test_repeat_is_queued_as_a_rule_and_shown_in_the_queue(bot_with_target: Bot):
+    reply = await bot_with_target.say("/jadwal setiap senin dan kamis 16:00 Latihan")
+    assert reply.startswith("#1 terjadwal setiap Senin dan Kamis 16:00, pertama Senin, "
+                            "23 Nov 2026 16:00 WIB -> Grup Demo A")
+    post = await bot_with_target.app.store.get_post(1)
+    assert post is not None and post.series_id == 1 and post.repeat_rule
+    assert RepeatRule.from_text(post.repeat_rule).weekdays == frozenset({0, 3})
+    listing = await bot_with_target.say("/antrian")
+    assert "[setiap Senin dan Kamis 16:00] Latihan" in listing
+
+
+async def test_each_occurrence_is_delivered_and_the_next_one_queued(start_bot: BotFactory):
+    clock = Clock(datetime(2026, 11, 23, 8, 59, 59, 500000, tzinfo=WIB))  # Monday
+    bot = await start_bot(clock=clock)
+    await bot.say("/tujuan Grup Demo A")
+    await bot.say("/jadwal setiap hari 09:00 Selamat pagi")
+    clock.advance(seconds=1)
+    bot.services.queue_changed()
+    await until(lambda: len(bot.transport.posts()) == 1)
+    await asyncio.sleep(0.1)
+    rows = await statuses(bot)
+    assert [(i, s) for i, s, _ in rows] == [(1, PostStatus.SENT), (2, PostStatus.PENDING)]
+    assert rows[1][2] == datetime(2026, 11, 24, 9, 0, tzinfo=WIB)
+    second = await bot.app.store.get_post(2)
+    assert second is not None and second.series_id == 1 and second.text == "Selamat pagi"
+    # the next day: delivered too, like any one-off post
+    clock.advance(days=1)
+    bot.services.queue_changed()
+    await until(lambda: len(bot.transport.posts()) == 2)
+    await asyncio.sleep(0.1)
+    assert [s for _, s, _ in await statuses(bot)] == [PostStatus.SENT, PostStatus.SENT,
+                                                      PostStatus.PENDING]
+
+
+async def test_cancel_stops_the_series(bot_with_target: Bot):
+    await bot_with_target.say("/jadwal tiap senin 09:00 Rapat")
+    reply = await bot_with_target.say("/batal 1")
+    assert "Seri berulang #1 (setiap Senin 09:00) dihentikan" in reply
+    bot_with_target.services.queue_changed()
+    await asyncio.sleep(0.2)
+    assert [(i, s) for i, s, _ in await statuses(bot_with_target)] == [
+        (1, PostStatus.CANCELLED)]
+
+
+async def test_a_long_outage_gives_one_missed_occurrence_not_a_flood(start_bot: BotFactory):
+    clock = Clock(SATURDAY_EVENING)
+    first = await start_bot(clock=clock)
+    await first.say("/tujuan Grup Demo A")
+    await first.say("/jadwal setiap hari 21:00 Pengingat")  # first: today 21:00 WIB
+    await first.app.stop()
+    clock.advance(days=10)  # down for ten days; back at 20:00 WIB
+    transport = FakeTransport()
+    second = await start_bot(clock=clock, transport=transport)
+    await until(lambda: transport.replies())
+    await asyncio.sleep(0.2)
+    rows = await statuses(second)
+    assert transport.posts() == []
+    assert [s for _, s, _ in rows] == [PostStatus.MISSED, PostStatus.MISSED,
+                                       PostStatus.PENDING]
+    # the second one is the latest occurrence that fell due, not the next of ten days ago
+    assert rows[1][2] == datetime(2026, 12, 1, 21, 0, tzinfo=WIB) - timedelta(days=1)
+    assert rows[2][2] == datetime(2026, 12, 1, 21, 0, tzinfo=WIB)
+    assert len([r for r in transport.replies() if "terlewat" in r]) == 1
+
+
+def test_next_due_skips_to_the_latest_past_occurrence():
+    rule = RepeatRule(hour=8, minute=0)
+    last = datetime(2026, 11, 1, 8, 0, tzinfo=WIB)
+    now = datetime(2026, 11, 21, 12, 0, tzinfo=WIB)
+    assert next_due(rule, last, now, WIB) == datetime(2026, 11, 21, 8, 0, tzinfo=WIB)
+    assert next_due(rule, last, last, WIB) == datetime(2026, 11, 2, 8, 0, tzinfo=WIB)
+    weekly = RepeatRule(weekdays=frozenset({0}), hour=9, minute=0)
+    monday = datetime(2026, 11, 23, 9, 0, tzinfo=WIB)
+    assert next_due(weekly, monday, monday, WIB) == monday + timedelta(days=7)
+    assert next_due(weekly, monday, datetime.now(UTC) + timedelta(days=400),
+                    WIB).weekday() == 0
