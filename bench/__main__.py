@@ -11,7 +11,7 @@ from pathlib import Path
 
 from loguru import logger
 
-from bench import lateness, parse, replies
+from bench import lateness, pacing, parse, replies
 
 
 def _table(rows: list[dict[str, object]]) -> str:
@@ -26,6 +26,7 @@ def _table(rows: list[dict[str, object]]) -> str:
 async def _all(quick: bool) -> list[dict[str, object]]:
     rows = await replies.run(pending=1_000 if quick else 10_000, rounds=50 if quick else 300)
     rows += parse.run(rounds=10 if quick else 50)
+    rows += await pacing.run(seeds=5 if quick else 20)
     rows += await lateness.run(posts=100 if quick else 1_000, spread_s=5 if quick else 60)
     return rows
 

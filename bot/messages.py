@@ -116,7 +116,7 @@ QUEUE_BAD_PAGE = "Halaman {page} tidak ada; antrian punya {pages} halaman."
 PHOTO_TAG = "[foto] "
 MOVED = "#{id} dipindah ke {when} -> {dest}"
 TEXT_CHANGED = "Teks post #{id} diganti."
-CANNOT_EDIT = "Post #{id} sudah {status}, tidak bisa diubah."
+CANNOT_EDIT = "Post #{id} berstatus {status}; tidak bisa diubah."
 EDIT_MISSING = "Tulis waktu baru, atau 'teks' lalu teks barunya."
 EDIT_NO_REPEAT = ("/ubah hanya memindah satu post. Untuk aturan berulang baru: /batal lalu "
                   "/jadwal setiap ...")
@@ -129,7 +129,7 @@ ZONE_UNKNOWN = "Zona \u201c{zone}\u201d tidak dikenal. Pakai WIB, WITA, WIT atau
 SENDING_NOW = "#{id} dikirim sekarang ke {dest}."
 RETRYING = "#{id} dijadwalkan ulang; dikirim sekarang ke {dest}."
 USE_RETRY = "Post #{id} {status}; pakai /ulang {id} untuk mengirimnya lagi."
-CANNOT_SEND_NOW = "Post #{id} sudah {status}, tidak bisa dikirim sekarang."
+CANNOT_SEND_NOW = "Post #{id} berstatus {status}; tidak bisa dikirim sekarang."
 CANNOT_RETRY = ("Post #{id} {status}; /ulang hanya untuk post yang gagal, terlewat "
                 "atau belum pasti terkirim.")
 HISTORY_EMPTY = "Belum ada post yang terkirim, gagal atau terlewat."
@@ -139,12 +139,25 @@ SHOW_HEADER = "#{id} {status}: {when} -> {dest}"
 SHOW_SENT = "Terkirim: {when}"
 SHOW_ERROR = "Alasan: {reason}"
 SHOW_EVENTS = "Riwayat:"
+EVENT_WAITING = "menunggu koneksi WhatsApp"
+EVENT_REASONS = {
+    "created": "dibuat",
+    "due": "waktunya tiba",
+    "sent now by owner": "dikirim sekarang atas perintah pemilik",
+    "retry by owner": "dikirim ulang atas perintah pemilik",
+    "moved by owner": "dipindah oleh pemilik",
+    "text changed by owner": "teks diganti oleh pemilik",
+    "cancelled by owner": "dibatalkan oleh pemilik",
+    "overdue beyond grace": "terlambat melewati batas toleransi",
+    "interrupted while sending": "bot berhenti saat mengirim",
+    "shutdown during a retry wait": "bot berhenti saat menunggu kirim ulang",
+}
 PHOTO_GONE = "(foto post ini sudah tidak tersimpan)"
 
 BAD_ID = "Nomor post tidak terbaca: \u201c{raw}\u201d."
 POST_NOT_FOUND = "Post #{id} tidak ada."
 CANCELLED = "#{id} dibatalkan ({when}, {dest})."
-CANNOT_CANCEL = "Post #{id} sudah {status}, tidak bisa dibatalkan."
+CANNOT_CANCEL = "Post #{id} berstatus {status}; tidak bisa dibatalkan."
 STATUS_NAMES = {
     "pending": "menunggu",
     "sending": "sedang dikirim",

@@ -53,9 +53,14 @@ class PostScheduler:
         self._stop = asyncio.Event()
         self._worker: asyncio.Task[None] | None = None
         self._timer = AsyncIOScheduler(timezone=UTC)
+        # Since when the bot could send (started, or connection back). A post is missed only
+        # if it fell due more than `grace` before that: lateness from the bot's own queue or
+        # pacing while it runs never makes a post missed.
+        self._available_since = clock()
         self.pacer = Pacer(*pacing_s, nap=self.nap)
 
     async def start(self) -> None:
+        self._available_since = self._clock()
         self._timer.start()
         self._worker = asyncio.create_task(self._run(), name="post-scheduler")
         self._wake.set()
@@ -125,12 +130,14 @@ class PostScheduler:
 
     async def _handle(self, post: Post, missed: list[Post]) -> bool:
         """Deliver or miss one due post; False to stop this pass (shutdown, no connection)."""
-        while not self._connected():
-            if not await self.nap(_CONNECTION_POLL_S):
-                return False
+        if not self._connected():
+            while not self._connected():
+                if not await self.nap(_CONNECTION_POLL_S):
+                    return False
+            self._available_since = self._clock()
         if not await self.pacer.wait_turn() or self._stopping:
             return False
-        if self._clock() - post.due_at > self._grace:
+        if self._available_since - post.due_at > self._grace:
             if await self._store.transition(post.id, PostStatus.MISSED,
                                             expect=PostStatus.PENDING,
                                             reason="overdue beyond grace"):

@@ -93,7 +93,10 @@ async def show(ctx: Context) -> None:
     for at, before, after, reason in (await ctx.store.events(post.id))[-10:]:
         move = f"{m.STATUS_NAMES.get(before or '', '-')} -> {m.STATUS_NAMES[after]}" \
             if before != after else m.STATUS_NAMES[after]
-        lines.append(f"  {format_short(at, tz)} {move}" + (f" ({reason})" if reason else ""))
+        said = m.EVENT_REASONS.get(reason or "", reason)
+        if said and said.startswith("waiting for the connection"):
+            said = m.EVENT_WAITING
+        lines.append(f"  {format_short(at, tz)} {move}" + (f" ({said})" if said else ""))
     await ctx.reply("\n".join(lines))
 
 

@@ -232,3 +232,12 @@ async def test_queue_of_a_data_dir_written_by_the_bot(start_bot: BotFactory, wor
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     assert [(r["id"], r["status"], r["due_at"], r["text"]) for r in rows] == [
         (1, "pending", "2026-11-22T08:00:00+07:00", "Dari bot")]
+
+
+def test_parse_fills_repeat_with_a_readable_rule(work: Path, data_dir: Path) -> None:
+    done = run_cli(["parse", "--data-dir", str(data_dir), "--now", NOW,
+                    "setiap senin dan kamis 16:00 Latihan"], work)
+    assert done.returncode == 0
+    assert parse_json(done.stdout) == {"when": "2026-11-23T16:00:00+07:00",
+                                       "repeat": "setiap Senin dan Kamis 16:00",
+                                       "text": "Latihan", "error": None}

@@ -1,0 +1,373 @@
+"""One post's delivery: bounded exponential retries, permanent failures at once, waiting for the
+connection (not failing), and the owner told when a post finally fails.
+
+The Deliverer is built directly over a real Store; its `nap` records the waits instead of
+sleeping, and tenacity's clock is a fake that those naps move forward.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import types
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import tenacity
+
+from bot import messages as m
+from bot.delivery import Deliverer, Outcome
+from bot.media import MediaStore
+from bot.models import Post, PostStatus, SentMessage
+from bot.store import Store
+from bot.transport.base import TransportError
+from bot.transport.whatsapp import send_error
+from tests.conftest import BotFactory
+from tests.fakes import GROUPS, OWNER_CHAT, FakeTransport
+
+DEMO_A = GROUPS[0]
+# "always fails": far more attempts than a 600 s budget allows, yet finite, so that a retry
+# loop that ignored its budget ends (sent) and fails the test instead of hanging it
+ALWAYS = 200
+
+
+class CountingTransport(FakeTransport):
+    """Counts send attempts to groups; the first `failures` of them raise `error`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.attempts = 0
+        self.failures = 0
+        self.error: Exception | None = None
+
+    async def send_text(self, chat: str, text: str, *, post_id: int | None = None
+                        ) -> SentMessage:
+        self._attempt(chat)
+        return await super().send_text(chat, text, post_id=post_id)
+
+    async def send_image(self, chat: str, image: Path, caption: str, *,
+                         post_id: int | None = None) -> SentMessage:
+        self._attempt(chat)
+        return await super().send_image(chat, image, caption, post_id=post_id)
+
+    def _attempt(self, chat: str) -> None:
+        if chat == OWNER_CHAT:
+            return
+        self.attempts += 1
+        if self.error is not None and self.attempts <= self.failures:
+            raise self.error
+
+
+class FakeMonotonic:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Harness:
+    """A Deliverer over a real Store, with every side effect recorded."""
+
+    def __init__(self, store: Store, media: MediaStore, monotonic: FakeMonotonic,
+                 retry_for_s: float = 600.0) -> None:
+        self.store = store
+        self.media = media
+        self.monotonic = monotonic
+        self.transport = CountingTransport()
+        self.naps: list[float] = []
+        self.nap_result = True
+        self.notices: list[str] = []
+        self.errors: list[str] = []
+        self.deliverer = Deliverer(
+            store, self.transport, media, self._notify, self._record_error,
+            lambda: datetime.now(UTC), self._nap, retry_for_s=retry_for_s,
+            retry_first_s=2.0, retry_max_s=60.0)
+
+    async def _nap(self, seconds: float) -> bool:
+        self.naps.append(seconds)
+        self.monotonic.now += seconds  # the time tenacity measures its budget on
+        return self.nap_result
+
+    async def _notify(self, text: str) -> None:
+        self.notices.append(text)
+
+    async def _record_error(self, text: str) -> None:
+        self.errors.append(text)
+
+    async def add(self, text: str = "Halo grup", media_path: str | None = None) -> Post:
+        return await self.store.add_post(datetime.now(UTC) - timedelta(seconds=1), text,
+                                         DEMO_A.jid, DEMO_A.name, media_path=media_path,
+                                         media_mime="image/jpeg" if media_path else None)
+
+    async def status(self, post: Post) -> PostStatus:
+        stored = await self.store.get_post(post.id)
+        assert stored is not None
+        return stored.status
+
+    async def moves(self, post: Post) -> list[tuple[str | None, str, str | None]]:
+        return [(before, after, reason) for _, before, after, reason
+                in await self.store.events(post.id)]
+
+
+@pytest.fixture
+def monotonic(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeMonotonic]:
+    # tenacity reads `time.monotonic()` for stop_after_delay; give only tenacity a fake
+    # clock (patching the time module itself would also move asyncio's clock).
+    fake = FakeMonotonic()
+    monkeypatch.setattr(tenacity, "time", types.SimpleNamespace(monotonic=fake))
+    yield fake
+
+
+@pytest.fixture
+async def harness(tmp_path: Path, monotonic: FakeMonotonic) -> AsyncIterator[Harness]:
+    store = await Store.open(tmp_path / "bot.db")
+    yield Harness(store, MediaStore(tmp_path / "media"), monotonic)
+    await store.close()
+
+
+def transient() -> TransportError:
+    error = send_error("context deadline exceeded (timeout)", True)
+    assert error.transient and not error.disconnected
+    return error
+
+
+# --- retry timing --------------------------------------------------------------------------
+
+def assert_backoff(naps: list[float], first: float = 2.0, cap: float = 60.0) -> None:
+    """Exponential from `first`, doubling, at most 1 s of jitter on top, capped at `cap`."""
+    for n, delay in enumerate(naps):
+        base = first * 2 ** n
+        assert min(base, cap) <= delay <= min(base + 1.0, cap), (n, delay, naps)
+
+
+async def test_transient_failures_are_retried_with_exponential_backoff(harness: Harness):
+    harness.transport.error, harness.transport.failures = transient(), 7
+    post = await harness.add()
+    assert await harness.deliverer.deliver(post) is Outcome.SENT
+    assert harness.transport.attempts == 8
+    assert len(harness.naps) == 7
+    assert_backoff(harness.naps)
+    # 2, 4, 8, 16, 32 (+ jitter), then the cap
+    assert harness.naps[0] < 3.0 and harness.naps[1] >= 4.0
+    assert harness.naps[5:] == [60.0, 60.0]
+    assert await harness.status(post) is PostStatus.SENT
+    stored = await harness.store.get_post(post.id)
+    assert stored is not None and stored.wa_message_id and stored.sent_at is not None
+    assert [(b, a) for b, a, _ in await harness.moves(post)] == [
+        (None, "pending"), ("pending", "sending"), ("sending", "sent")]
+    assert [s.text for s in harness.transport.posts()] == ["Halo grup"]
+    assert harness.notices == [] and harness.errors == []
+
+
+async def test_first_send_that_works_needs_no_wait(harness: Harness):
+    post = await harness.add()
+    assert await harness.deliverer.deliver(post) is Outcome.SENT
+    assert harness.transport.attempts == 1 and harness.naps == []
+
+
+async def test_retries_stop_after_the_budget_and_the_owner_is_told(harness: Harness):
+    error = transient()
+    harness.transport.error, harness.transport.failures = error, ALWAYS
+    post = await harness.add()
+    assert await harness.deliverer.deliver(post) is Outcome.FAILED
+    assert_backoff(harness.naps)
+    # Tenacity stops at the first failed attempt made 600 s or more after the first one.
+    assert sum(harness.naps[:-1]) < 600.0 <= sum(harness.naps)
+    assert harness.transport.attempts == len(harness.naps) + 1
+    assert harness.transport.posts() == []
+    stored = await harness.store.get_post(post.id)
+    assert stored is not None and stored.status is PostStatus.FAILED
+    assert stored.last_error == error.reason
+    assert (await harness.moves(post))[-1] == ("sending", "failed", error.reason)
+    assert harness.notices == [m.SEND_FAILED.format(id=post.id, dest=DEMO_A.name,
+                                                    reason=error.reason)]
+    notice = harness.notices[0]
+    assert notice.startswith(f"Post #{post.id} gagal dikirim ke Grup Demo A: ")
+    assert "timeout" in notice and notice.endswith(f"/ulang {post.id}")
+    assert harness.errors == [f"post #{post.id}: {error.reason}"]
+
+
+async def test_a_short_budget_gives_up_sooner(tmp_path: Path, monotonic: FakeMonotonic):
+    store = await Store.open(tmp_path / "bot.db")
+    try:
+        harness = Harness(store, MediaStore(tmp_path / "media"), monotonic, retry_for_s=5.0)
+        harness.transport.error, harness.transport.failures = transient(), ALWAYS
+        post = await harness.add()
+        assert await harness.deliverer.deliver(post) is Outcome.FAILED
+        assert len(harness.naps) == 2  # attempts at 0, ~2-3, ~6-8 s: the third is past 5 s
+        assert harness.transport.attempts == 3
+        assert len(harness.notices) == 1
+    finally:
+        await store.close()
+
+
+async def test_disconnected_releases_the_claim_without_failing(harness: Harness):
+    error = send_error("websocket not connected", False)
+    assert error.disconnected
+    harness.transport.error, harness.transport.failures = error, 1
+    post = await harness.add()
+    assert await harness.deliverer.deliver(post) is Outcome.WAITING
+    assert harness.transport.attempts == 1 and harness.naps == []  # no retry loop while down
+    assert await harness.status(post) is PostStatus.PENDING
+    assert [(b, a) for b, a, _ in await harness.moves(post)] == [
+        (None, "pending"), ("pending", "sending"), ("sending", "pending")]
+    stored = await harness.store.get_post(post.id)
+    assert stored is not None and stored.last_error is None
+    assert harness.notices == [] and harness.errors == []
+    # Once the link is back the same post goes out, once.
+    assert await harness.deliverer.deliver(post) is Outcome.SENT
+    assert [s.post_id for s in harness.transport.posts()] == [post.id]
+
+
+async def test_shutdown_during_a_retry_wait_releases_the_claim(harness: Harness):
+    harness.transport.error, harness.transport.failures = transient(), ALWAYS
+    harness.nap_result = False  # the bot is stopping: the wait is cut short
+    post = await harness.add()
+    assert await harness.deliverer.deliver(post) is Outcome.STOPPED
+    assert harness.transport.attempts == 1 and len(harness.naps) == 1
+    assert await harness.status(post) is PostStatus.PENDING
+    assert [(b, a) for b, a, _ in await harness.moves(post)][-1] == ("sending", "pending")
+    assert harness.notices == [] and harness.errors == []
+
+
+async def test_post_no_longer_pending_is_skipped(harness: Harness):
+    post = await harness.add()
+    assert await harness.store.transition(post.id, PostStatus.CANCELLED,
+                                          expect=PostStatus.PENDING)
+    assert await harness.deliverer.deliver(post) is Outcome.SKIPPED
+    assert harness.transport.attempts == 0
+
+
+# --- permanent failures --------------------------------------------------------------------
+
+@pytest.mark.parametrize(("whatsapp_says", "reason_starts"), [
+    ("server returned error 404: item-not-found", "grup tujuan tidak ada lagi"),
+    ("server returned error 403: forbidden", "bot tidak lagi menjadi anggota grup"),
+    ("message too large", "pesan atau foto terlalu besar"),
+])
+async def test_permanent_failure_fails_at_once(harness: Harness, whatsapp_says: str,
+                                               reason_starts: str):
+    error = send_error(whatsapp_says, True)
+    assert not error.transient and not error.disconnected
+    assert error.reason.startswith(reason_starts)
+    harness.transport.error, harness.transport.failures = error, ALWAYS
+    post = await harness.add()
+    assert await harness.deliverer.deliver(post) is Outcome.FAILED
+    assert harness.transport.attempts == 1 and harness.naps == []
+    stored = await harness.store.get_post(post.id)
+    assert stored is not None and stored.status is PostStatus.FAILED
+    assert stored.last_error == error.reason
+    assert len(harness.notices) == 1
+    assert f"Post #{post.id} gagal dikirim ke Grup Demo A: {reason_starts}" in harness.notices[0]
+    assert harness.notices[0].endswith(f"Kirim ulang dengan /ulang {post.id}")
+
+
+@pytest.mark.parametrize("whatsapp_says", ["item-not-found", "forbidden", "too large"])
+def test_permanent_wins_over_a_dropped_link(whatsapp_says: str):
+    assert not send_error(whatsapp_says, False).disconnected
+
+
+def test_transient_and_disconnected_classification():
+    for words in ("timeout", "503 service-unavailable", "rate-overlimit"):
+        error = send_error(words, True)
+        assert error.transient and not error.disconnected, words
+        assert error.reason.startswith("WhatsApp menolak pengiriman")
+    dropped = send_error("timeout", False)
+    assert dropped.disconnected and dropped.transient
+    unknown = send_error("something odd", True)
+    assert not unknown.transient and not unknown.disconnected
+
+
+async def test_missing_media_file_fails_at_once(harness: Harness):
+    post = await harness.add("Promo", media_path="not-there.jpg")
+    assert await harness.deliverer.deliver(post) is Outcome.FAILED
+    assert harness.transport.attempts == 0 and harness.naps == []
+    stored = await harness.store.get_post(post.id)
+    assert stored is not None and stored.status is PostStatus.FAILED
+    assert stored.last_error and "foto" in stored.last_error
+    assert len(harness.notices) == 1 and "foto" in harness.notices[0]
+    assert f"/ulang {post.id}" in harness.notices[0]
+
+
+# --- through the whole bot: waiting for the connection is not failing ----------------------
+
+async def wait_for(predicate: Callable[[], object], limit: float = 3.0) -> None:
+    deadline = asyncio.get_running_loop().time() + limit
+    while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.01)
+
+
+@pytest.fixture
+def quick_polls(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.scheduler._CONNECTION_POLL_S", 0.02)
+    monkeypatch.setattr("bot.app._NOTICE_RETRY_S", 0.02)
+
+
+@pytest.mark.usefixtures("quick_polls")
+async def test_due_post_waits_while_disconnected_then_goes_once(start_bot: BotFactory):
+    transport = FakeTransport()
+    transport.connected = False
+    bot = await start_bot(transport=transport)
+    post = await bot.app.store.add_post(datetime.now(UTC), "Tunggu koneksi", DEMO_A.jid,
+                                        DEMO_A.name)
+    bot.services.queue_changed()
+    await asyncio.sleep(0.4)
+    stored = await bot.app.store.get_post(post.id)
+    assert stored is not None and stored.status is PostStatus.PENDING
+    assert stored.last_error is None
+    assert transport.sent == []
+    assert await bot.app.store.unsent_notices() == []  # nothing to tell the owner
+    # not even claimed: nothing was tried while there was no connection
+    assert [e[2] for e in await bot.app.store.events(post.id)] == ["pending"]
+
+    transport.connected = True
+    await wait_for(lambda: transport.posts())
+    await asyncio.sleep(0.2)
+    assert [s.post_id for s in transport.posts()] == [post.id]
+    assert transport.replies() == []
+    stored = await bot.app.store.get_post(post.id)
+    assert stored is not None and stored.status is PostStatus.SENT
+
+
+@pytest.mark.usefixtures("quick_polls")
+async def test_link_dropping_mid_send_keeps_the_post_waiting(start_bot: BotFactory):
+    transport = FakeTransport()
+    transport.fail_with = send_error("websocket: close 1006", False)  # connection() still up
+    bot = await start_bot(transport=transport)
+    post = await bot.app.store.add_post(datetime.now(UTC), "Lewat jalur putus", DEMO_A.jid,
+                                        DEMO_A.name)
+    bot.services.queue_changed()
+    await asyncio.sleep(0.3)
+    stored = await bot.app.store.get_post(post.id)
+    # Between tries the post is released to 'pending'; a look may land mid-try ('sending').
+    assert stored is not None and stored.status in (PostStatus.PENDING, PostStatus.SENDING)
+    assert transport.sent == [] and await bot.app.store.unsent_notices() == []
+    moves = [e[2] for e in await bot.app.store.events(post.id)]
+    assert "sending" in moves and "failed" not in moves  # tried, never counted as failing
+
+    transport.fail_with = None
+    await wait_for(lambda: transport.posts())
+    await asyncio.sleep(0.2)
+    assert [s.post_id for s in transport.posts()] == [post.id]
+    assert transport.replies() == []
+    stored = await bot.app.store.get_post(post.id)
+    assert stored is not None and stored.status is PostStatus.SENT
+
+
+async def test_final_failure_sets_last_error_and_tells_owner(start_bot: BotFactory):
+    transport = FakeTransport()
+    transport.fail_with = send_error("item-not-found", True)
+    bot = await start_bot(transport=transport)
+    post = await bot.app.store.add_post(datetime.now(UTC), "Ke grup hilang", DEMO_A.jid,
+                                        DEMO_A.name)
+    bot.services.queue_changed()
+    await wait_for(lambda: transport.replies())
+    reason = transport.fail_with.reason
+    assert transport.replies() == [m.SEND_FAILED.format(id=post.id, dest=DEMO_A.name,
+                                                        reason=reason)]
+    assert await bot.app.store.get_setting("last_error") == f"post #{post.id}: {reason}"
+    assert await bot.app.store.unsent_notices() == []

@@ -1,0 +1,139 @@
+"""Media of posts sent longer ago than the retention are removed; everything a post may still
+need, recent history, and files just being written are kept."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.media import MediaStore, prune_media
+from bot.models import PostStatus
+from bot.settings import Settings
+from bot.store import Store
+from tests.conftest import BotFactory
+from tests.fakes import GROUPS
+
+DEMO_A = GROUPS[0]
+NOW = datetime.now(UTC).replace(microsecond=0)
+RETENTION = timedelta(days=30)
+TWO_DAYS_S = 2 * 86400
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    opened = await Store.open(tmp_path / "bot.db")
+    yield opened
+    await opened.close()
+
+
+def image(media: MediaStore, label: str, age_s: float = TWO_DAYS_S) -> str:
+    """Save a distinct image and backdate its file by `age_s` seconds."""
+    name = media.save(b"\xff\xd8\xff" + label.encode(), "image/jpeg")
+    stamp = time.time() - age_s
+    os.utime(media.path(name), (stamp, stamp))
+    return name
+
+
+async def post_with(store: Store, name: str, status: PostStatus, at: datetime) -> int:
+    """A post using `name`, brought to `status` with every change stamped `at`."""
+    post = await store.add_post(at, "foto", DEMO_A.jid, DEMO_A.name, media_path=name,
+                                media_mime="image/jpeg", now=at)
+    path = {
+        PostStatus.PENDING: [],
+        PostStatus.SENDING: [PostStatus.SENDING],
+        PostStatus.SENT: [PostStatus.SENDING, PostStatus.SENT],
+        PostStatus.FAILED: [PostStatus.SENDING, PostStatus.FAILED],
+        PostStatus.UNCERTAIN: [PostStatus.SENDING, PostStatus.UNCERTAIN],
+        PostStatus.MISSED: [PostStatus.MISSED],
+        PostStatus.CANCELLED: [PostStatus.CANCELLED],
+    }[status]
+    current = PostStatus.PENDING
+    for step in path:
+        assert await store.transition(post.id, step, expect=current, now=at,
+                                      sent_at=at if step is PostStatus.SENT else None)
+        current = step
+    return post.id
+
+
+async def test_prune_removes_only_media_of_posts_sent_long_ago(tmp_path: Path, store: Store):
+    media = MediaStore(tmp_path / "media")
+    long_ago = NOW - timedelta(days=40)
+    recently = NOW - timedelta(days=5)
+    keep: dict[str, str] = {}
+    remove: dict[str, str] = {}
+
+    remove["sent 40 days ago"] = image(media, "old sent")
+    await post_with(store, remove["sent 40 days ago"], PostStatus.SENT, long_ago)
+    remove["cancelled 40 days ago"] = image(media, "old cancelled")
+    await post_with(store, remove["cancelled 40 days ago"], PostStatus.CANCELLED, long_ago)
+    remove["unreferenced, 2 days old"] = image(media, "orphan")
+
+    keep["sent 5 days ago"] = image(media, "recent sent")
+    await post_with(store, keep["sent 5 days ago"], PostStatus.SENT, recently)
+    for status in (PostStatus.PENDING, PostStatus.SENDING, PostStatus.FAILED,
+                   PostStatus.MISSED, PostStatus.UNCERTAIN):
+        keep[f"{status} since 40 days"] = image(media, f"old {status}")
+        await post_with(store, keep[f"{status} since 40 days"], status, long_ago)
+    # one file, two posts: the old sent one may go, the pending one still needs it
+    keep["shared with a pending post"] = image(media, "shared")
+    await post_with(store, keep["shared with a pending post"], PostStatus.SENT, long_ago)
+    await post_with(store, keep["shared with a pending post"], PostStatus.PENDING, long_ago)
+    # a file just written, its post not created yet
+    keep["unreferenced, 10 min old"] = image(media, "brand new", age_s=600)
+    partial = media.directory / "upload.jpg.part"
+    partial.write_bytes(b"half")
+    os.utime(partial, (time.time() - TWO_DAYS_S,) * 2)
+
+    removed = await prune_media(store, media.directory, RETENTION, NOW)
+
+    assert removed == len(remove)
+    for why, name in remove.items():
+        assert not media.path(name).exists(), why
+    for why, name in keep.items():
+        assert media.path(name).exists(), why
+    assert partial.exists()
+    # the posts themselves are untouched: only their files went
+    assert len(await store.all_posts()) == 10
+
+
+async def test_prune_with_nothing_to_do(tmp_path: Path, store: Store):
+    assert await prune_media(store, tmp_path / "no-media-yet", RETENTION, NOW) == 0
+    media = MediaStore(tmp_path / "media")
+    name = image(media, "pending")
+    await post_with(store, name, PostStatus.PENDING, NOW - timedelta(days=400))
+    assert await prune_media(store, media.directory, RETENTION, NOW) == 0
+    assert media.path(name).exists()
+
+
+async def test_retention_setting_is_honoured(tmp_path: Path, store: Store):
+    media = MediaStore(tmp_path / "media")
+    name = image(media, "sent 5 days ago")
+    await post_with(store, name, PostStatus.SENT, NOW - timedelta(days=5))
+    assert await prune_media(store, media.directory, timedelta(days=7), NOW) == 0
+    assert await prune_media(store, media.directory, timedelta(days=3), NOW) == 1
+    assert not media.path(name).exists()
+
+
+async def test_the_running_bot_prunes_at_start(start_bot: BotFactory, settings: Settings):
+    settings = replace(settings, media_retention_days=30)
+    media = MediaStore(settings.media_dir)
+    store = await Store.open(settings.db_path)
+    old = image(media, "old")
+    await post_with(store, old, PostStatus.SENT, NOW - timedelta(days=31))
+    fresh = image(media, "fresh")
+    await post_with(store, fresh, PostStatus.SENT, NOW - timedelta(days=29))
+    await store.close()
+
+    await start_bot(settings_=settings)
+    deadline = asyncio.get_running_loop().time() + 3
+    while media.path(old).exists():
+        assert asyncio.get_running_loop().time() < deadline, "old media never pruned"
+        await asyncio.sleep(0.02)
+    assert media.path(fresh).exists()
