@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -126,6 +127,15 @@ def make_message(text: str, *, sender: str = OWNER, chat: str | None = None,
         timestamp=timestamp or datetime.now(UTC), from_me=from_me, is_group=is_group,
         image=ref(image), quoted_image=ref(quoted_image),
     )
+
+
+async def eventually(predicate: Callable[[], object], limit: float = 3.0) -> None:
+    """Wait (polling every 10 ms) until `predicate()` holds; fail after `limit` seconds."""
+    deadline = asyncio.get_running_loop().time() + limit
+    while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.01)
 
 
 class NetworkRefused(AssertionError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import types
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from bot.store import Store
 from bot.transport.base import TransportError
 from bot.transport.whatsapp import send_error
 from tests.conftest import BotFactory
-from tests.fakes import GROUPS, OWNER_CHAT, FakeTransport
+from tests.fakes import GROUPS, OWNER_CHAT, FakeTransport, eventually
 
 DEMO_A = GROUPS[0]
 # "always fails": far more attempts than a 600 s budget allows, yet finite, so that a retry
@@ -293,12 +293,6 @@ async def test_missing_media_file_fails_at_once(harness: Harness):
 
 # --- through the whole bot: waiting for the connection is not failing ----------------------
 
-async def wait_for(predicate: Callable[[], object], limit: float = 3.0) -> None:
-    deadline = asyncio.get_running_loop().time() + limit
-    while not predicate():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.01)
 
 
 @pytest.fixture
@@ -325,7 +319,7 @@ async def test_due_post_waits_while_disconnected_then_goes_once(start_bot: BotFa
     assert [e[2] for e in await bot.app.store.events(post.id)] == ["pending"]
 
     transport.connected = True
-    await wait_for(lambda: transport.posts())
+    await eventually(lambda: transport.posts())
     await asyncio.sleep(0.2)
     assert [s.post_id for s in transport.posts()] == [post.id]
     assert transport.replies() == []
@@ -350,7 +344,7 @@ async def test_link_dropping_mid_send_keeps_the_post_waiting(start_bot: BotFacto
     assert "sending" in moves and "failed" not in moves  # tried, never counted as failing
 
     transport.fail_with = None
-    await wait_for(lambda: transport.posts())
+    await eventually(lambda: transport.posts())
     await asyncio.sleep(0.2)
     assert [s.post_id for s in transport.posts()] == [post.id]
     assert transport.replies() == []
@@ -365,7 +359,7 @@ async def test_final_failure_sets_last_error_and_tells_owner(start_bot: BotFacto
     post = await bot.app.store.add_post(datetime.now(UTC), "Ke grup hilang", DEMO_A.jid,
                                         DEMO_A.name)
     bot.services.queue_changed()
-    await wait_for(lambda: transport.replies())
+    await eventually(lambda: transport.replies())
     reason = transport.fail_with.reason
     assert transport.replies() == [m.SEND_FAILED.format(id=post.id, dest=DEMO_A.name,
                                                         reason=reason)]

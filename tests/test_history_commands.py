@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -15,17 +14,11 @@ from bot.settings import Settings
 from bot.store import Store
 from bot.transport.base import TransportError
 from tests.conftest import SATURDAY_EVENING, Bot, BotFactory, Clock
-from tests.fakes import GROUPS, JPEG, OWNER_CHAT, Sent, make_message
+from tests.fakes import GROUPS, JPEG, OWNER_CHAT, Sent, eventually, make_message
 
 DEMO_A = GROUPS[0]
 
 
-async def wait_for(predicate: Callable[[], object], limit: float = 3.0) -> None:
-    deadline = asyncio.get_running_loop().time() + limit
-    while not predicate():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.01)
 
 
 async def exchange(bot: Bot, text: str) -> list[Sent]:
@@ -48,7 +41,7 @@ def names(text: str, post_id: int) -> bool:
 
 async def delivered(bot: Bot, post_id: int) -> None:
     """Wait until `post_id` is out, then check it went exactly once and is recorded sent."""
-    await wait_for(lambda: any(s.post_id == post_id for s in bot.transport.posts()))
+    await eventually(lambda: any(s.post_id == post_id for s in bot.transport.posts()))
     await asyncio.sleep(0.1)
     assert [s.post_id for s in bot.transport.posts()].count(post_id) == 1
     assert await status(bot, post_id) is PostStatus.SENT
@@ -61,7 +54,7 @@ async def failed_post(bot: Bot, reason: str = "grup tidak ditemukan") -> int:
     bot.transport.fail_with = TransportError(reason)
     notices = len(bot.transport.replies())
     await bot.say(f"/kirim {post_id}")
-    await wait_for(lambda: len(bot.transport.replies()) > notices + 1)
+    await eventually(lambda: len(bot.transport.replies()) > notices + 1)
     assert "gagal dikirim" in bot.transport.last_reply()
     assert await status(bot, post_id) is PostStatus.FAILED
     bot.transport.fail_with = None
@@ -133,7 +126,7 @@ async def test_retry_a_missed_post(bot_with_target: Bot):
     post = await bot.app.store.add_post(SATURDAY_EVENING - timedelta(hours=3), "Terlewat",
                                         DEMO_A.jid, DEMO_A.name)
     bot.services.queue_changed()
-    await wait_for(lambda: any("terlewat" in r for r in bot.transport.replies()))
+    await eventually(lambda: any("terlewat" in r for r in bot.transport.replies()))
     assert await status(bot, post.id) is PostStatus.MISSED
     assert bot.transport.posts() == []
     await bot.say(f"/ulang {post.id}")
@@ -149,7 +142,7 @@ async def test_retry_an_uncertain_post(start_bot: BotFactory, settings: Settings
     assert await store.transition(post.id, PostStatus.SENDING, expect=PostStatus.PENDING)
     await store.close()
     bot = await start_bot(clock=Clock(SATURDAY_EVENING))
-    await wait_for(lambda: bot.transport.replies())  # the uncertain notice
+    await eventually(lambda: bot.transport.replies())  # the uncertain notice
     assert await status(bot, post.id) is PostStatus.UNCERTAIN
     assert f"/ulang {post.id}" in bot.transport.last_reply()
     assert bot.transport.posts() == []

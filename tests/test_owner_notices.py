@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,7 +17,7 @@ from bot.settings import Settings
 from bot.store import Store
 from bot.transport.base import TransportError
 from tests.conftest import SATURDAY_EVENING, BotFactory, Clock
-from tests.fakes import GROUPS, FakeTransport
+from tests.fakes import GROUPS, FakeTransport, eventually
 
 DEMO_A = GROUPS[0]
 
@@ -31,12 +30,6 @@ def quick_polls(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("bot.scheduler._CONNECTION_POLL_S", 0.02)
 
 
-async def wait_for(predicate: Callable[[], object], limit: float = 3.0) -> None:
-    deadline = asyncio.get_running_loop().time() + limit
-    while not predicate():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.01)
 
 
 def notice_rows(db_path: Path) -> list[tuple[str, str | None]]:
@@ -76,7 +69,7 @@ async def test_notices_wait_for_the_connection_then_go_once_in_order(
     assert notice_rows(settings.db_path) == [("satu", None), ("dua", None), ("tiga", None)]
 
     transport.connected = True
-    await wait_for(lambda: len(transport.replies()) >= 3)
+    await eventually(lambda: len(transport.replies()) >= 3)
     await asyncio.sleep(0.2)
     assert transport.replies() == ["satu", "dua", "tiga"]
     rows = notice_rows(settings.db_path)
@@ -93,7 +86,7 @@ async def test_notice_retried_after_a_failed_send(start_bot: BotFactory, setting
     assert transport.sent == []
     assert notice_rows(settings.db_path) == [("coba lagi", None)]
     transport.fail_replies_with = None
-    await wait_for(lambda: transport.replies())
+    await eventually(lambda: transport.replies())
     await asyncio.sleep(0.1)
     assert transport.replies() == ["coba lagi"]
 
@@ -102,7 +95,7 @@ async def test_notice_survives_a_restart(start_bot: BotFactory, settings: Settin
     first_link = FakeTransport()
     first = await start_bot(transport=first_link)
     await first.app.notify_owner("sudah terkirim")
-    await wait_for(lambda: first_link.replies())
+    await eventually(lambda: first_link.replies())
     first_link.connected = False
     await first.app.notify_owner("tertahan")
     await asyncio.sleep(0.1)
@@ -112,7 +105,7 @@ async def test_notice_survives_a_restart(start_bot: BotFactory, settings: Settin
 
     second_link = FakeTransport()
     await start_bot(transport=second_link)
-    await wait_for(lambda: second_link.replies())
+    await eventually(lambda: second_link.replies())
     await asyncio.sleep(0.2)
     assert second_link.replies() == ["tertahan"]  # the earlier one is not repeated
 
@@ -138,7 +131,7 @@ async def test_interrupted_post_reported_once_after_a_late_connection(
     assert sent_at is None and names(text, post_id)
 
     offline.connected = True
-    await wait_for(lambda: offline.replies())
+    await eventually(lambda: offline.replies())
     await asyncio.sleep(0.2)
     assert offline.posts() == []  # never resent blindly
     [notice] = offline.replies()
@@ -162,7 +155,7 @@ async def test_several_interrupted_posts_share_one_notice(
         assert await store.transition(post_id, PostStatus.SENDING, expect=PostStatus.PENDING)
     await store.close()
     bot = await start_bot(clock=Clock(SATURDAY_EVENING + timedelta(minutes=5)))
-    await wait_for(lambda: bot.transport.replies())
+    await eventually(lambda: bot.transport.replies())
     await asyncio.sleep(0.2)
     [notice] = bot.transport.replies()
     assert all(names(notice, i) and f"/ulang {i}" in notice for i in ids)
@@ -175,7 +168,7 @@ async def test_thirty_missed_posts_one_summary_naming_each(
         start_bot: BotFactory, settings: Settings):
     ids = await seed(settings, [SATURDAY_EVENING + timedelta(minutes=n) for n in range(30)])
     bot = await start_bot(clock=Clock(SATURDAY_EVENING + timedelta(days=1)))
-    await wait_for(lambda: bot.transport.replies())
+    await eventually(lambda: bot.transport.replies())
     await asyncio.sleep(0.2)
     [summary] = bot.transport.replies()
     assert summary.startswith("30 post terlewat")
@@ -194,7 +187,7 @@ async def test_burst_mixing_late_and_too_late_posts(start_bot: BotFactory, setti
     too_late = ids[0::2]
     late = ids[1::2]
     bot = await start_bot(clock=Clock(now))
-    await wait_for(lambda: len(bot.transport.posts()) >= 10 and bot.transport.replies())
+    await eventually(lambda: len(bot.transport.posts()) >= 10 and bot.transport.replies())
     await asyncio.sleep(0.2)
     assert [s.post_id for s in bot.transport.posts()] == late  # in due order, once each
     [summary] = bot.transport.replies()
@@ -222,7 +215,7 @@ async def test_grace_judged_when_the_connection_returns(start_bot: BotFactory,
 
     clock.advance(minutes=45)  # the link stayed down
     transport.connected = True
-    await wait_for(lambda: transport.posts() and transport.replies())
+    await eventually(lambda: transport.posts() and transport.replies())
     await asyncio.sleep(0.2)
     assert [s.post_id for s in transport.posts()] == [still_ok]
     [summary] = transport.replies()
@@ -237,7 +230,7 @@ async def test_zero_grace_still_sends_a_post_due_while_running(start_bot: BotFac
     post = await bot.app.store.add_post(datetime.now(UTC) + timedelta(seconds=0.2), "Tepat",
                                         DEMO_A.jid, DEMO_A.name)
     bot.services.queue_changed()
-    await wait_for(lambda: bot.transport.sent)
+    await eventually(lambda: bot.transport.sent)
     await asyncio.sleep(0.1)
     stored = await bot.app.store.get_post(post.id)
     assert stored is not None and stored.status is PostStatus.SENT

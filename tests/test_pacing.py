@@ -17,7 +17,7 @@ from bot.pacing import Pacer
 from bot.settings import Settings
 from bot.store import Store
 from tests.conftest import BotFactory
-from tests.fakes import GROUPS
+from tests.fakes import GROUPS, eventually
 
 DEMO_A = GROUPS[0]
 
@@ -103,13 +103,6 @@ async def test_max_below_min_is_treated_as_min():
 
 # --- end to end: the real scheduler, small real intervals ----------------------------------
 
-async def wait_for(predicate: Callable[[], object], limit: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + limit
-    while not predicate():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.01)
-
 
 async def test_burst_of_100_due_together_goes_out_paced_in_order_once(
         start_bot: BotFactory, settings: Settings):
@@ -172,3 +165,7 @@ async def test_pacing_delay_alone_never_turns_a_post_into_missed(
     assert statuses == [PostStatus.SENT] * 12, statuses
     assert [s.post_id for s in bot.transport.posts()] == ids
     assert bot.transport.replies() == []
+
+
+async def wait_for(predicate: Callable[[], object], limit: float = 10.0) -> None:
+    await eventually(predicate, limit)

@@ -151,7 +151,7 @@ async def test_permanent_reasons_stop_the_loop(kind: Kind, code: int, phase: Pha
     assert link.calls.count("connect") == 1 and time.sleeps == []
 
 
-async def test_ban_waits_until_expiry_then_reconnects_and_tells_the_owner():
+async def test_ban_waits_until_expiry_then_reconnects_and_tells_the_owner() -> None:
     notes: list[str] = []
     link = ScriptedLink(outcomes=[[ev(Kind.CONNECTED), ev(Kind.BANNED, "SENT_TOO_MANY", 3600)],
                                  [ev(Kind.CONNECTED)]])

@@ -4,7 +4,6 @@ series stopped by /batal, and one missed occurrence (not a flood) after an outag
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,16 +11,11 @@ from bot.models import PostStatus
 from bot.repeat import RepeatRule
 from bot.series import next_due
 from tests.conftest import SATURDAY_EVENING, Bot, BotFactory, Clock
-from tests.fakes import FakeTransport
+from tests.fakes import FakeTransport, eventually
 
 WIB = ZoneInfo("Asia/Jakarta")
 
 
-async def until(predicate: Callable[[], object], limit: float = 3.0) -> None:
-    deadline = asyncio.get_running_loop().time() + limit
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.01)
 
 
 async def statuses(bot: Bot) -> list[tuple[int, PostStatus, datetime]]:
@@ -46,7 +40,7 @@ async def test_each_occurrence_is_delivered_and_the_next_one_queued(start_bot: B
     await bot.say("/jadwal setiap hari 09:00 Selamat pagi")
     clock.advance(seconds=1)
     bot.services.queue_changed()
-    await until(lambda: len(bot.transport.posts()) == 1)
+    await eventually(lambda: len(bot.transport.posts()) == 1)
     await asyncio.sleep(0.1)
     rows = await statuses(bot)
     assert [(i, s) for i, s, _ in rows] == [(1, PostStatus.SENT), (2, PostStatus.PENDING)]
@@ -56,7 +50,7 @@ async def test_each_occurrence_is_delivered_and_the_next_one_queued(start_bot: B
     # the next day: delivered too, like any one-off post
     clock.advance(days=1)
     bot.services.queue_changed()
-    await until(lambda: len(bot.transport.posts()) == 2)
+    await eventually(lambda: len(bot.transport.posts()) == 2)
     await asyncio.sleep(0.1)
     assert [s for _, s, _ in await statuses(bot)] == [PostStatus.SENT, PostStatus.SENT,
                                                       PostStatus.PENDING]
@@ -81,7 +75,7 @@ async def test_a_long_outage_gives_one_missed_occurrence_not_a_flood(start_bot: 
     clock.advance(days=10)  # down for ten days; back at 20:00 WIB
     transport = FakeTransport()
     second = await start_bot(clock=clock, transport=transport)
-    await until(lambda: transport.replies())
+    await eventually(lambda: transport.replies())
     await asyncio.sleep(0.2)
     rows = await statuses(second)
     assert transport.posts() == []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -12,7 +11,7 @@ from bot.settings import Settings
 from bot.store import Store
 from bot.transport.base import TransportError
 from tests.conftest import SATURDAY_EVENING, Bot, BotFactory, Clock
-from tests.fakes import GROUPS, OWNER_CHAT, FakeTransport
+from tests.fakes import GROUPS, OWNER_CHAT, FakeTransport, eventually
 
 DEMO_A = GROUPS[0]
 
@@ -21,12 +20,6 @@ def real_now() -> datetime:
     return datetime.now(UTC)
 
 
-async def wait_for(predicate: Callable[[], object], limit: float = 3.0) -> None:
-    deadline = asyncio.get_running_loop().time() + limit
-    while not predicate():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.01)
 
 
 async def add(bot: Bot, due: datetime, text: str) -> int:
@@ -39,7 +32,7 @@ async def test_due_post_is_delivered_once_within_a_second(start_bot: BotFactory)
     bot = await start_bot()
     due = real_now() + timedelta(seconds=0.3)
     post_id = await add(bot, due, "Selamat pagi")
-    await wait_for(lambda: bot.transport.posts())
+    await eventually(lambda: bot.transport.posts())
     sent = bot.transport.posts()
     assert [(s.chat, s.text) for s in sent] == [(DEMO_A.jid, "Selamat pagi")]
     lateness = sent[0].at - due
@@ -59,7 +52,7 @@ async def test_cancelled_post_is_never_delivered(start_bot: BotFactory):
     await bot.say("/jadwal dalam 1 detik Jangan kirim")
     await bot.say("/jadwal dalam 1 detik Kirim")
     assert (await bot.say("/batal 1")).startswith("#1 dibatalkan")
-    await wait_for(lambda: bot.transport.posts())
+    await eventually(lambda: bot.transport.posts())
     await asyncio.sleep(0.3)
     assert [s.text for s in bot.transport.posts()] == ["Kirim"]
     first = await bot.app.store.get_post(1)
@@ -71,7 +64,7 @@ async def test_posts_due_together_go_out_in_order(start_bot: BotFactory):
     due = real_now() + timedelta(seconds=0.2)
     for n in range(5):
         await add(bot, due + timedelta(milliseconds=n % 2), f"post {n}")
-    await wait_for(lambda: len(bot.transport.posts()) == 5)
+    await eventually(lambda: len(bot.transport.posts()) == 5)
     assert [s.text for s in bot.transport.posts()] == ["post 0", "post 2", "post 4", "post 1",
                                                        "post 3"]
 
@@ -82,7 +75,7 @@ async def test_image_post_is_sent_as_image(start_bot: BotFactory):
     await bot.app.store.add_post(real_now(), "caption", DEMO_A.jid, DEMO_A.name,
                                  media_path=name, media_mime="image/jpeg")
     bot.services.queue_changed()
-    await wait_for(lambda: bot.transport.posts())
+    await eventually(lambda: bot.transport.posts())
     sent = bot.transport.posts()[0]
     assert sent.image == bot.app.settings.media_dir / name and sent.text == "caption"
 
@@ -92,7 +85,7 @@ async def test_failed_send_is_recorded_and_owner_told(start_bot: BotFactory):
     transport.fail_with = TransportError("grup tidak ditemukan")
     bot = await start_bot(transport=transport)
     post_id = await add(bot, real_now(), "Halo")
-    await wait_for(lambda: any("gagal" in r for r in transport.replies()))
+    await eventually(lambda: any("gagal" in r for r in transport.replies()))
     assert transport.replies()[-1] == ("Post #1 gagal dikirim ke Grup Demo A: grup tidak "
                                        "ditemukan\nKirim ulang dengan /ulang 1")
     post = await bot.app.store.get_post(post_id)
@@ -106,7 +99,7 @@ async def test_missing_media_fails_the_post_not_the_bot(start_bot: BotFactory):
     await bot.app.store.add_post(real_now(), "x", DEMO_A.jid, DEMO_A.name,
                                  media_path="gone.jpg", media_mime="image/jpeg")
     await add(bot, real_now() + timedelta(milliseconds=50), "after")
-    await wait_for(lambda: bot.transport.posts())
+    await eventually(lambda: bot.transport.posts())
     assert [s.text for s in bot.transport.posts()] == ["after"]
     post = await bot.app.store.get_post(1)
     assert post is not None and post.status is PostStatus.FAILED
@@ -127,7 +120,7 @@ async def test_restart_keeps_queue_and_applies_overdue_policy(
     clock.advance(hours=4)  # the bot was down for four hours
     transport = FakeTransport()
     second = await start_bot(clock=clock, transport=transport)
-    await wait_for(lambda: transport.posts() and transport.replies())
+    await eventually(lambda: transport.posts() and transport.replies())
     await asyncio.sleep(0.1)
     assert [s.text for s in transport.posts()] == ["Telat sedikit"]
     summaries = [r for r in transport.replies() if "terlewat" in r]
@@ -150,7 +143,7 @@ async def test_many_missed_posts_give_one_summary(start_bot: BotFactory):
     clock.advance(days=1)
     transport = FakeTransport()
     await start_bot(clock=clock, transport=transport)
-    await wait_for(lambda: transport.replies())
+    await eventually(lambda: transport.replies())
     await asyncio.sleep(0.2)
     assert len(transport.replies()) == 1
     assert transport.replies()[0].startswith("150 post terlewat")
@@ -211,6 +204,6 @@ async def test_zero_grace_marks_any_late_post_missed(start_bot: BotFactory, sett
     await bot.app.store.add_post(SATURDAY_EVENING - timedelta(seconds=1), "late", DEMO_A.jid,
                                  DEMO_A.name)
     bot.services.queue_changed()
-    await wait_for(lambda: bot.transport.replies())
+    await eventually(lambda: bot.transport.replies())
     assert bot.transport.posts() == []
     assert bot.transport.replies()[0].startswith("1 post terlewat")

@@ -25,7 +25,7 @@ from bot.reconnect import ReconnectPolicy
 from bot.settings import Settings
 from bot.transport.base import TransportError
 from bot.transport.whatsapp import WhatsAppTransport
-from tests.fakes import JPEG, OWNER
+from tests.fakes import JPEG, OWNER, eventually
 from tests.waclient import (
     GROUP_JID,
     OWNER_LID,
@@ -41,12 +41,6 @@ from tests.waclient import (
 
 OWNER_JID = jid(OWNER)
 
-
-async def until(predicate: Callable[[], object], limit: float = 2.0) -> None:
-    deadline = asyncio.get_running_loop().time() + limit
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.005)
 
 
 class WaBot:
@@ -300,3 +294,7 @@ def test_owner_chat_prefers_configured_owner(settings: Settings):
     transport = WhatsAppTransport(Path("x"), settings.timezone, owners=("628111",))
     assert transport.owner_chat() == "628111@s.whatsapp.net"
     assert replace(settings).owners == (OWNER,)
+
+
+async def until(predicate: Callable[[], object], limit: float = 2.0) -> None:
+    await eventually(predicate, limit)
