@@ -44,7 +44,7 @@ Konsol jadwal-bot: Anda pemilik bot; setiap baris adalah pesan ke bot.
   !grup <nomor> <teks>            kirim pesan dari dalam grup demo (mis. !grup 1 /tujuan)
   !orang <teks>                   pesan dari orang lain (bot mengabaikannya)
   !tunggu <detik>                 jeda sebelum baris berikutnya (untuk skrip)
-  baris diakhiri \\                 pesan berlanjut ke baris berikutnya
+  baris diakhiri \\                pesan berlanjut ke baris berikutnya
   Ctrl-D / Ctrl-C                 keluar"""
 
 
