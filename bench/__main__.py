@@ -11,7 +11,7 @@ from pathlib import Path
 
 from loguru import logger
 
-from bench import lateness, pacing, parse, replies
+from bench import lateness, pacing, parse, replies, report, resources, startup
 
 
 def _table(rows: list[dict[str, object]]) -> str:
@@ -28,6 +28,8 @@ async def _all(quick: bool) -> list[dict[str, object]]:
     rows += parse.run(rounds=10 if quick else 50)
     rows += await pacing.run(seeds=5 if quick else 20)
     rows += await lateness.run(posts=100 if quick else 1_000, spread_s=5 if quick else 60)
+    rows += await asyncio.to_thread(startup.run, runs=2 if quick else 5)
+    rows += await resources.run(quick=quick)
     return rows
 
 
@@ -43,7 +45,7 @@ def main() -> int:
     text = (f"# Benchmarks\n\nProduced by `{command}` on {datetime.now(UTC):%Y-%m-%d}, "
             f"Python {platform.python_version()}, {platform.machine()}, "
             f"{platform.system()}; console transport, temp data dir.\n\n{_table(rows)}\n")
-    args.output.write_text(text, encoding="utf-8")
+    report.write(args.output, benchmarks=text)
     print(text)  # noqa: T201
     return 0
 

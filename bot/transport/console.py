@@ -9,6 +9,7 @@ console controls (see CONSOLE_HELP): photos, replies, messages from inside a gro
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import itertools
 import json
@@ -34,6 +35,7 @@ DEMO_GROUPS = (
     Group("120363400000000003@g.us", "Keluarga Besar"),
 )
 DEFAULT_SELF = "6280000000000"
+_PHOTO_MEMORY = 100
 STRANGER = "6289999999999@s.whatsapp.net"
 CONSOLE_HELP = """\
 Konsol jadwal-bot: Anda pemilik bot; setiap baris adalah pesan ke bot.
@@ -62,7 +64,8 @@ class ConsoleTransport:
         self._in_ids = itertools.count(1)
         self._out_ids = itertools.count(1)
         self._run_id = f"{os.getpid():x}{int(time.time()):x}"  # message ids unique across runs
-        self._received: dict[str, IncomingMessage] = {}
+        # Photos sent to the bot, for `!balas`; only the latest few, so memory stays flat.
+        self._photos: collections.OrderedDict[str, IncomingMessage] = collections.OrderedDict()
         self._lines: asyncio.Queue[str | None] = asyncio.Queue()
         self._closed = asyncio.Event()
         self._pump: asyncio.Task[None] | None = None
@@ -163,12 +166,19 @@ class ConsoleTransport:
             try:
                 message = await self._to_message(line)
                 if message is not None:
-                    self._received[message.message_id] = message
+                    self._remember_photo(message)
                     await on_message(message)
             except Exception:
                 logger.exception("console line failed: {!r}", line[:80])
         logger.info("console input ended")
         self._closed.set()
+
+    def _remember_photo(self, message: IncomingMessage) -> None:
+        if message.image is None:
+            return
+        self._photos[message.message_id] = message
+        while len(self._photos) > _PHOTO_MEMORY:
+            self._photos.popitem(last=False)
 
     async def _to_message(self, line: str) -> IncomingMessage | None:
         if not line.strip():
@@ -181,7 +191,7 @@ class ConsoleTransport:
             return self._photo(rest)
         if control in ("balas", "reply"):
             target, _, text = rest.strip().partition(" ")
-            quoted = self._received.get(target)
+            quoted = self._photos.get(target)
             if quoted is None or quoted.image is None:
                 self._print(f"(konsol) tidak ada foto dengan id {target!r}")
                 return None
