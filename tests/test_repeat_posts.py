@@ -98,3 +98,22 @@ def test_next_due_skips_to_the_latest_past_occurrence():
     assert next_due(weekly, monday, monday, WIB) == monday + timedelta(days=7)
     assert next_due(weekly, monday, datetime.now(UTC) + timedelta(days=400),
                     WIB).weekday() == 0
+
+
+def test_next_occurrence_comes_from_cron_in_wib_and_from_the_calendar_across_dst():
+    from apscheduler.triggers.cron import CronTrigger
+
+    from bot.series import next_occurrence
+
+    weekly = RepeatRule(weekdays=frozenset({0, 3}), hour=16, minute=0)
+    after = datetime(2026, 11, 21, 20, 0, tzinfo=WIB)
+    cron = CronTrigger(timezone=WIB, **weekly.cron_kwargs()).get_next_fire_time(after, after)
+    assert next_occurrence(weekly, after, WIB) == cron == datetime(2026, 11, 23, 16, 0,
+                                                                    tzinfo=WIB)
+    # New York, Mondays 00:00, across the March 2025 DST change: CronTrigger 3.11 answers
+    # 17 March (a week skipped); the bot posts on 10 March, as the calendar says.
+    new_york = ZoneInfo("America/New_York")
+    monday = RepeatRule(weekdays=frozenset({0}), hour=0, minute=0)
+    before = datetime(2025, 3, 4, 0, 0, tzinfo=UTC)
+    assert next_occurrence(monday, before, new_york) == datetime(2025, 3, 10, 0, 0,
+                                                                 tzinfo=new_york)
