@@ -168,7 +168,12 @@ async def test_due_post_is_sent_to_the_group(wabot: WaBot):
     call = next(c for c in wabot.fake.mock.send_message.await_args_list
                 if c.args[1] == "Halo grup")
     assert (call.args[0].User, call.args[0].Server) == ("120363000000000001", "g.us")
-    post = await wabot.app.store.get_post(1)
+    # The send has returned; its 'sent' record follows it.
+    for _ in range(200):
+        post = await wabot.app.store.get_post(1)
+        if post is not None and post.status is PostStatus.SENT:
+            break
+        await asyncio.sleep(0.01)
     assert post is not None and post.status is PostStatus.SENT
     assert post.wa_message_id in wabot.fake.sent_ids
 
