@@ -102,11 +102,7 @@ class Store:
             if repeat_rule is not None and series_id is None:
                 await self._db.execute("UPDATE posts SET series_id = id WHERE id = ?",
                                        (post_id,))
-            await self._db.execute(
-                "INSERT INTO post_events (post_id, at, from_status, to_status, reason)"
-                " VALUES (?, ?, NULL, ?, 'created')",
-                (post_id, stamp, PostStatus.PENDING),
-            )
+            await self._record(post_id, stamp, None, PostStatus.PENDING, "created")
         post = await self.get_post(post_id)
         assert post is not None
         return post
@@ -157,11 +153,7 @@ class Store:
                  to_utc_text(sent_at) if sent_at else None,
                  to_utc_text(due_at) if due_at else None, post_id),
             )
-            await self._db.execute(
-                "INSERT INTO post_events (post_id, at, from_status, to_status, reason)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (post_id, stamp, row["status"], to, reason),
-            )
+            await self._record(post_id, stamp, row["status"], to, reason)
         return True
 
     async def pending_page(self, limit: int, offset: int) -> list[Post]:
@@ -225,33 +217,33 @@ class Store:
 
     async def update_text(self, post_id: int, text: str, now: datetime) -> bool:
         """Change a pending post's text (recorded as an event); False if not pending."""
-        stamp = to_utc_text(now)
-        async with self._transaction():
-            cursor = await self._db.execute(
-                "UPDATE posts SET text = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
-                (text, stamp, post_id))
-            if cursor.rowcount != 1:
-                return False
-            await self._db.execute(
-                "INSERT INTO post_events (post_id, at, from_status, to_status, reason)"
-                " VALUES (?, ?, 'pending', 'pending', 'text changed by owner')",
-                (post_id, stamp))
-        return True
+        return await self._edit_pending(post_id, "text", text, "text changed by owner", now)
 
     async def reschedule(self, post_id: int, due_at: datetime, reason: str,
                          now: datetime | None = None) -> bool:
         """Move a pending post to `due_at` (recorded as an event); False if not pending."""
-        stamp = to_utc_text(now or datetime.now(UTC))
+        return await self._edit_pending(post_id, "due_at", to_utc_text(due_at), reason,
+                                        now or datetime.now(UTC))
+
+    async def _edit_pending(self, post_id: int, column: str, value: str, reason: str,
+                            now: datetime) -> bool:
+        assert column in ("text", "due_at")
+        stamp = to_utc_text(now)
         async with self._transaction():
             cursor = await self._db.execute(
-                "UPDATE posts SET due_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
-                (to_utc_text(due_at), stamp, post_id))
+                f"UPDATE posts SET {column} = ?, updated_at = ?"
+                " WHERE id = ? AND status = 'pending'", (value, stamp, post_id))
             if cursor.rowcount != 1:
                 return False
-            await self._db.execute(
-                "INSERT INTO post_events (post_id, at, from_status, to_status, reason)"
-                " VALUES (?, ?, 'pending', 'pending', ?)", (post_id, stamp, reason))
+            await self._record(post_id, stamp, PostStatus.PENDING, PostStatus.PENDING, reason)
         return True
+
+    async def _record(self, post_id: int, stamp: str, before: str | None, after: str,
+                      reason: str | None) -> None:
+        """One row of a post's state history; called inside the change's transaction."""
+        await self._db.execute(
+            "INSERT INTO post_events (post_id, at, from_status, to_status, reason)"
+            " VALUES (?, ?, ?, ?, ?)", (post_id, stamp, before, after, reason))
 
     async def counts(self) -> dict[PostStatus, int]:
         rows = await self._all("SELECT status, COUNT(*) FROM posts GROUP BY status")

@@ -28,6 +28,22 @@ def parse_post_id(raw: str, usage_of: str) -> int:
     return int(digits)
 
 
+def requested_page(raw: str, usage_of: str) -> int:
+    """'' -> 1, '2' -> 2; anything else is the owner's mistake."""
+    raw = raw.strip()
+    if raw and not raw.isdigit():
+        raise UserError(m.BAD_ID.format(raw=raw), usage_of)
+    return int(raw) if raw else 1
+
+
+def page_count(page: int, total: int, page_size: int) -> int:
+    """How many pages `total` items fill; refuses a page outside them."""
+    pages = -(-total // page_size)
+    if not 1 <= page <= pages:
+        raise UserError(m.QUEUE_BAD_PAGE.format(page=page, pages=pages))
+    return pages
+
+
 def preview(post: Post) -> str:
     flat = " ".join(post.text.split())
     if len(flat) > PREVIEW_CHARS:

@@ -6,7 +6,7 @@ from bot import messages as m
 from bot.context import Command, Context, UserError
 from bot.models import Post, PostStatus
 from bot.timefmt import format_local, format_short
-from handlers.common import parse_post_id, preview
+from handlers.common import page_count, parse_post_id, preview, requested_page
 
 PAGE_SIZE = 10
 RETRYABLE = (PostStatus.FAILED, PostStatus.MISSED, PostStatus.UNCERTAIN)
@@ -45,17 +45,12 @@ async def retry(ctx: Context) -> None:
 
 
 async def history(ctx: Context) -> None:
-    raw = ctx.args.strip()
-    if raw and not raw.isdigit():
-        raise UserError(m.BAD_ID.format(raw=raw), "riwayat")
-    page = int(raw) if raw else 1
+    page = requested_page(ctx.args, "riwayat")
     posts, total = await ctx.store.history_page(PAGE_SIZE, (page - 1) * PAGE_SIZE)
     if total == 0:
         await ctx.reply(m.HISTORY_EMPTY)
         return
-    pages = -(-total // PAGE_SIZE)
-    if not posts:
-        raise UserError(m.QUEUE_BAD_PAGE.format(page=page, pages=pages))
+    pages = page_count(page, total, PAGE_SIZE)
     tz = ctx.services.tz
     lines = [m.HISTORY_HEADER.format(total=total, page=page, pages=pages)]
     for post in posts:

@@ -7,23 +7,18 @@ from bot.context import Command, Context, UserError
 from bot.models import PostStatus
 from bot.repeat import RepeatRule
 from bot.timefmt import format_local, format_short
-from handlers.common import parse_post_id, preview
+from handlers.common import page_count, parse_post_id, preview, requested_page
 
 PAGE_SIZE = 10
 
 
 async def show_queue(ctx: Context) -> None:
-    raw = ctx.args.strip()
-    if raw and not raw.isdigit():
-        raise UserError(m.BAD_ID.format(raw=raw), "antrian")
-    page = int(raw) if raw else 1
+    page = requested_page(ctx.args, "antrian")
     total = (await ctx.store.counts())[PostStatus.PENDING]
     if total == 0:
         await ctx.reply(m.QUEUE_EMPTY)
         return
-    pages = -(-total // PAGE_SIZE)
-    if not 1 <= page <= pages:
-        raise UserError(m.QUEUE_BAD_PAGE.format(page=page, pages=pages))
+    pages = page_count(page, total, PAGE_SIZE)
     posts = await ctx.store.pending_page(PAGE_SIZE, (page - 1) * PAGE_SIZE)
     tz = ctx.services.tz
     lines = [m.QUEUE_HEADER.format(total=total, page=page, pages=pages)]

@@ -300,3 +300,10 @@ async def test_show_refusals(bot: Bot):
     assert await bot.say("/lihat 5") == "Post #5 tidak ada."
     assert m.USAGE["lihat"] in await bot.say("/lihat")
     assert m.USAGE["lihat"] in await bot.say("/show lima")
+
+
+@pytest.mark.parametrize("page", ["0", "4"])
+async def test_history_page_outside_the_pages_is_refused(bot_with_target: Bot, page: str):
+    await finished_posts(bot_with_target, 25)
+    assert await bot_with_target.say(f"/riwayat {page}") == \
+        m.QUEUE_BAD_PAGE.format(page=int(page), pages=3)
