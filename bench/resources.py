@@ -229,8 +229,8 @@ async def _connect_leak_child(data_dir: Path, connects: int) -> dict[str, object
     """Child side: the real reconnect loop on the real transport, probe always passing."""
     from loguru import logger
 
-    from bot.reconnect import ReconnectPolicy
-    from bot.transport.whatsapp import WhatsAppTransport
+    from bot.transport.whatsapp.reconnect import ReconnectPolicy
+    from bot.transport.whatsapp.transport import WhatsAppTransport
 
     logger.remove()
     logger.add(sys.stderr, level="ERROR")

@@ -58,8 +58,8 @@ def run_whatsapp(settings: Settings) -> int:
     secure_data_dir(settings)
     setup_logging(settings.log_level, settings.log_dir)
     # Imported here: loading neonize's Go library costs ~0.3 s and ~60 MB.
-    from bot.reconnect import ReconnectPolicy
-    from bot.transport.whatsapp import WhatsAppTransport
+    from bot.transport.whatsapp.reconnect import ReconnectPolicy
+    from bot.transport.whatsapp.transport import WhatsAppTransport
 
     policy = ReconnectPolicy(initial=settings.reconnect_initial_s,
                              cap=settings.reconnect_max_s,

@@ -22,7 +22,7 @@ from bot.media import MediaStore
 from bot.models import Post, PostStatus, SentMessage
 from bot.store import Store
 from bot.transport.base import TransportError
-from bot.transport.wa_errors import send_error
+from bot.transport.whatsapp.errors import send_error
 from tests.conftest import BotFactory
 from tests.fakes import GROUPS, OWNER_CHAT, FakeTransport, eventually
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot import exitcodes
-from bot.linkstate import LinkStatus, Phase
-from bot.reconnect import Kind, LinkEvent, ReconnectPolicy, maintain_connection
+from bot.transport.whatsapp.linkstate import LinkStatus, Phase
+from bot.transport.whatsapp.reconnect import Kind, LinkEvent, ReconnectPolicy, maintain_connection
 
 NO_JITTER = ReconnectPolicy(initial=3, cap=60, jitter=0, max_failed_connects=1000,
                             connect_timeout=0.2, stay_down_limit=0.2)

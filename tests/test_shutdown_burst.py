@@ -16,7 +16,7 @@ from typing import IO, Any
 from bot.models import PostStatus
 from bot.settings import Settings
 from bot.store import Store
-from bot.transport.wa_errors import send_error
+from bot.transport.whatsapp.errors import send_error
 from tests.conftest import BotFactory
 from tests.crashkit import (
     ROOT,

@@ -21,10 +21,10 @@ from neonize.proto.Neonize_pb2 import JID
 from bot import messages as m
 from bot.app import App
 from bot.models import PostStatus
-from bot.reconnect import ReconnectPolicy
 from bot.settings import Settings
 from bot.transport.base import TransportError
-from bot.transport.whatsapp import WhatsAppTransport
+from bot.transport.whatsapp.reconnect import ReconnectPolicy
+from bot.transport.whatsapp.transport import WhatsAppTransport
 from tests.fakes import JPEG, OWNER, eventually
 from tests.waclient import (
     GROUP_JID,
@@ -211,7 +211,7 @@ async def test_a_failing_handler_is_logged_and_the_bot_goes_on(wabot: WaBot,
     def broken(*_: object) -> None:
         raise RuntimeError("converter bug")
 
-    monkeypatch.setattr("bot.transport.whatsapp.to_incoming", broken)
+    monkeypatch.setattr("bot.transport.whatsapp.transport.to_incoming", broken)
     try:
         await wabot.fake.emit(MessageEv, message_event(text("/status")))
     finally:

@@ -25,7 +25,7 @@ from tenacity.wait import wait_exponential_jitter
 
 from bot import exitcodes
 from bot import messages as m
-from bot.linkstate import LinkStatus, Phase
+from bot.transport.whatsapp.linkstate import LinkStatus, Phase
 
 
 class Kind(enum.StrEnum):

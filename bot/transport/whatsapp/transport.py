@@ -5,7 +5,7 @@ neonize facts this module is built around (measured on neonize 0.5.2):
   it is reset here so that a client created in a new loop gets its events;
 - exceptions raised in an event handler vanish silently: every handler is wrapped;
 - connect() returns a task at once; a failed first connect is not retried by whatsmeow,
-  so bot.reconnect drives the attempts.
+  so bot.transport.whatsapp.reconnect drives the attempts.
 """
 
 from __future__ import annotations
@@ -43,13 +43,19 @@ from neonize.proto.Neonize_pb2 import JID, ConnectFailureReason, PairStatus, Tem
 from neonize.utils.jid import build_jid
 
 from bot import messages as m
-from bot.linkstate import LinkStatus, Phase
 from bot.models import Group, IncomingMessage, SentMessage
-from bot.netprobe import whatsapp_reachable
-from bot.reconnect import DEFAULT_POLICY, Kind, LinkEvent, ReconnectPolicy, maintain_connection
 from bot.transport.base import ConnectionState, MessageHandler, TransportError
-from bot.transport.wa_convert import jid_text, to_incoming
-from bot.transport.wa_errors import send_error
+from bot.transport.whatsapp.convert import jid_text, to_incoming
+from bot.transport.whatsapp.errors import send_error
+from bot.transport.whatsapp.linkstate import LinkStatus, Phase
+from bot.transport.whatsapp.netprobe import whatsapp_reachable
+from bot.transport.whatsapp.reconnect import (
+    DEFAULT_POLICY,
+    Kind,
+    LinkEvent,
+    ReconnectPolicy,
+    maintain_connection,
+)
 
 E = TypeVar("E")
 ClientFactory = Callable[[str], NewAClient]
