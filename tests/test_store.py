@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,7 +27,7 @@ async def test_schema_is_migrated_once_and_uses_wal(tmp_path: Path):
     store = await Store.open(path)  # reopening must not re-run or lose anything
     assert [p.text for p in await store.all_posts()] == ["x"]
     await store.close()
-    with sqlite3.connect(path) as db:
+    with contextlib.closing(sqlite3.connect(path)) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         # stored as UTC text: 08:00 WIB is 01:00 UTC
