@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot import messages as m
 from bot.media import MediaStore
 from bot.models import Group, IncomingMessage
 from bot.settings import Settings
 from bot.store import Store
+from bot.timedates import not_after
+from bot.timefmt import format_local
+from bot.timeparse import ParseResult, parse_schedule
+from bot.timewords import propose
 from bot.transport.base import ConnectionState
 
 
@@ -52,10 +57,32 @@ class Context:
     services: Services
     reply: Callable[[str], Awaitable[None]]
     reply_image: Callable[[Path, str], Awaitable[None]]
+    typed_at: datetime  # when the owner typed the command (bot.dispatcher.typed_at)
 
     @property
     def store(self) -> Store:
         return self.services.store
+
+    def parse_time(self, phrase: str) -> ParseResult:
+        """Read the time at the front of `phrase` as of when the owner typed it.
+
+        'dalam 1 jam' typed at 17:00 means 18:00 however late the message arrived. A moment
+        the clock has already passed is refused as any past time is, with a proposal.
+        """
+        tz = self.services.tz
+        parsed = parse_schedule(phrase, self.typed_at, tz)
+        now = self.services.clock()
+        if parsed.when is None or not not_after(parsed.when, now):
+            return parsed
+        # Right when typed, past on arrival: read it as of now for the usual refusal.
+        current = parse_schedule(phrase, now, tz)
+        if current.error or current.when is None:
+            return current
+        if parsed.rule is not None and current.rule == parsed.rule:
+            return current  # the same repeating rule; it starts at its next occurrence
+        past = propose(m.TIME_PAST.format(when=format_local(parsed.when, tz)), current.when,
+                       tz, current.repeat)
+        return replace(parsed, when=None, error=past.reason, suggestion=past.suggestion)
 
 
 Handler = Callable[[Context], Awaitable[None]]
@@ -66,3 +93,4 @@ class Command:
     name: str
     aliases: tuple[str, ...]
     handler: Handler
+    in_group: bool = False  # runs when typed inside a group (replies still go privately)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from loguru import logger
@@ -10,11 +12,42 @@ from loguru import logger
 from bot import messages as m
 from bot.context import Command, Context, Services, UserError
 from bot.models import IncomingMessage
+from bot.settings import LID_SUFFIX
+from bot.timefmt import format_duration, format_local
+
+# A command that reaches the bot later than this after it was typed (a backlog delivered after
+# an outage) still runs, but its reply says when it was typed.
+LATE_AFTER = timedelta(minutes=2)
+PHONE_SERVER = "@s.whatsapp.net"
+PERSON_CHATS = (PHONE_SERVER, LID_SUFFIX)  # a private chat with one person
 
 
 def user_part(jid: str) -> str:
     """'628123@s.whatsapp.net' / '628123:12@s.whatsapp.net' -> '628123'."""
     return jid.split("@", 1)[0].split(":", 1)[0]
+
+
+def owner_key(jid: str) -> str:
+    """A sender as JADWAL_OWNERS writes it: '628123:12@s.whatsapp.net' -> '628123',
+    '123456:3@lid' -> '123456@lid'."""
+    user = user_part(jid)
+    return user + LID_SUFFIX if jid.endswith(LID_SUFFIX) else user
+
+
+def person_chat(jid: str) -> str:
+    """The private chat with whoever sent from `jid`: '628123:12@s.whatsapp.net' ->
+    '628123@s.whatsapp.net' (a device's address is not a chat)."""
+    return f"{user_part(jid)}@{jid.partition('@')[2]}"
+
+
+def typed_at(message: IncomingMessage, now: datetime) -> datetime:
+    """When the owner typed `message`: its WhatsApp (server) timestamp, or `now` when that is
+    ahead of our clock (skew) or unusable (naive). A transport stamps a message that came
+    without a timestamp with its own clock."""
+    stamp = message.timestamp
+    if stamp.tzinfo is None or stamp > now:
+        return now
+    return stamp
 
 
 def split_command(text: str) -> tuple[str, str, str] | None:
@@ -28,6 +61,19 @@ def split_command(text: str) -> tuple[str, str, str] | None:
     if not name:
         return None
     return name, args.strip(), body.strip("\n")
+
+
+@dataclass(frozen=True)
+class Route:
+    """What to do with a command: run it and reply to `reply_to`, or not run it and maybe
+    send `hint` privately to `hint_to`. Nothing is ever sent anywhere else."""
+
+    reply_to: str | None = None
+    hint_to: str | None = None
+    hint: str = ""
+
+
+IGNORE = Route()
 
 
 class Dispatcher:
@@ -53,13 +99,65 @@ class Dispatcher:
                 if name in self._commands:
                     raise ValueError(f"command name /{name} registered twice")
                 self._commands[name] = command
+        self._in_group = ", ".join(sorted({f"/{c.name}" for c in self._commands.values()
+                                           if c.in_group}))
 
-    def is_owner(self, message: IncomingMessage) -> bool:
-        sender = user_part(message.sender)
+    def route(self, message: IncomingMessage, command: Command | None) -> Route:
+        """The one rule for where commands are accepted and where their replies go.
+
+        Self mode (no JADWAL_OWNERS): what the account itself types in its own chat ("Message
+        yourself"). whatsmeow marks what is typed on the phone as from-me in EVERY chat, so a
+        from-me command in a chat with someone else is never run or answered there.
+        Owners mode: what a listed owner sends in their private chat with the bot.
+        In a group (both modes) only commands declared `in_group` run; replies and hints go
+        privately, never to the group. Unknown commands outside the owner's chat stay silent:
+        the owner may be talking to other bots.
+        """
         owners = self._services.settings.owners
+        name = f"/{command.name}" if command else "an unknown command"
         if owners:
-            return sender in owners
-        return message.from_me and sender == self._self_id()
+            sender = owner_key(message.sender)
+            if sender not in owners:
+                if command and sender.endswith(LID_SUFFIX):
+                    logger.info("ignored {} from {}, not in JADWAL_OWNERS; its phone number is "
+                                "unknown to the bot. To allow it, add {} to JADWAL_OWNERS",
+                                name, sender, sender)
+                else:
+                    logger.debug("ignored {} from non-owner {}", name, message.sender)
+                return IGNORE
+            private = person_chat(message.sender)  # that owner's private chat with the bot
+        else:
+            if not message.from_me:
+                logger.debug("ignored {} from {}: not typed by this account", name,
+                             message.sender)
+                return IGNORE
+            private = self._owner_chat()
+        # Typed on the bot's own account, the owner's chat is "Message yourself".
+        where = m.COMMANDS_WHERE_SELF if message.from_me else m.COMMANDS_WHERE_OWNERS
+        if message.is_group:
+            if command and command.in_group:
+                return Route(reply_to=private)
+            if command is None:
+                logger.debug("ignored an unknown command in group {}", message.chat)
+                return IGNORE
+            logger.info("ignored {} typed in group {}: only {} run in a group", name,
+                        message.chat, self._in_group)
+            return Route(hint_to=private, hint=m.NOT_IN_GROUP.format(
+                name=command.name, allowed=self._in_group, where=where))
+        if not message.chat.endswith(PERSON_CHATS):
+            logger.debug("ignored {} in chat {}: not a person's chat", name, message.chat)
+            return IGNORE  # a status update ("status@broadcast"), a channel
+        own_chat = user_part(message.chat) == self._self_id() and \
+            message.chat.endswith(PHONE_SERVER)
+        if message.from_me and not own_chat:
+            if command is None:
+                logger.debug("ignored an unknown command typed in chat {}", message.chat)
+                return IGNORE
+            logger.info("ignored {} typed in chat {}: this account's commands are read only "
+                        "in its own chat ('Message yourself')", name, message.chat)
+            return Route(hint_to=private, hint=m.NOT_IN_THIS_CHAT.format(name=command.name,
+                                                                         where=where))
+        return Route(reply_to=message.chat)
 
     async def dispatch(self, message: IncomingMessage) -> None:
         """Handle one message; never raises (a failed reply is logged, the bot goes on)."""
@@ -69,30 +167,42 @@ class Dispatcher:
             logger.exception("could not answer message {}", message.message_id)
 
     async def _dispatch(self, message: IncomingMessage) -> None:
-        if not self.is_owner(message):
-            logger.debug("ignored message {} from non-owner {}", message.message_id,
-                         message.sender)
-            return
         parsed = split_command(message.text)
         if parsed is None:
             logger.debug("ignored non-command message {}", message.message_id)
             return
         name, args, body = parsed
-        # Replies to a command typed inside a group go to the owner privately, not the group.
-        chat = self._owner_chat() if message.is_group else message.chat
+        command = self._commands.get(name)
+        route = self.route(message, command)
+        if route.reply_to is None:
+            if route.hint_to is not None:
+                await self._send_text(route.hint_to, route.hint)
+            return
+        chat = route.reply_to
+        now = self._services.clock()
+        typed = typed_at(message, now)
+        note = self._late_note(typed, now)
 
         async def reply(text: str) -> None:
+            nonlocal note
+            if note:
+                text, note = f"{note}\n\n{text}", ""
             await self._send_text(chat, text)
 
         async def reply_image(image: Path, caption: str) -> None:
+            nonlocal note
+            if note:  # a caption is the post's own text: the note goes before it, alone
+                await self._send_text(chat, note)
+                note = ""
             await self._send_image(chat, image, caption)
 
-        command = self._commands.get(name)
         if command is None:
             await reply(m.UNKNOWN_COMMAND.format(name=name))
             return
-        context = Context(message, command.name, args, body, self._services, reply, reply_image)
-        logger.info("command /{} from {}", command.name, user_part(message.sender))
+        context = Context(message, command.name, args, body, self._services, reply, reply_image,
+                          typed)
+        logger.info("command /{} from {}{}", command.name, user_part(message.sender),
+                    f" (typed {format_duration(now - typed)} ago)" if note else "")
         try:
             await command.handler(context)
         except UserError as problem:
@@ -107,3 +217,10 @@ class Dispatcher:
                              message.message_id)
             await self._record_error(f"/{command.name}: {type(exc).__name__}")
             await reply(m.GENERIC_ERROR)
+
+    def _late_note(self, typed: datetime, now: datetime) -> str:
+        if now - typed <= LATE_AFTER:
+            return ""
+        tz = self._services.tz
+        return m.LATE_COMMAND.format(typed=format_local(typed, tz),
+                                     delay=format_duration(now - typed))

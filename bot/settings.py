@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PREFIX = "JADWAL_"
+LID_SUFFIX = "@lid"  # how an owner's LID is written in JADWAL_OWNERS and seen in a sender
 LOG_LEVELS = ("TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -22,7 +23,7 @@ class SettingsError(ValueError):
 class Settings:
     data_dir: Path = Path("data")
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Jakarta"))
-    owners: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()  # phone digits ('628123456789') or LIDs ('123456789@lid')
     log_level: str = "INFO"
     grace: timedelta = timedelta(hours=2)
     pair_phone: str | None = None
@@ -57,6 +58,20 @@ def normalize_phone(raw: str) -> str:
     elif digits.startswith("620"):  # '+62 (0)812 …': the trunk 0 kept after the country code
         digits = "62" + digits[3:]
     return digits
+
+
+def normalize_owner(raw: str) -> str:
+    """A JADWAL_OWNERS entry: a phone number -> its digits; '123…@LID' -> '123…@lid'.
+
+    A LID is WhatsApp's private id for a person; the bot sees one instead of a phone number
+    when it cannot map it, and then logs the exact value to add here.
+    """
+    digits, lid, rest = raw.strip().lower().partition(LID_SUFFIX)
+    if not lid:
+        return normalize_phone(raw)
+    if rest or not digits.isdigit() or not 1 <= len(digits) <= 20:
+        raise ValueError(raw)
+    return digits + LID_SUFFIX
 
 
 def read_env_file(path: Path) -> dict[str, str]:
@@ -105,9 +120,10 @@ def load_settings(
     owners: list[str] = []
     for raw in filter(None, (p.strip() for p in get("OWNERS", "").split(","))):
         try:
-            owners.append(normalize_phone(raw))
+            owners.append(normalize_owner(raw))
         except ValueError:
-            errors.append(f"{PREFIX}OWNERS: {raw!r} is not a phone number (e.g. 628123456789)")
+            errors.append(f"{PREFIX}OWNERS: {raw!r} is neither a phone number (e.g. "
+                          f"628123456789) nor a LID (e.g. 123456789012345{LID_SUFFIX})")
 
     log_level = get("LOG_LEVEL", "INFO").strip().upper()
     if log_level not in LOG_LEVELS:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from bot import messages as m
 from bot.context import Command, Context, UserError
 from bot.timefmt import format_local
-from bot.timeparse import parse_schedule
 from handlers.common import parse_post_id
 
 _TEXT_WORDS = ("teks", "text", "isi")
@@ -29,7 +28,7 @@ async def edit(ctx: Context) -> None:
         return
     if not rest.strip():
         raise UserError(m.EDIT_MISSING, "ubah")
-    parsed = parse_schedule(rest, now, ctx.services.tz)
+    parsed = ctx.parse_time(rest)  # relative times count from when it was typed
     if parsed.error or parsed.when is None:
         raise UserError(parsed.error or m.EDIT_MISSING, "ubah")
     if parsed.rule is not None:

@@ -62,6 +62,7 @@ class Bot:
         """Send `text` as the owner; return the bot's reply (fails if there was none)."""
         before = len(self.transport.replies())
         assert self.app.dispatcher is not None
+        kwargs.setdefault("timestamp", self.clock())  # typed just now, by the bot's clock
         await self.app.dispatcher.dispatch(make_message(text, **kwargs))  # type: ignore[arg-type]
         replies = self.transport.replies()
         assert len(replies) == before + 1, f"expected one reply to {text!r}, got {replies[before:]}"

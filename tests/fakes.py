@@ -121,8 +121,9 @@ def make_message(text: str, *, sender: str = OWNER, chat: str | None = None,
 
         return MediaRef("image/jpeg", fetch)
 
+    sender_jid = sender if "@" in sender else f"{sender}@s.whatsapp.net"  # or '123@lid'
     return IncomingMessage(
-        chat=chat or f"{sender}@s.whatsapp.net", sender=f"{sender}@s.whatsapp.net",
+        chat=chat or sender_jid, sender=sender_jid,
         text=text, message_id=f"msg-{next(_ids)}",
         timestamp=timestamp or datetime.now(UTC), from_me=from_me, is_group=is_group,
         image=ref(image), quoted_image=ref(quoted_image),
