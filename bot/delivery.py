@@ -1,5 +1,5 @@
 """Send one due post: claim it (committed), send it with bounded retries, record the outcome,
-tell the owner when it finally fails."""
+tell the owner when it finally fails or may or may not have arrived."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ class Outcome(enum.Enum):
     SKIPPED = "skipped"  # no longer pending (cancelled meanwhile)
     WAITING = "waiting"  # not connected: released, still pending
     STOPPED = "stopped"  # shutdown during a retry wait: released, still pending
+    UNCERTAIN = "uncertain"  # written, never acknowledged: maybe delivered; the owner decides
 
 
 class _Stopped(Exception):
@@ -32,6 +33,7 @@ class _Stopped(Exception):
 
 
 def _retryable(error: BaseException) -> bool:
+    # An uncertain error is never transient (TransportError): it is not retried.
     return isinstance(error, TransportError) and error.transient and not error.disconnected
 
 
@@ -74,6 +76,9 @@ class Deliverer:
             await self._release(post, "shutdown during a retry wait")
             return Outcome.STOPPED
         except TransportError as exc:
+            if exc.uncertain:
+                await self._uncertain(post, exc.reason)
+                return Outcome.UNCERTAIN
             if exc.disconnected:
                 await self._release(post, f"waiting for the connection ({exc.reason})")
                 return Outcome.WAITING
@@ -135,6 +140,18 @@ class Deliverer:
         await self._record_error(f"post #{post.id}: {reason}")
         await self._notify_owner(m.SEND_FAILED.format(id=post.id, dest=post.destination_name,
                                                       reason=reason))
+
+    async def _uncertain(self, post: Post, reason: str) -> None:
+        """The message may be in the group: a retry would be a second message (neonize cannot
+        reuse the id), so the owner checks and sends it with /ulang if it is not there."""
+        logger.warning("post #{} may or may not have been delivered: {}", post.id, reason)
+        # Notice first (queued durably): a crash before the transition leaves the post
+        # 'sending', which recover_interrupted reports again; told twice, never not at all.
+        await self._notify_owner(m.SEND_UNCERTAIN.format(id=post.id, dest=post.destination_name,
+                                                         reason=reason))
+        await self._store.transition(post.id, PostStatus.UNCERTAIN, expect=PostStatus.SENDING,
+                                     reason=reason)
+        await self._record_error(f"post #{post.id}: {reason}")
 
     async def recover_interrupted(self) -> list[Post]:
         """Posts left `sending` by a crash: never resent blindly; marked uncertain, and the

@@ -40,6 +40,7 @@ class MediaRef:
 
     mime: str
     fetch: Callable[[], Awaitable[bytes]]
+    document: bool = False  # sent "as a document": an image by its declared type only
 
 
 @dataclass(frozen=True)
@@ -57,12 +58,22 @@ class IncomingMessage:
     quoted_image: MediaRef | None = None
     forwarded: bool = False
     unsupported_media: str | None = None  # e.g. "video": media the bot cannot post yet
+    view_once: bool = False  # this message's own photo/video is view-once (never posted)
+    quoted_view_once: bool = False  # the message it replies to is a view-once photo/video
 
 
 @dataclass(frozen=True)
 class Group:
     jid: str
     name: str
+    announce: bool = False  # only admins may send messages there
+    admin: bool = False  # the bot's own account is an admin of the group
+
+    @property
+    def admin_only(self) -> bool:
+        """Only admins may send and the bot is none: WhatsApp may accept a post there and
+        never show it."""
+        return self.announce and not self.admin
 
 
 @dataclass(frozen=True)

@@ -83,8 +83,12 @@ class PostScheduler:
             return True
         return False
 
-    async def stop(self, grace_seconds: float = 30.0) -> None:
-        """Finish or release the post in hand, then stop; no new post is started."""
+    async def stop(self, grace_seconds: float = 3.0) -> None:
+        """Finish or release the post in hand, then stop; no new post is started.
+
+        The grace is short: the whole process must be gone within bot.shutdown.STOP_LIMIT_S.
+        A send cut off here stays 'sending' and is reported as uncertain at the next start.
+        """
         self._stop.set()
         self._wake.set()
         if self._worker is not None:
@@ -146,7 +150,7 @@ class PostScheduler:
                 missed.append(post)
             return True
         outcome = await self._deliver(post)
-        if outcome in (Outcome.SENT, Outcome.FAILED):
+        if outcome in (Outcome.SENT, Outcome.FAILED, Outcome.UNCERTAIN):  # something went out
             self.pacer.sent()
         if outcome is Outcome.WAITING:  # the link dropped mid-send: wait, then start over
             await self.nap(_CONNECTION_POLL_S)

@@ -1,4 +1,8 @@
-"""/grup lists the account's groups (numbered by name); /tujuan picks the destination."""
+"""/grup lists the account's groups (numbered by name); /tujuan picks the destination.
+
+Both flag an announcement-only group where the bot is not an admin: WhatsApp may accept a post
+sent there and never show it (DESIGN.md, "Groups": reported by another whatsmeow project),
+so the owner is warned."""
 
 from __future__ import annotations
 
@@ -25,7 +29,8 @@ async def list_groups(ctx: Context) -> None:
         await ctx.reply(m.GROUPS_EMPTY)
         return
     lines = [m.GROUPS_HEADER.format(count=len(groups))]
-    lines += [f"{i}. {g.name}" for i, g in enumerate(groups, start=1)]
+    lines += [f"{i}. {g.name}" + (f" {m.GROUP_ADMIN_ONLY}" if g.admin_only else "")
+              for i, g in enumerate(groups, start=1)]
     lines.append(m.GROUPS_FOOTER)
     await ctx.reply("\n".join(lines))
 
@@ -65,10 +70,13 @@ async def set_target(ctx: Context) -> None:
 async def _save(ctx: Context, group: Group) -> None:
     await ctx.store.set_settings({"destination": group.jid, "destination_name": group.name})
     logger.info("destination set to {} ({})", group.name, group.jid)
-    await ctx.reply(m.TARGET_SET.format(name=group.name))
+    reply = m.TARGET_SET.format(name=group.name)
+    if group.admin_only:  # saved all the same: the owner may be about to make the bot admin
+        reply += "\n\n" + m.TARGET_ADMIN_ONLY.format(name=group.name)
+    await ctx.reply(reply)
 
 
 COMMANDS = [
     Command("grup", ("groups", "group"), list_groups),
-    Command("tujuan", ("target",), set_target),
+    Command("tujuan", ("target",), set_target, in_group=True),  # picks the group it is typed in
 ]

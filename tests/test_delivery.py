@@ -33,13 +33,15 @@ ALWAYS = 200
 
 
 class CountingTransport(FakeTransport):
-    """Counts send attempts to groups; the first `failures` of them raise `error`."""
+    """Counts send attempts to groups; the first `failures` of them raise `error`, or, when
+    `script` is set, attempt n raises script[n-1] (None: that attempt works)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.attempts = 0
         self.failures = 0
         self.error: Exception | None = None
+        self.script: list[Exception | None] = []
 
     async def send_text(self, chat: str, text: str, *, post_id: int | None = None
                         ) -> SentMessage:
@@ -55,6 +57,12 @@ class CountingTransport(FakeTransport):
         if chat == OWNER_CHAT:
             return
         self.attempts += 1
+        if self.script:
+            scripted = self.script[self.attempts - 1] if self.attempts <= len(self.script) \
+                else None
+            if scripted is not None:
+                raise scripted
+            return
         if self.error is not None and self.attempts <= self.failures:
             raise self.error
 
@@ -127,8 +135,13 @@ async def harness(tmp_path: Path, monotonic: FakeMonotonic) -> AsyncIterator[Har
     await store.close()
 
 
+# whatsmeow send.go:302 wrapping errors.go:21 ErrIQTimedOut: the member lookup before the write
+# got no answer, so nothing was sent and a retry is safe.
+BEFORE_WRITE_TIMEOUT = "failed to get group members: info query timed out"
+
+
 def transient() -> TransportError:
-    error = send_error("context deadline exceeded (timeout)", True)
+    error = send_error(BEFORE_WRITE_TIMEOUT, True)
     assert error.transient and not error.disconnected
     return error
 
@@ -185,7 +198,7 @@ async def test_retries_stop_after_the_budget_and_the_owner_is_told(harness: Harn
                                                     reason=error.reason)]
     notice = harness.notices[0]
     assert notice.startswith(f"Post #{post.id} gagal dikirim ke Grup Demo A: ")
-    assert "timeout" in notice and notice.endswith(f"/ulang {post.id}")
+    assert BEFORE_WRITE_TIMEOUT in notice and notice.endswith(f"/ulang {post.id}")
     assert harness.errors == [f"post #{post.id}: {error.reason}"]
 
 
@@ -204,7 +217,8 @@ async def test_a_short_budget_gives_up_sooner(tmp_path: Path, monotonic: FakeMon
 
 
 async def test_disconnected_releases_the_claim_without_failing(harness: Harness):
-    error = send_error("websocket not connected", False)
+    # send.go:741/823 wrapping client.go:919 ErrNotConnected: no socket, nothing written
+    error = send_error("failed to send message node: websocket not connected", False)
     assert error.disconnected
     harness.transport.error, harness.transport.failures = error, 1
     post = await harness.add()
@@ -243,9 +257,12 @@ async def test_post_no_longer_pending_is_skipped(harness: Harness):
 # --- permanent failures --------------------------------------------------------------------
 
 @pytest.mark.parametrize(("whatsapp_says", "reason_starts"), [
-    ("server returned error 404: item-not-found", "grup tujuan tidak ada lagi"),
-    ("server returned error 403: forbidden", "bot tidak lagi menjadi anggota grup"),
-    ("message too large", "pesan atau foto terlalu besar"),
+    ("failed to get group members: that group does not exist", "grup tujuan tidak ada lagi"),
+    ("failed to get group members: you're not participating in that group",
+     "akun bot bukan anggota grup itu lagi"),
+    ("failed to send message node: frame too large (got 16777300 bytes, max 16777216 bytes)",
+     "pesan atau foto terlalu besar"),
+    ("server returned error 463", "WhatsApp sementara melarang perangkat tertaut"),
 ])
 async def test_permanent_failure_fails_at_once(harness: Harness, whatsapp_says: str,
                                                reason_starts: str):
@@ -264,20 +281,54 @@ async def test_permanent_failure_fails_at_once(harness: Harness, whatsapp_says: 
     assert harness.notices[0].endswith(f"Kirim ulang dengan /ulang {post.id}")
 
 
-@pytest.mark.parametrize("whatsapp_says", ["item-not-found", "forbidden", "too large"])
+@pytest.mark.parametrize("whatsapp_says", [
+    "failed to get group members: that group does not exist",
+    "failed to get group members: you're not participating in that group",
+    "server returned error 463"])
 def test_permanent_wins_over_a_dropped_link(whatsapp_says: str):
-    assert not send_error(whatsapp_says, False).disconnected
+    error = send_error(whatsapp_says, False)
+    assert not error.disconnected and not error.transient
 
 
-def test_transient_and_disconnected_classification():
-    for words in ("timeout", "503 service-unavailable", "rate-overlimit"):
-        error = send_error(words, True)
-        assert error.transient and not error.disconnected, words
-        assert error.reason.startswith("WhatsApp menolak pengiriman")
-    dropped = send_error("timeout", False)
-    assert dropped.disconnected and dropped.transient
-    unknown = send_error("something odd", True)
-    assert not unknown.transient and not unknown.disconnected
+# --- written but never acknowledged: uncertain, never sent twice ------------------------------
+
+# whatsmeow errors.go:24 ErrMessageTimedOut, returned by send.go:432 once the stanza is written.
+TIMED_OUT = "timed out waiting for message send response"
+
+
+@pytest.mark.parametrize("connected_after", [True, False])
+async def test_timed_out_send_is_uncertain_and_never_retried(harness: Harness,
+                                                            connected_after: bool):
+    error = send_error(TIMED_OUT, connected_after)
+    harness.transport.error, harness.transport.failures = error, ALWAYS
+    post = await harness.add()
+    assert await harness.deliverer.deliver(post) is Outcome.UNCERTAIN
+    assert harness.transport.attempts == 1 and harness.naps == []  # no second attempt, no wait
+    stored = await harness.store.get_post(post.id)
+    assert stored is not None and stored.status is PostStatus.UNCERTAIN
+    assert stored.last_error == error.reason and TIMED_OUT in error.reason
+    assert [(b, a) for b, a, _ in await harness.moves(post)] == [
+        (None, "pending"), ("pending", "sending"), ("sending", "uncertain")]
+    assert harness.notices == [m.SEND_UNCERTAIN.format(id=post.id, dest=DEMO_A.name,
+                                                       reason=error.reason)]
+    assert harness.notices[0].startswith(f"Post #{post.id} ke Grup Demo A belum pasti terkirim")
+    assert harness.notices[0].endswith(f"/ulang {post.id}")
+    assert harness.errors == [f"post #{post.id}: {error.reason}"]
+    # Delivering it again (a scheduler pass) does nothing: it is no longer pending.
+    assert await harness.deliverer.deliver(post) is Outcome.SKIPPED
+    assert harness.transport.attempts == 1 and len(harness.notices) == 1
+
+
+async def test_retry_before_the_write_then_a_timeout_after_it(harness: Harness):
+    # attempt 1: the member lookup timed out (nothing written) -> retried;
+    # attempt 2: written, no ack -> uncertain, and no attempt 3.
+    harness.transport.script = [transient(), send_error(TIMED_OUT, True), None]
+    post = await harness.add()
+    assert await harness.deliverer.deliver(post) is Outcome.UNCERTAIN
+    assert harness.transport.attempts == 2 and len(harness.naps) == 1
+    assert harness.transport.posts() == []
+    assert await harness.status(post) is PostStatus.UNCERTAIN
+    assert len(harness.notices) == 1 and f"/ulang {post.id}" in harness.notices[0]
 
 
 async def test_missing_media_file_fails_at_once(harness: Harness):
@@ -330,7 +381,9 @@ async def test_due_post_waits_while_disconnected_then_goes_once(start_bot: BotFa
 @pytest.mark.usefixtures("quick_polls")
 async def test_link_dropping_mid_send_keeps_the_post_waiting(start_bot: BotFactory):
     transport = FakeTransport()
-    transport.fail_with = send_error("websocket: close 1006", False)  # connection() still up
+    # socket/constants.go:41 ErrSocketClosed, wrapped before the write; connection() still up
+    transport.fail_with = send_error("failed to send message node: frame socket is closed",
+                                     False)
     bot = await start_bot(transport=transport)
     post = await bot.app.store.add_post(datetime.now(UTC), "Lewat jalur putus", DEMO_A.jid,
                                         DEMO_A.name)
@@ -354,7 +407,8 @@ async def test_link_dropping_mid_send_keeps_the_post_waiting(start_bot: BotFacto
 
 async def test_final_failure_sets_last_error_and_tells_owner(start_bot: BotFactory):
     transport = FakeTransport()
-    transport.fail_with = send_error("item-not-found", True)
+    transport.fail_with = send_error("failed to get group members: that group does not exist",
+                                     True)
     bot = await start_bot(transport=transport)
     post = await bot.app.store.add_post(datetime.now(UTC), "Ke grup hilang", DEMO_A.jid,
                                         DEMO_A.name)

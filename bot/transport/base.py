@@ -15,16 +15,25 @@ MessageHandler = Callable[[IncomingMessage], Awaitable[None]]
 class TransportError(Exception):
     """A send or lookup failed; `reason` is safe to show to the owner.
 
-    `transient`: trying again later may work (timeout, server error). `disconnected`: nothing
-    was sent because there is no connection; the post waits for it, it has not failed.
+    `transient`: nothing was delivered and trying again later may work (timeout before the
+    message was written, server busy). `disconnected`: nothing was sent because there is no
+    connection; the post waits for it, it has not failed. `uncertain`: the message was
+    written but no answer came, so it may have been delivered; sending it again could post it
+    twice, so it is never retried automatically (never transient).
     """
 
     def __init__(self, reason: str, *, transient: bool = False,
-                 disconnected: bool = False) -> None:
+                 disconnected: bool = False, uncertain: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.transient = transient or disconnected
-        self.disconnected = disconnected
+        self.uncertain = uncertain
+        self.transient = (transient or disconnected) and not uncertain
+        self.disconnected = disconnected and not uncertain
+
+
+class MediaUnavailable(TransportError):
+    """An attached photo can no longer be fetched (WhatsApp no longer keeps it); the owner
+    has to send the photo again."""
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,32 @@
-"""neonize MessageEv -> the core's plain IncomingMessage. No client calls here."""
+"""neonize MessageEv -> the core's plain IncomingMessage. No client calls here.
+
+neonize hands over the message whatsmeow unwrapped (events.go `UnwrapRaw`: ephemeral,
+view-once v1/v2/v2-extension, document-with-caption, edit), with flags on the event
+(IsViewOnce, IsViewOnceV2, IsViewOnceV2Extension, IsDocumentWithCaption). A QUOTED message
+(ContextInfo.quotedMessage) is not unwrapped by anyone, so the same wrappers are peeled here.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
+from neonize.exc import DownloadError
 from neonize.proto.Neonize_pb2 import JID
 from neonize.proto.Neonize_pb2 import Message as MessageEv
 from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import ContextInfo, Message
 
 from bot.models import IncomingMessage, MediaRef
+from bot.transport.whatsapp.errors import download_error
 
 Downloader = Callable[[Message], Awaitable[bytes]]
 
 # Media kinds the bot cannot post yet, named for the owner's reply.
 UNSUPPORTED_MEDIA = (("videoMessage", "video"), ("documentMessage", "dokumen"),
                      ("audioMessage", "audio"), ("stickerMessage", "stiker"))
+# Wrappers around a message's content (FutureProofMessage.message), in whatsmeow's order.
+_VIEW_ONCE = ("viewOnceMessage", "viewOnceMessageV2", "viewOnceMessageV2Extension")
+_WRAPPERS = ("ephemeralMessage", *_VIEW_ONCE, "documentWithCaptionMessage")
 
 
 def jid_text(jid: JID) -> str:
@@ -27,6 +38,23 @@ def _timestamp(raw: int) -> datetime:
     # neonize has sent seconds and, in later versions, milliseconds.
     seconds = raw / 1000 if raw > 10**11 else raw
     return datetime.fromtimestamp(seconds, UTC) if raw else datetime.now(UTC)
+
+
+def unwrap(message: Message) -> tuple[Message, bool]:
+    """The content inside WhatsApp's wrappers, and whether one of them was view-once."""
+    view_once = False
+    for _ in range(len(_WRAPPERS)):  # each wrapper at most once; no cycle possible
+        field = next((f for f in _WRAPPERS if message.HasField(f)
+                      and getattr(message, f).HasField("message")), None)
+        if field is None:
+            break
+        view_once = view_once or field in _VIEW_ONCE
+        message = getattr(message, field).message
+    # A view-once photo can also come bare, marked on the media itself.
+    for media in ("imageMessage", "videoMessage"):
+        if message.HasField(media) and getattr(message, media).viewOnce:
+            view_once = True
+    return message, view_once
 
 
 def _context(message: Message) -> ContextInfo | None:
@@ -49,29 +77,56 @@ def message_text(message: Message) -> str:
     return ""
 
 
+def _image_document(message: Message) -> bool:
+    """A photo sent "as a document" (full quality): a documentMessage of an image type."""
+    return message.HasField("documentMessage") and \
+        message.documentMessage.mimetype.lower().startswith("image/")
+
+
 def unsupported_media(message: Message) -> str | None:
+    if _image_document(message):
+        return None
     return next((name for field, name in UNSUPPORTED_MEDIA if message.HasField(field)), None)
+
+
+def _fetcher(download: Downloader, message: Message) -> Callable[[], Awaitable[bytes]]:
+    async def fetch() -> bytes:
+        try:
+            return await download(message)
+        except DownloadError as exc:  # whatsmeow's text, e.g. "... status code 404"
+            raise download_error(str(exc)) from exc
+
+    return fetch
+
+
+def _image(message: Message, download: Downloader) -> MediaRef | None:
+    """What to fetch for the photo in `message` (a Message holding only that part)."""
+    if message.HasField("imageMessage"):
+        part = message.imageMessage
+        return MediaRef(part.mimetype or "image/jpeg",
+                        _fetcher(download, Message(imageMessage=part)))
+    if _image_document(message):
+        part = message.documentMessage
+        return MediaRef(part.mimetype.split(";")[0].strip().lower(),
+                        _fetcher(download, Message(documentMessage=part)), document=True)
+    return None
 
 
 def to_incoming(event: MessageEv, download: Downloader) -> IncomingMessage:
     """Convert one event; media are not fetched here, only when a command asks for them."""
     info = event.Info
     source = info.MessageSource
-    message = event.Message
-    if message.HasField("ephemeralMessage"):  # disappearing-message chats wrap the real message
-        message = message.ephemeralMessage.message
+    message, wrapped_view_once = unwrap(event.Message)
+    view_once = wrapped_view_once or event.IsViewOnce or event.IsViewOnceV2 or \
+        event.IsViewOnceV2Extension
     context = _context(message)
 
-    image = None
-    if message.HasField("imageMessage"):
-        own = Message(imageMessage=message.imageMessage)
-        image = MediaRef(message.imageMessage.mimetype or "image/jpeg", lambda: download(own))
     quoted_image = None
-    if context is not None and context.HasField("quotedMessage") and \
-            context.quotedMessage.HasField("imageMessage"):
-        quoted = Message(imageMessage=context.quotedMessage.imageMessage)
-        quoted_image = MediaRef(quoted.imageMessage.mimetype or "image/jpeg",
-                                lambda: download(quoted))
+    quoted_view_once = False
+    if context is not None and context.HasField("quotedMessage"):
+        quoted, quoted_view_once = unwrap(context.quotedMessage)
+        if not quoted_view_once:
+            quoted_image = _image(quoted, download)
 
     # In "LID" addressing the sender is a private id; the phone number is in SenderAlt.
     sender = source.Sender
@@ -85,8 +140,10 @@ def to_incoming(event: MessageEv, download: Downloader) -> IncomingMessage:
         timestamp=_timestamp(int(info.Timestamp)),
         from_me=bool(source.IsFromMe),
         is_group=bool(source.IsGroup),
-        image=image,
+        image=None if view_once else _image(message, download),
         quoted_image=quoted_image,
         forwarded=bool(context.isForwarded) if context is not None else False,
         unsupported_media=unsupported_media(message),
+        view_once=bool(view_once),
+        quoted_view_once=quoted_view_once,
     )
