@@ -18,7 +18,7 @@ function bot(name, dataDir) {
     instances: 1,
     autorestart: true,
     stop_exit_codes: PERMANENT_EXIT_CODES,
-    kill_timeout: 40000, // SIGTERM, then up to 40 s to finish the post in hand
+    kill_timeout: 15000, // SIGTERM: the bot is gone within 10 s; PM2 kills after 15 s
     min_uptime: "60s", // a process that dies sooner counts as a crash...
     max_restarts: 10, // ...and ten of those in a row stop the restarts
     exp_backoff_restart_delay: 2000, // 2 s, 3 s, 4.5 s, ... up to 15 s between restarts
@@ -26,6 +26,8 @@ function bot(name, dataDir) {
     time: false, // the bot stamps its own log lines
     env: {
       PYTHONUNBUFFERED: "1",
+      // No "bot" marker on 1:1 sends; neonize's Go side reads this only at start-up.
+      NEONIZE_BOT_TAG: "off",
       JADWAL_TIMEZONE: "Asia/Jakarta",
     },
   };

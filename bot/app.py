@@ -21,6 +21,7 @@ from bot.media import MediaStore, prune_media
 from bot.models import Post
 from bot.scheduler import PostScheduler
 from bot.settings import Settings
+from bot.shutdown import arm_watchdog, hard_exit
 from bot.store import Store
 from bot.timefmt import format_duration, format_short
 from bot.transport.base import ConnectionState, Transport
@@ -177,12 +178,23 @@ class App:
                         removed, self.settings.media_retention_days)
 
 
-async def serve(app: App) -> int:
-    """Run until SIGTERM/SIGINT or until the transport closes; always shut down cleanly."""
+async def serve(app: App, *, process: bool = False) -> int:
+    """Run until SIGTERM/SIGINT or until the transport closes; always shut down cleanly.
+
+    `process`: this is the whole process (python -m bot): once shutdown begins, a watchdog
+    ends the process within STOP_LIMIT_S even if a library thread hangs, and a second signal
+    ends it at once.
+    """
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
+
+    def on_signal() -> None:
+        if stop.is_set() and process:
+            hard_exit(exitcodes.OK, "second stop signal")
+        stop.set()
+
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, on_signal)
     code = exitcodes.ERROR
     try:
         await app.start()
@@ -195,6 +207,10 @@ async def serve(app: App) -> int:
         logger.info("shutting down ({}), exit code {}",
                     "signal" if stop.is_set() else "transport closed", code)
     finally:
+        if process:
+            # Whatever hangs from here on (a library thread that will not end), the process
+            # ends within STOP_LIMIT_S.
+            arm_watchdog(code if not stop.is_set() else exitcodes.OK)
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
         await app.stop()

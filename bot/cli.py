@@ -1,12 +1,10 @@
-"""python -m bot {run,console,queue,parse}: the command line."""
+"""python -m bot {run,console,doctor,health,queue,parse}: the command line."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
-import sqlite3
 import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -14,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import __version__, exitcodes
+from bot.dbpeek import stored_settings
 from bot.settings import Settings, SettingsError, load_settings, normalize_phone
 
 
@@ -34,6 +33,15 @@ def _parser() -> argparse.ArgumentParser:
                             help="exit 0 if the running bot is alive and connected")
     health.add_argument("--max-age", type=float, default=60.0, metavar="SECONDS",
                         help="oldest acceptable heartbeat (default: 60)")
+    doctor = sub.add_parser("doctor", parents=[common],
+                            help="check the WhatsApp setup (session, connection, account, "
+                                 "owners, destination group); exit 0 when all pass")
+    doctor.add_argument("--send", action="store_true",
+                        help="also send a test message to the owner chat")
+    doctor.add_argument("--send-group", action="store_true",
+                        help="also send a test message to the destination group")
+    doctor.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                        help="how long to wait for WhatsApp (default: 30)")
     sub.add_parser("console", parents=[common],
                    help="run the real bot with the terminal standing in for WhatsApp")
     queue = sub.add_parser("queue", parents=[common], help="print every post")
@@ -60,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "console":
         from bot.runner import run_console
         return run_console(settings)
+    if args.command == "doctor":
+        from bot.runner import run_doctor
+        return run_doctor(settings, send=args.send, send_group=args.send_group,
+                          timeout_s=args.timeout)
     from bot.runner import run_whatsapp
     if args.pair_phone:
         try:
@@ -82,16 +94,11 @@ def _health(settings: Settings, max_age: float) -> int:
 
 def _stored_timezone(settings: Settings) -> ZoneInfo:
     """The timezone the running bot uses: the one saved in the DB, else the setting."""
-    if settings.db_path.is_file():
+    saved = stored_settings(settings.db_path).get("timezone")
+    if saved:
         try:
-            # as_uri() percent-encodes '#', '?' and '%' in the path; closing() really closes
-            # (a connection's own `with` only commits).
-            uri = f"{settings.db_path.resolve().as_uri()}?mode=ro"
-            with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
-                row = db.execute("SELECT value FROM settings WHERE key='timezone'").fetchone()
-            if row:
-                return ZoneInfo(row[0])
-        except (sqlite3.Error, ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo(saved)
+        except (ZoneInfoNotFoundError, ValueError):
             pass
     return settings.timezone
 

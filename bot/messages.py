@@ -229,5 +229,39 @@ LINK_PHASES = {
 }
 BACK_AFTER_BAN = "Bot tersambung lagi setelah diblokir sementara oleh WhatsApp ({reason})."
 PAIR_CODE = ("Kode pemasangan WhatsApp: {code}  "
-             "(HP: Perangkat tertaut > Tautkan dengan nomor telepon)")
+             "(HP: Perangkat tertaut > Tautkan dengan nomor telepon). "
+             "Berlaku sekitar {minutes} menit; setelah itu jalankan bot lagi untuk kode baru "
+             "(PM2/systemd melakukannya sendiri).")
 UNSUPPORTED_MEDIA = "Jenis media ini ({kind}) belum bisa dijadwalkan; kirim foto atau teks."
+
+# --- where commands are read, and commands that arrive late -------------------------------
+COMMANDS_WHERE_SELF = "chat \u201cKirim pesan ke diri sendiri\u201d (Message yourself)"
+COMMANDS_WHERE_OWNERS = "chat pribadi Anda dengan nomor bot ini"
+NOT_IN_THIS_CHAT = ("/{name} tidak dijalankan dan tidak dibalas di chat itu: perintah hanya "
+                    "dibaca di {where}. Ketik ulang di sana.")
+NOT_IN_GROUP = ("/{name} tidak dijalankan di grup; di dalam grup hanya {allowed} yang dibaca "
+                "dan balasannya datang ke sini. Ketik ulang /{name} di {where}.")
+LATE_COMMAND = "Catatan: perintah ini diketik {typed} dan baru sampai ke bot {delay} kemudian."
+
+# --- send outcomes, group flags, photos (WhatsApp specifics) -------------------------------
+SEND_UNCERTAIN = (
+    "Post #{id} ke {dest} belum pasti terkirim: {reason}.\n"
+    "Bot TIDAK mengirim ulang otomatis (bisa jadi dobel). Periksa grupnya; bila belum ada, "
+    "kirim dengan /ulang {id}"
+)
+GROUP_ADMIN_ONLY = "(hanya admin bisa kirim \u2014 bot bukan admin)"
+TARGET_ADMIN_ONLY = (
+    "Perhatian: di grup {name} hanya admin yang bisa mengirim, dan akun bot bukan admin. "
+    "WhatsApp bisa menerima post dari bot tetapi tidak pernah menampilkannya di grup. "
+    "Jadikan akun bot admin grup itu dulu, atau pilih grup lain dengan /tujuan."
+)
+MEDIA_VIEW_ONCE = (
+    "Foto/video sekali lihat tidak bisa dijadwalkan (WhatsApp tidak mengizinkan "
+    "menyimpannya). Kirim fotonya sebagai foto biasa dengan caption /jadwal ..."
+)
+MEDIA_EXPIRED = (
+    "Foto itu sudah tidak tersedia di WhatsApp (terlalu lama), jadi post tidak dijadwalkan. "
+    "Kirim ulang fotonya ke chat ini dengan caption /jadwal ..."
+)
+DOCUMENT_NOT_IMAGE = ("File itu bukan foto JPG, PNG atau WebP; post tidak dijadwalkan. "
+                      "Kirim fotonya sebagai foto, atau sebagai dokumen JPG/PNG.")

@@ -28,7 +28,8 @@ def test_ecosystem_loads_with_node_and_stops_on_permanent_codes():
     assert app["args"][:3] == ["-m", "bot", "run"]
     assert sorted(app["stop_exit_codes"]) == sorted(exitcodes.PERMANENT)
     assert exitcodes.RESTART not in app["stop_exit_codes"]
-    assert app["kill_timeout"] >= 30000
+    assert app["kill_timeout"] >= 10000  # the bot ends itself within 10 s of SIGTERM
+    assert app["env"]["NEONIZE_BOT_TAG"] == "off"
     assert app["max_restarts"] > 0 and app["exp_backoff_restart_delay"] > 0
 
 
@@ -38,5 +39,6 @@ def test_systemd_unit_prevents_restart_on_permanent_codes():
     assert match is not None
     assert sorted(int(c) for c in match[1].split()) == sorted(exitcodes.PERMANENT)
     for line in ("Restart=on-failure", "NoNewPrivileges=yes", "ProtectSystem=strict",
-                 "PrivateTmp=yes", "ExecStart=/opt/jadwal-bot/.venv/bin/python -m bot run"):
+                 "PrivateTmp=yes", "ExecStart=/opt/jadwal-bot/.venv/bin/python -m bot run",
+                 "Environment=NEONIZE_BOT_TAG=off"):
         assert line in unit.splitlines()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,34 +12,13 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.netns import ROOT, cpu_seconds, fds, rss_kb, unshare_prefix
+
 WATCH_S = 30.0
+UNSHARE, WHY_NOT = unshare_prefix("-n")
 
-
-def _can_unshare() -> bool:
-    if shutil.which("unshare") is None:
-        return False
-    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, check=False)
-    return probe.returncode == 0
-
-
-pytestmark = pytest.mark.skipif(not _can_unshare(),
-                                reason="needs `unshare -n` (root or user namespaces)")
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _rss_kb(pid: int) -> int:
-    match = re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{pid}/status").read_text())
-    assert match
-    return int(match[1])
-
-
-def _fds(pid: int) -> int:
-    return len(os.listdir(f"/proc/{pid}/fd"))
+pytestmark = pytest.mark.skipif(UNSHARE is None, reason=f"`unshare -n` is not available: "
+                                f"{WHY_NOT}")
 
 
 def test_offline_bot_stays_up_backs_off_and_does_not_leak(tmp_path: Path):
@@ -51,17 +29,17 @@ def test_offline_bot_stays_up_backs_off_and_does_not_leak(tmp_path: Path):
     log = tmp_path / "stdout.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            ["unshare", "-n", sys.executable, "-m", "bot", "run", "--data-dir", str(data)],
+            [*(UNSHARE or []), sys.executable, "-m", "bot", "run", "--data-dir", str(data)],
             stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path, env=env)
         try:
             time.sleep(5)  # imports, first attempts
             assert proc.poll() is None, log.read_text()
-            cpu0, rss0, fds0, t0 = _cpu_seconds(proc.pid), _rss_kb(proc.pid), \
-                _fds(proc.pid), time.monotonic()
+            cpu0, rss0, fds0, t0 = cpu_seconds(proc.pid), rss_kb(proc.pid), \
+                fds(proc.pid), time.monotonic()
             time.sleep(WATCH_S - 5)
             assert proc.poll() is None, log.read_text()
-            cpu1, rss1, fds1, t1 = _cpu_seconds(proc.pid), _rss_kb(proc.pid), \
-                _fds(proc.pid), time.monotonic()
+            cpu1, rss1, fds1, t1 = cpu_seconds(proc.pid), rss_kb(proc.pid), \
+                fds(proc.pid), time.monotonic()
             health = subprocess.run(
                 [sys.executable, "-m", "bot", "health", "--data-dir", str(data)],
                 capture_output=True, text=True, cwd=tmp_path, env=env, check=False)

@@ -1,13 +1,28 @@
 """The one reconnect loop: keep the WhatsApp link up, back off when it is not, stop for good
 when WhatsApp says so.
 
+Every connect() starts a Go call (goneonize main.go `Neonize`) that holds a thread of the
+event loop's default executor and a session-database handle until its context is cancelled;
+a second call for the same client overwrites the first one's stop handle and orphans it for
+ever. So the loop never starts a call while another is live: before any new attempt it
+stops the previous call and waits for it to end (`Link.stop_call`); if it does not end in
+time, the process exits with the restart code instead of leaking it.
+
 While no connection was ever made (or after whatsmeow gave up), each attempt first checks
 cheaply that WhatsApp's host resolves and accepts TCP, and only then calls connect(): every
-failed neonize connect() leaks a file handle and memory, so failed connects are also capped,
-after which the process exits for a clean restart by its process manager. Once connected,
-whatsmeow reconnects by itself; the loop only watches, and steps in when whatsmeow gives up
-or the link stays down too long. Delays grow exponentially with jitter (tenacity), capped,
-and start over after every successful connection.
+neonize connect() also leaks a file handle and memory, so failed connects are capped, after
+which the process exits for a clean restart by its process manager. Once connected, whatsmeow
+reconnects by itself; the loop only watches, and steps in when whatsmeow gives up or the link
+stays down too long. Delays grow exponentially with jitter (tenacity), capped, and start over
+after every successful connection.
+
+Pairing: whatsmeow shows QR codes for about 160 s (qrchan.go `emitQRs`: the first code lives
+60 s, five more 20 s each), then disconnects without any event the bot sees. Each QR event
+carries how long that code lives; when no new code and no connection come in that time, the
+attempt is over. That call can then never be stopped (goneonize `FetchMe` waits for a device
+ID in a loop that ignores the stop signal; checked in the 0.5.2 library), so no fresh attempt
+can start in this process: it exits with the restart code, and the next start (process
+manager, or the owner running it again) shows a new code.
 """
 
 from __future__ import annotations
@@ -31,12 +46,13 @@ from bot.transport.whatsapp.linkstate import LinkStatus, Phase
 class Kind(enum.StrEnum):
     CONNECTED = "connected"
     DISCONNECTED = "disconnected"
-    ATTEMPT_FAILED = "attempt_failed"  # connect() failed, or its task ended: whatsmeow gave up
-    PAIRING = "pairing"
+    ATTEMPT_FAILED = "attempt_failed"  # connect() failed, or its call ended: whatsmeow gave up
+    PAIRING = "pairing"  # a QR code is showing; `seconds` says how long it lives
+    PAIRED = "paired"  # the phone accepted the pairing; whatsmeow reconnects to log in
     KEEPALIVE_TIMEOUT = "keepalive_timeout"
     LOGGED_OUT = "logged_out"
     REPLACED = "replaced"
-    BANNED = "banned"
+    BANNED = "banned"  # `seconds` until the ban expires; 0 when WhatsApp did not say
     OUTDATED = "outdated"
     REFUSED = "refused"  # a connect failure WhatsApp gave no retryable reason for
 
@@ -45,7 +61,7 @@ class Kind(enum.StrEnum):
 class LinkEvent:
     kind: Kind
     detail: str = ""
-    ban_seconds: int = 0
+    seconds: float = 0.0
 
 
 class Link(Protocol):
@@ -57,9 +73,12 @@ class Link(Protocol):
         """None when WhatsApp's host is reachable, else why not."""
 
     async def connect(self) -> None:
-        """Start a connection attempt; its outcome arrives on `events`."""
+        """Start a connection attempt (no other call may be live); outcomes arrive on
+        `events`."""
 
-    async def disconnect(self) -> None: ...
+    async def stop_call(self) -> bool:
+        """Stop the live connect call, if any, and wait for it to end. False when it did not
+        end within its limit (its thread is stuck): the caller must not start another."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +89,10 @@ class ReconnectPolicy:
     max_failed_connects: int = 40
     connect_timeout: float = 60.0
     stay_down_limit: float = 600.0
+    # A ban whose expiry WhatsApp did not give (TemporaryBan.Expire == 0) is waited this long.
+    ban_unknown_expiry: float = 3600.0
+    # Extra seconds after a QR code's lifetime before the attempt counts as expired.
+    pairing_margin: float = 5.0
 
 
 DEFAULT_POLICY = ReconnectPolicy()
@@ -77,17 +100,25 @@ DEFAULT_POLICY = ReconnectPolicy()
 # Permanent outcomes: phase, exit code, log line.
 _PERMANENT = {
     Kind.LOGGED_OUT: (Phase.LOGGED_OUT, exitcodes.LOGGED_OUT,
-                      "logged out by WhatsApp (device unlinked): re-pair needed"),
+                      "logged out by WhatsApp: re-pair needed"),
     Kind.REPLACED: (Phase.REPLACED, exitcodes.REPLACED,
                     "session replaced: another client took this WhatsApp session; not fighting it"),
     Kind.OUTDATED: (Phase.OUTDATED, exitcodes.OUTDATED,
-                    "WhatsApp rejected this client as outdated: upgrade neonize"),
+                    "WhatsApp rejected this client as outdated: upgrade neonize (README: exit 12)"),
     Kind.REFUSED: (Phase.REFUSED, exitcodes.RESTART,
                    "WhatsApp refused the connection without a retryable reason"),
 }
 
 
 class _AttemptFailed(Exception):
+    pass
+
+
+class _Stuck(Exception):
+    """The previous connect call did not stop: starting another would orphan it."""
+
+
+class _PairingExpired(Exception):
     pass
 
 
@@ -117,6 +148,22 @@ async def maintain_connection(link: Link, status: LinkStatus,
                               sleep: Sleep = asyncio.sleep, clock: Clock = _utc_now,
                               notify: Notify | None = None) -> int:
     """Run until a permanent outcome; return the process exit code it calls for."""
+    try:
+        return await _maintain(link, status, policy, sleep, clock, notify)
+    except _Stuck:
+        logger.error("the previous WhatsApp connection did not stop; exiting for a clean "
+                     "restart (exit code {}) rather than leaking it", exitcodes.RESTART)
+    except _PairingExpired:
+        logger.error("the QR code / pairing code expired unused (a pairing attempt lasts about "
+                     "160 s); exiting with code {} so that the next start shows a new one "
+                     "(PM2/systemd restart it; by hand: run `python -m bot run` again)",
+                     exitcodes.RESTART)
+    status.enter(Phase.STOPPED, clock())
+    return exitcodes.RESTART
+
+
+async def _maintain(link: Link, status: LinkStatus, policy: ReconnectPolicy, sleep: Sleep,
+                    clock: Clock, notify: Notify | None) -> int:
     ban_reason: str | None = None
     while True:
         try:
@@ -128,16 +175,18 @@ async def maintain_connection(link: Link, status: LinkStatus,
             if ban_reason is not None and notify is not None:
                 await notify(m.BACK_AFTER_BAN.format(reason=ban_reason))
             ban_reason = None
-            await _while_connected(link, status, policy, clock)
+            await _while_connected(link, status, policy, sleep, clock)
+            await _stop_call(link)
         except _Banned as ban:
-            seconds = max(ban.event.ban_seconds, 1)
+            seconds = ban.event.seconds or policy.ban_unknown_expiry
             status.enter(Phase.BANNED, clock())
             status.banned_until = clock() + timedelta(seconds=seconds)
             status.disconnected(f"diblokir sementara ({ban.event.detail})", clock())
-            logger.error("temporarily banned by WhatsApp ({}); waiting {} s until it expires",
-                         ban.event.detail, seconds)
+            logger.error("temporarily banned by WhatsApp ({}); waiting {:.0f} s{}",
+                         ban.event.detail, seconds,
+                         "" if ban.event.seconds else " (WhatsApp gave no expiry)")
             ban_reason = ban.event.detail
-            await link.disconnect()
+            await _stop_call(link)
             await sleep(seconds)
         except _Permanent as stop:
             phase, code, line = _PERMANENT[stop.event.kind]
@@ -146,6 +195,11 @@ async def maintain_connection(link: Link, status: LinkStatus,
                                                 else ""), clock())
             logger.error("{} ({}); exit code {}", line, stop.event.detail or "no detail", code)
             return code
+
+
+async def _stop_call(link: Link) -> None:
+    if not await link.stop_call():
+        raise _Stuck
 
 
 async def _until_connected(link: Link, status: LinkStatus, policy: ReconnectPolicy,
@@ -179,26 +233,27 @@ async def _until_connected(link: Link, status: LinkStatus, policy: ReconnectPoli
     try:
         async for attempt in retrying:
             with attempt:
-                await _attempt(link, status, policy, clock)
+                await _attempt(link, status, policy, sleep, clock)
     except _AttemptFailed:
         return False
     return True
 
 
-async def _attempt(link: Link, status: LinkStatus, policy: ReconnectPolicy,
+async def _attempt(link: Link, status: LinkStatus, policy: ReconnectPolicy, sleep: Sleep,
                    clock: Clock) -> None:
     problem = await link.probe()
     if problem is not None:
         raise _AttemptFailed(f"network: {problem}")
-    status.enter(Phase.CONNECTING, clock())
-    _drain(link.events)
-    await link.connect()
-    timeout: float | None = policy.connect_timeout
+    await _start(link, status, clock)
+    timeout = policy.connect_timeout
     while True:
-        event = await _next_event(link.events, timeout)
+        event = await next_event(link.events, timeout, sleep)
+        if event is None and status.phase is Phase.PAIRING:
+            # The last QR code expired and whatsmeow disconnected without telling us.
+            raise _PairingExpired
         if event is None:
             status.failed_connects += 1
-            await link.disconnect()
+            await _stop_call(link)
             raise _AttemptFailed(f"no answer within {policy.connect_timeout:.0f} s")
         if event.kind is Kind.CONNECTED:
             status.enter(Phase.CONNECTED, clock())
@@ -206,12 +261,22 @@ async def _attempt(link: Link, status: LinkStatus, policy: ReconnectPolicy,
             return
         if event.kind is Kind.PAIRING:
             status.enter(Phase.PAIRING, clock())
-            timeout = None  # pairing waits for a person at the phone
+            timeout = event.seconds + policy.pairing_margin
+            continue
+        if event.kind is Kind.PAIRED:
+            status.enter(Phase.CONNECTING, clock())
+            timeout = policy.connect_timeout
             continue
         if event.kind is Kind.ATTEMPT_FAILED:
             status.failed_connects += 1
             raise _AttemptFailed(event.detail)
         _raise_if_final(event)
+
+
+async def _start(link: Link, status: LinkStatus, clock: Clock) -> None:
+    status.enter(Phase.CONNECTING, clock())
+    _drain(link.events)
+    await link.connect()
 
 
 def _raise_if_final(event: LinkEvent) -> None:
@@ -222,18 +287,17 @@ def _raise_if_final(event: LinkEvent) -> None:
 
 
 async def _while_connected(link: Link, status: LinkStatus, policy: ReconnectPolicy,
-                           clock: Clock) -> None:
+                           sleep: Sleep, clock: Clock) -> None:
     """Watch a live link; return when it is time for the loop to reconnect by itself."""
     down_since: datetime | None = None
     while True:
         timeout = None
         if down_since is not None:
             timeout = max(0.0, policy.stay_down_limit - (clock() - down_since).total_seconds())
-        event = await _next_event(link.events, timeout)
+        event = await next_event(link.events, timeout, sleep)
         if event is None:
             logger.warning("link down for {:.0f} s and whatsmeow has not recovered; stepping in",
                            policy.stay_down_limit)
-            await link.disconnect()
             return
         if event.kind is Kind.CONNECTED:
             if down_since is not None:
@@ -241,15 +305,16 @@ async def _while_connected(link: Link, status: LinkStatus, policy: ReconnectPoli
                             (clock() - down_since).total_seconds())
             down_since = None
             status.enter(Phase.CONNECTED, clock())
-        elif event.kind is Kind.DISCONNECTED:
+        elif event.kind in (Kind.DISCONNECTED, Kind.KEEPALIVE_TIMEOUT):
+            # A silent outage brings no Disconnected, only keep-alive timeouts (whatsmeow
+            # keepalive.go: a ping every 20-30 s, answered within 10 s; after 3 min of
+            # failures it reconnects by itself). Either way posts wait instead of failing.
             if down_since is None:
                 down_since = clock()
                 status.enter(Phase.DROPPED, down_since)
                 status.disconnected(event.detail or "koneksi terputus", down_since)
-                logger.warning("disconnected from WhatsApp ({}); whatsmeow reconnects by itself",
+                logger.warning("WhatsApp link down ({}); whatsmeow reconnects by itself",
                                event.detail or "no detail")
-        elif event.kind is Kind.KEEPALIVE_TIMEOUT:
-            logger.warning("WhatsApp keep-alive timed out ({})", event.detail)
         elif event.kind is Kind.ATTEMPT_FAILED:
             status.disconnected(event.detail or "klien berhenti", clock())
             logger.warning("the WhatsApp client stopped ({}); reconnecting", event.detail)
@@ -258,18 +323,26 @@ async def _while_connected(link: Link, status: LinkStatus, policy: ReconnectPoli
             _raise_if_final(event)
 
 
-async def _next_event(queue: asyncio.Queue[LinkEvent], limit: float | None
-                      ) -> LinkEvent | None:
-    """The next event, or None after `limit` seconds (None: wait for ever).
+async def next_event(queue: asyncio.Queue[LinkEvent], limit: float | None,
+                     sleep: Sleep) -> LinkEvent | None:
+    """The next event, or None after `limit` seconds of `sleep` (None: wait for ever).
 
-    asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
-    arrives just as an event does, and then the loop would never stop.
+    Raced against the injected sleep rather than asyncio.timeout, so that tests drive it with
+    a virtual clock; an event already taken from the queue is never dropped.
     """
+    if limit is None:
+        return await queue.get()
+    getter = asyncio.ensure_future(queue.get())
+    timer = asyncio.ensure_future(sleep(limit))
     try:
-        async with asyncio.timeout(limit):
-            return await queue.get()
-    except TimeoutError:
-        return None
+        await asyncio.wait({getter, timer}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        timer.cancel()
+        if not getter.done():
+            getter.cancel()
+    if getter.done() and not getter.cancelled():
+        return getter.result()
+    return None
 
 
 def _drain(queue: asyncio.Queue[LinkEvent]) -> None:

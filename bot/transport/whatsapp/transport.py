@@ -1,27 +1,27 @@
 """The real transport: WhatsApp through neonize's async client (whatsmeow underneath).
 
-neonize facts this module is built around (measured on neonize 0.5.2):
-- the event loop is captured once per process in neonize.aioze.events.event_global_loop;
-  it is reset here so that a client created in a new loop gets its events;
-- exceptions raised in an event handler vanish silently: every handler is wrapped;
-- connect() returns a task at once; a failed first connect is not retried by whatsmeow,
-  so bot.transport.whatsapp.reconnect drives the attempts.
+Lifecycle facts this module is built around (neonize 0.5.2 aioze/client.py, goneonize main.go):
+- neonize keeps the first event loop it saw in neonize.aioze.events.event_global_loop; it is
+  reset here so that a client created in a new loop gets its events;
+- exceptions raised in an event handler vanish (run_coroutine_threadsafe, result never read):
+  every handler is wrapped and logs;
+- connect() returns a task at once; its Go call runs on a default-executor thread until its
+  context is cancelled (`Stop`). This transport keeps at most one call live, stops it through
+  `client.stop()` (on a worker thread) and waits for the task to end; it never cancels the
+  task itself, because neonize's cancel path calls Go `Stop` synchronously on the event loop
+  thread, which can block while whatsmeow is dialling.
 """
 
 from __future__ import annotations
 
 import asyncio
-import collections
 import functools
-import sys
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-import segno
 from loguru import logger
 from neonize.aioze import events as neonize_events
 from neonize.aioze.client import NewAClient
@@ -30,6 +30,7 @@ from neonize.aioze.events import (
     ConnectedEv,
     ConnectFailureEv,
     DisconnectedEv,
+    KeepAliveRestoredEv,
     KeepAliveTimeoutEv,
     LoggedOutEv,
     MessageEv,
@@ -42,32 +43,37 @@ from neonize.exc import NeonizeError
 from neonize.proto.Neonize_pb2 import JID, ConnectFailureReason, PairStatus, TemporaryBan
 from neonize.utils.jid import build_jid
 
-from bot import messages as m
-from bot.models import Group, IncomingMessage, SentMessage
+from bot.models import Group, SentMessage
 from bot.transport.base import ConnectionState, MessageHandler, TransportError
-from bot.transport.whatsapp.convert import jid_text, to_incoming
 from bot.transport.whatsapp.errors import send_error
+from bot.transport.whatsapp.groups import to_groups
+from bot.transport.whatsapp.inbound import Identity, Inbox
 from bot.transport.whatsapp.linkstate import LinkStatus, Phase
 from bot.transport.whatsapp.netprobe import whatsapp_reachable
+from bot.transport.whatsapp.pairing import Pairing
 from bot.transport.whatsapp.reconnect import (
     DEFAULT_POLICY,
     Kind,
     LinkEvent,
     ReconnectPolicy,
+    Sleep,
     maintain_connection,
 )
+from bot.transport.whatsapp.waiting import all_done
 
 E = TypeVar("E")
 ClientFactory = Callable[[str], NewAClient]
 
-_LOGGED_OUT = {ConnectFailureReason.LOGGED_OUT, ConnectFailureReason.MAIN_DEVICE_GONE,
-               ConnectFailureReason.UNKNOWN_LOGOUT}
-_OUTDATED = {ConnectFailureReason.CLIENT_OUTDATED, ConnectFailureReason.BAD_USER_AGENT}
-_RETRYABLE = {ConnectFailureReason.INTERNAL_SERVER_ERROR,
-              ConnectFailureReason.SERVICE_UNAVAILABLE}
-# A ban reported as a connect failure carries no expiry: wait an hour, then try.
-_BAN_WITHOUT_EXPIRY_S = 3600
-_ECHO_MEMORY = 1000
+# Seconds to wait for a stopped Go call to end before treating it as stuck.
+STOP_LIMIT_S = 5.0
+
+# LoggedOut reasons as WhatsApp means them (whatsmeow types/events/events.go: 403 is "locked"
+# and 406 "banned" in WhatsApp Web's own code).
+_LOGOUT_REASONS = {
+    ConnectFailureReason.LOGGED_OUT: "device unlinked (401)",
+    ConnectFailureReason.MAIN_DEVICE_GONE: "account locked or main device gone (403)",
+    ConnectFailureReason.UNKNOWN_LOGOUT: "logged out or banned (406)",
+}
 
 
 def _guarded(handler: Callable[[Any, E], Coroutine[Any, Any, None]]
@@ -89,33 +95,43 @@ def to_jid(chat: str) -> JID:
     return build_jid(user, server or "s.whatsapp.net")
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _default_client(session_path: str) -> NewAClient:
+    from bot.transport.whatsapp.neonize_env import new_client
+
+    return new_client(session_path)
+
+
 class WhatsAppTransport:
     def __init__(self, data_dir: Path, tz: ZoneInfo, owners: tuple[str, ...] = (),
                  pair_phone: str | None = None,
                  policy: ReconnectPolicy = DEFAULT_POLICY,
-                 client_factory: ClientFactory = NewAClient,
-                 probe: Callable[[], Awaitable[str | None]] = whatsapp_reachable) -> None:
+                 client_factory: ClientFactory = _default_client,
+                 probe: Callable[[], Awaitable[str | None]] = whatsapp_reachable,
+                 clock: Callable[[], datetime] = _utc_now,
+                 sleep: Sleep = asyncio.sleep) -> None:
         self._data_dir = data_dir
         self._tz = tz
         self._owners = owners
-        self._pair_phone = pair_phone
         self._policy = policy
         self._client_factory = client_factory
         self._probe = probe
+        self._clock = clock
+        self._sleep = sleep
         self.status = LinkStatus()
         self.events: asyncio.Queue[LinkEvent] = asyncio.Queue()
+        self.identity = Identity()
+        self._inbox = Inbox(self.identity)
+        self._pairing = Pairing(data_dir, pair_phone)
         self._client: NewAClient | None = None
-        self._on_message: MessageHandler | None = None
-        self._connect_task: asyncio.Future[Any] | None = None
+        self._call: asyncio.Future[Any] | None = None
+        self._stopping_call = False
         self._loop_task: asyncio.Task[int] | None = None
+        self._consumer: asyncio.Task[None] | None = None
         self._closed: asyncio.Future[int] | None = None
-        self._me_phone = ""
-        self._me_lid = ""
-        self._pair_requested = False
-        self._sent_ids: collections.OrderedDict[str, None] = collections.OrderedDict()
-        self._sends_in_flight = 0
-        self._sends_done = asyncio.Event()
-        self._sends_done.set()
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -125,15 +141,16 @@ class WhatsAppTransport:
         return self._client
 
     async def start(self, on_message: MessageHandler) -> None:
-        self._on_message = on_message
         loop = asyncio.get_running_loop()
         self._closed = loop.create_future()
         # neonize keeps the first loop it saw for the whole process; this one is ours.
         neonize_events.event_global_loop = None
         self._client = client = self._client_factory(str(self._data_dir / "session.db"))
         self._register(client)
+        self._consumer = asyncio.create_task(self._inbox.run(on_message), name="whatsapp-inbox")
         self._loop_task = asyncio.create_task(
-            maintain_connection(self, self.status, self._policy, notify=self._notify_owner),
+            maintain_connection(self, self.status, self._policy, sleep=self._sleep,
+                                clock=self._clock, notify=self._notify_owner),
             name="whatsapp-link")
         self._loop_task.add_done_callback(self._loop_ended)
 
@@ -152,11 +169,13 @@ class WhatsAppTransport:
         if self._loop_task is not None and not self._loop_task.done():
             self._loop_task.cancel()
             await asyncio.gather(self._loop_task, return_exceptions=True)
-        if self._connect_task is not None and not self._connect_task.done():
-            # Cancelling neonize's connect task tells Go to stop, so its thread can end.
-            self._connect_task.cancel()
-            await asyncio.gather(self._connect_task, return_exceptions=True)
-        self.status.enter(Phase.STOPPED, datetime.now(UTC))
+        if self._client is not None and not await self.stop_call():
+            logger.warning("a WhatsApp call is still running after {:.0f} s; the process will "
+                           "not wait for it", STOP_LIMIT_S)
+        if self._consumer is not None:
+            self._consumer.cancel()
+            await asyncio.gather(self._consumer, return_exceptions=True)
+        self.status.enter(Phase.STOPPED, self._clock())
         if self._closed is not None and not self._closed.done():
             self._closed.set_result(0)
 
@@ -170,26 +189,49 @@ class WhatsAppTransport:
         return await self._probe()
 
     async def connect(self) -> None:
+        if self._call is not None and not self._call.done():
+            # A second call would orphan this one (goneonize overwrites StopSignal[uuid]).
+            raise RuntimeError("connect() while a WhatsApp call is still live")
+        self._pairing.new_attempt()
         try:
             task = await self.client.connect()
         except Exception as exc:  # NeonizeError, or a failure before the Go call started
             self.events.put_nowait(LinkEvent(Kind.ATTEMPT_FAILED, f"{type(exc).__name__}: {exc}"))
             return
-        self._connect_task = task
-        task.add_done_callback(self._connect_ended)
+        self._call = task
+        task.add_done_callback(self._call_ended)
 
-    def _connect_ended(self, task: asyncio.Future[Any]) -> None:
-        if task.cancelled():
+    def _call_ended(self, task: asyncio.Future[Any]) -> None:
+        if task.cancelled() or self._stopping_call:
             return
         error = task.exception()
         detail = f"{type(error).__name__}: {error}" if error else "the client stopped"
         self.events.put_nowait(LinkEvent(Kind.ATTEMPT_FAILED, detail))
 
-    async def disconnect(self) -> None:
+    async def stop_call(self) -> bool:
+        """Stop the live Go call (goneonize main.go `Stop`: Disconnect, then cancel its
+        context) and wait for its task to end, at most STOP_LIMIT_S."""
+        call = self._call
+        if call is None or call.done():
+            return True
+        self._stopping_call = True
         try:
-            await self.client.disconnect()
+            stopper = asyncio.ensure_future(self._go_stop())
+            if await all_done(self._sleep, STOP_LIMIT_S, stopper, call):
+                if not call.cancelled() and call.exception() is not None:
+                    logger.debug("the stopped WhatsApp call ended with {}", call.exception())
+                return True
+            logger.error("the WhatsApp call did not end within {:.0f} s of being stopped",
+                         STOP_LIMIT_S)
+            return False
+        finally:
+            self._stopping_call = False
+
+    async def _go_stop(self) -> None:
+        try:
+            await self.client.stop()
         except Exception:
-            logger.exception("disconnect failed")
+            logger.exception("stopping the WhatsApp client failed")
 
     # --- events ------------------------------------------------------------------------
 
@@ -197,6 +239,7 @@ class WhatsAppTransport:
         client.event(ConnectedEv)(_guarded(self._connected))
         client.event(DisconnectedEv)(_guarded(self._disconnected))
         client.event(KeepAliveTimeoutEv)(_guarded(self._keepalive_timeout))
+        client.event(KeepAliveRestoredEv)(_guarded(self._keepalive_restored))
         client.event(LoggedOutEv)(_guarded(self._logged_out))
         client.event(StreamReplacedEv)(_guarded(self._stream_replaced))
         client.event(TemporaryBanEv)(_guarded(self._temporary_ban))
@@ -208,10 +251,10 @@ class WhatsAppTransport:
         client.qr(_guarded(self._qr))
 
     async def _connected(self, client: NewAClient, _: ConnectedEv) -> None:
-        me = await client.get_me()
-        self._me_phone = str(me.JID.User)
-        self._me_lid = str(me.LID.User)
-        logger.info("logged in as {}", self._me_phone or "(unknown)")
+        if not self.identity.load(client.me):
+            self.identity.load(await client.get_me())
+        logger.info("logged in as {} (LID {})", self.identity.phone or "(unknown)",
+                    self.identity.lid or "-")
         self.events.put_nowait(LinkEvent(Kind.CONNECTED))
 
     async def _disconnected(self, _: NewAClient, __: DisconnectedEv) -> None:
@@ -219,39 +262,35 @@ class WhatsAppTransport:
 
     async def _keepalive_timeout(self, _: NewAClient, event: KeepAliveTimeoutEv) -> None:
         self.events.put_nowait(LinkEvent(Kind.KEEPALIVE_TIMEOUT,
-                                         f"{event.ErrorCount} errors"))
+                                         f"keep-alive timeout ({event.ErrorCount}x)"))
+
+    async def _keepalive_restored(self, _: NewAClient, __: KeepAliveRestoredEv) -> None:
+        self.events.put_nowait(LinkEvent(Kind.CONNECTED))
 
     async def _logged_out(self, _: NewAClient, event: LoggedOutEv) -> None:
-        reason = ConnectFailureReason.Name(event.Reason) if event.Reason else ""
+        reason = _LOGOUT_REASONS.get(event.Reason, "logged out")
         self.events.put_nowait(LinkEvent(Kind.LOGGED_OUT, reason))
 
     async def _stream_replaced(self, _: NewAClient, __: StreamReplacedEv) -> None:
         self.events.put_nowait(LinkEvent(Kind.REPLACED))
 
     async def _temporary_ban(self, _: NewAClient, event: TemporaryBanEv) -> None:
+        # goneonize utils/encoder.go EncodeTemporaryBan: Expire in seconds, 0 when absent.
         code = TemporaryBan.TempBanReason.Name(event.Code) if event.Code else "unknown"
-        self.events.put_nowait(LinkEvent(Kind.BANNED, code, ban_seconds=int(event.Expire)))
+        self.events.put_nowait(LinkEvent(Kind.BANNED, code, seconds=float(event.Expire)))
 
     async def _client_outdated(self, _: NewAClient, __: ClientOutdatedEv) -> None:
-        self.events.put_nowait(LinkEvent(Kind.OUTDATED))
+        self.events.put_nowait(LinkEvent(Kind.OUTDATED, "client outdated (405)"))
 
     async def _connect_failure(self, _: NewAClient, event: ConnectFailureEv) -> None:
+        # whatsmeow connectionevents.go handleConnectFailure turns logged-out (401/403/406),
+        # temporary bans (402) and 405 into their own events and reconnects by itself on
+        # 500/503, so only the remaining reasons arrive here (400, 409, 415, 418, 501, ...).
         reason = event.Reason
         detail = ConnectFailureReason.Name(reason) if reason else "unknown"
         if event.Message:
             detail += f": {event.Message}"
-        if reason in _LOGGED_OUT:
-            kind = Kind.LOGGED_OUT
-        elif reason in _OUTDATED:
-            kind = Kind.OUTDATED
-        elif reason == ConnectFailureReason.TEMP_BANNED:
-            self.events.put_nowait(LinkEvent(Kind.BANNED, detail,
-                                             ban_seconds=_BAN_WITHOUT_EXPIRY_S))
-            return
-        elif reason in _RETRYABLE:
-            kind = Kind.ATTEMPT_FAILED
-        else:
-            kind = Kind.REFUSED
+        kind = Kind.OUTDATED if reason == ConnectFailureReason.BAD_USER_AGENT else Kind.REFUSED
         self.events.put_nowait(LinkEvent(kind, detail))
 
     async def _stream_error(self, _: NewAClient, event: StreamErrorEv) -> None:
@@ -260,39 +299,17 @@ class WhatsAppTransport:
     async def _pair_status(self, _: NewAClient, event: PairStatusEv) -> None:
         if event.Status == PairStatus.SUCCESS:
             logger.success("paired with WhatsApp as {}", event.ID.User)
-            (self._data_dir / "qr.png").unlink(missing_ok=True)
+            self._pairing.paired()
+            self.events.put_nowait(LinkEvent(Kind.PAIRED))
         else:
             logger.error("pairing failed: {}", event.Error)
 
     async def _qr(self, client: NewAClient, code: bytes) -> None:
-        self.events.put_nowait(LinkEvent(Kind.PAIRING))
-        if self._pair_phone:
-            if not self._pair_requested:
-                self._pair_requested = True
-                pair_code = await client.PairPhone(self._pair_phone,
-                                                   show_push_notification=True)
-                logger.warning(m.PAIR_CODE.format(code=pair_code))
-            return
-        qr = segno.make_qr(code)
-        target = self._data_dir / "qr.png"
-        await asyncio.to_thread(qr.save, str(target), scale=8, border=2)
-        logger.warning("not paired yet: scan the QR below (also saved to {}) in WhatsApp > "
-                       "Linked devices > Link a device", target)
-        qr.terminal(out=sys.stdout, compact=True)
+        self.events.put_nowait(LinkEvent(Kind.PAIRING, seconds=self._pairing.next_lifetime()))
+        await self._pairing.show(client, code)
 
     async def _message(self, client: NewAClient, event: MessageEv) -> None:
-        if event.Info.MessageSource.IsFromMe and self._sends_in_flight:
-            # Our own sends come back as from-me messages; wait until their IDs are known.
-            async with asyncio.timeout(10):
-                await self._sends_done.wait()
-        if event.Info.ID in self._sent_ids:
-            logger.debug("ignored echo of our own message {}", event.Info.ID)
-            return
-        message = to_incoming(event, client.download_any)
-        if message.from_me and self._me_lid and message.sender.startswith(self._me_lid + "@"):
-            message = _with_sender(message, f"{self._me_phone}@s.whatsapp.net")
-        if self._on_message is not None:
-            await self._on_message(message)
+        self._inbox.put(client, event)  # no await before this: arrival order is kept
 
     async def _notify_owner(self, text: str) -> None:
         try:
@@ -303,11 +320,13 @@ class WhatsAppTransport:
     # --- Transport interface -----------------------------------------------------------
 
     def owner_chat(self) -> str:
-        owner = self._owners[0] if self._owners else self._me_phone
-        return f"{owner}@s.whatsapp.net"
+        if self._owners:
+            owner = self._owners[0]
+            return owner if "@" in owner else f"{owner}@s.whatsapp.net"
+        return self.identity.phone_jid
 
     def self_id(self) -> str:
-        return self._me_phone
+        return self.identity.phone
 
     def connection(self) -> ConnectionState:
         return ConnectionState(self.status.connected, self.status.describe(self._tz))
@@ -328,33 +347,16 @@ class WhatsAppTransport:
     async def _send(self, call: Callable[[], Awaitable[Any]]) -> SentMessage:
         if not self.status.connected:
             raise TransportError("WhatsApp belum terhubung", disconnected=True)
-        self._sends_in_flight += 1
-        self._sends_done.clear()
         try:
             response = await call()
         except NeonizeError as exc:
             raise send_error(str(exc), self.status.connected) from exc
-        finally:
-            self._sends_in_flight -= 1
-            if not self._sends_in_flight:
-                self._sends_done.set()
-        self._remember_sent(str(response.ID))
         at = datetime.fromtimestamp(response.Timestamp, UTC) if response.Timestamp else \
-            datetime.now(UTC)
+            self._clock()
         return SentMessage(str(response.ID), at)
-
-    def _remember_sent(self, message_id: str) -> None:
-        self._sent_ids[message_id] = None
-        while len(self._sent_ids) > _ECHO_MEMORY:
-            self._sent_ids.popitem(last=False)
 
     async def list_groups(self) -> list[Group]:
         if not self.status.connected:
             raise TransportError("WhatsApp belum terhubung")
-        groups = await self.client.get_joined_groups()
-        return [Group(jid_text(g.JID), str(g.GroupName.Name) or jid_text(g.JID))
-                for g in groups]
-
-
-def _with_sender(message: IncomingMessage, sender: str) -> IncomingMessage:
-    return replace(message, sender=sender)
+        return to_groups(await self.client.get_joined_groups(), self.identity.phone,
+                         self.identity.lid)

@@ -1,0 +1,214 @@
+"""`python -m bot doctor`: after pairing, check everything a real WhatsApp setup needs and
+show it as a table; exit 0 only when every check passes.
+
+It needs the session to itself (a second connection would replace the running bot's:
+whatsmeow StreamReplaced), so the command refuses to run while the bot holds its lock.
+It never pairs: without a stored device it stops before connecting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from loguru import logger
+from neonize.aioze.events import (
+    ClientOutdatedEv,
+    ConnectedEv,
+    LoggedOutEv,
+    StreamReplacedEv,
+    TemporaryBanEv,
+)
+from neonize.proto.Neonize_pb2 import Device
+
+from bot.dbpeek import stored_settings
+from bot.settings import Settings
+from bot.transport.whatsapp.groups import to_group
+from bot.transport.whatsapp.inbound import Identity
+from bot.transport.whatsapp.reconnect import Sleep
+from bot.transport.whatsapp.transport import STOP_LIMIT_S, to_jid
+from bot.transport.whatsapp.waiting import all_done, any_done
+
+TEST_TEXT = "jadwal-bot doctor: pesan uji. Jika ini terlihat, bot bisa mengirim ke sini."
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class Options:
+    send: bool = False  # a test message to the owner chat
+    send_group: bool = False  # a test message to the destination group
+    timeout_s: float = 30.0
+
+
+Devices = Callable[[str], list[Device]]
+
+
+def _devices_in_session(path: str) -> list[Device]:
+    """Devices stored in the session DB, read by goneonize without connecting
+    (aioze/client.py ClientFactory.get_all_devices_from_db, Go `GetAllDevices`)."""
+    from neonize.aioze.client import ClientFactory
+
+    return ClientFactory.get_all_devices_from_db(path)
+
+
+def _default_client(session_path: str) -> Any:
+    from bot.transport.whatsapp.neonize_env import new_client
+
+    return new_client(session_path)
+
+
+async def diagnose(settings: Settings, options: Options,
+                   client_factory: Callable[[str], Any] = _default_client,
+                   devices: Devices = _devices_in_session,
+                   sleep: Sleep = asyncio.sleep) -> list[Check]:
+    checks: list[Check] = []
+    session = settings.data_dir / "session.db"
+    paired = await asyncio.to_thread(_session, session, devices)
+    checks.append(paired)
+    if not paired.ok:
+        return [*checks, Check("connected", False, "skipped: not paired")]
+    client = client_factory(str(session))
+    outcome: asyncio.Queue[str | None] = asyncio.Queue()
+    _watch(client, outcome)
+    call = await client.connect()
+    try:
+        checks += await _connected(client, call, outcome, options.timeout_s, sleep)
+        if not checks[-1].ok:
+            return checks
+        identity = Identity()
+        if not identity.load(client.me):
+            identity.load(await client.get_me())
+        checks.append(Check("account", bool(identity.phone),
+                            f"phone {identity.phone or '?'}, LID {identity.lid or '?'}"))
+        checks.append(_owner_mode(settings, identity))
+        group = await _destination(client, settings, identity)
+        checks.append(group)
+        if options.send:
+            owner = settings.owners[0] if settings.owners else identity.phone
+            checks.append(await _send(client, "send to owner",
+                                      owner if "@" in owner else f"{owner}@s.whatsapp.net"))
+        if options.send_group:
+            target = stored_settings(settings.db_path).get("destination")
+            checks.append(await _send(client, "send to group", target) if target and group.ok
+                          else Check("send to group", False, "skipped: no usable group"))
+        return checks
+    finally:
+        await _stop(client, call, sleep)
+
+
+def _session(path: Path, devices: Devices) -> Check:
+    if not path.is_file():
+        return Check("session", False, f"no {path}: pair first with `python -m bot run`")
+    found = [d for d in devices(str(path)) if d.JID.User]
+    if not found:
+        return Check("session", False, f"{path} holds no paired device (logged out?): "
+                                       "pair again with `python -m bot run`")
+    return Check("session", True, f"{path}: paired as {found[0].JID.User}")
+
+
+def _watch(client: Any, outcome: asyncio.Queue[str | None]) -> None:
+    async def connected(_: Any, __: ConnectedEv) -> None:
+        outcome.put_nowait(None)
+
+    def failed(why: str) -> Callable[[Any, Any], Awaitable[None]]:
+        async def handler(_: Any, __: Any) -> None:
+            outcome.put_nowait(why)
+        return handler
+
+    async def qr(_: Any, __: bytes) -> None:
+        outcome.put_nowait("WhatsApp asks to pair: the session is not logged in")
+
+    client.event(ConnectedEv)(connected)
+    client.event(LoggedOutEv)(failed("logged out by WhatsApp: re-pair (README)"))
+    client.event(StreamReplacedEv)(failed("another client took this session"))
+    client.event(TemporaryBanEv)(failed("temporarily banned by WhatsApp"))
+    client.event(ClientOutdatedEv)(failed("client outdated: upgrade neonize (README, exit 12)"))
+    client.qr(qr)
+
+
+async def _connected(client: Any, call: asyncio.Future[Any],
+                     outcome: asyncio.Queue[str | None], timeout_s: float, sleep: Sleep
+                     ) -> list[Check]:
+    waiter = asyncio.ensure_future(outcome.get())
+    await any_done(sleep, timeout_s, waiter, call)
+    if waiter.done():
+        problem = waiter.result()
+    else:
+        waiter.cancel()
+        problem = (f"connect failed: {call.exception()}" if call.done() and not call.cancelled()
+                   and call.exception() else f"no answer from WhatsApp within {timeout_s:.0f} s")
+    if problem is not None:
+        return [Check("connected", False, problem)]
+    logged_in = bool(await client.is_logged_in)
+    connected = bool(await client.is_connected)
+    return [Check("connected", connected, "connected to WhatsApp" if connected else
+                  "the socket closed right after connecting"),
+            Check("logged in", logged_in, "logged in" if logged_in else "not logged in")]
+
+
+def _owner_mode(settings: Settings, identity: Identity) -> Check:
+    if settings.owners:
+        return Check("owners", True, "JADWAL_OWNERS: " + ", ".join(settings.owners)
+                     + " (commands from their private chat with this number)")
+    return Check("owners", True, f"self mode: commands only in {identity.phone}'s own chat "
+                 "(Message yourself); replies there may not notify. A dedicated number with "
+                 "JADWAL_OWNERS is recommended")
+
+
+async def _destination(client: Any, settings: Settings, identity: Identity) -> Check:
+    stored = stored_settings(settings.db_path)
+    jid = stored.get("destination")
+    if not jid:
+        return Check("destination", False, "no destination group: send /tujuan to the bot")
+    name = stored.get("destination_name", jid)
+    try:
+        info = await client.get_group_info(to_jid(jid))
+    except Exception as exc:  # GetGroupInfoError: not a member, or the group is gone
+        return Check("destination", False, f"{name}: {exc}")
+    group = to_group(info, identity.phone, identity.lid)
+    if group is None:
+        return Check("destination", False, f"{name} is a community, not a group: pick one "
+                                           "of its groups with /grup and /tujuan")
+    if group.admin_only:
+        return Check("destination", False, f"{group.name}: only admins may send there and "
+                     "this account is not one (posts may be accepted and never shown)")
+    role = "admin" if group.admin else "member"
+    return Check("destination", True, f"{group.name}: {role}, can post")
+
+
+async def _send(client: Any, name: str, chat: str) -> Check:
+    try:
+        response = await client.send_message(to_jid(chat), TEST_TEXT)
+    except Exception as exc:
+        return Check(name, False, f"{chat}: {exc}")
+    return Check(name, True, f"{chat}: sent (id {response.ID}); look for it on the phone")
+
+
+async def _stop(client: Any, call: asyncio.Future[Any], sleep: Sleep) -> None:
+    """Stop the Go call like the transport does (never by cancelling its task)."""
+    if call.done():
+        return
+    async def go_stop() -> None:
+        try:
+            await client.stop()
+        except Exception as exc:
+            logger.warning("stopping the WhatsApp client failed: {}", exc)
+
+    await all_done(sleep, STOP_LIMIT_S, asyncio.ensure_future(go_stop()), call)
+
+
+def table(checks: list[Check]) -> str:
+    width = max(len(c.name) for c in checks)
+    lines = [f"{'PASS' if c.ok else 'FAIL'}  {c.name:<{width}}  {c.detail}" for c in checks]
+    verdict = "all checks passed" if all(c.ok for c in checks) else \
+        f"{sum(not c.ok for c in checks)} check(s) failed"
+    return "\n".join(["jadwal-bot doctor", *lines, verdict])
