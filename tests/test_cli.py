@@ -6,12 +6,14 @@ import json
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot import exitcodes
+from bot.lockfile import InstanceLock
 from bot.models import PostStatus
 from bot.settings import Settings
 from bot.store import Store
@@ -241,3 +243,74 @@ def test_parse_fills_repeat_with_a_readable_rule(work: Path, data_dir: Path) -> 
     assert parse_json(done.stdout) == {"when": "2026-11-23T16:00:00+07:00",
                                        "repeat": "setiap Senin dan Kamis 16:00",
                                        "text": "Latihan", "error": None}
+
+
+# --- doctor ----------------------------------------------------------------------------------
+# Real neonize, no network: a data dir without a session stops before any connection.
+
+def run_doctor_cli(args: list[str], cwd: Path, data_dir: Path, *, bot_tag: str | None = "off",
+                   ) -> tuple[subprocess.CompletedProcess[str], float]:
+    """`python -m bot doctor` on `data_dir` with no settings file; NEONIZE_BOT_TAG=off skips
+    the one-time re-exec (bot/transport/whatsapp/neonize_env.py), None leaves it to happen."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("JADWAL_") and k != "NEONIZE_BOT_TAG"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    if bot_tag is not None:
+        env["NEONIZE_BOT_TAG"] = bot_tag
+    began = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "doctor", "--data-dir", str(data_dir),
+         "--env-file", str(cwd / "missing.env"), *args],
+        cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8", timeout=60,
+        check=False)
+    return done, time.monotonic() - began
+
+
+@pytest.mark.parametrize("bot_tag", ["off", None], ids=["tag set", "re-exec"])
+def test_doctor_without_a_session_fails_fast_and_creates_none(work: Path, data_dir: Path,
+                                                              bot_tag: str | None) -> None:
+    done, seconds = run_doctor_cli(["--send", "--send-group"], work, data_dir, bot_tag=bot_tag)
+    assert done.returncode == exitcodes.ERROR, done.stderr
+    assert done.stdout.splitlines() == [
+        "jadwal-bot doctor",
+        f"FAIL  session    no {data_dir / 'session.db'}: pair first with `python -m bot run`",
+        "FAIL  connected  skipped: not paired",
+        "2 check(s) failed"]
+    assert not (data_dir / "session.db").exists()
+    assert seconds < 20  # no connection attempt, no --timeout wait (30 s)
+
+
+def test_doctor_refuses_to_run_next_to_a_running_bot(work: Path, data_dir: Path) -> None:
+    with InstanceLock(data_dir / "bot.lock"):
+        done, _ = run_doctor_cli([], work, data_dir)
+    assert done.returncode == exitcodes.ALREADY_RUNNING
+    assert done.stdout == ""
+    assert "jadwal-bot doctor: the bot is running" in done.stderr
+    assert "Stop it first" in done.stderr
+    assert str(os.getpid()) in done.stderr  # the lock's holder is named
+    assert not (data_dir / "session.db").exists()
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ([], {"send": False, "send_group": False, "timeout_s": 30.0}),
+    (["--send", "--timeout", "7.5"], {"send": True, "send_group": False, "timeout_s": 7.5}),
+    (["--send-group"], {"send": False, "send_group": True, "timeout_s": 30.0})])
+def test_doctor_options_reach_run_doctor(monkeypatch: pytest.MonkeyPatch, work: Path,
+                                         data_dir: Path, args: list[str],
+                                         expected: dict[str, object]) -> None:
+    from bot import cli, runner
+
+    seen: list[tuple[Settings, dict[str, object]]] = []
+
+    def fake_run_doctor(settings: Settings, **options: object) -> int:
+        seen.append((settings, options))
+        return 42
+
+    monkeypatch.setattr(runner, "run_doctor", fake_run_doctor)
+    for key in [k for k in os.environ if k.startswith("JADWAL_")]:
+        monkeypatch.delenv(key)
+    code = cli.main(["doctor", "--data-dir", str(data_dir), "--env-file",
+                     str(work / "missing.env"), *args])
+    assert code == 42  # run_doctor's exit code is the process's
+    ((settings, options),) = seen
+    assert settings.data_dir == data_dir and options == expected

@@ -18,11 +18,12 @@ from loguru import logger
 from neonize.aioze.events import (
     ClientOutdatedEv,
     ConnectedEv,
+    ConnectFailureEv,
     LoggedOutEv,
     StreamReplacedEv,
     TemporaryBanEv,
 )
-from neonize.proto.Neonize_pb2 import Device
+from neonize.proto.Neonize_pb2 import ConnectFailureReason, Device
 
 from bot.dbpeek import stored_settings
 from bot.settings import Settings
@@ -80,6 +81,7 @@ async def diagnose(settings: Settings, options: Options,
     outcome: asyncio.Queue[str | None] = asyncio.Queue()
     _watch(client, outcome)
     call = await client.connect()
+    call.add_done_callback(_call_ended)
     try:
         checks += await _connected(client, call, outcome, options.timeout_s, sleep)
         if not checks[-1].ok:
@@ -132,6 +134,14 @@ def _watch(client: Any, outcome: asyncio.Queue[str | None]) -> None:
     client.event(StreamReplacedEv)(failed("another client took this session"))
     client.event(TemporaryBanEv)(failed("temporarily banned by WhatsApp"))
     client.event(ClientOutdatedEv)(failed("client outdated: upgrade neonize (README, exit 12)"))
+
+    async def refused(_: Any, event: ConnectFailureEv) -> None:
+        # the reasons whatsmeow does not turn into their own events (400, 409, 501, ...)
+        reason = ConnectFailureReason.Name(event.Reason) if event.Reason else "unknown"
+        outcome.put_nowait(f"WhatsApp refused the connection ({reason}"
+                           + (f": {event.Message})" if event.Message else ")"))
+
+    client.event(ConnectFailureEv)(refused)
     client.qr(qr)
 
 
@@ -144,8 +154,12 @@ async def _connected(client: Any, call: asyncio.Future[Any],
         problem = waiter.result()
     else:
         waiter.cancel()
-        problem = (f"connect failed: {call.exception()}" if call.done() and not call.cancelled()
-                   and call.exception() else f"no answer from WhatsApp within {timeout_s:.0f} s")
+        if not call.done():
+            problem = f"no answer from WhatsApp within {timeout_s:g} s"
+        elif not call.cancelled() and call.exception() is not None:
+            problem = f"connect failed: {call.exception()}"
+        else:
+            problem = "the WhatsApp client stopped before connecting"
     if problem is not None:
         return [Check("connected", False, problem)]
     logged_in = bool(await client.is_logged_in)
@@ -153,6 +167,14 @@ async def _connected(client: Any, call: asyncio.Future[Any],
     return [Check("connected", connected, "connected to WhatsApp" if connected else
                   "the socket closed right after connecting"),
             Check("logged in", logged_in, "logged in" if logged_in else "not logged in")]
+
+
+def _call_ended(call: asyncio.Future[Any]) -> None:
+    """Read how the Go call ended, whenever it does: a call stopped after the timeout ends
+    with whatsmeow's dial error later, and an unread one is reported by asyncio as "Task
+    exception was never retrieved", with a traceback, under the table."""
+    if not call.cancelled() and call.exception() is not None:
+        logger.debug("the WhatsApp call ended with {}", call.exception())
 
 
 def _owner_mode(settings: Settings, identity: Identity) -> Check:
