@@ -211,7 +211,10 @@ async def serve(app: App, *, process: bool = False) -> int:
             # Whatever hangs from here on (a library thread that will not end), the process
             # ends within STOP_LIMIT_S.
             arm_watchdog(code if not stop.is_set() else exitcodes.OK)
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.remove_signal_handler(sig)
-        await app.stop()
+        try:
+            await app.stop()
+        finally:
+            # Removed only now: a second signal during the stop ends the process at once.
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(sig)
     return code

@@ -117,6 +117,9 @@ class Dispatcher:
         name = f"/{command.name}" if command else "an unknown command"
         if owners:
             sender = owner_key(message.sender)
+            if sender not in owners and message.sender_alt and \
+                    owner_key(message.sender_alt) in owners:
+                sender = owner_key(message.sender_alt)  # listed by their other address
             if sender not in owners:
                 if command and sender.endswith(LID_SUFFIX):
                     logger.info("ignored {} from {}, not in JADWAL_OWNERS; its phone number is "

@@ -58,6 +58,9 @@ class IncomingMessage:
     quoted_image: MediaRef | None = None
     forwarded: bool = False
     unsupported_media: str | None = None  # e.g. "video": media the bot cannot post yet
+    # The sender's other address when the transport knows it (their LID when `sender` is
+    # their phone JID): owners may be listed under either.
+    sender_alt: str = ""
     view_once: bool = False  # this message's own photo/video is view-once (never posted)
     quoted_view_once: bool = False  # the message it replies to is a view-once photo/video
 

@@ -14,7 +14,7 @@ from bot.app import App, serve
 from bot.lockfile import AlreadyRunning, InstanceLock
 from bot.logsetup import setup_logging
 from bot.settings import Settings
-from bot.shutdown import exit_if_threads_stuck, run_loop
+from bot.shutdown import exit_if_threads_stuck, hard_exit, run_loop
 from bot.transport.base import Transport
 from bot.transport.console import DEFAULT_SELF, ConsoleTransport
 
@@ -73,6 +73,9 @@ def run_whatsapp(settings: Settings) -> int:
     return code
 
 
+INTERRUPTED = 130  # the shell's code for a command ended by Ctrl-C
+
+
 def run_doctor(settings: Settings, *, send: bool, send_group: bool, timeout_s: float) -> int:
     """Check the real WhatsApp setup; needs the session to itself (the bot must be stopped)."""
     _library_env(settings)
@@ -93,6 +96,10 @@ def run_doctor(settings: Settings, *, send: bool, send_group: bool, timeout_s: f
 
     try:
         checks = run_loop(diagnose(settings, Options(send, send_group, timeout_s)))
+    except KeyboardInterrupt:
+        # A Go call may still be live on a worker thread; Python would wait for it at exit.
+        lock.release()
+        hard_exit(INTERRUPTED, "doctor interrupted")
     finally:
         lock.release()
     print(table(checks))  # noqa: T201

@@ -17,7 +17,7 @@ import sys
 import threading
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from loguru import logger
 
@@ -32,7 +32,7 @@ WORKERS = 16
 THREAD_GRACE_S = 1.0
 
 
-def hard_exit(code: int, why: str) -> None:
+def hard_exit(code: int, why: str) -> NoReturn:
     """Leave now: everything durable is already committed (SQLite), the lock is the OS's."""
     logger.warning("{}; exiting without waiting (exit code {})", why, code)
     for stream in (sys.stdout, sys.stderr):

@@ -62,3 +62,61 @@ def test_the_watchdog_ends_a_process_whose_main_thread_is_stuck():
     assert result.returncode == 0, result.stderr
     assert "shutdown took longer than" in result.stderr
     assert took < 5
+
+
+# serve() of a process whose stop hangs (a library thread that will not end): the first
+# SIGINT starts the shutdown, a second one ends the process at once instead of waiting for
+# the watchdog.
+_SERVE_CHILD = textwrap.dedent("""
+    import asyncio, threading
+    from bot.app import serve
+    from bot.shutdown import run_loop
+
+    never = threading.Event()
+
+    class Transport:
+        async def wait_closed(self) -> int:
+            await asyncio.Event().wait()
+            return 0
+
+    class App:
+        transport = Transport()
+
+        async def start(self) -> None:
+            print("started", flush=True)
+
+        async def stop(self) -> None:
+            print("stopping", flush=True)
+            await asyncio.to_thread(never.wait)
+
+    run_loop(serve(App(), process=True))  # type: ignore[arg-type]
+""")
+
+
+@pytest.mark.parametrize("signals", [1, 2])
+def test_a_second_signal_ends_a_hanging_shutdown_at_once(signals: int):
+    child = subprocess.Popen([sys.executable, "-c", _SERVE_CHILD], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "started"
+        started = time.monotonic()
+        child.send_signal(2)
+        assert child.stdout.readline().strip() == "stopping"
+        if signals == 2:
+            child.send_signal(2)
+        code = child.wait(timeout=15)
+        took = time.monotonic() - started
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        stderr = child.stderr.read() if child.stderr else ""
+        for stream in (child.stdout, child.stderr):
+            if stream is not None:
+                stream.close()
+    assert code == 0, stderr
+    if signals == 2:
+        assert took < 3 and "second stop signal" in stderr
+    else:  # the watchdog: within the 10 s promised
+        assert 8 < took < 10.5 and "shutdown took longer than" in stderr

@@ -89,7 +89,8 @@ class WaBot:
         reply it got."""
         before = len(self.sent_to(self.owner_chat))
         self.command(text)
-        await self.clock.advance(2)  # sends take world.send_delay_s (0.5 s)
+        await self.clock.until(lambda: len(self.sent_to(self.owner_chat)) > before)
+        await self.clock.advance(2)  # a second reply would come within a send's time
         replies = self.sent_to(self.owner_chat)[before:]
         assert len(replies) == 1, f"expected one reply to {text!r}, got {replies}"
         return replies[0]
@@ -209,6 +210,51 @@ async def test_owners_mode_maps_a_lid_without_sender_alt_through_the_lid_store(
     await bot.app.stop()
 
 
+async def test_owners_mode_accepts_the_owner_once_whatsmeow_learns_their_lid(
+        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock):
+    """An unknown LID is not remembered as unknown: whatsmeow's lidmap.go answers an empty
+    JID until it learns the mapping."""
+    bot = await start(tmp_path, world, clock, "owners")
+    world.from_contact("/status", lid=OWNER_LID)  # mapping not known yet
+    await clock.advance(2)
+    assert world.sent == []
+    world.lid_to_pn[OWNER_LID] = OWNER_PHONE  # learnt, e.g. from a group's participant list
+    world.from_contact("/status", lid=OWNER_LID)
+    await clock.until(lambda: len(bot.sent_to(f"{OWNER_PHONE}@s.whatsapp.net")) == 1)
+    await bot.app.stop()
+
+
+async def test_an_owner_listed_by_lid_is_still_obeyed_when_their_phone_is_known(
+        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock):
+    settings = Settings(data_dir=tmp_path / "data", owners=(f"{OWNER_LID}@lid",),
+                        pacing_min_s=0, pacing_max_s=0)
+    transport = WhatsAppTransport(settings.data_dir, settings.timezone, settings.owners,
+                                  policy=POLICY, client_factory=world.factory, probe=reachable,
+                                  clock=clock, sleep=clock.sleep)
+    app = App(settings, transport, clock)
+    await app.start()
+    world.from_contact("/status", lid=OWNER_LID)  # no SenderAlt: stays a LID
+    world.from_contact("/status", lid=OWNER_LID, phone=OWNER_PHONE)  # SenderAlt: the phone
+    await clock.until(lambda: len(world.sent) == 2)
+    assert len(world.sent) == 2
+    await app.stop()
+
+
+async def test_a_ban_code_goneonize_cannot_encode_is_waited_out(
+        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock):
+    """goneonize EncodeTemporaryBan leaves Code unset for codes it does not know; the Go call
+    then ends with a proto error instead of delivering the ban."""
+    bot = await start(tmp_path, world, clock, "self")
+    world.temporary_ban(105, 3600)
+    await clock.advance(60)
+    assert bot.transport.status.phase is Phase.BANNED
+    calls = world.connect_calls
+    await clock.advance(POLICY.ban_unknown_expiry - 120)
+    assert world.connect_calls == calls  # no reconnect into the ban
+    assert world.orphaned_calls == 0
+    await bot.app.stop()
+
+
 async def test_owners_mode_ignores_an_unknown_lid_and_logs_how_to_allow_it(
         tmp_path: Path, world: WhatsAppSim, clock: VirtualClock):
     bot = await start(tmp_path, world, clock, "owners")
@@ -294,8 +340,14 @@ async def deliver_due(bot: WaBot, text: str, fail_with: str | None = None) -> in
     await bot.clock.advance(61)
     assert bot.app.services is not None
     bot.app.services.queue_changed()
-    await bot.clock.advance(120)
     (post,) = [p for p in await bot.app.store.all_posts() if p.text == text]
+
+    async def settled() -> bool:
+        done = await bot.app.store.get_post(post.id)
+        return done is not None and done.status not in (PostStatus.PENDING, PostStatus.SENDING)
+
+    await bot.clock.until(settled, limit_s=300)  # a send times out after 75 s
+    await bot.clock.advance(5)  # the owner's notice, if any, follows the outcome
     return post.id
 
 
@@ -423,10 +475,10 @@ async def test_stopping_during_pairing_ends_within_the_limit(
     world.paired = False
     bot = await start(tmp_path, world, clock, "self")
     began = clock.elapsed
-    stopping = clock.run(bot.app.stop(), limit_s=60)
-    await stopping
+    await clock.run(bot.transport.stop(), limit_s=60)
     assert clock.elapsed - began <= STOP_LIMIT_S + 0.1
     assert world.stuck_calls == 1  # whatsmeow's QR loop never ends: the process exits anyway
+    await clock.run(bot.app.stop(), limit_s=60)
 
 
 async def test_network_down_then_up_never_orphans_a_call(

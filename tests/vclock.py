@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import heapq
+import inspect
 import itertools
 import time
 from collections.abc import Awaitable, Callable
@@ -17,6 +18,8 @@ from typing import TypeVar
 
 # Real seconds to wait for a worker thread to hand its result back to the loop.
 HANDOFF_S = 0.002
+# until(): real seconds given to work the clock cannot see before virtual time jumps.
+UNSEEN_WORK_S = 0.1
 # settle() gives up (and raises) after this many real seconds without the loop going quiet.
 SETTLE_LIMIT_S = 5.0
 
@@ -79,6 +82,38 @@ class VirtualClock:
             await self.settle()
         self._t = max(self._t, target)
         await self.settle()
+
+    async def until(self, predicate: Callable[[], bool | Awaitable[bool]],
+                    limit_s: float = 60.0, real_limit_s: float = 10.0) -> None:
+        """Wait until `predicate()` holds, moving virtual time only when nothing else can
+        happen first: work on threads the clock cannot see (aiosqlite's, say) gets real time
+        (up to UNSEEN_WORK_S) before virtual time jumps to the next sleeper. AssertionError
+        after limit_s virtual or real_limit_s real seconds."""
+
+        async def holds() -> bool:
+            result = predicate()
+            return bool(await result) if inspect.isawaitable(result) else bool(result)
+
+        give_up_at = self._t + limit_s
+        give_up_real = time.monotonic() + real_limit_s
+        while not await holds():
+            waited = 0.0
+            while waited < UNSEEN_WORK_S:
+                await self.settle()
+                if await holds():
+                    return
+                await asyncio.sleep(0.005)
+                waited += 0.005
+            if time.monotonic() > give_up_real:
+                raise AssertionError(f"condition not met within {real_limit_s} real s")
+            upcoming = [due for due, _, waiter in self._sleepers if not waiter.done()]
+            if upcoming and min(upcoming) <= give_up_at:
+                await self.advance(min(upcoming) - self._t)
+            elif self._t >= give_up_at or not upcoming:
+                raise AssertionError(f"condition not met within {limit_s} virtual s "
+                                     f"(sleepers due in {self.pending()})")
+            else:
+                await self.advance(give_up_at - self._t)
 
     async def run(self, awaitable: Awaitable[T], limit_s: float = 3600.0) -> T:
         """Await `awaitable`, moving virtual time from one sleeper's deadline to the next;

@@ -86,6 +86,7 @@ class Inbox:
             self._identity.load(await client.get_me())
         message = to_incoming(event, client.download_any)
         chat, sender = message.chat, message.sender
+        raw_sender = jid_text(event.Info.MessageSource.Sender)
         if self._identity.is_self(chat):
             chat = self._identity.phone_jid
         if self._identity.is_self(sender):
@@ -95,10 +96,12 @@ class Inbox:
         if not message.is_group and chat.endswith("@" + LID_SERVER):
             # A private chat addressed by the other person's LID: the same person as the
             # sender when they wrote it (whose phone SenderAlt may already have given).
-            same_person = chat == jid_text(event.Info.MessageSource.Sender)
+            same_person = chat == raw_sender
             chat = sender if same_person and not sender.endswith("@" + LID_SERVER) \
                 else await self._phone_of(client, chat)
-        return replace(message, chat=chat, sender=sender)
+        alt = raw_sender if raw_sender.endswith("@" + LID_SERVER) and raw_sender != sender \
+            else ""
+        return replace(message, chat=chat, sender=sender, sender_alt=alt)
 
     async def _phone_of(self, client: Any, lid_address: str) -> str:
         """'123@lid' -> '628..@s.whatsapp.net' via whatsmeow's LID store, else unchanged."""
@@ -110,6 +113,8 @@ class Inbox:
         except Exception as exc:  # GetJIDFromStoreError
             logger.info("no phone number known for {} ({})", lid_address, exc)
             return lid_address
-        phone = f"{jid.User}@{PHONE_SERVER}" if jid.User else lid_address
+        if not jid.User:  # not known yet (whatsmeow lidmap.go: an empty JID, no error)
+            return lid_address
+        phone = f"{jid.User}@{PHONE_SERVER}"
         self._pn_of_lid[lid_address] = phone
         return phone

@@ -68,7 +68,7 @@ class Pairing:
                 self._pair_phone = None
             else:
                 logger.warning(m.PAIR_CODE.format(code=pair_code,
-                                                  minutes=max(1, round(self.remaining_s() / 60))))
+                                                  minutes=max(1, int(self.remaining_s() // 60))))
                 return
         if self._pair_phone:
             return  # the code asked for this attempt is still valid; no QR on top of it

@@ -253,6 +253,11 @@ async def _attempt(link: Link, status: LinkStatus, policy: ReconnectPolicy, slee
             raise _PairingExpired
         if event is None:
             status.failed_connects += 1
+            logger.warning("no answer from WhatsApp within {:.0f} s. If this device is not "
+                           "paired yet and no QR code appeared, WhatsApp may be refusing this "
+                           "neonize version (whatsmeow's QR channel then closes without an "
+                           "event): see README, 'Upgrading neonize / exit 12'",
+                           policy.connect_timeout)
             await _stop_call(link)
             raise _AttemptFailed(f"no answer within {policy.connect_timeout:.0f} s")
         if event.kind is Kind.CONNECTED:

@@ -64,6 +64,9 @@ from bot.transport.whatsapp.waiting import all_done
 E = TypeVar("E")
 ClientFactory = Callable[[str], NewAClient]
 
+# The Go call's error when WhatsApp sent a ban code goneonize cannot encode.
+_UNENCODABLE_BAN = "required field neonize.TemporaryBan.Code not set"
+
 # Seconds to wait for a stopped Go call to end before treating it as stuck.
 STOP_LIMIT_S = 5.0
 
@@ -129,6 +132,7 @@ class WhatsAppTransport:
         self._client: NewAClient | None = None
         self._call: asyncio.Future[Any] | None = None
         self._stopping_call = False
+        self._stopper: asyncio.Future[None] | None = None
         self._loop_task: asyncio.Task[int] | None = None
         self._consumer: asyncio.Task[None] | None = None
         self._closed: asyncio.Future[int] | None = None
@@ -202,9 +206,17 @@ class WhatsAppTransport:
         task.add_done_callback(self._call_ended)
 
     def _call_ended(self, task: asyncio.Future[Any]) -> None:
-        if task.cancelled() or self._stopping_call:
+        if task.cancelled():
             return
         error = task.exception()
+        if self._stopping_call:
+            return
+        if error is not None and _UNENCODABLE_BAN in str(error):
+            # goneonize utils/encoder.go EncodeTemporaryBan knows codes 101-104 and 106 only;
+            # for any other code the required Code field stays unset, proto.Marshal fails and
+            # the Go call ends with this error instead of delivering the ban.
+            self.events.put_nowait(LinkEvent(Kind.BANNED, "unknown ban code", seconds=0))
+            return
         detail = f"{type(error).__name__}: {error}" if error else "the client stopped"
         self.events.put_nowait(LinkEvent(Kind.ATTEMPT_FAILED, detail))
 
@@ -216,8 +228,11 @@ class WhatsAppTransport:
             return True
         self._stopping_call = True
         try:
-            stopper = asyncio.ensure_future(self._go_stop())
-            if await all_done(self._sleep, STOP_LIMIT_S, stopper, call):
+            # One Go Stop at a time: a second one while the first is blocked in whatsmeow's
+            # Disconnect would race goneonize's unsynchronised clients/StopSignal maps.
+            if self._stopper is None or self._stopper.done():
+                self._stopper = asyncio.ensure_future(self._go_stop())
+            if await all_done(self._sleep, STOP_LIMIT_S, self._stopper, call):
                 if not call.cancelled() and call.exception() is not None:
                     logger.debug("the stopped WhatsApp call ended with {}", call.exception())
                 return True
