@@ -14,16 +14,51 @@ import itertools
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 # Real seconds to wait for a worker thread to hand its result back to the loop.
 HANDOFF_S = 0.002
 # until(): real seconds given to work the clock cannot see before virtual time jumps.
 UNSEEN_WORK_S = 0.1
+# run(): real seconds to wait for unseen work before deciding nothing can wake the task.
+UNSEEN_WAIT_S = 2.0
 # settle() gives up (and raises) after this many real seconds without the loop going quiet.
 SETTLE_LIMIT_S = 5.0
 
 T = TypeVar("T")
+
+
+class _DatabaseWork:
+    """aiosqlite runs every query on its own thread (core.py Connection._execute puts it on
+    the worker's queue and awaits a future the thread resolves with call_soon_threadsafe);
+    the clock cannot see that thread, so while a query is in flight virtual time must not
+    move. Counted by wrapping Connection._execute once per process (tests only)."""
+
+    in_flight = 0
+    _installed = False
+
+    @classmethod
+    def install(cls) -> None:
+        if cls._installed:
+            return
+        import aiosqlite.core
+
+        original = aiosqlite.core.Connection._execute
+
+        async def counted(self: aiosqlite.core.Connection, fn: Any, *args: Any,
+                          **kwargs: Any) -> Any:
+            cls.in_flight += 1
+            try:
+                return await original(self, fn, *args, **kwargs)
+            finally:
+                cls.in_flight -= 1
+
+        aiosqlite.core.Connection._execute = counted  # type: ignore[method-assign]
+        cls._installed = True
+
+    @classmethod
+    def busy(cls) -> bool:
+        return cls.in_flight > 0
 
 
 class VirtualClock:
@@ -37,6 +72,8 @@ class VirtualClock:
         self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
         self._seq = itertools.count()
         self._busy_checks: list[Callable[[], bool]] = []
+        _DatabaseWork.install()
+        self.add_busy_check(_DatabaseWork.busy)
 
     def __call__(self) -> datetime:
         return self._start + timedelta(seconds=self._t)
@@ -125,6 +162,18 @@ class VirtualClock:
         await self.settle()
         while not task.done():
             upcoming = [due for due, _, waiter in self._sleepers if not waiter.done()]
+            if not upcoming or min(upcoming) > give_up:
+                # Work the clock cannot see (a worker thread) may still finish the task or
+                # start a sleeper: give it real time before giving up.
+                deadline = time.monotonic() + UNSEEN_WAIT_S
+                while time.monotonic() < deadline and not task.done():
+                    await asyncio.sleep(0.01)
+                    await self.settle()
+                    upcoming = [due for due, _, w in self._sleepers if not w.done()]
+                    if upcoming and min(upcoming) <= give_up:
+                        break
+                if task.done():
+                    break
             if not upcoming or min(upcoming) > give_up:
                 if created:
                     task.cancel()
