@@ -496,3 +496,31 @@ def test_run_doctor_refuses_while_the_bot_runs(tmp_path: Path, monkeypatch: pyte
     captured = capsys.readouterr()
     assert captured.out == "" and "Stop it first" in captured.err
 
+
+
+async def test_the_session_line_names_the_phone_without_the_device_number(
+        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock) -> None:
+    """goneonize GetAllDevices returns device.ID.String(), "user:device@server", and neonize's
+    get_all_devices_from_db keeps "user:device" as the JID's User."""
+    settings = settings_for(tmp_path)
+    session = session_file(settings)
+    checks = await run(world, clock, settings, devices=Devices(f"{BOT_PHONE}:7"))
+    assert by_name(checks)["session"] == Check("session", True,
+                                               f"{session}: paired as {BOT_PHONE}")
+
+
+async def test_a_session_file_goneonize_cannot_read_fails_without_a_traceback(
+        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock) -> None:
+    """goneonize GetAllDevices answers "error: ..." as if it were the device list; neonize's
+    parser then fails to unpack it."""
+    settings = settings_for(tmp_path)
+    session = session_file(settings)
+
+    class Unreadable(Devices):
+        def __call__(self, path: str) -> list[Device]:
+            raise ValueError("not enough values to unpack (expected 4, got 1)")
+
+    checks = await run(world, clock, settings, devices=Unreadable())
+    assert not by_name(checks)["session"].ok
+    assert f"{session} cannot be read" in by_name(checks)["session"].detail
+    assert world.connect_calls == 0

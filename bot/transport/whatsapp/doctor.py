@@ -110,11 +110,17 @@ async def diagnose(settings: Settings, options: Options,
 def _session(path: Path, devices: Devices) -> Check:
     if not path.is_file():
         return Check("session", False, f"no {path}: pair first with `python -m bot run`")
-    found = [d for d in devices(str(path)) if d.JID.User]
+    try:
+        found = [d for d in devices(str(path)) if d.JID.User]
+    except Exception as exc:  # goneonize answers "error: ..." that neonize cannot parse
+        return Check("session", False, f"{path} cannot be read ({exc}): is it a WhatsApp "
+                                       "session? Restore it or pair again")
     if not found:
         return Check("session", False, f"{path} holds no paired device (logged out?): "
                                        "pair again with `python -m bot run`")
-    return Check("session", True, f"{path}: paired as {found[0].JID.User}")
+    # goneonize GetAllDevices gives device.ID.String(), "user:device@server"; neonize's
+    # get_all_devices_from_db keeps ":device" in User.
+    return Check("session", True, f"{path}: paired as {found[0].JID.User.split(':')[0]}")
 
 
 def _watch(client: Any, outcome: asyncio.Queue[str | None]) -> None:
