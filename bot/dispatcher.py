@@ -116,10 +116,9 @@ class Dispatcher:
         owners = self._services.settings.owners
         name = f"/{command.name}" if command else "an unknown command"
         if owners:
-            sender = owner_key(message.sender)
-            if sender not in owners and message.sender_alt and \
-                    owner_key(message.sender_alt) in owners:
-                sender = owner_key(message.sender_alt)  # listed by their other address
+            # Listed under either of the sender's addresses (phone, or LID).
+            keys = [owner_key(a) for a in (message.sender, message.sender_alt) if a]
+            sender = next((key for key in keys if key in owners), keys[0])
             if sender not in owners:
                 if command and sender.endswith(LID_SUFFIX):
                     logger.info("ignored {} from {}, not in JADWAL_OWNERS; its phone number is "

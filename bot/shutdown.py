@@ -15,6 +15,7 @@ import contextlib
 import os
 import sys
 import threading
+import time
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NoReturn, TypeVar
@@ -77,14 +78,9 @@ def busy_threads(grace_s: float = THREAD_GRACE_S) -> list[threading.Thread]:
     """Non-daemon threads (other than this one) still alive after `grace_s`."""
     others = [t for t in threading.enumerate()
               if t is not threading.current_thread() and not t.daemon and t.is_alive()]
-    deadline = threading.Event()
-    timer = threading.Timer(grace_s, deadline.set)
-    timer.daemon = True
-    timer.start()
+    deadline = time.monotonic() + grace_s
     for thread in others:
-        while thread.is_alive() and not deadline.is_set():
-            thread.join(0.05)
-    timer.cancel()
+        thread.join(max(0.0, deadline - time.monotonic()))
     return [t for t in others if t.is_alive()]
 
 

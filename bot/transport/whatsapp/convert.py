@@ -29,6 +29,10 @@ _VIEW_ONCE = ("viewOnceMessage", "viewOnceMessageV2", "viewOnceMessageV2Extensio
 _WRAPPERS = ("ephemeralMessage", *_VIEW_ONCE, "documentWithCaptionMessage")
 
 
+PHONE_SERVER = "s.whatsapp.net"  # a person's phone address: '628123@s.whatsapp.net'
+LID_SERVER = "lid"  # a person's private id: '98765@lid'
+
+
 def jid_text(jid: JID) -> str:
     """'628123@s.whatsapp.net' (device suffix dropped: one person, one address)."""
     return f"{jid.User}@{jid.Server}" if jid.User else ""

@@ -28,9 +28,9 @@ from neonize.proto.Neonize_pb2 import ConnectFailureReason, Device
 from bot.dbpeek import stored_settings
 from bot.settings import Settings
 from bot.transport.whatsapp.groups import to_group
-from bot.transport.whatsapp.inbound import Identity
+from bot.transport.whatsapp.inbound import Identity, owner_chat
 from bot.transport.whatsapp.reconnect import Sleep
-from bot.transport.whatsapp.transport import STOP_LIMIT_S, to_jid
+from bot.transport.whatsapp.transport import STOP_LIMIT_S, go_stop, to_jid
 from bot.transport.whatsapp.waiting import all_done, any_done
 
 TEST_TEXT = "jadwal-bot doctor: pesan uji. Jika ini terlihat, bot bisa mengirim ke sini."
@@ -87,19 +87,18 @@ async def diagnose(settings: Settings, options: Options,
         if not checks[-1].ok:
             return checks
         identity = Identity()
-        if not identity.load(client.me):
-            identity.load(await client.get_me())
+        await identity.load_from(client)
         checks.append(Check("account", bool(identity.phone),
                             f"phone {identity.phone or '?'}, LID {identity.lid or '?'}"))
         checks.append(_owner_mode(settings, identity))
-        group = await _destination(client, settings, identity)
+        stored = stored_settings(settings.db_path)
+        target = stored.get("destination")
+        group = await _destination(client, target, stored.get("destination_name"), identity)
         checks.append(group)
         if options.send:
-            owner = settings.owners[0] if settings.owners else identity.phone
             checks.append(await _send(client, "send to owner",
-                                      owner if "@" in owner else f"{owner}@s.whatsapp.net"))
+                                      owner_chat(settings.owners, identity)))
         if options.send_group:
-            target = stored_settings(settings.db_path).get("destination")
             checks.append(await _send(client, "send to group", target) if target and group.ok
                           else Check("send to group", False, "skipped: no usable group"))
         return checks
@@ -192,12 +191,11 @@ def _owner_mode(settings: Settings, identity: Identity) -> Check:
                  "JADWAL_OWNERS is recommended")
 
 
-async def _destination(client: Any, settings: Settings, identity: Identity) -> Check:
-    stored = stored_settings(settings.db_path)
-    jid = stored.get("destination")
+async def _destination(client: Any, jid: str | None, name: str | None,
+                       identity: Identity) -> Check:
     if not jid:
         return Check("destination", False, "no destination group: send /tujuan to the bot")
-    name = stored.get("destination_name", jid)
+    name = name or jid
     try:
         info = await client.get_group_info(to_jid(jid))
     except Exception as exc:  # GetGroupInfoError: not a member, or the group is gone
@@ -223,15 +221,8 @@ async def _send(client: Any, name: str, chat: str) -> Check:
 
 async def _stop(client: Any, call: asyncio.Future[Any], sleep: Sleep) -> None:
     """Stop the Go call like the transport does (never by cancelling its task)."""
-    if call.done():
-        return
-    async def go_stop() -> None:
-        try:
-            await client.stop()
-        except Exception as exc:
-            logger.warning("stopping the WhatsApp client failed: {}", exc)
-
-    await all_done(sleep, STOP_LIMIT_S, asyncio.ensure_future(go_stop()), call)
+    if not call.done():
+        await all_done(sleep, STOP_LIMIT_S, asyncio.ensure_future(go_stop(client)), call)
 
 
 def table(checks: list[Check]) -> str:

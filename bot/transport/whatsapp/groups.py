@@ -15,10 +15,7 @@ from collections.abc import Iterable
 from neonize.proto.Neonize_pb2 import GroupInfo, GroupParticipant
 
 from bot.models import Group
-from bot.transport.whatsapp.convert import jid_text
-
-PHONE_SERVER = "s.whatsapp.net"
-LID_SERVER = "lid"
+from bot.transport.whatsapp.convert import LID_SERVER, PHONE_SERVER, jid_text
 
 
 def _is_me(participant: GroupParticipant, me: set[tuple[str, str]]) -> bool:

@@ -25,10 +25,7 @@ from neonize.utils.jid import build_jid
 
 from bot.models import IncomingMessage
 from bot.transport.base import MessageHandler
-from bot.transport.whatsapp.convert import jid_text, to_incoming
-
-PHONE_SERVER = "s.whatsapp.net"
-LID_SERVER = "lid"
+from bot.transport.whatsapp.convert import LID_SERVER, PHONE_SERVER, jid_text, to_incoming
 
 
 @dataclass
@@ -45,6 +42,11 @@ class Identity:
             self.lid = str(device.LID.User)
         return bool(self.phone)
 
+    async def load_from(self, client: Any) -> bool:
+        """From `client.me` (neonize sets it from goneonize's code 0 before any other event),
+        else by asking (GetMe)."""
+        return self.load(client.me) or self.load(await client.get_me())
+
     def is_self(self, address: str) -> bool:
         user, _, server = address.partition("@")
         user = user.split(":", 1)[0]
@@ -54,6 +56,15 @@ class Identity:
     @property
     def phone_jid(self) -> str:
         return f"{self.phone}@{PHONE_SERVER}"
+
+
+def owner_chat(owners: tuple[str, ...], identity: Identity) -> str:
+    """Where the owner reads the bot: the first JADWAL_OWNERS entry (phone digits or a
+    '<digits>@lid'), else the account's own chat (self mode)."""
+    if not owners:
+        return identity.phone_jid
+    owner = owners[0]
+    return owner if "@" in owner else f"{owner}@{PHONE_SERVER}"
 
 
 class Inbox:
@@ -82,8 +93,8 @@ class Inbox:
                 logger.exception("handling WhatsApp message {} failed", event.Info.ID)
 
     async def _convert(self, client: Any, event: MessageEv) -> IncomingMessage:
-        if not self._identity.phone and not self._identity.load(client.me):
-            self._identity.load(await client.get_me())
+        if not self._identity.phone:
+            await self._identity.load_from(client)
         message = to_incoming(event, client.download_any)
         chat, sender = message.chat, message.sender
         raw_sender = jid_text(event.Info.MessageSource.Sender)

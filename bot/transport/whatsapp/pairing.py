@@ -35,24 +35,23 @@ class Pairing:
         self._qr_file = data_dir / "qr.png"
         self._pair_phone = pair_phone
         self._out = out
-        self._codes_seen = 0
-        self._code_requested = False
+        self.new_attempt()
 
     def new_attempt(self) -> None:
-        self._codes_seen = 0
+        self._lifetime = 0.0  # of the current QR code
+        self._elapsed = 0.0  # from the attempt's first code to the current one
         self._code_requested = False
 
     def next_lifetime(self) -> float:
         """Count one more QR code of this attempt; return how long it lives."""
-        self._codes_seen += 1
-        return QR_FIRST_S if self._codes_seen == 1 else QR_NEXT_S
+        first = self._lifetime == 0.0
+        self._elapsed += self._lifetime
+        self._lifetime = QR_FIRST_S if first else QR_NEXT_S
+        return self._lifetime
 
     def remaining_s(self) -> float:
         """Seconds left in this attempt after the current code started."""
-        return QR_FIRST_S + (QR_CODES - 1) * QR_NEXT_S - self._elapsed_s()
-
-    def _elapsed_s(self) -> float:
-        return 0.0 if self._codes_seen <= 1 else QR_FIRST_S + (self._codes_seen - 2) * QR_NEXT_S
+        return ATTEMPT_S - self._elapsed
 
     async def show(self, client: Any, code: bytes) -> None:
         """Show this QR code, or (once per attempt) ask for a pairing code instead."""
@@ -78,8 +77,7 @@ class Pairing:
                        "Linked devices > Link a device. This code lives {:.0f} s; the pairing "
                        "attempt ends in ~{:.0f} s (then the bot exits for a fresh start with a "
                        "new code)",
-                       self._qr_file, QR_FIRST_S if self._codes_seen <= 1 else QR_NEXT_S,
-                       self.remaining_s())
+                       self._qr_file, self._lifetime, self.remaining_s())
         qr.terminal(out=self._out, compact=True)
 
     def paired(self) -> None:

@@ -45,9 +45,10 @@ from neonize.utils.jid import build_jid
 
 from bot.models import Group, SentMessage
 from bot.transport.base import ConnectionState, MessageHandler, TransportError
+from bot.transport.whatsapp.convert import PHONE_SERVER
 from bot.transport.whatsapp.errors import send_error
 from bot.transport.whatsapp.groups import to_groups
-from bot.transport.whatsapp.inbound import Identity, Inbox
+from bot.transport.whatsapp.inbound import Identity, Inbox, owner_chat
 from bot.transport.whatsapp.linkstate import LinkStatus, Phase
 from bot.transport.whatsapp.netprobe import whatsapp_reachable
 from bot.transport.whatsapp.pairing import Pairing
@@ -95,11 +96,20 @@ def _guarded(handler: Callable[[Any, E], Coroutine[Any, Any, None]]
 
 def to_jid(chat: str) -> JID:
     user, _, server = chat.partition("@")
-    return build_jid(user, server or "s.whatsapp.net")
+    return build_jid(user, server or PHONE_SERVER)
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+async def go_stop(client: NewAClient) -> None:
+    """Go `Stop` (goneonize main.go: Disconnect, then cancel the call's context) on a worker
+    thread; a failure is logged, never raised."""
+    try:
+        await client.stop()
+    except Exception:
+        logger.exception("stopping the WhatsApp client failed")
 
 
 def _default_client(session_path: str) -> NewAClient:
@@ -231,7 +241,7 @@ class WhatsAppTransport:
             # One Go Stop at a time: a second one while the first is blocked in whatsmeow's
             # Disconnect would race goneonize's unsynchronised clients/StopSignal maps.
             if self._stopper is None or self._stopper.done():
-                self._stopper = asyncio.ensure_future(self._go_stop())
+                self._stopper = asyncio.ensure_future(go_stop(self.client))
             if await all_done(self._sleep, STOP_LIMIT_S, self._stopper, call):
                 if not call.cancelled() and call.exception() is not None:
                     logger.debug("the stopped WhatsApp call ended with {}", call.exception())
@@ -241,12 +251,6 @@ class WhatsAppTransport:
             return False
         finally:
             self._stopping_call = False
-
-    async def _go_stop(self) -> None:
-        try:
-            await self.client.stop()
-        except Exception:
-            logger.exception("stopping the WhatsApp client failed")
 
     # --- events ------------------------------------------------------------------------
 
@@ -266,8 +270,7 @@ class WhatsAppTransport:
         client.qr(_guarded(self._qr))
 
     async def _connected(self, client: NewAClient, _: ConnectedEv) -> None:
-        if not self.identity.load(client.me):
-            self.identity.load(await client.get_me())
+        await self.identity.load_from(client)
         logger.info("logged in as {} (LID {})", self.identity.phone or "(unknown)",
                     self.identity.lid or "-")
         self.events.put_nowait(LinkEvent(Kind.CONNECTED))
@@ -335,10 +338,7 @@ class WhatsAppTransport:
     # --- Transport interface -----------------------------------------------------------
 
     def owner_chat(self) -> str:
-        if self._owners:
-            owner = self._owners[0]
-            return owner if "@" in owner else f"{owner}@s.whatsapp.net"
-        return self.identity.phone_jid
+        return owner_chat(self._owners, self.identity)
 
     def self_id(self) -> str:
         return self.identity.phone
