@@ -47,11 +47,22 @@ GRAMMAR_PHRASES = (
     "25:00 Rapat", "31/02 08:00 Rapat", "12/25 08:00 Rapat", "jam 24 Rapat",
     "hari ini 19:00 Rapat", "besok Rapat", "besok pagi Senam", "jam 8 sore Rapat",
     "18/11 08:00 Rapat", "dalam 0 menit Rapat", "selasa 23/11 08:00 Rapat",
+    # round 2: punctuation, abbreviations, number words, bare hours, month days, repeats
+    "besok jam 7 malam: Rapat RT", "besok 08:00 - Senam", "bsk jm 7 mlm Rapat",
+    "ntar malam jam 8 Nonton", "dlm 30 menit Rapat", "2 hari lagi jam 8 pagi Kerja bakti",
+    "3 hari lagi jam 9 Rapat", "seminggu lagi jam 8 pagi Rapat", "1,5 jam lagi Makan",
+    "satu setengah jam lagi Makan", "dua puluh lima menit lagi Makan",
+    "jam setengah delapan malam Makan", "jam 8 kurang seperempat Rapat", "jam 3 Pengajian",
+    "besok jam 10 Rapat", "jam 12 Rapat", "tanggal 5 bulan depan jam 8 pagi Arisan",
+    "akhir bulan jam 10 pagi Gajian", "awal bulan depan 08:00 Tagihan",
+    "malam minggu jam 8 Nonton", "Besok Jam 7 Malam Rapat", "senin depan jam 8 pagi Rapat",
+    "setiap tanggal 1 dan 15 jam 8 pagi Iuran", "setiap jam 9 pagi Apel",
+    "setiap 2 jam mulai besok 08:00 Minum obat", "tiap 30 menit Cek", "tiap 5 menit Cek",
 )
 # Left to the dateparser fallback and read there (each costs a few dateparser calls)...
 FALLBACK_READ = (
     "25th of December at 8pm Party", "2026/12/25 08:00 Natal", "on the 25th at 9pm Rapat",
-    "December the 25th at 8pm Party", "27th of November at 9:00 Rapat",
+    "December the 25th at 8pm Party", "27th of November at 09:00 Rapat",
     "Friday the 27th at 9am Rapat",
 )
 # ...or refused there, mostly before dateparser is asked (no clock, unknown words).
@@ -59,6 +70,7 @@ FALLBACK_REFUSED = (
     "Rapat besok 08:00", "halo apa kabar semua", "kapan-kapan halo", "2 jam Rapat",
     "jan 8am Rapat", "24 20:00 Rapat", "T 12pm Rapat", "besok di aula jam 8",
 )
+
 
 def _timed(phrases: tuple[str, ...], rounds: int) -> list[float]:
     samples = []

@@ -16,6 +16,7 @@ from bot import messages as m
 from bot.context import Services
 from bot.delivery import Deliverer, Outcome
 from bot.dispatcher import Dispatcher
+from bot.faults import Faults
 from bot.health import HEARTBEAT_FILE, heartbeat, write_heartbeat
 from bot.media import MediaStore, prune_media
 from bot.models import Post
@@ -56,16 +57,19 @@ class App:
 
     async def start(self) -> None:
         settings = self.settings
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._store = store = await Store.open(settings.db_path)
         media = MediaStore(settings.media_dir)
+        # A notice the database cannot take (disk full) goes to the owner at once instead.
+        faults = Faults(self.notify_owner, self.record_error, send_now=lambda text:
+                        self.transport.send_text(self.transport.owner_chat(), text))
         self._scheduler = scheduler = PostScheduler(
             store, self._deliver, self._missed, settings.grace, self.clock,
             connected=lambda: self.transport.connection().connected,
-            pacing_s=(settings.pacing_min_s, settings.pacing_max_s), tz=self._tz)
+            pacing_s=(settings.pacing_min_s, settings.pacing_max_s), tz=self._tz, faults=faults)
         self._deliverer = deliverer = Deliverer(
             store, self.transport, media, self.notify_owner, self.record_error, self.clock,
-            nap=scheduler.nap, retry_for_s=settings.send_retry_s)
+            nap=scheduler.nap, retry_for_s=settings.send_retry_s, faults=faults)
         self.services = services = Services(
             store=store, media=media, settings=settings, tz=await self._timezone(store),
             started_at=self.clock(), version=__version__, clock=self.clock,
@@ -142,9 +146,7 @@ class App:
 
     async def record_error(self, text: str) -> None:
         try:
-            await self.store.set_settings({"last_error": text,
-                                           "last_error_at": format_short(self.clock(),
-                                                                         self._tz())})
+            await self.store.record_error(text, format_short(self.clock(), self._tz()))
         except Exception:
             logger.exception("could not record the last error")
 
@@ -167,7 +169,8 @@ class App:
 
     async def _prune_media(self) -> None:
         try:
-            removed = await prune_media(self.store, self.settings.media_dir,
+            assert self.services is not None
+            removed = await prune_media(self.store, self.services.media,
                                         timedelta(days=self.settings.media_retention_days),
                                         self.clock())
         except Exception:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,8 @@ from bot import __version__, exitcodes
 from bot.dbpeek import stored_settings
 from bot.settings import Settings, SettingsError, load_settings, normalize_phone
 
+DEFAULT_ENV_FILE = Path(".env")
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot",
@@ -23,8 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", type=Path, help="data directory (default: JADWAL_DATA_DIR "
                         "or ./data)")
-    common.add_argument("--env-file", type=Path, default=Path(".env"),
-                        help="settings file read before the environment (default: ./.env)")
+    common.add_argument("--env-file", type=Path,
+                        help="settings file read before the environment (default: ./.env, "
+                             "if present)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = sub.add_parser("run", parents=[common], help="run the bot on WhatsApp")
     run.add_argument("--pair-phone", metavar="628...",
@@ -45,7 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("console", parents=[common],
                    help="run the real bot with the terminal standing in for WhatsApp")
     queue = sub.add_parser("queue", parents=[common], help="print every post")
-    queue.add_argument("--json", action="store_true", help="one JSON object per line")
+    queue.add_argument("--json", action="store_true",
+                       help="one JSON object per line: the backup `restore` reads")
+    restore = sub.add_parser("restore", parents=[common],
+                             help="read a `queue --json` backup into an empty data dir")
+    restore.add_argument("file", type=Path, help="the backup file")
     parse = sub.add_parser("parse", parents=[common], help="show how a time phrase is read")
     parse.add_argument("--now", help="ISO 8601 moment to parse against (default: now)")
     parse.add_argument("phrase", help='e.g. "besok 08:00 Selamat pagi"')
@@ -55,14 +63,19 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        settings = load_settings(env_file=args.env_file, data_dir=args.data_dir)
+        settings = load_settings(env_file=args.env_file or DEFAULT_ENV_FILE,
+                                 data_dir=args.data_dir,
+                                 require_env_file=args.env_file is not None)
     except SettingsError as problem:
-        print(f"jadwal-bot: {problem}", file=sys.stderr)  # noqa: T201
+        print(f"jadwal-bot: {problem.brief()}", file=sys.stderr)  # noqa: T201
         return exitcodes.USAGE
     if args.command == "parse":
         return _parse(settings, args.phrase, args.now)
     if args.command == "queue":
         return _queue(settings, as_json=args.json)
+    if args.command == "restore":
+        from bot.backup import restore
+        return restore(settings, args.file)
     if args.command == "health":
         return _health(settings, args.max_age)
     if args.command == "console":
@@ -125,6 +138,8 @@ def _parse(settings: Settings, phrase: str, now_text: str | None) -> int:
 
 
 def _queue(settings: Settings, *, as_json: bool) -> int:
+    from bot.backup import post_record, rule_label
+    from bot.dbfaults import DatabaseProblem
     from bot.store import Store
 
     tz = _stored_timezone(settings)
@@ -139,17 +154,23 @@ def _queue(settings: Settings, *, as_json: bool) -> int:
             await store.close()
         for post in posts:
             if as_json:
-                line = json.dumps({
-                    "id": post.id, "status": str(post.status),
-                    "due_at": post.due_at.astimezone(tz).isoformat(), "text": post.text,
-                    "media": post.media_path, "destination": post.destination,
-                    "destination_name": post.destination_name,
-                }, ensure_ascii=False)
+                line = json.dumps(post_record(post, tz), ensure_ascii=False)
             else:
                 local = post.due_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
                 line = (f"#{post.id:<5} {post.status:<10} {local}  {post.destination_name}: "
-                        f"{' '.join(post.text.split())[:60]}")
+                        f"{rule_label(post, tz)}{' '.join(post.text.split())[:60]}")
             print(line)  # noqa: T201
 
-    asyncio.run(dump())
+    try:
+        asyncio.run(dump())
+        sys.stdout.flush()
+    except DatabaseProblem as problem:
+        print(f"jadwal-bot: {problem}", file=sys.stderr)  # noqa: T201
+        return exitcodes.USAGE if problem.permanent else exitcodes.ERROR
+    except BrokenPipeError:
+        # The reader went away (`... | head -1`). Python's "Note on SIGPIPE": point stdout at
+        # devnull so that the flush at exit does not raise again, and exit 1.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return exitcodes.ERROR
     return exitcodes.OK

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,23 +13,42 @@ from bot.media import MediaStore
 from bot.models import Group, IncomingMessage
 from bot.settings import Settings
 from bot.store import Store
-from bot.timedates import not_after
 from bot.timefmt import format_local
 from bot.timeparse import ParseResult, parse_schedule
-from bot.timewords import propose
+from bot.timeparse.dates import not_after
+from bot.timeparse.errors import propose
 from bot.transport.base import ConnectionState
+
+# How long a proposed reading ("Maksudnya besok 08:00?") waits for the owner's "ya".
+PROPOSAL_TTL = timedelta(minutes=5)
+# The command that accepts it; its name and aliases also work without the slash ("ya",
+# "ok"), but only in a chat where a proposal waits.
+ACCEPT_COMMAND = "ya"
 
 
 class UserError(Exception):
     """A known problem with the owner's input; the dispatcher replies with `reason`.
 
     With `usage_of` set, the reply also shows that command's usage line and an example.
+    With `accept` set, the reason proposes a reading and `accept` carries it out when the
+    owner answers "ya" (instead of the usage line, the reply says so).
     """
 
-    def __init__(self, reason: str, usage_of: str | None = None) -> None:
+    def __init__(self, reason: str, usage_of: str | None = None,
+                 accept: Handler | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.usage_of = usage_of
+        self.accept = accept
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A refused command's proposed reading, waiting in one chat for the owner's "ya"."""
+
+    command: str
+    accept: Handler
+    expires: datetime
 
 
 @dataclass
@@ -58,6 +77,9 @@ class Context:
     reply: Callable[[str], Awaitable[None]]
     reply_image: Callable[[Path, str], Awaitable[None]]
     typed_at: datetime  # when the owner typed the command (bot.dispatcher.typed_at)
+    # The proposal that was waiting in this chat when the command came; any command drops it,
+    # only /ya acts on it.
+    proposal: Proposal | None = None
 
     @property
     def store(self) -> Store:
@@ -77,7 +99,9 @@ class Context:
         # Right when typed, past on arrival: read it as of now for the usual refusal.
         current = parse_schedule(phrase, now, tz)
         if current.error or current.when is None:
-            return current
+            # The reading as typed told the time from the text: keep that split, so that a
+            # proposal made now carries the post's text.
+            return replace(current, text=parsed.text, expression=parsed.expression)
         if parsed.rule is not None and current.rule == parsed.rule:
             return current  # the same repeating rule; it starts at its next occurrence
         past = propose(m.TIME_PAST.format(when=format_local(parsed.when, tz)), current.when,

@@ -1,22 +1,27 @@
 """Send one due post: claim it (committed), send it with bounded retries, record the outcome,
-tell the owner when it finally fails or may or may not have arrived."""
+tell the owner when it finally fails or may or may not have arrived. Once a send is over its
+outcome is known, so its record (and notice) is retried until the database takes it."""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import TypeVar
 
 from loguru import logger
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_delay
 from tenacity.wait import wait_exponential_jitter
 
 from bot import messages as m
+from bot.faults import Abandoned, Faults, describe
 from bot.media import MediaStore
 from bot.models import Post, PostStatus
 from bot.pacing import Nap
 from bot.store import Store
 from bot.transport.base import SentMessage, Transport, TransportError
+
+T = TypeVar("T")
 
 
 class Outcome(enum.Enum):
@@ -50,6 +55,7 @@ class Deliverer:
         retry_for_s: float = 600.0,
         retry_first_s: float = 2.0,
         retry_max_s: float = 60.0,
+        faults: Faults | None = None,
     ) -> None:
         self._store = store
         self._transport = transport
@@ -61,15 +67,26 @@ class Deliverer:
         self._retry_for_s = retry_for_s
         self._retry_first_s = retry_first_s
         self._retry_max_s = retry_max_s
+        self._faults = faults or Faults()
 
     async def deliver(self, post: Post) -> Outcome:
         """Deliver `post` once: never twice, never silently dropped."""
         # The claim is committed before the send: a crash after this line can never lead
         # to a second, blind send of the same post (it is found 'sending' and reported).
+        # A claim that cannot be written raises: nothing was sent, the post stays pending.
         if not await self._store.transition(post.id, PostStatus.SENDING,
                                             expect=PostStatus.PENDING, reason="due"):
             logger.info("post #{} no longer pending; not sent", post.id)
             return Outcome.SKIPPED
+        try:
+            return await self._send_and_record(post)
+        except Abandoned:
+            # A shutdown while the outcome waited for the disk: the post stays 'sending', and
+            # the next start reports it as uncertain with /ulang (recover_interrupted). Never
+            # sent again meanwhile.
+            return Outcome.STOPPED
+
+    async def _send_and_record(self, post: Post) -> Outcome:
         try:
             sent = await self._send_with_retries(post)
         except _Stopped:
@@ -85,15 +102,23 @@ class Deliverer:
             await self._fail(post, exc.reason)
             return Outcome.FAILED
         except Exception as exc:
-            logger.exception("post #{} failed unexpectedly", post.id)
-            await self._fail(post, f"kesalahan tak terduga ({type(exc).__name__})")
-            return Outcome.FAILED
-        await self._store.transition(post.id, PostStatus.SENT, expect=PostStatus.SENDING,
-                                     wa_message_id=sent.message_id, sent_at=sent.timestamp)
+            # Not a failure the transport knows: the message may have gone out (a console
+            # record half written to a full disk, a library bug after the write), so it is
+            # treated like a lost acknowledgement and never sent again by itself.
+            logger.opt(exception=exc).error("post #{}: unexpected error while sending", post.id)
+            await self._uncertain(post, m.SEND_UNEXPECTED.format(error=describe(exc)))
+            return Outcome.UNCERTAIN
+        # Delivered: only the record is left, and it is retried until the disk takes it.
+        await self._written(f"the 'sent' record of post #{post.id}", lambda: self._store.transition(
+            post.id, PostStatus.SENT, expect=PostStatus.SENDING,
+            wa_message_id=sent.message_id, sent_at=sent.timestamp))
         late_ms = (sent.timestamp - post.due_at).total_seconds() * 1000
         logger.info("post #{} sent to {} ({:.0f} ms after due)", post.id, post.destination_name,
                     late_ms)
         return Outcome.SENT
+
+    async def _written(self, what: str, write: Callable[[], Awaitable[T]]) -> T:
+        return await self._faults.until_written(what, write, self._nap)
 
     async def _send_with_retries(self, post: Post) -> SentMessage:
         async def nap(seconds: float) -> None:
@@ -129,17 +154,19 @@ class Deliverer:
         return await self._transport.send_text(post.destination, post.text, post_id=post.id)
 
     async def _release(self, post: Post, reason: str) -> None:
-        await self._store.transition(post.id, PostStatus.PENDING, expect=PostStatus.SENDING,
-                                     reason=reason)
+        await self._written(f"the release of post #{post.id}", lambda: self._store.transition(
+            post.id, PostStatus.PENDING, expect=PostStatus.SENDING, reason=reason))
         logger.info("post #{} stays pending: {}", post.id, reason)
 
     async def _fail(self, post: Post, reason: str) -> None:
         logger.warning("post #{} failed: {}", post.id, reason)
-        await self._store.transition(post.id, PostStatus.FAILED, expect=PostStatus.SENDING,
-                                     reason=reason)
+        await self._written(f"the 'failed' record of post #{post.id}",
+                            lambda: self._store.transition(post.id, PostStatus.FAILED,
+                                                           expect=PostStatus.SENDING,
+                                                           reason=reason))
         await self._record_error(f"post #{post.id}: {reason}")
-        await self._notify_owner(m.SEND_FAILED.format(id=post.id, dest=post.destination_name,
-                                                      reason=reason))
+        await self._written(f"the failure notice of post #{post.id}", lambda: self._notify_owner(
+            m.SEND_FAILED.format(id=post.id, dest=post.destination_name, reason=reason)))
 
     async def _uncertain(self, post: Post, reason: str) -> None:
         """The message may be in the group: a retry would be a second message (neonize cannot
@@ -147,10 +174,12 @@ class Deliverer:
         logger.warning("post #{} may or may not have been delivered: {}", post.id, reason)
         # Notice first (queued durably): a crash before the transition leaves the post
         # 'sending', which recover_interrupted reports again; told twice, never not at all.
-        await self._notify_owner(m.SEND_UNCERTAIN.format(id=post.id, dest=post.destination_name,
-                                                         reason=reason))
-        await self._store.transition(post.id, PostStatus.UNCERTAIN, expect=PostStatus.SENDING,
-                                     reason=reason)
+        await self._written(f"the uncertain notice of post #{post.id}", lambda: self._notify_owner(
+            m.SEND_UNCERTAIN.format(id=post.id, dest=post.destination_name, reason=reason)))
+        await self._written(f"the 'uncertain' record of post #{post.id}",
+                            lambda: self._store.transition(post.id, PostStatus.UNCERTAIN,
+                                                           expect=PostStatus.SENDING,
+                                                           reason=reason))
         await self._record_error(f"post #{post.id}: {reason}")
 
     async def recover_interrupted(self) -> list[Post]:

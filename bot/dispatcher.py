@@ -10,7 +10,15 @@ from pathlib import Path
 from loguru import logger
 
 from bot import messages as m
-from bot.context import Command, Context, Services, UserError
+from bot.context import (
+    ACCEPT_COMMAND,
+    PROPOSAL_TTL,
+    Command,
+    Context,
+    Proposal,
+    Services,
+    UserError,
+)
 from bot.models import IncomingMessage
 from bot.settings import LID_SUFFIX
 from bot.timefmt import format_duration, format_local
@@ -63,6 +71,11 @@ def split_command(text: str) -> tuple[str, str, str] | None:
     return name, args.strip(), body.strip("\n")
 
 
+def plain_word(text: str) -> str:
+    """'  Ya! ' -> 'ya': a one-word answer as typed, without case and end punctuation."""
+    return text.strip().rstrip(".!").strip().lower()
+
+
 @dataclass(frozen=True)
 class Route:
     """What to do with a command: run it and reply to `reply_to`, or not run it and maybe
@@ -101,6 +114,11 @@ class Dispatcher:
                 self._commands[name] = command
         self._in_group = ", ".join(sorted({f"/{c.name}" for c in self._commands.values()
                                            if c.in_group}))
+        accept = self._commands.get(ACCEPT_COMMAND)
+        self._accept_words = {accept.name, *accept.aliases} if accept else set()
+        # Proposals waiting for "ya", by the chat they were made in. Kept in memory only: a
+        # restart forgets them, and the owner types the command again.
+        self._proposals: dict[str, Proposal] = {}
 
     def route(self, message: IncomingMessage, command: Command | None) -> Route:
         """The one rule for where commands are accepted and where their replies go.
@@ -170,17 +188,24 @@ class Dispatcher:
 
     async def _dispatch(self, message: IncomingMessage) -> None:
         parsed = split_command(message.text)
+        answer = parsed is None and message.chat in self._proposals and \
+            plain_word(message.text) in self._accept_words
+        if answer:
+            parsed = ACCEPT_COMMAND, "", ""
         if parsed is None:
             logger.debug("ignored non-command message {}", message.message_id)
             return
         name, args, body = parsed
         command = self._commands.get(name)
         route = self.route(message, command)
+        if answer and route.reply_to != message.chat:
+            return  # a plain "ya" is an answer only from the owner, in the proposal's chat
         if route.reply_to is None:
             if route.hint_to is not None:
                 await self._send_text(route.hint_to, route.hint)
             return
         chat = route.reply_to
+        proposal = self._proposals.pop(chat, None)  # any command ends the wait for "ya"
         now = self._services.clock()
         typed = typed_at(message, now)
         note = self._late_note(typed, now)
@@ -202,19 +227,34 @@ class Dispatcher:
             await reply(m.UNKNOWN_COMMAND.format(name=name))
             return
         context = Context(message, command.name, args, body, self._services, reply, reply_image,
-                          typed)
+                          typed, proposal)
         logger.info("command /{} from {}{}", command.name, user_part(message.sender),
                     f" (typed {format_duration(now - typed)} ago)" if note else "")
         try:
             await command.handler(context)
         except UserError as problem:
             logger.info("/{} refused: {}", command.name, problem.reason.splitlines()[0])
-            if problem.usage_of:
+            if problem.accept is not None:
+                self._proposals[chat] = Proposal(command.name, problem.accept,
+                                                 now + PROPOSAL_TTL)
+                logger.info("/{}: a reading was proposed; \"ya\" accepts it until {}",
+                            command.name, format_local(now + PROPOSAL_TTL, self._services.tz))
+                await reply(f"{problem.reason}\n{m.PROPOSAL_HINT}")
+            elif problem.usage_of:
                 await reply(m.BAD_USAGE.format(reason=problem.reason,
                                                usage=m.USAGE[problem.usage_of]))
             else:
                 await reply(problem.reason)
         except Exception as exc:
+            from bot.dbfaults import fault_of
+
+            if (fault := fault_of(exc)) is not None:
+                # The database failed, not the command: say how. Recording the error in that
+                # same database would fail too (and wait out the lock again).
+                logger.error("/{} on message {} failed: the database is {} ({}: {})",
+                             command.name, message.message_id, fault, type(exc).__name__, exc)
+                await reply(m.STORAGE_FAULT[fault].format(name=command.name))
+                return
             logger.exception("handler /{} failed on message {}", command.name,
                              message.message_id)
             await self._record_error(f"/{command.name}: {type(exc).__name__}")

@@ -2,7 +2,9 @@
 
 OK = 0
 ERROR = 1  # unexpected failure: restart
-USAGE = 2  # bad command line or settings: fix the configuration, do not restart
+# bad command line or settings, or a machine the bot cannot run on (disk full, read-only or
+# foreign data dir, damaged or newer bot.db): the owner must fix it, do not restart
+USAGE = 2
 ALREADY_RUNNING = 3  # another process holds this data dir: do not restart
 LOGGED_OUT = 10  # WhatsApp unlinked this device: re-pair, do not restart
 REPLACED = 11  # another client took the session: do not restart (never fight it)

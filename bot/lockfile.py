@@ -1,14 +1,19 @@
-"""One process per data dir: an advisory lock on data/bot.lock naming its holder."""
+"""One process per data dir: an advisory lock on the data directory itself.
+
+The lock is taken on the directory (opened O_RDONLY|O_DIRECTORY), which cannot be deleted
+while the bot runs in it; locking data/bot.lock instead let a second instance start once the
+file had been deleted. bot.lock only names the holder, for the message a second start prints.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
 
 
 class AlreadyRunning(Exception):
@@ -18,37 +23,48 @@ class AlreadyRunning(Exception):
 
 
 class InstanceLock:
-    """Held for the life of the process; the OS releases it even after a SIGKILL."""
+    """Held for the life of the process; the OS releases it even after a SIGKILL.
+
+    `path` is the holder file (data/bot.lock); the lock is on its directory. acquire() raises
+    AlreadyRunning, or OSError when the directory or the holder file cannot be written.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._handle: IO[str] | None = None
+        self._fd: int | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("a+", encoding="utf-8")
+        directory = self.path.parent
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
         try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown process"
-            handle.close()
-            raise AlreadyRunning(self.path, holder) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(json.dumps({
-            "pid": os.getpid(),
-            "since": datetime.now(UTC).isoformat(timespec="seconds"),
-            "command": " ".join(sys.argv),
-        }))
-        handle.flush()
-        self._handle = handle
+            os.close(fd)
+            raise AlreadyRunning(self.path, self._holder()) from None
+        try:
+            self.path.write_text(json.dumps({
+                "pid": os.getpid(),
+                "since": datetime.now(UTC).isoformat(timespec="seconds"),
+                "command": " ".join(sys.argv),
+            }), encoding="utf-8")
+        except BaseException:
+            os.close(fd)  # closing the last descriptor releases the lock
+            raise
+        self._fd = fd
+
+    def _holder(self) -> str:
+        try:
+            return self.path.read_text(encoding="utf-8").strip() or "unknown process"
+        except OSError:
+            return f"unknown process ({self.path.name} is missing or unreadable)"
 
     def release(self) -> None:
-        if self._handle is not None:
-            fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
-            self._handle.close()
-            self._handle = None
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
 
     def __enter__(self) -> InstanceLock:
         self.acquire()

@@ -6,11 +6,21 @@ import inspect
 import logging
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from loguru import logger
 
+if TYPE_CHECKING:
+    from loguru import Record
+
 _FORMAT = "{time:YYYY-MM-DD HH:mm:ss.SSS} | {level: <7} | {name}:{line} | {message}"
+# Records bound with this key go to the log file only: what the process also prints to
+# stderr itself (a refused start) would otherwise appear twice there.
+FILE_ONLY = "file_only"
+
+
+def _not_file_only(record: Record) -> bool:
+    return not record["extra"].get(FILE_ONLY)
 
 
 class _InterceptHandler(logging.Handler):
@@ -30,11 +40,12 @@ class _InterceptHandler(logging.Handler):
 
 def setup_logging(level: str, log_dir: Path | None, stream: TextIO | None = None,
                   stream_level: str | None = None) -> None:
+    """Raises OSError when the log directory or file cannot be created."""
     logger.remove()
     logger.add(stream or sys.stdout, level=stream_level or level, format=_FORMAT,
-               backtrace=False, diagnose=False)
+               backtrace=False, diagnose=False, filter=_not_file_only)
     if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
+        log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         logger.add(log_dir / "jadwal-bot.log", level=level, format=_FORMAT, rotation="10 MB",
                    retention=5, encoding="utf-8", backtrace=False, diagnose=False,
                    enqueue=False)

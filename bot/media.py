@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from bot.store import Store
+from typing import Protocol
 
 _EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
 
@@ -29,48 +28,78 @@ def sniff_mime(data: bytes) -> str | None:
     return None
 
 
+class MediaUsers(Protocol):
+    async def media_in_use(self, since: datetime) -> set[str]: ...
+
+
 class MediaStore:
-    def __init__(self, directory: Path) -> None:
+    """Files are shared by content: the photo of a post sent long ago may be scheduled again.
+    A save and the clean-up therefore take turns per file (one lock), and a name saved by
+    this process is kept for _FRESH_S of monotonic time whatever the database said before:
+    the post that uses it may not be committed yet, and no wall-clock step shortens that."""
+
+    def __init__(self, directory: Path,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.directory = directory
+        self._monotonic = monotonic
+        self._lock = threading.Lock()  # save() on the loop, prune() on a worker thread
+        self._saved: dict[str, float] = {}  # name -> monotonic time of its last save
 
     def save(self, data: bytes, mime: str) -> str:
         """Write `data` (atomically, once per content) and return its name inside the store."""
         name = f"{hashlib.sha256(data).hexdigest()}.{_EXTENSIONS.get(mime, 'bin')}"
         target = self.directory / name
-        if not target.exists():
-            self.directory.mkdir(parents=True, exist_ok=True)
-            partial = target.with_suffix(target.suffix + ".part")
-            with partial.open("wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            partial.replace(target)
+        with self._lock:
+            self._saved[name] = self._monotonic()
+            if target.exists():
+                return name
+        self.directory.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(target.suffix + ".part")
+        with partial.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        partial.replace(target)
         return name
 
     def path(self, name: str) -> Path:
         return self.directory / name
+
+    def remove_unless_needed(self, path: Path, keep: set[str]) -> bool:
+        """Remove `path` unless a post may need it: named in `keep`, saved by this process
+        within _FRESH_S, or written within _FRESH_S (by another run). True if removed."""
+        with self._lock:
+            saved = self._saved.get(path.name)
+            if saved is not None and self._monotonic() - saved < _FRESH_S:
+                return False
+            self._saved.pop(path.name, None)
+            if path.name in keep or path.suffix == ".part":
+                return False
+            try:
+                if time.time() - path.stat().st_mtime < _FRESH_S:
+                    return False
+            except FileNotFoundError:
+                return False
+            path.unlink(missing_ok=True)
+            return True
 
 
 # A file younger than this is never removed: its post may be being created right now.
 _FRESH_S = 3600
 
 
-async def prune_media(store: Store, directory: Path, retention: timedelta,
+async def prune_media(store: MediaUsers, media: MediaStore, retention: timedelta,
                       now: datetime) -> int:
     """Remove media no post needs any more: not used by a post that may still be sent, and
-    last touched by a post longer than `retention` ago. Returns how many files went."""
+    last touched by a post longer than `retention` ago. Returns how many files went.
+
+    What is in use is read first and may be stale by the time a file is looked at; a post
+    scheduled in between saved its file after that read, which remove_unless_needed sees."""
     keep = await store.media_in_use(now - retention)
 
     def remove() -> int:
-        if not directory.is_dir():
+        if not media.directory.is_dir():
             return 0
-        removed = 0
-        for path in directory.iterdir():
-            if path.name in keep or path.suffix == ".part" or \
-                    time.time() - path.stat().st_mtime < _FRESH_S:
-                continue
-            path.unlink(missing_ok=True)
-            removed += 1
-        return removed
+        return sum(media.remove_unless_needed(path, keep) for path in media.directory.iterdir())
 
     return await asyncio.to_thread(remove)

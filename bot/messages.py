@@ -23,9 +23,34 @@ TIME_DAY_NOT_IN_MONTH = "{month} {year} tidak punya tanggal {day}."
 TIME_PART_MISMATCH = "Jam {hour} tidak cocok dengan \u201c{part}\u201d."
 TIME_PART_CONFLICT = "Waktunya bertentangan: \u201c{first}\u201d dan \u201c{second}\u201d."
 TIME_WEEKDAY_MISMATCH = "{date} jatuh pada hari {actual}, bukan {named}."
+TIME_TWELVE_HOUR = (
+    "\u201c{clock}\u201d bisa berarti {first} atau {second}. Tambahkan pagi, siang, sore "
+    "atau malam, mis. \u201c{example}\u201d."
+)
+TIME_PART_OR_TEXT = (
+    "\u201c{clock} {word}\u201d bisa berarti {with_part}; atau jamnya {without} dan "
+    "\u201c{word}\u201d awal teks post. Untuk yang pertama tulis \u201c{hhmm}\u201d."
+)
+TIME_DEPAN_TOMORROW = (
+    "Hari ini Minggu: \u201c{day} depan\u201d bisa berarti besok ({tomorrow}) atau "
+    "{later}. Untuk besok tulis \u201cbesok\u201d."
+)
+TIME_MONTH_NO_DAY = "Tanggalnya belum ditulis. Contoh: tanggal 5 bulan depan jam 08:00."
+TIME_DURATION_AND_CLOCK = (
+    "\u201c{duration}\u201d lagi dan jamnya tidak bisa dipakai bersama. Tulis salah satu, "
+    "mis. \u201c2 jam lagi\u201d atau \u201cjam 20:00\u201d."
+)
+TIME_DST_GAP = (
+    "Jam {hhmm} tidak ada pada {day} di zona {zone}: jam dimajukan malam itu, "
+    "jadi {hhmm} menjadi {moved}."
+)
+TIME_DST_TWICE = (
+    "Jam {hhmm} terjadi dua kali pada {day} di zona {zone} (jam dimundurkan): "
+    "{first} atau {second}."
+)
 TIME_MINGGU_DEPAN = (
     "\u201cminggu depan\u201d bisa berarti hari Minggu ({sunday}) atau pekan depan "
-    "({week}). Untuk hari Minggu tulis \u201chari minggu depan\u201d; untuk hari lain "
+    "(mulai {week}). Untuk hari Minggu tulis \u201chari minggu depan\u201d; untuk hari lain "
     "sebut harinya, mis. \u201csenin depan 08:00\u201d."
 )
 TIME_CLOCK_BEFORE_DAY = (
@@ -36,15 +61,23 @@ TIME_EVERY_MINGGU = (
     "\u201csetiap minggu\u201d bisa berarti setiap hari Minggu atau sekali seminggu. "
     "Tulis \u201csetiap hari minggu\u201d, atau sebut harinya: \u201csetiap senin 09:00\u201d."
 )
-TIME_REPEAT_ZONE = ("Post berulang ditulis dengan jam zona bot ({zone}); jam {word} tidak "
-                    "bisa diubah ke sana dengan pasti.")
 TIME_REPEAT_SECONDS = "Post berulang memakai jam dan menit saja, tanpa detik."
 TIME_REPEAT_NEXT_DAY = "Jam itu jatuh di hari berikutnya, jadi tanggalnya bergeser."
+TIME_REPEAT_TOO_OFTEN = (
+    "Post berulang paling sering setiap {minutes} menit, supaya grup tidak kebanjiran pesan "
+    "dan nomor bot tidak dianggap spam. Contoh: setiap 30 menit."
+)
+TIME_REPEAT_DAYS_INTERVAL = (
+    "Post berulang per beberapa hari belum bisa. Sebut harinya, mis. "
+    "\u201csetiap senin dan kamis 08:00\u201d, atau tanggalnya: \u201csetiap tanggal 1 dan 15 "
+    "08:00\u201d."
+)
 REPEAT_DAILY = "setiap hari {hhmm}"
 REPEAT_WORKDAYS = "setiap hari kerja (Senin-Jumat) {hhmm}"
 REPEAT_WEEKDAYS = "setiap {days} {hhmm}"
 REPEAT_MONTHLY = "setiap tanggal {day}, {hhmm}"
-REPEAT_MONTHLY_SKIP = "setiap tanggal {day}, {hhmm} (bulan tanpa tanggal {day} dilewati)"
+REPEAT_MONTHLY_SKIP = "setiap tanggal {day}, {hhmm} (bulan tanpa tanggal {skipped} dilewati)"
+REPEAT_INTERVAL = "setiap {every}"
 
 # --- usage lines (command, one example) -------------------------------------------------
 USAGE = {
@@ -62,6 +95,7 @@ USAGE = {
     "ulang": "/ulang <nomor post>\nContoh: /ulang 12",
     "riwayat": "/riwayat [halaman]\nContoh: /riwayat 2",
     "lihat": "/lihat <nomor post>\nContoh: /lihat 12",
+    "ya": "/ya  (atau cukup balas: ya)\nContoh: ya",
 }
 HELP_HEADER = "Perintah jadwal-bot (alias Inggris dalam kurung):"
 HELP_LINES = (
@@ -69,16 +103,21 @@ HELP_LINES = (
     "   Contoh: /jadwal besok 08:00 Selamat pagi semua\n"
     "   Foto: kirim/teruskan foto dengan caption /jadwal ..., atau balas foto dengan /jadwal ...",
     "/antrian [hal] (/queue) \u2014 daftar post menunggu.\n   Contoh: /antrian 2",
-    "/batal <nomor> (/cancel) \u2014 batalkan post.\n   Contoh: /batal 12",
-    "/ubah <nomor> <kapan> | teks <teks> (/edit) \u2014 pindahkan post atau ganti teksnya.\n"
+    "/batal <nomor> (/cancel) \u2014 batalkan post; untuk post berulang: hentikan serinya.\n"
+    "   Contoh: /batal 12",
+    "/ubah <nomor> <kapan> | teks <teks> (/edit) \u2014 pindahkan post atau ganti teksnya; "
+    "untuk post berulang: pindahkan kiriman berikutnya, atau ganti teks semua kiriman "
+    "mendatang.\n"
     "   Contoh: /ubah 12 besok 09:00",
     "/kirim <nomor> (/send) \u2014 kirim post yang menunggu sekarang juga.\n   Contoh: /kirim 12",
     "/ulang <nomor> (/retry) \u2014 kirim ulang post yang gagal, terlewat atau belum pasti.\n"
     "   Contoh: /ulang 12",
     "/riwayat [hal] (/history) \u2014 post terkirim, gagal, terlewat; terbaru dulu.\n"
     "   Contoh: /riwayat",
-    "/lihat <nomor> (/show) \u2014 tampilkan post seperti nanti terkirim, plus riwayatnya.\n"
-    "   Contoh: /lihat 12",
+    "/lihat <nomor> (/show) \u2014 tampilkan post seperti nanti terkirim, plus riwayatnya; "
+    "untuk post berulang: aturannya dan kiriman-kirimannya.\n   Contoh: /lihat 12",
+    "/ya (/ok) \u2014 pakai waktu yang diusulkan bot (\u201cMaksudnya ...?\u201d); cukup balas "
+    "ya sesudah usulannya.\n   Contoh: ya",
     "/status \u2014 koneksi, antrian, post berikutnya, error terakhir.\n   Contoh: /status",
     "/grup (/groups) \u2014 daftar grup yang diikuti.\n   Contoh: /grup",
     "/tujuan <nomor|nama> (/target) \u2014 pilih grup tujuan; kirim /tujuan di dalam grup "
@@ -93,6 +132,23 @@ TIME_FORMS = ("Waktu: besok 08:00 \u00b7 lusa 19.30 \u00b7 hari ini 15:00 \u00b7
 UNKNOWN_COMMAND = "Perintah /{name} tidak dikenal. Ketik /bantuan untuk daftar perintah."
 BAD_USAGE = "{reason}\n\nCara pakai:\n{usage}"
 GENERIC_ERROR = "Maaf, terjadi kesalahan saat memproses perintah itu. Sudah dicatat di log."
+# When the database, not the command, failed; keyed by bot.dbfaults.Fault. The bot keeps running.
+STORAGE_FAULT = {
+    "locked": ("Database bot sedang terkunci oleh program lain, jadi /{name} belum dijalankan. "
+               "Coba lagi sebentar lagi. Kalau terus begini, tutup program lain yang membuka "
+               "bot.db (mis. sqlite3) atau lihat log bot."),
+    "corrupt": ("Database bot rusak, jadi /{name} tidak bisa dijalankan. Bot tetap berjalan. "
+                "Lihat log bot, lalu pulihkan antrean dari cadangan `python -m bot queue "
+                "--json` dengan `python -m bot restore`."),
+    "full": ("Disk server penuh, jadi /{name} tidak tersimpan. Kosongkan ruang disk, lalu "
+             "coba lagi."),
+    "read-only": ("Database bot tidak bisa ditulis (hanya-baca), jadi /{name} tidak tersimpan. "
+                  "Periksa izin folder data bot, lalu coba lagi; lihat log bot."),
+    "cannot open": ("Database bot tidak bisa dibuka, jadi /{name} gagal. Periksa folder data "
+                    "bot, lalu coba lagi; lihat log bot."),
+    "i/o error": ("Disk server menolak membaca/menulis database, jadi /{name} gagal. Coba lagi "
+                  "sebentar lagi; kalau terus begini, periksa disk dan lihat log bot."),
+}
 
 SCHEDULE_MISSING = "Tulis kapan dan isi postnya."
 SCHEDULE_EMPTY_TEXT = "Isi post kosong. Tulis teksnya setelah waktu, atau sertakan foto."
@@ -108,6 +164,15 @@ SCHEDULE_MEDIA_FAILED = "Foto tidak bisa diambil, post tidak dijadwalkan. Coba k
 SCHEDULED = "#{id} terjadwal {when} -> {dest}"
 SCHEDULED_MEDIA = "#{id} terjadwal (foto) {when} -> {dest}"
 IN_DELTA = "({delta} lagi)"
+QUOTE = "\u201c{text}\u201d"  # the post's first line, under a confirmation
+
+# --- accepting a proposed reading with "ya" ----------------------------------------------
+PROPOSAL_HINT = "Balas ya untuk memakai waktu itu."
+PROPOSAL_NONE = ("Tidak ada usulan yang menunggu jawaban. Usulan berlaku untuk perintah "
+                 "terakhir saja; kirim ulang perintahnya.")
+PROPOSAL_EXPIRED = ("Usulan tadi sudah kedaluwarsa (lebih dari {minutes} menit). Kirim ulang "
+                    "perintahnya.")
+PROPOSAL_PASSED = "Waktu yang diusulkan ({when}) sudah lewat. Kirim ulang perintahnya."
 
 QUEUE_EMPTY = "Antrian kosong. Jadwalkan post dengan /jadwal besok 08:00 <teks>."
 QUEUE_HEADER = "Antrian: {total} post menunggu (halaman {page}/{pages})"
@@ -116,6 +181,19 @@ QUEUE_BAD_PAGE = "Halaman {page} tidak ada; antrian punya {pages} halaman."
 PHOTO_TAG = "[foto] "
 MOVED = "#{id} dipindah ke {when} -> {dest}"
 TEXT_CHANGED = "Teks post #{id} diganti."
+SERIES_MOVED = "Hanya kiriman berikutnya yang dipindah; seri tetap {rule}."
+SERIES_TEXT_CHANGED = "Teks seri berulang #{id} diganti untuk kiriman berikutnya dan seterusnya."
+SERIES_NOTHING_PENDING = ("Seri berulang #{id}: kiriman terakhirnya ({ordinal}) {status} dan "
+                          "kiriman berikutnya belum diantrikan. Coba lagi sebentar lagi.")
+SERIES_ALREADY_STOPPED = "Seri berulang #{id} sudah dihentikan; tidak ada kiriman berikutnya."
+SERIES_HEADER = "Seri berulang #{id}: {rule} -> {dest}"
+SERIES_NEXT = "Berikutnya: {when} ({ordinal}, post #{post})"
+SERIES_NEXT_SOON = "Berikutnya: segera diantrikan oleh bot."
+SERIES_PAST = "Kiriman sebelumnya:"
+SERIES_EARLIER = "  ({count} kiriman lebih awal tidak ditampilkan)"
+SERIES_RETRY = " \u2014 /ulang {post}"
+ORDINAL = "#{id} ke-{n}"
+RULE_UNREADABLE = "aturan berulang tidak terbaca"
 CANNOT_EDIT = "Post #{id} berstatus {status}; tidak bisa diubah."
 EDIT_MISSING = "Tulis waktu baru, atau 'teks' lalu teks barunya."
 EDIT_NO_REPEAT = ("/ubah hanya memindah satu post. Untuk aturan berulang baru: /batal lalu "
@@ -123,8 +201,14 @@ EDIT_NO_REPEAT = ("/ubah hanya memindah satu post. Untuk aturan berulang baru: /
 EDIT_EXTRA_TEXT = ("Setelah waktu ada teks lain (\u201c{extra}\u201d). Untuk mengganti teks: "
                    "/ubah <nomor> teks <teks baru>.")
 ZONE_CURRENT = "Zona waktu sekarang: {zone} ({label})."
-ZONE_SET = "Zona waktu sekarang {zone} ({label}). Post yang sudah dijadwalkan tetap pada saatnya."
+ZONE_SET = ("Zona waktu sekarang {zone} ({label}). Waktu yang Anda tulis mulai sekarang "
+            "dibaca dalam {label}. Post yang sudah dijadwalkan tetap pada saatnya; jamnya kini "
+            "ditampilkan dalam {label}.")
 ZONE_NEXT = "Berikutnya: #{id} {when}"
+ZONE_SERIES = ("Post berulang tetap pada jam aturannya, jadi kirimannya tetap pada saat yang "
+               "sama:")
+ZONE_SERIES_LINE = "#{id} {rule}, berikutnya {when}"
+ZONE_SERIES_MORE = "dan {count} seri lainnya (lihat /antrian)"
 ZONE_UNKNOWN = "Zona \u201c{zone}\u201d tidak dikenal. Pakai WIB, WITA, WIT atau nama IANA."
 SENDING_NOW = "#{id} dikirim sekarang ke {dest}."
 RETRYING = "#{id} dijadwalkan ulang; dikirim sekarang ke {dest}."
@@ -135,6 +219,7 @@ CANNOT_RETRY = ("Post #{id} {status}; /ulang hanya untuk post yang gagal, terlew
 HISTORY_EMPTY = "Belum ada post yang terkirim, gagal atau terlewat."
 HISTORY_HEADER = "Riwayat: {total} post (halaman {page}/{pages}), terbaru dulu"
 HISTORY_MORE = "Halaman berikutnya: /riwayat {next}"
+HISTORY_SERIES = " (seri #{id})"
 SHOW_HEADER = "#{id} {status}: {when} -> {dest}"
 SHOW_SENT = "Terkirim: {when}"
 SHOW_ERROR = "Alasan: {reason}"
@@ -148,6 +233,9 @@ EVENT_REASONS = {
     "moved by owner": "dipindah oleh pemilik",
     "text changed by owner": "teks diganti oleh pemilik",
     "cancelled by owner": "dibatalkan oleh pemilik",
+    "series stopped by owner": "seri dihentikan oleh pemilik",
+    "rule keeps its zone": "aturan berulang tetap pada zona waktunya (zona bot diganti)",
+    "restored from backup": "dipulihkan dari cadangan",
     "overdue beyond grace": "terlambat melewati batas toleransi",
     "interrupted while sending": "bot berhenti saat mengirim",
     "shutdown during a retry wait": "bot berhenti saat menunggu kirim ulang",
@@ -206,6 +294,21 @@ UNCERTAIN_NOTICE = (
     "ulang otomatis. Periksa grupnya; bila belum ada, kirim dengan perintahnya:\n{lines}"
 )
 UNCERTAIN_LINE = "#{id} -> {dest}: /ulang {id}"
+SEND_UNEXPECTED = "{error} saat mengirim"
+DISK_FULL = "disk penuh"
+UNEXPECTED_ERROR = "kesalahan tak terduga ({name})"
+# Faults of the bot itself, told once while they last and once when they end.
+FAULT_NAMES = {"storage": "penyimpanan (database/disk)", "scheduler": "penjadwal"}
+FAULT_NOTICE = (
+    "Masalah pada {what} bot: {error}. Post yang jatuh tempo tertunda, tidak hilang; bot "
+    "terus mencoba dan memberi tahu lagi saat pulih.{hint}"
+)
+FAULT_HINT_DISK = " Kosongkan ruang disk di server bot, mis. hapus file besar yang tidak perlu."
+FAULT_RECOVERED = (
+    "Pulih: {what} bot berfungsi lagi. Post yang tertunda dikirim sekarang; yang terlambat "
+    "melewati batas toleransi tidak dikirim dan dilaporkan sebagai terlewat."
+)
+FAULT_LAST_ERROR = {"storage": "penyimpanan: {error}", "scheduler": "penjadwal: {error}"}
 
 # --- the WhatsApp link ----------------------------------------------------------------------
 LINK_CONNECTED = "terhubung ke WhatsApp sejak {since}"
@@ -265,3 +368,8 @@ MEDIA_EXPIRED = (
 )
 DOCUMENT_NOT_IMAGE = ("File itu bukan foto JPG, PNG atau WebP; post tidak dijadwalkan. "
                       "Kirim fotonya sebagai foto, atau sebagai dokumen JPG/PNG.")
+
+# --- the console (the terminal standing in for WhatsApp) -----------------------------------
+CONSOLE_NOT_TEXT = ("(konsol) baris itu bukan teks UTF-8 yang sah, jadi tidak diproses: "
+                    "\u201c{line}\u201d. Ketik ulang baris itu.")
+CONSOLE_WAIT_USAGE = "(konsol) !tunggu <detik>: angka 0 sampai {limit}, mis. !tunggu 2"

@@ -5,10 +5,13 @@ pass), so a crash between one occurrence and the next loses nothing. After an ou
 the latest occurrence that fell due is queued (and then judged by the grace policy like any
 post): no flood of catch-up posts.
 
-Next times come from APScheduler's CronTrigger in the bot's timezone. In a zone with daylight
-saving time (possible after /zona) they come from RepeatRule.next_after instead: CronTrigger
-3.11 skips a week or a month, or fires twice, across a DST change (tests/test_repeat_rule.py
-shows the cases); for zones without DST, Indonesia's among them, the two agree (tested).
+A calendar rule is read in the zone it was written in (RepeatRule.zone; the bot's current
+zone for rules stored without one), so a series keeps its moment after /zona. Its next times
+come from APScheduler's CronTrigger in that zone. In a zone with daylight saving time they
+come from RepeatRule.next_after instead: CronTrigger 3.11 skips a week or a month, or fires
+twice, across a DST change (tests/test_repeat_rule.py shows the cases); for zones without DST,
+Indonesia's among them, the two agree (tested). An interval rule is a fixed step from its
+first occurrence: its times are plain arithmetic, and so is its catch-up.
 """
 
 from __future__ import annotations
@@ -32,10 +35,11 @@ def has_dst(tz: ZoneInfo, year: int) -> bool:
 
 
 def next_occurrence(rule: RepeatRule, after: datetime, tz: ZoneInfo) -> datetime:
-    """The first occurrence strictly after `after`, in `tz`."""
-    if has_dst(tz, after.astimezone(tz).year):
+    """The first occurrence strictly after `after`, in `tz` (the bot's zone)."""
+    zone = rule.zone_in(tz)
+    if rule.every_minutes is not None or has_dst(zone, after.astimezone(zone).year):
         return rule.next_after(after, tz)
-    fire = CronTrigger(timezone=tz, **rule.cron_kwargs()).get_next_fire_time(after, after)
+    fire = CronTrigger(timezone=zone, **rule.cron_kwargs()).get_next_fire_time(after, after)
     return fire.astimezone(tz) if fire is not None else rule.next_after(after, tz)
 
 
@@ -45,6 +49,10 @@ def next_due(rule: RepeatRule, last_due: datetime, now: datetime, tz: ZoneInfo) 
     due = next_occurrence(rule, last_due, tz)
     if due > now:
         return due
+    if rule.every_minutes is not None:  # the step that fell last, at most `now`
+        latest = rule.latest_not_after(now)
+        assert latest is not None  # `due` is a later occurrence, and not after `now`
+        return latest.astimezone(tz)
     for _ in range(_MAX_STEPS):  # catch up cheaply: the calendar answer, stepping forward
         following = rule.next_after(due, tz)
         if following > now:

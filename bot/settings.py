@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -17,6 +19,17 @@ LOG_LEVELS = ("TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL
 
 class SettingsError(ValueError):
     """One or more settings are invalid; the message names each bad value."""
+
+    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+    def brief(self) -> str:
+        """The message, on one line when there is one problem (as a process manager's log
+        shows best)."""
+        if len(self.problems) == 1:
+            return f"invalid setting: {self.problems[0]}"
+        return str(self)
 
 
 @dataclass(frozen=True)
@@ -74,22 +87,54 @@ def normalize_owner(raw: str) -> str:
     return digits + LID_SUFFIX
 
 
-def read_env_file(path: Path) -> dict[str, str]:
+def read_env_file(path: Path, required: bool = False) -> dict[str, str]:
     """KEY=VALUE lines; '#' comments, blank lines and optional quotes; `export` prefix allowed.
 
-    A ' #' after an unquoted value, or after the closing quote, starts a comment.
+    A ' #' after an unquoted value, or after the closing quote, starts a comment. A missing
+    file is no settings at all unless `required`; a file that cannot be read or decoded is a
+    SettingsError naming it.
     """
     values: dict[str, str] = {}
-    if not path.is_file():
+    path = path.absolute()  # named in errors: which directory it was read from matters
+    try:
+        raw = path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        if required:
+            raise SettingsError(f"settings file {path} does not exist: check the --env-file "
+                                "path") from None
         return values
-    # utf-8-sig: Windows Notepad starts the file with a BOM, which would hide the first key.
-    for line in path.read_text(encoding="utf-8-sig").splitlines():
+    except IsADirectoryError:
+        raise SettingsError(f"settings file {path} is a directory: put the settings in a "
+                            "file of that name (KEY=VALUE lines)") from None
+    except PermissionError:
+        raise SettingsError(f"settings file {path} cannot be read by this user (uid "
+                            f"{os.geteuid()}): make it readable, e.g. chown it to this user "
+                            "and chmod 600") from None
+    except OSError as exc:
+        raise SettingsError(f"settings file {path} cannot be read: {exc.strerror}") from None
+    for line in _decode(path, raw).splitlines():
         line = line.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue
         key, _, value = line.removeprefix("export ").partition("=")
         values[key.strip()] = _env_value(value.strip())
     return values
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    # utf-8-sig: Windows Notepad starts the file with a BOM, which would hide the first key.
+    # UTF-16 (with or without its BOM): every other byte of ASCII text is NUL.
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or \
+            raw.count(0) > len(raw) // 4:
+        raise SettingsError(f"settings file {path} is saved as UTF-16: save it as UTF-8 "
+                            "(Notepad: Save as, Encoding: UTF-8)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise SettingsError(f"settings file {path}, line {line}: byte 0x{raw[exc.start]:02x} "
+                            "is not UTF-8 (saved as Latin-1/ANSI?): save the file as UTF-8"
+                            ) from None
 
 
 def _env_value(value: str) -> str:
@@ -103,9 +148,13 @@ def load_settings(
     environ: Mapping[str, str] | None = None,
     env_file: Path | None = Path(".env"),
     data_dir: Path | None = None,
+    require_env_file: bool = False,
 ) -> Settings:
-    """Merge .env (lowest), the environment, then explicit overrides; validate every value."""
-    merged: dict[str, str] = read_env_file(env_file) if env_file else {}
+    """Merge .env (lowest), the environment, then explicit overrides; validate every value.
+
+    `require_env_file`: the file was named on purpose (--env-file), so its absence is an error.
+    """
+    merged: dict[str, str] = read_env_file(env_file, require_env_file) if env_file else {}
     merged.update(os.environ if environ is None else environ)
     get = {k.removeprefix(PREFIX): v for k, v in merged.items() if k.startswith(PREFIX)}.get
     errors: list[str] = []
@@ -147,31 +196,46 @@ def load_settings(
             errors.append(f"{PREFIX}PAIR_PHONE={pair_raw!r}: not a phone number "
                           "(e.g. 628123456789)")
 
-    def number(name: str, default: float, low: float, high: float) -> float:
-        raw = get(name, str(default)).strip()
+    def number(name: str, default: float, low: float, high: float, whole: bool = False,
+               ) -> float:
+        raw = get(name, f"{default:g}").strip()
         try:
             value = float(raw)
-            if low <= value <= high:
+            if low <= value <= high and (value.is_integer() or not whole):
                 return value
         except ValueError:
             pass
-        errors.append(f"{PREFIX}{name}={raw!r}: a number from {low:g} to {high:g}")
+        kind = "a whole number" if whole else "a number"
+        errors.append(f"{PREFIX}{name}={raw!r}: {kind} from {low:g} to {high:g}")
         return default
 
     reconnect_initial = number("RECONNECT_INITIAL_S", 3.0, 0.01, 600)
     reconnect_max = number("RECONNECT_MAX_S", 60.0, 0.01, 3600)
-    max_failed = int(number("MAX_FAILED_CONNECTS", 40, 1, 100_000))
+    max_failed = int(number("MAX_FAILED_CONNECTS", 40, 1, 100_000, whole=True))
     pacing_min = number("PACING_MIN_S", 3.0, 0, 3600)
     pacing_max = number("PACING_MAX_S", 6.0, 0, 3600)
+    if pacing_min > pacing_max:
+        def shown(name: str, value: float) -> str:
+            return f"{value:g}" if get(name, "").strip() else f"unset, default {value:g}"
+
+        errors.append(f"{PREFIX}PACING_MIN_S ({shown('PACING_MIN_S', pacing_min)}) is more "
+                      f"than {PREFIX}PACING_MAX_S ({shown('PACING_MAX_S', pacing_max)}): "
+                      "each pause between posts is drawn from min to max; set min <= max")
     send_retry_minutes = number("SEND_RETRY_MINUTES", 10.0, 0, 1440)
     retention_days = number("MEDIA_RETENTION_DAYS", 30.0, 0, 3650)
 
     directory = data_dir or Path(get("DATA_DIR", "data").strip() or "data")
-    if directory.exists() and not directory.is_dir():
+    if "\x00" in str(directory):
+        errors.append(f"{PREFIX}DATA_DIR={str(directory)!r}: contains a NUL character; "
+                      "write the path without it")
+    elif (blocker := _file_in_the_way(directory)) == directory:
         errors.append(f"{PREFIX}DATA_DIR={str(directory)!r}: exists and is not a directory")
+    elif blocker is not None:
+        errors.append(f"{PREFIX}DATA_DIR={str(directory)!r}: {str(blocker)!r} is a file, not "
+                      "a directory; choose a path under a directory")
 
     if errors:
-        raise SettingsError("invalid settings:\n  " + "\n  ".join(errors))
+        raise SettingsError("invalid settings:\n  " + "\n  ".join(errors), tuple(errors))
     return Settings(
         data_dir=directory,
         timezone=timezone,
@@ -183,7 +247,20 @@ def load_settings(
         reconnect_max_s=max(reconnect_max, reconnect_initial),
         max_failed_connects=max_failed,
         pacing_min_s=pacing_min,
-        pacing_max_s=max(pacing_max, pacing_min),
+        pacing_max_s=pacing_max,
         send_retry_s=send_retry_minutes * 60,
         media_retention_days=retention_days,
     )
+
+
+def _file_in_the_way(directory: Path) -> Path | None:
+    """The path itself, or the nearest existing parent, when that is not a directory."""
+    for candidate in (directory, *directory.parents):
+        try:
+            mode = candidate.stat().st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError:
+            return None  # not ours to judge here (permissions): creating it will say why
+        return None if stat.S_ISDIR(mode) else candidate
+    return None

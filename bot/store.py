@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 import aiosqlite
 from loguru import logger
 
+from bot.dbfaults import DatabaseProblem
 from bot.migrations import MIGRATIONS
 from bot.models import TRANSITIONS, Post, PostStatus
 from bot.timefmt import from_utc_text, to_utc_text
@@ -19,6 +21,12 @@ from bot.timefmt import from_utc_text, to_utc_text
 _POST_COLUMNS = ("id, status, due_at, text, destination, destination_name, created_at, "
                  "media_path, media_mime, sent_at, wa_message_id, last_error, repeat_rule, "
                  "series_id")
+# How long a statement waits for another connection's write lock before "database is locked".
+BUSY_TIMEOUT_MS = 5000
+# Pending posts as the owner sees them: a repeating series once, by its soonest occurrence.
+_QUEUE = ("FROM posts p WHERE status = 'pending' AND (series_id IS NULL OR id ="
+          " (SELECT q.id FROM posts q WHERE q.series_id = p.series_id AND q.status = 'pending'"
+          " ORDER BY q.due_at, q.id LIMIT 1))")
 
 
 class Store:
@@ -27,6 +35,7 @@ class Store:
         # One connection is shared by every task: writes take turns so that one task's
         # statements never land inside another task's open transaction.
         self._write_lock = asyncio.Lock()
+        self._last_error: tuple[str, str] | None = None  # also when it could not be saved
 
     @contextlib.asynccontextmanager
     async def _transaction(self) -> AsyncIterator[None]:
@@ -35,29 +44,61 @@ class Store:
             try:
                 yield
             except BaseException:
-                await self._db.execute("ROLLBACK")
+                if self._db.in_transaction:  # SQLite may have rolled back by itself
+                    await self._db.execute("ROLLBACK")
                 raise
-            await self._db.execute("COMMIT")
+            try:
+                await self._db.execute("COMMIT")
+            except BaseException:
+                # A disk-full COMMIT (SQLITE_FULL) is rolled back by SQLite (measured); any
+                # failed COMMIT that is not would leave a transaction every BEGIN then refuses.
+                if self._db.in_transaction:
+                    await self._db.execute("ROLLBACK")
+                raise
 
     @classmethod
     async def open(cls, path: Path) -> Store:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(path, isolation_level=None)
-        db.row_factory = aiosqlite.Row
-        await db.execute("PRAGMA journal_mode=WAL")
-        await db.execute("PRAGMA synchronous=NORMAL")
-        await db.execute("PRAGMA foreign_keys=ON")
-        await db.execute("PRAGMA busy_timeout=5000")
-        store = cls(db)
-        await store._migrate()
-        return store
+        """Open (or create) bot.db, refusing one that is damaged or from a newer version.
+
+        Raises DatabaseProblem; whatever fails, the connection is closed again (aiosqlite's
+        worker thread is not a daemon: left open, it keeps the process alive at exit).
+        """
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            db = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as error:  # aiosqlite has already stopped its thread
+            raise DatabaseProblem.from_error(path, error) from error
+        try:
+            db.row_factory = aiosqlite.Row
+            await db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            store = cls(db)
+            await store._migrate(path)
+            return store
+        except BaseException as error:
+            with contextlib.suppress(Exception):
+                await db.close()
+            if isinstance(error, sqlite3.Error):
+                raise DatabaseProblem.from_error(path, error) from error
+            raise
 
     async def close(self) -> None:
         await self._db.close()
 
-    async def _migrate(self) -> None:
+    async def _migrate(self, path: Path) -> None:
+        # Read before anything is written: a newer version's file is left as it is.
         row = await self._one("PRAGMA user_version")
         current = int(row[0]) if row else 0
+        if current > len(MIGRATIONS):
+            raise DatabaseProblem.newer(path, current, len(MIGRATIONS))
+        await self._db.execute("PRAGMA journal_mode=WAL")
+        # FULL, not NORMAL: in WAL mode NORMAL lets an OS crash or power cut undo the last
+        # commits, among them "claimed for sending", and the post would be sent twice.
+        await self._db.execute("PRAGMA synchronous=FULL")
+        await self._db.execute("PRAGMA foreign_keys=ON")
+        if current:
+            findings = [str(r[0]) for r in await self._all("PRAGMA quick_check(3)")]
+            if findings != ["ok"]:
+                raise DatabaseProblem.damaged(path, "; ".join(findings))
         for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
             async with self._transaction():
                 for statement in filter(str.strip, script.split(";")):
@@ -215,6 +256,82 @@ class Store:
             " AND status IN ('sent','failed','missed','uncertain')")
         return [_post(r) for r in rows]
 
+    async def series_posts(self, series_id: int) -> list[Post]:
+        """Every occurrence of a series, first first: an occurrence's place is its number."""
+        rows = await self._all(
+            f"SELECT {_POST_COLUMNS} FROM posts WHERE series_id = ? ORDER BY id", (series_id,))
+        return [_post(r) for r in rows]
+
+    async def queue_page(self, limit: int, offset: int) -> tuple[list[Post], int]:
+        """The queue as the owner sees it, soonest first: pending posts, each series once
+        (its soonest pending occurrence). Also how many entries there are in all."""
+        rows = await self._all(f"SELECT {_POST_COLUMNS} {_QUEUE} ORDER BY due_at, id"
+                               " LIMIT ? OFFSET ?", (limit, offset))
+        total = await self._one(f"SELECT COUNT(*) {_QUEUE}")
+        return [_post(r) for r in rows], int(total[0]) if total else 0
+
+    async def stop_series(self, series_id: int, now: datetime) -> list[int]:
+        """Cancel every pending occurrence of a series in one transaction, so no next one is
+        queued; returns their ids."""
+        stamp = to_utc_text(now)
+        async with self._transaction():
+            ids = await self._pending_in_series(series_id)
+            for post_id in ids:
+                await self._db.execute("UPDATE posts SET status = 'cancelled', updated_at = ?"
+                                       " WHERE id = ?", (stamp, post_id))
+                await self._record(post_id, stamp, PostStatus.PENDING, PostStatus.CANCELLED,
+                                   "series stopped by owner")
+        return ids
+
+    async def update_series_text(self, series_id: int, text: str, now: datetime) -> list[int]:
+        """Change the text of a series' pending occurrences (the following ones are copied
+        from them); returns their ids."""
+        return await self._edit_series(series_id, "text", text, "text changed by owner", now)
+
+    async def update_series_rule(self, series_id: int, rule: str, reason: str,
+                                 now: datetime) -> list[int]:
+        """Store a new form of a series' rule on its pending occurrences (the following ones
+        are copied from them); returns their ids."""
+        return await self._edit_series(series_id, "repeat_rule", rule, reason, now)
+
+    async def _edit_series(self, series_id: int, column: str, value: str, reason: str,
+                           now: datetime) -> list[int]:
+        assert column in ("text", "repeat_rule")
+        stamp = to_utc_text(now)
+        async with self._transaction():
+            ids = await self._pending_in_series(series_id)
+            for post_id in ids:
+                await self._db.execute(f"UPDATE posts SET {column} = ?, updated_at = ?"
+                                       " WHERE id = ?", (value, stamp, post_id))
+                await self._record(post_id, stamp, PostStatus.PENDING, PostStatus.PENDING,
+                                   reason)
+        return ids
+
+    async def restore_posts(self, posts: list[Post], now: datetime) -> None:
+        """Put back the posts of a backup (ids, states, times, series and rules kept) in one
+        transaction, each with a "restored" event; NotEmpty if the database has posts."""
+        stamp = to_utc_text(now)
+        async with self._transaction():
+            held = await self._one("SELECT COUNT(*) FROM posts")
+            if held and int(held[0]):
+                raise NotEmpty(int(held[0]))
+            for post in posts:
+                changed = to_utc_text(post.sent_at or post.created_at)
+                await self._db.execute(
+                    f"INSERT INTO posts ({_POST_COLUMNS}, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (post.id, post.status, to_utc_text(post.due_at), post.text,
+                     post.destination, post.destination_name, to_utc_text(post.created_at),
+                     post.media_path, post.media_mime,
+                     to_utc_text(post.sent_at) if post.sent_at else None, post.wa_message_id,
+                     post.last_error, post.repeat_rule, post.series_id, changed))
+                await self._record(post.id, stamp, None, post.status, "restored from backup")
+
+    async def _pending_in_series(self, series_id: int) -> list[int]:
+        rows = await self._all("SELECT id FROM posts WHERE series_id = ? AND status = 'pending'"
+                               " ORDER BY due_at, id", (series_id,))
+        return [int(r[0]) for r in rows]
+
     async def update_text(self, post_id: int, text: str, now: datetime) -> bool:
         """Change a pending post's text (recorded as an event); False if not pending."""
         return await self._edit_pending(post_id, "text", text, "text changed by owner", now)
@@ -266,7 +383,11 @@ class Store:
                                    (to_utc_text(now), text))
 
     async def unsent_notices(self) -> list[tuple[int, str]]:
-        rows = await self._all("SELECT id, text FROM notices WHERE sent_at IS NULL ORDER BY id")
+        # Not while a write is open: this connection would see a notice whose COMMIT may
+        # still fail (disk full), and it would be sent once read and again when retried.
+        async with self._write_lock:
+            rows = await self._all("SELECT id, text FROM notices WHERE sent_at IS NULL"
+                                   " ORDER BY id")
         return [(int(r[0]), str(r[1])) for r in rows]
 
     async def notice_sent(self, notice_id: int, now: datetime) -> None:
@@ -280,6 +401,19 @@ class Store:
         row = await self._one("SELECT value FROM settings WHERE key = ?", (key,))
         return str(row[0]) if row else None
 
+    async def record_error(self, text: str, at: str) -> None:
+        """Keep `text` (at `at`, local time) as the last error. It is kept in memory too, so
+        /status shows it even when the database cannot take the write (disk full)."""
+        self._last_error = (text, at)
+        await self.set_settings({"last_error": text, "last_error_at": at})
+
+    async def last_error(self) -> tuple[str, str | None] | None:
+        """The last error and when (this run's, else the one saved by an earlier run)."""
+        if self._last_error is not None:
+            return self._last_error
+        text = await self.get_setting("last_error")
+        return (text, await self.get_setting("last_error_at")) if text else None
+
     async def set_settings(self, values: dict[str, str]) -> None:
         async with self._transaction():
             await self._db.executemany(
@@ -287,6 +421,14 @@ class Store:
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 list(values.items()),
             )
+
+
+class NotEmpty(Exception):
+    """A backup is restored only into a database without posts."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"the database already holds {count} posts")
+        self.count = count
 
 
 def _post(row: aiosqlite.Row) -> Post:

@@ -1,6 +1,8 @@
-"""Small helpers shared by handlers: destination lookup, post ids, previews."""
+"""Small helpers shared by handlers: destination lookup, post ids, previews, text limits."""
 
 from __future__ import annotations
+
+from zoneinfo import ZoneInfo
 
 from bot import messages as m
 from bot.context import UserError
@@ -9,6 +11,10 @@ from bot.repeat import RepeatRule
 from bot.store import Store
 
 PREVIEW_CHARS = 48
+QUOTE_CHARS = 60
+# WhatsApp's own limit on a text message is 65,536 characters; captions are far shorter.
+MAX_TEXT = 65_536
+MAX_CAPTION = 1_024
 
 
 async def destination(store: Store) -> tuple[str, str] | None:
@@ -44,10 +50,41 @@ def page_count(page: int, total: int, page_size: int) -> int:
     return pages
 
 
-def preview(post: Post) -> str:
-    flat = " ".join(post.text.split())
-    if len(flat) > PREVIEW_CHARS:
-        flat = flat[: PREVIEW_CHARS - 1].rstrip() + "\u2026"
-    rule = RepeatRule.from_text(post.repeat_rule).describe() if post.repeat_rule else None
+def check_length(text: str, photo: bool) -> None:
+    """Refuse a post text WhatsApp would not take: a photo's caption is shorter."""
+    limit = MAX_CAPTION if photo else MAX_TEXT
+    if len(text) > limit:
+        raise UserError(m.SCHEDULE_TOO_LONG.format(length=len(text), limit=limit))
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def quote(text: str) -> str:
+    """A post's first line as a confirmation shows it, so the owner sees at once what will be
+    posted: '\n\u201cSelamat pagi semua\u201d'; shortened, '' for a photo without caption."""
+    lines = text.strip().splitlines()
+    if not lines:
+        return ""
+    first = _shorten(lines[0].strip(), QUOTE_CHARS)
+    if len(lines) > 1 and not first.endswith("\u2026"):
+        first += " \u2026"
+    return "\n" + m.QUOTE.format(text=first)
+
+
+def rule_words(rule: RepeatRule | str, tz: ZoneInfo) -> str:
+    """A repeat rule (or its stored text) in Indonesian, as the owner reads it in zone `tz`."""
+    if isinstance(rule, str):
+        try:
+            rule = RepeatRule.from_text(rule)
+        except ValueError:
+            return m.RULE_UNREADABLE
+    return rule.describe(tz)
+
+
+def preview(post: Post, tz: ZoneInfo) -> str:
+    flat = _shorten(" ".join(post.text.split()), PREVIEW_CHARS)
+    rule = rule_words(post.repeat_rule, tz) if post.repeat_rule else None
     return (m.REPEAT_TAG.format(rule=rule) if rule else "") + \
         (m.PHOTO_TAG if post.media_path else "") + flat

@@ -19,8 +19,7 @@ async def status(ctx: Context) -> None:
                       if counts[s] or s in (PostStatus.PENDING, PostStatus.SENT))
     upcoming = await store.next_pending()
     target = await destination(store)
-    error = await store.get_setting("last_error")
-    error_at = await store.get_setting("last_error_at")
+    last_error = await store.last_error()  # this run's even if the disk would not take it
     connection = services.connection()
     await ctx.reply(m.STATUS_TEXT.format(
         version=services.version,
@@ -32,8 +31,15 @@ async def status(ctx: Context) -> None:
         counts=shown,
         next=(f"#{upcoming.id} {format_local(upcoming.due_at, tz)} -> "
               f"{upcoming.destination_name}") if upcoming else m.NONE,
-        last_error=f"{error} ({error_at})" if error and error_at else error or m.NONE,
+        last_error=_last_error(last_error),
     ))
+
+
+def _last_error(last: tuple[str, str | None] | None) -> str:
+    if last is None:
+        return m.NONE
+    text, at = last
+    return f"{text} ({at})" if at else text
 
 
 COMMANDS = [Command("status", (), status)]

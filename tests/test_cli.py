@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -217,6 +218,36 @@ async def test_queue_plain_text(work: Path, data_dir: Path) -> None:
     assert "cancelled" in lines[1] and "Foto baris dua" in lines[1]
 
 
+async def fill_many(data_dir: Path, posts: int) -> None:
+    store = await Store.open(data_dir / "bot.db")
+    try:
+        now = datetime(2026, 11, 21, 13, 0, tzinfo=UTC)
+        for i in range(posts):
+            await store.add_post(now, f"Pengumuman {i} " * 10, GROUP, "Grup Demo A", now=now)
+    finally:
+        await store.close()
+
+
+def test_queue_into_a_closed_pipe_exits_quietly(work: Path, data_dir: Path) -> None:
+    """`python -m bot queue --json | head -1`: more output than a pipe holds (64 kB), and the
+    reader gone after one line."""
+    asyncio.run(fill_many(data_dir, 1500))
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("JADWAL_")}
+    clean["PYTHONPATH"] = str(ROOT)
+    queue = subprocess.Popen([sys.executable, "-m", "bot", "queue", "--json", "--data-dir",
+                              str(data_dir)], cwd=work, env=clean, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+    assert queue.stdout is not None and queue.stderr is not None
+    head = subprocess.run(["head", "-1"], stdin=queue.stdout, capture_output=True, check=False)
+    queue.stdout.close()
+    errors = queue.stderr.read()
+    queue.stderr.close()
+    code = queue.wait(timeout=60)
+    assert json.loads(head.stdout)["id"] == 1
+    assert errors == b""  # no BrokenPipeError traceback
+    assert code == exitcodes.ERROR  # Python's convention for EPIPE (docs: "Note on SIGPIPE")
+
+
 def test_queue_without_database_prints_nothing(work: Path, data_dir: Path) -> None:
     done = run_cli(["queue", "--json", "--data-dir", str(data_dir)], work)
     assert done.returncode == exitcodes.OK, done.stderr
@@ -250,7 +281,7 @@ def test_parse_fills_repeat_with_a_readable_rule(work: Path, data_dir: Path) -> 
 
 def run_doctor_cli(args: list[str], cwd: Path, data_dir: Path, *, bot_tag: str | None = "off",
                    ) -> tuple[subprocess.CompletedProcess[str], float]:
-    """`python -m bot doctor` on `data_dir` with no settings file; NEONIZE_BOT_TAG=off skips
+    """`python -m bot doctor` on `data_dir`, in `cwd` without a .env; NEONIZE_BOT_TAG=off skips
     the one-time re-exec (bot/transport/whatsapp/neonize_env.py), None leaves it to happen."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("JADWAL_") and k != "NEONIZE_BOT_TAG"}
@@ -259,8 +290,7 @@ def run_doctor_cli(args: list[str], cwd: Path, data_dir: Path, *, bot_tag: str |
         env["NEONIZE_BOT_TAG"] = bot_tag
     began = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "bot", "doctor", "--data-dir", str(data_dir),
-         "--env-file", str(cwd / "missing.env"), *args],
+        [sys.executable, "-m", "bot", "doctor", "--data-dir", str(data_dir), *args],
         cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8", timeout=60,
         check=False)
     return done, time.monotonic() - began
@@ -309,8 +339,8 @@ def test_doctor_options_reach_run_doctor(monkeypatch: pytest.MonkeyPatch, work: 
     monkeypatch.setattr(runner, "run_doctor", fake_run_doctor)
     for key in [k for k in os.environ if k.startswith("JADWAL_")]:
         monkeypatch.delenv(key)
-    code = cli.main(["doctor", "--data-dir", str(data_dir), "--env-file",
-                     str(work / "missing.env"), *args])
+    monkeypatch.chdir(work)  # no .env there
+    code = cli.main(["doctor", "--data-dir", str(data_dir), *args])
     assert code == 42  # run_doctor's exit code is the process's
     ((settings, options),) = seen
     assert settings.data_dir == data_dir and options == expected

@@ -26,7 +26,7 @@ async def test_relative_time_counts_from_when_it_was_typed(bot_with_target: Bot)
     assert post is not None
     assert post.due_at == NOW + timedelta(minutes=30)
     assert post.created_at == NOW  # the record of when it was queued stays the clock
-    assert reply.endswith("(30 menit lagi)")
+    assert reply.endswith("(30 menit lagi)\n\u201cRapat\u201d")
 
 
 async def test_edit_counts_from_when_it_was_typed(bot_with_target: Bot):
@@ -36,7 +36,7 @@ async def test_edit_counts_from_when_it_was_typed(bot_with_target: Bot):
     assert post is not None and post.due_at == NOW + timedelta(hours=1)
     assert reply.endswith(m.MOVED.format(id=1, when=format_local(post.due_at,
                                                                  bot_with_target.services.tz),
-                                         dest="Grup Demo A"))
+                                         dest="Grup Demo A") + "\n\u201cRapat\u201d")
 
 
 async def test_a_timestamp_ahead_of_the_clock_counts_from_the_clock(bot_with_target: Bot):
@@ -102,7 +102,7 @@ async def test_a_time_already_past_on_arrival_is_refused_with_a_proposal(
         bot_with_target: Bot, command: str, reason: str):
     reply = await bot_with_target.say(command, timestamp=NOW - timedelta(hours=3))
     assert reply == late_note("Sabtu, 21 Nov 2026 17:00 WIB", "3 jam") + \
-        m.BAD_USAGE.format(reason=reason, usage=m.USAGE["jadwal"])
+        f"{reason}\n{m.PROPOSAL_HINT}"
     assert await bot_with_target.app.store.pending_page(10, 0) == []
 
 

@@ -8,8 +8,10 @@ sleeping, and tenacity's clock is a fake that those naps move forward.
 from __future__ import annotations
 
 import asyncio
+import errno
+import sqlite3
 import types
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,12 +20,14 @@ import tenacity
 
 from bot import messages as m
 from bot.delivery import Deliverer, Outcome
+from bot.faults import Faults, retry_delay
 from bot.media import MediaStore
 from bot.models import Post, PostStatus, SentMessage
 from bot.store import Store
 from bot.transport.base import TransportError
 from bot.transport.whatsapp.errors import send_error
 from tests.conftest import BotFactory
+from tests.diskfull import under_full_disk
 from tests.fakes import GROUPS, OWNER_CHAT, FakeTransport, eventually
 
 DEMO_A = GROUPS[0]
@@ -42,11 +46,15 @@ class CountingTransport(FakeTransport):
         self.failures = 0
         self.error: Exception | None = None
         self.script: list[Exception | None] = []
+        self.after_send: Callable[[], None] = lambda: None  # once a group send went out
 
     async def send_text(self, chat: str, text: str, *, post_id: int | None = None
                         ) -> SentMessage:
         self._attempt(chat)
-        return await super().send_text(chat, text, post_id=post_id)
+        sent = await super().send_text(chat, text, post_id=post_id)
+        if chat != OWNER_CHAT:
+            self.after_send()
+        return sent
 
     async def send_image(self, chat: str, image: Path, caption: str, *,
                          post_id: int | None = None) -> SentMessage:
@@ -91,7 +99,8 @@ class Harness:
         self.deliverer = Deliverer(
             store, self.transport, media, self._notify, self._record_error,
             lambda: datetime.now(UTC), self._nap, retry_for_s=retry_for_s,
-            retry_first_s=2.0, retry_max_s=60.0)
+            retry_first_s=2.0, retry_max_s=60.0,
+            faults=Faults(self._notify, self._record_error))
 
     async def _nap(self, seconds: float) -> bool:
         self.naps.append(seconds)
@@ -340,6 +349,84 @@ async def test_missing_media_file_fails_at_once(harness: Harness):
     assert stored.last_error and "foto" in stored.last_error
     assert len(harness.notices) == 1 and "foto" in harness.notices[0]
     assert f"/ulang {post.id}" in harness.notices[0]
+
+
+# --- an error no transport names: maybe delivered, so never sent twice ---------------------
+
+async def test_unexpected_error_during_a_send_is_uncertain_not_failed(harness: Harness):
+    # What the console's outbox write raises on a full disk; the record may be half written.
+    harness.transport.error = OSError(errno.ENOSPC, "No space left on device")
+    harness.transport.failures = ALWAYS
+    post = await harness.add()
+    assert await harness.deliverer.deliver(post) is Outcome.UNCERTAIN
+    assert harness.transport.attempts == 1 and harness.naps == []  # never tried again
+    reason = m.SEND_UNEXPECTED.format(error=m.DISK_FULL)
+    stored = await harness.store.get_post(post.id)
+    assert stored is not None and stored.status is PostStatus.UNCERTAIN
+    assert stored.last_error == reason == "disk penuh saat mengirim"
+    assert harness.notices == [m.SEND_UNCERTAIN.format(id=post.id, dest=DEMO_A.name,
+                                                       reason=reason)]
+    assert harness.notices[0].endswith(f"/ulang {post.id}")
+    assert harness.errors == [f"post #{post.id}: {reason}"]
+
+
+# --- the disk fills between the send and its record ------------------------------------------
+
+STORAGE_NOTICE = m.FAULT_NOTICE.format(what=m.FAULT_NAMES["storage"], error=m.DISK_FULL,
+                                       hint=m.FAULT_HINT_DISK)
+RECOVERED_NOTICE = m.FAULT_RECOVERED.format(what=m.FAULT_NAMES["storage"])
+
+
+@pytest.mark.parametrize("failures", [1, 4])
+async def test_sent_record_is_retried_until_written_and_never_resent(harness: Harness,
+                                                                     failures: int):
+    disk = under_full_disk(harness.store)
+    harness.transport.after_send = lambda: setattr(disk, "fail_next", failures)
+    post = await harness.add()
+    assert await harness.deliverer.deliver(post) is Outcome.SENT
+    assert disk.refused == failures
+    assert harness.transport.attempts == 1
+    assert [s.post_id for s in harness.transport.posts()] == [post.id]
+    assert harness.naps == [retry_delay(n) for n in range(1, failures + 1)]
+    assert harness.naps[:4] == [1.0, 2.0, 4.0, 8.0][:failures]
+    stored = await harness.store.get_post(post.id)
+    assert stored is not None and stored.status is PostStatus.SENT and stored.wa_message_id
+    assert [(b, a) for b, a, _ in await harness.moves(post)] == [
+        (None, "pending"), ("pending", "sending"), ("sending", "sent")]
+    # told once that the disk is full, once that it works again; never asked to /ulang
+    assert harness.notices == [STORAGE_NOTICE, RECOVERED_NOTICE]
+    assert harness.errors == ["penyimpanan: disk penuh"]
+
+
+async def test_stop_while_the_sent_record_waits_leaves_it_sending(harness: Harness):
+    # On shutdown the record is not waited for (the process must be gone within seconds):
+    # the post stays 'sending' and the next start reports it as uncertain, never resends it.
+    disk = under_full_disk(harness.store)
+    harness.transport.after_send = lambda: setattr(disk, "fail_next", ALWAYS)
+    harness.nap_result = False  # the bot is stopping
+    post = await harness.add()
+    assert await harness.deliverer.deliver(post) is Outcome.STOPPED
+    assert harness.transport.attempts == 1 and len(harness.transport.posts()) == 1
+    assert await harness.status(post) is PostStatus.SENDING
+    disk.fail_next = 0  # the next start, with room on the disk
+    harness.notices.clear()
+    assert [p.id for p in await harness.deliverer.recover_interrupted()] == [post.id]
+    assert await harness.status(post) is PostStatus.UNCERTAIN
+    assert len(harness.notices) == 1 and f"/ulang {post.id}" in harness.notices[0]
+    assert harness.transport.attempts == 1
+
+
+async def test_claim_that_cannot_be_written_sends_nothing(harness: Harness):
+    disk = under_full_disk(harness.store)
+    post = await harness.add()
+    disk.full = True
+    with pytest.raises(sqlite3.OperationalError, match="database or disk is full"):
+        await harness.deliverer.deliver(post)  # the scheduler's pass reports and retries it
+    assert harness.transport.attempts == 0
+    disk.full = False
+    assert await harness.status(post) is PostStatus.PENDING
+    assert await harness.deliverer.deliver(post) is Outcome.SENT
+    assert harness.transport.attempts == 1
 
 
 # --- through the whole bot: waiting for the connection is not failing ----------------------

@@ -14,7 +14,7 @@ from tests.conftest import SATURDAY_EVENING, Bot, BotFactory, Clock
 async def test_move_a_pending_post(bot_with_target: Bot):
     await bot_with_target.say("/jadwal besok 08:00 Rapat")
     reply = await bot_with_target.say("/ubah 1 lusa jam 9 pagi")
-    assert reply == "#1 dipindah ke Senin, 23 Nov 2026 09:00 WIB -> Grup Demo A"
+    assert reply == "#1 dipindah ke Senin, 23 Nov 2026 09:00 WIB -> Grup Demo A\n\u201cRapat\u201d"
     post = await bot_with_target.app.store.get_post(1)
     assert post is not None and post.due_at == datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
     assert [e[3] for e in await bot_with_target.app.store.events(1)][-1] == "moved by owner"
@@ -23,7 +23,7 @@ async def test_move_a_pending_post(bot_with_target: Bot):
 async def test_change_the_text(bot_with_target: Bot):
     await bot_with_target.say("/jadwal besok 08:00 Rapat")
     assert await bot_with_target.say("/edit 1 teks Rapat batal\nditunda minggu depan") == \
-        m.TEXT_CHANGED.format(id=1)
+        m.TEXT_CHANGED.format(id=1) + "\n\u201cRapat batal \u2026\u201d"
     post = await bot_with_target.app.store.get_post(1)
     assert post is not None and post.text == "Rapat batal\nditunda minggu depan"
 

@@ -34,8 +34,9 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 
 
 def image(media: MediaStore, label: str, age_s: float = TWO_DAYS_S) -> str:
-    """Save a distinct image and backdate its file by `age_s` seconds."""
-    name = media.save(b"\xff\xd8\xff" + label.encode(), "image/jpeg")
+    """A distinct image saved by an earlier run of the bot (not `media` itself, which would
+    remember saving it), its file backdated by `age_s` seconds."""
+    name = MediaStore(media.directory).save(b"\xff\xd8\xff" + label.encode(), "image/jpeg")
     stamp = time.time() - age_s
     os.utime(media.path(name), (stamp, stamp))
     return name
@@ -91,7 +92,7 @@ async def test_prune_removes_only_media_of_posts_sent_long_ago(tmp_path: Path, s
     partial.write_bytes(b"half")
     os.utime(partial, (time.time() - TWO_DAYS_S,) * 2)
 
-    removed = await prune_media(store, media.directory, RETENTION, NOW)
+    removed = await prune_media(store, media, RETENTION, NOW)
 
     assert removed == len(remove)
     for why, name in remove.items():
@@ -104,11 +105,11 @@ async def test_prune_removes_only_media_of_posts_sent_long_ago(tmp_path: Path, s
 
 
 async def test_prune_with_nothing_to_do(tmp_path: Path, store: Store):
-    assert await prune_media(store, tmp_path / "no-media-yet", RETENTION, NOW) == 0
+    assert await prune_media(store, MediaStore(tmp_path / "no-media-yet"), RETENTION, NOW) == 0
     media = MediaStore(tmp_path / "media")
     name = image(media, "pending")
     await post_with(store, name, PostStatus.PENDING, NOW - timedelta(days=400))
-    assert await prune_media(store, media.directory, RETENTION, NOW) == 0
+    assert await prune_media(store, media, RETENTION, NOW) == 0
     assert media.path(name).exists()
 
 
@@ -116,8 +117,8 @@ async def test_retention_setting_is_honoured(tmp_path: Path, store: Store):
     media = MediaStore(tmp_path / "media")
     name = image(media, "sent 5 days ago")
     await post_with(store, name, PostStatus.SENT, NOW - timedelta(days=5))
-    assert await prune_media(store, media.directory, timedelta(days=7), NOW) == 0
-    assert await prune_media(store, media.directory, timedelta(days=3), NOW) == 1
+    assert await prune_media(store, media, timedelta(days=7), NOW) == 0
+    assert await prune_media(store, media, timedelta(days=3), NOW) == 1
     assert not media.path(name).exists()
 
 
@@ -137,3 +138,81 @@ async def test_the_running_bot_prunes_at_start(start_bot: BotFactory, settings: 
         assert asyncio.get_running_loop().time() < deadline, "old media never pruned"
         await asyncio.sleep(0.02)
     assert media.path(fresh).exists()
+
+
+# --- a photo scheduled again while the clean-up runs -----------------------------------------
+
+PHOTO = b"\xff\xd8\xff" + b"promo bulan lalu"
+
+
+class ScheduledDuringCleanUp:
+    """The store as the clean-up reads it, with /jadwal for the same photo running at the
+    worst moment: after what is in use was read, before any file is looked at."""
+
+    def __init__(self, store: Store, media: MediaStore) -> None:
+        self.store = store
+        self.media = media
+        self.post_id: int | None = None
+
+    async def media_in_use(self, since: datetime) -> set[str]:
+        keep = await self.store.media_in_use(since)
+        name = self.media.save(PHOTO, "image/jpeg")  # what handlers/schedule.py does
+        self.post_id = await post_with(self.store, name, PostStatus.PENDING, NOW)
+        return keep
+
+
+async def old_photo(tmp_path: Path, store: Store) -> tuple[MediaStore, str]:
+    """The photo of a post sent 40 days ago, saved by an earlier run: due for removal."""
+    media = MediaStore(tmp_path / "media")
+    name = image(media, "unused")  # a second old file that may go
+    name = MediaStore(media.directory).save(PHOTO, "image/jpeg")
+    stamp = time.time() - 40 * 86400
+    os.utime(media.path(name), (stamp, stamp))
+    await post_with(store, name, PostStatus.SENT, NOW - timedelta(days=40))
+    return media, name
+
+
+async def test_photo_scheduled_between_reading_and_deleting_is_kept(tmp_path: Path,
+                                                                    store: Store):
+    media, name = await old_photo(tmp_path, store)
+    racing = ScheduledDuringCleanUp(store, media)
+    removed = await prune_media(racing, media, RETENTION, NOW)
+    assert racing.post_id is not None
+    assert media.path(name).read_bytes() == PHOTO  # the new post's photo is still there
+    assert removed == 1  # only the other, unused old file went
+    # and the next clean-up keeps it for the pending post, without the memory of the save
+    assert await prune_media(store, MediaStore(media.directory), RETENTION, NOW) == 0
+    assert media.path(name).exists()
+
+
+async def test_photo_saved_before_a_clean_up_and_posted_after_it_is_kept(tmp_path: Path,
+                                                                         store: Store):
+    # /jadwal saved the photo (an old file: same content, so nothing written, and its age
+    # says 40 days), then the whole clean-up ran, then the post was committed.
+    media, name = await old_photo(tmp_path, store)
+    assert media.save(PHOTO, "image/jpeg") == name
+    assert await prune_media(store, media, RETENTION, NOW) == 1
+    await post_with(store, name, PostStatus.PENDING, NOW)
+    assert media.path(name).read_bytes() == PHOTO
+
+
+async def test_photo_removed_just_before_it_is_saved_is_written_again(tmp_path: Path,
+                                                                      store: Store):
+    media, name = await old_photo(tmp_path, store)
+    assert await prune_media(store, media, RETENTION, NOW) == 2
+    assert not media.path(name).exists()
+    assert media.save(PHOTO, "image/jpeg") == name
+    assert media.path(name).read_bytes() == PHOTO
+
+
+async def test_memory_of_a_save_lasts_an_hour_of_monotonic_time(tmp_path: Path, store: Store):
+    ticks = [1000.0]
+    media = MediaStore(tmp_path / "media", monotonic=lambda: ticks[0])
+    name = media.save(PHOTO, "image/jpeg")
+    stamp = time.time() - 40 * 86400  # as after the wall clock stepped forward 40 days
+    os.utime(media.path(name), (stamp, stamp))
+    ticks[0] += 3599
+    assert await prune_media(store, media, RETENTION, NOW) == 0  # no post yet, kept
+    ticks[0] += 2
+    assert await prune_media(store, media, RETENTION, NOW) == 1  # never used: it goes
+    assert not media.path(name).exists()

@@ -62,3 +62,8 @@ def test_offline_bot_stays_up_backs_off_and_does_not_leak(tmp_path: Path):
     assert health.returncode == 1 and "not connected" in health.stdout
     assert (data.stat().st_mode & 0o777) == 0o700
     assert (data / "bot.db").stat().st_mode & 0o777 == 0o600
+    # Every file the bot created (no session.db yet: offline, no connect is attempted).
+    modes = {str(p.relative_to(data)): p.stat().st_mode & 0o777 for p in data.rglob("*")}
+    assert {"bot.lock", "heartbeat.json", "logs/jadwal-bot.log"} <= modes.keys()
+    assert all(mode == (0o700 if (data / name).is_dir() else 0o600)
+               for name, mode in modes.items()), modes

@@ -87,6 +87,26 @@ async def test_a_long_outage_gives_one_missed_occurrence_not_a_flood(start_bot: 
     assert len([r for r in transport.replies() if "terlewat" in r]) == 1
 
 
+async def test_an_interval_after_an_outage_queues_only_the_latest_step(start_bot: BotFactory):
+    clock = Clock(SATURDAY_EVENING)  # 20:00 WIB
+    first = await start_bot(clock=clock)
+    await first.say("/tujuan Grup Demo A")
+    reply = await first.say("/jadwal setiap 30 menit Pengingat")
+    assert "setiap 30 menit, pertama Sabtu, 21 Nov 2026 20:30 WIB" in reply
+    await first.app.stop()
+    clock.advance(hours=5, minutes=10)  # back at 01:10: nine steps fell due meanwhile
+    transport = FakeTransport()
+    second = await start_bot(clock=clock, transport=transport)
+    await eventually(lambda: len(transport.posts()) == 1)
+    await asyncio.sleep(0.2)
+    rows = await statuses(second)
+    assert [(s, due) for _, s, due in rows] == [
+        (PostStatus.MISSED, datetime(2026, 11, 21, 20, 30, tzinfo=WIB)),
+        (PostStatus.SENT, datetime(2026, 11, 22, 1, 0, tzinfo=WIB)),  # the latest step
+        (PostStatus.PENDING, datetime(2026, 11, 22, 1, 30, tzinfo=WIB)),
+    ]
+
+
 def test_next_due_skips_to_the_latest_past_occurrence():
     rule = RepeatRule(hour=8, minute=0)
     last = datetime(2026, 11, 1, 8, 0, tzinfo=WIB)

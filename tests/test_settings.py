@@ -235,3 +235,85 @@ def test_several_bad_values_reported_together(tmp_path: Path) -> None:
 
 def test_settings_error_is_a_value_error() -> None:
     assert issubclass(SettingsError, ValueError)
+
+
+# --- settings files and values that used to pass silently or end in a traceback ------------
+
+
+def test_one_bad_value_is_briefly_one_line() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load({"JADWAL_LOG_LEVEL": "loud"})
+    assert caught.value.brief() == ("invalid setting: JADWAL_LOG_LEVEL='LOUD': use one of "
+                                    "TRACE, DEBUG, INFO, SUCCESS, WARNING, ERROR, CRITICAL")
+    with pytest.raises(SettingsError) as caught:
+        load({"JADWAL_LOG_LEVEL": "loud", "JADWAL_TIMEZONE": "Mars/Base"})
+    assert caught.value.brief() == str(caught.value)
+    assert len(caught.value.brief().splitlines()) == 3
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("JADWAL_TIMEZONE=Asia/Makassar\n".encode("utf-16"), "is saved as UTF-16"),
+    ("JADWAL_TIMEZONE=Asia/Makassar\n".encode("utf-16-le"), "is saved as UTF-16"),
+    (b"JADWAL_TIMEZONE=Asia/Makassar\n# caf\xe9\n", "line 2: byte 0xe9 is not UTF-8"),
+], ids=["utf-16 with BOM", "utf-16 without BOM", "latin-1 byte"])
+def test_env_file_in_another_encoding_is_named(tmp_path: Path, content: bytes,
+                                               expected: str) -> None:
+    path = tmp_path / ".env"
+    path.write_bytes(content)
+    with pytest.raises(SettingsError) as caught:
+        load(env_file=path)
+    assert str(path) in str(caught.value) and expected in str(caught.value)
+    assert "save" in str(caught.value).lower()
+
+
+def test_env_file_that_is_a_directory(tmp_path: Path) -> None:
+    (tmp_path / ".env").mkdir()
+    with pytest.raises(SettingsError, match="is a directory"):
+        load(env_file=tmp_path / ".env")
+
+
+def test_missing_env_file_is_an_error_only_when_required(tmp_path: Path) -> None:
+    missing = tmp_path / "prod.env"
+    assert load(env_file=missing) == load()
+    with pytest.raises(SettingsError, match=r"prod\.env does not exist"):
+        load_settings(environ={}, env_file=missing, require_env_file=True)
+
+
+def test_nul_in_the_data_dir(tmp_path: Path) -> None:
+    path = tmp_path / ".env"
+    path.write_bytes(b"JADWAL_DATA_DIR=da\x00ta\n")
+    with pytest.raises(SettingsError, match=r"JADWAL_DATA_DIR.*NUL"):
+        load(env_file=path)
+
+
+def test_data_dir_under_a_file(tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x")
+    with pytest.raises(SettingsError) as caught:
+        load({"JADWAL_DATA_DIR": str(blocker / "sub" / "data")})
+    assert f"{str(blocker)!r} is a file, not a directory" in str(caught.value)
+
+
+@pytest.mark.parametrize("raw", ["1.5", "40.0001", "0", "1e6"])
+def test_whole_number_settings_refuse_fractions(raw: str) -> None:
+    with pytest.raises(SettingsError, match=r"JADWAL_MAX_FAILED_CONNECTS.*a whole number"):
+        load({"JADWAL_MAX_FAILED_CONNECTS": raw})
+
+
+def test_whole_number_settings_accept_whole_floats() -> None:
+    assert load({"JADWAL_MAX_FAILED_CONNECTS": "25.0"}).max_failed_connects == 25
+
+
+@pytest.mark.parametrize(("env", "named"), [
+    ({"JADWAL_PACING_MIN_S": "10", "JADWAL_PACING_MAX_S": "5"}, "(10) is more than"),
+    ({"JADWAL_PACING_MAX_S": "2"}, "(unset, default 3) is more than"),
+])
+def test_pacing_min_above_max_is_refused(env: dict[str, str], named: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load(env)
+    assert named in str(caught.value) and "set min <= max" in str(caught.value)
+
+
+def test_pacing_min_equal_to_max_is_fine() -> None:
+    settings = load({"JADWAL_PACING_MIN_S": "4", "JADWAL_PACING_MAX_S": "4"})
+    assert (settings.pacing_min_s, settings.pacing_max_s) == (4, 4)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench import parse as bench
-from bot import timefallback
+from bot.timeparse import fallback as timefallback
 from bot.timeparse import parse_schedule
 
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import timefallback
+from bot.timeparse import fallback as timefallback
 from bot.timeparse import parse_schedule
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -26,7 +26,7 @@ def wib(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime
     ("on the 25th at 9pm Rapat", wib(2026, 11, 25, 21), "Rapat"),
     ("2026/12/25 08:00 Natal", wib(2026, 12, 25, 8), "Natal"),
     ("December the 25th at 8pm Party", wib(2026, 12, 25, 20), "Party"),
-    ("27th of November at 9:00 Rapat", wib(2026, 11, 27, 9), "Rapat"),
+    ("27th of November at 09:00 Rapat", wib(2026, 11, 27, 9), "Rapat"),
     # the grammar reads the day but finds no clock: dateparser may finish it
     ("Friday the 27th at 9am Rapat", wib(2026, 11, 27, 9), "Rapat"),
 ])
@@ -47,6 +47,7 @@ def test_reads_what_the_grammar_does_not(phrase: str, expected: datetime, text: 
     "jan 8am Rapat",  # dateparser: the day of the month comes from the base date
     "24 20:00 Rapat",  # a lone number is not a date
     "T 12pm Rapat",  # dateparser skips words it does not know
+    "27th of November at 9:00 Rapat",  # morning or evening: never guessed
     "sekarang Rapat",  # "now": not in the future
     "25th of December at 8pm EST Rapat",  # a zone we would silently drop
     "kapan-kapan halo", "halo apa kabar semua",

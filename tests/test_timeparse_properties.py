@@ -13,11 +13,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.timefmt import format_local
-from bot.timeparse import MAX_AHEAD, parse_schedule
+from bot.timeparse import parse_schedule
+from bot.timeparse.parse import MAX_AHEAD
 
 WIB = ZoneInfo("Asia/Jakarta")
 ZONES = [WIB, ZoneInfo("Asia/Makassar"), ZoneInfo("Asia/Jayapura"),
-         ZoneInfo("Europe/Amsterdam")]
+         ZoneInfo("Europe/Amsterdam"), ZoneInfo("Europe/Berlin")]
 
 _WORDS = (
     "besok lusa nanti hari ini today tomorrow tonight jam pukul pkl. at @ pagi siang sore malam "
@@ -28,7 +29,10 @@ _WORDS = (
     "akhir bulan wib wita wit utc pst am pm a.m. T Rapat Pagi Malam x "
     "2026-12-25 2027-02-30 25/12 31/02 12/25 29/02 25-12 25.12.2026 1/1/27 0 1 7 8 12 13 23 "
     "24 25 31 32 60 00 08:00 8.30 23:59 24:00 25:00 12:60 20:00 00:00 8am 12pm 13pm 08:00:30 "
-    "+07:00 \U0001f600 \u017f \u0130"
+    "+07:00 \U0001f600 \u017f \u0130 "
+    "mlm malem bsk besuk jm dlm ntar nnti sorean pgi lg satu tujuh delapan sepuluh dua belas "
+    "dua puluh 1,5 : - . akhir awal bulan ini mulai 02:30 2:30 jam: malam: 7. 15 30 menit: "
+    "setengah8 kurang15"
 )
 WORDS = [*_WORDS.split(" "), "\n", "\t"]
 _GRAMMAR = st.lists(st.sampled_from(WORDS), max_size=8)
@@ -49,10 +53,19 @@ def test_never_raises_future_or_error_and_exact_split(phrase: str, now: datetime
     assert result.ok == (result.when is not None)
     stripped = phrase.lstrip()
     if result.when is None:
+        assert result.repeat is None
         if result.suggestion is not None:  # a proposal is ahead, and shown in the reply
             assert result.suggestion > now
             assert result.error is not None
             assert format_local(result.suggestion, tz) in result.error
+            # what "ya" accepts: the moment (a rule's first one) and the post text
+            assert stripped == result.expression + stripped[len(result.expression):]
+            assert result.text == stripped[len(result.expression):].lstrip()
+            if result.rule is not None:
+                assert result.rule.next_after(now, tz) == result.suggestion
+        else:  # no question without the reading it asks about
+            assert result.rule is None
+            assert result.error is None or "Maksudnya" not in result.error
         return
     assert result.suggestion is None
     assert result.when.tzinfo is not None
@@ -75,10 +88,14 @@ def test_never_raises_future_or_error_and_exact_split(phrase: str, now: datetime
 @given(words=_GRAMMAR, now=NOWS)
 def test_a_repeat_rule_and_its_first_time_agree(words: list[str], now: datetime) -> None:
     result = parse_schedule("setiap " + " ".join(words), now, WIB)
-    if result.rule is None:
+    if not result.ok:
         assert result.repeat is None
         return
-    assert result.when is not None and result.repeat == result.rule.describe()
+    assert result.rule is not None, "a repeat read as a one-off"
+    assert result.when is not None and result.repeat == result.rule.describe(WIB)
     assert result.when == result.rule.next_after(now, WIB)
-    local = result.when.astimezone(WIB)
+    if result.rule.every_minutes is not None:
+        assert result.rule.every_minutes >= 15
+        return
+    local = result.when.astimezone(result.rule.zone_in(WIB))
     assert (local.hour, local.minute, local.second) == (result.rule.hour, result.rule.minute, 0)

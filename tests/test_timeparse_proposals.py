@@ -28,12 +28,12 @@ ROWS: list[tuple[str, str, tuple[str, ...], datetime | None]] = [
     # "minggu depan" alone: Sunday, or next week? Both readings are given.
     ("sat", "minggu depan 08:00 Libur",
      ("minggu depan", "hari Minggu (Minggu, 29 Nov 2026 08:00 WIB)",
-      "pekan depan (Sabtu, 28 Nov 2026 08:00 WIB)", "hari minggu depan"),
+      "pekan depan (mulai Senin, 23 Nov 2026)", "hari minggu depan"),
      wib(2026, 11, 29, 8)),
     ("sat", "Minggu depan jam 7 malam Arisan", ("Minggu, 29 Nov 2026 19:00 WIB",),
      wib(2026, 11, 29, 19)),
-    ("sat", "minggu depan Libur", ("Minggu, 29 Nov 2026", "Sabtu, 28 Nov 2026"), None),
-    ("mon", "minggu depan 10:00 x", ("Minggu, 6 Des 2026 10:00 WIB", "Senin, 30 Nov 2026"),
+    ("sat", "minggu depan Libur", ("Minggu, 29 Nov 2026", "mulai Senin, 23 Nov 2026"), None),
+    ("mon", "minggu depan 10:00 x", ("Minggu, 6 Des 2026 10:00 WIB", "mulai Senin, 30 Nov 2026"),
      wib(2026, 12, 6, 10)),
     # a clock, then a day: two readings that differ
     ("mon", "19:00 besok Rapat", ("sebelum harinya", "Senin, 23 Nov 2026 19:00 WIB",
@@ -81,7 +81,7 @@ ROWS: list[tuple[str, str, tuple[str, ...], datetime | None]] = [
     # not readable, and not handed to dateparser either
     ("sat", "1.30 jam lagi Rapat", ("tidak terbaca",), None),
     ("sat", "08:00,Rapat", ("tidak terbaca",), None),
-    ("sat", "setiap 2 hari 08:00 Rapat", ("tidak terbaca",), None),
+    ("sat", "setiap 2 hari 08:00 Rapat", ("per beberapa hari",), None),
 ]
 
 

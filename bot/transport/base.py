@@ -19,7 +19,8 @@ class TransportError(Exception):
     message was written, server busy). `disconnected`: nothing was sent because there is no
     connection; the post waits for it, it has not failed. `uncertain`: the message was
     written but no answer came, so it may have been delivered; sending it again could post it
-    twice, so it is never retried automatically (never transient).
+    twice, so it is never retried automatically (never transient). Any other exception from
+    a send is taken the same way: nobody knows whether the message went out.
     """
 
     def __init__(self, reason: str, *, transient: bool = False,

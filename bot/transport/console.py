@@ -1,9 +1,11 @@
 """A stand-in for WhatsApp on a terminal: you are the owner, each line is a message.
 
 Bot replies print as `bot> ...`; posts delivered to a group print as `[Group] ...`. Every
-message the console "sends" is also appended to data/outbox.jsonl, flushed as the send
-itself, so scripts and tests can check exactly what went out. Lines starting with `!` are
-console controls (see CONSOLE_HELP): photos, replies, messages from inside a group.
+message the console "sends" is also appended to data/outbox.jsonl (bot.transport.outbox),
+and that write is the send itself, so scripts and tests can check exactly what went out.
+Lines starting with `!` are console controls (see CONSOLE_HELP): photos, replies, messages
+from inside a group. Input is read as bytes: a line that is not valid UTF-8 is refused, the
+rest go on.
 """
 
 from __future__ import annotations
@@ -12,22 +14,24 @@ import asyncio
 import collections
 import contextlib
 import itertools
-import json
+import math
 import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 from zoneinfo import ZoneInfo
 
 from loguru import logger
 
+from bot import messages as m
 from bot.media import sniff_mime
 from bot.models import Group, IncomingMessage, MediaRef, SentMessage
 from bot.transport.base import ConnectionState, MessageHandler, TransportError
+from bot.transport.outbox import Outbox, Write
 
 DEMO_GROUPS = (
     Group("120363400000000001@g.us", "Grup Demo A"),
@@ -37,6 +41,7 @@ DEMO_GROUPS = (
 DEFAULT_SELF = "6280000000000"
 _PHOTO_MEMORY = 100
 STRANGER = "6289999999999@s.whatsapp.net"
+MAX_WAIT_S = 3600  # `!tunggu` longer than this is refused: a script would seem to hang
 CONSOLE_HELP = """\
 Konsol jadwal-bot: Anda pemilik bot; setiap baris adalah pesan ke bot.
   /bantuan                        perintah bot
@@ -45,7 +50,7 @@ Konsol jadwal-bot: Anda pemilik bot; setiap baris adalah pesan ke bot.
   !balas <id> <teks>              balas pesan sebelumnya (id dicetak saat foto dikirim)
   !grup <nomor> <teks>            kirim pesan dari dalam grup demo (mis. !grup 1 /tujuan)
   !orang <teks>                   pesan dari orang lain (bot mengabaikannya)
-  !tunggu <detik>                 jeda sebelum baris berikutnya (untuk skrip)
+  !tunggu <detik>                 jeda 0-3600 detik sebelum baris berikutnya (untuk skrip)
   baris diakhiri \\                pesan berlanjut ke baris berikutnya
   Ctrl-D / Ctrl-C                 keluar"""
 
@@ -54,9 +59,10 @@ class ConsoleTransport:
     def __init__(self, data_dir: Path, self_number: str = DEFAULT_SELF,
                  stdin: TextIO | None = None, stdout: TextIO | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 tz: ZoneInfo | None = None) -> None:
+                 tz: ZoneInfo | None = None,
+                 write: Write = os.write) -> None:
         self._tz = tz
-        self._outbox_path = data_dir / "outbox.jsonl"
+        self._outbox = Outbox(data_dir / "outbox.jsonl", write)
         self._self = self_number
         self._stdin = stdin or sys.stdin
         self._stdout = stdout or sys.stdout
@@ -66,15 +72,14 @@ class ConsoleTransport:
         self._run_id = f"{os.getpid():x}{int(time.time()):x}"  # message ids unique across runs
         # Photos sent to the bot, for `!balas`; only the latest few, so memory stays flat.
         self._photos: collections.OrderedDict[str, IncomingMessage] = collections.OrderedDict()
-        self._lines: asyncio.Queue[str | None] = asyncio.Queue()
+        self._lines: asyncio.Queue[tuple[str, bool] | None] = asyncio.Queue()  # (line, valid)
         self._closed = asyncio.Event()
         self._pump: asyncio.Task[None] | None = None
-        self._outbox: TextIO | None = None
 
     # --- Transport interface -------------------------------------------------------------
 
     async def start(self, on_message: MessageHandler) -> None:
-        self._outbox = self._outbox_path.open("a", encoding="utf-8")
+        self._outbox.open()
         loop = asyncio.get_running_loop()
         threading.Thread(target=self._read_stdin, args=(loop,), name="console-stdin",
                          daemon=True).start()
@@ -86,9 +91,7 @@ class ConsoleTransport:
         if self._pump is not None:
             self._pump.cancel()
             await asyncio.gather(self._pump, return_exceptions=True)
-        if self._outbox is not None:
-            self._outbox.close()
-            self._outbox = None
+        self._outbox.close()
         self._closed.set()
 
     async def wait_closed(self) -> int:
@@ -121,15 +124,14 @@ class ConsoleTransport:
 
     def _deliver(self, chat: str, text: str, media: str | None,
                  post_id: int | None) -> SentMessage:
-        if self._outbox is None:
+        if not self._outbox.is_open:
             raise TransportError("konsol sudah ditutup")
         sent = SentMessage(f"out-{self._run_id}-{next(self._out_ids)}", self._clock())
         names = {g.jid: g.name for g in DEMO_GROUPS}
         record = {"id": sent.message_id, "at": sent.timestamp.isoformat(), "chat": chat,
                   "chat_name": names.get(chat, chat), "text": text, "media": media,
                   "post_id": post_id}
-        self._outbox.write(json.dumps(record, ensure_ascii=False) + "\n")
-        self._outbox.flush()
+        self._outbox.append(record)  # the send itself; OSError: maybe sent (uncertain)
         photo = f"[foto {Path(media).name}] " if media else ""
         if chat == self.owner_chat():
             self._print("bot> " + (photo + text).replace("\n", "\n     "))
@@ -148,16 +150,39 @@ class ConsoleTransport:
 
     def _read_stdin(self, loop: asyncio.AbstractEventLoop) -> None:
         try:
-            for line in iter(self._stdin.readline, ""):
-                loop.call_soon_threadsafe(self._lines.put_nowait, line.rstrip("\r\n"))
+            for line, valid in self._input_lines():
+                loop.call_soon_threadsafe(self._lines.put_nowait, (line.rstrip("\r\n"), valid))
         except (OSError, ValueError):
             logger.debug("console input closed")
         with contextlib.suppress(RuntimeError):  # the loop may have stopped already
             loop.call_soon_threadsafe(self._lines.put_nowait, None)
 
+    def _input_lines(self) -> Iterator[tuple[str, bool]]:
+        """Each input line and whether it was valid UTF-8. Bytes are decoded here, line by
+        line: the text layer's decoder would end (or, under a C locale, garble) the whole
+        input at the first bad byte, taking the valid lines read with it."""
+        binary: BinaryIO | None = getattr(self._stdin, "buffer", None)
+        if binary is None:  # already text (a script handed over as a string)
+            for text in iter(self._stdin.readline, ""):
+                yield text, True
+            return
+        for raw in iter(binary.readline, b""):
+            try:
+                yield raw.decode("utf-8"), True
+            except UnicodeDecodeError:
+                yield raw.decode("utf-8", errors="replace"), False
+
     async def _run(self, on_message: MessageHandler) -> None:
         pending: list[str] = []
-        while (line := await self._lines.get()) is not None:
+        while (item := await self._lines.get()) is not None:
+            line, valid = item
+            if not valid:
+                # Refused in its place among the replies; a message it continued goes too
+                # (half of it is not what was meant).
+                logger.warning("console input line is not valid UTF-8; refused")
+                self._print(m.CONSOLE_NOT_TEXT.format(line=line[:80]))
+                pending.clear()
+                continue
             if line.endswith("\\"):  # a trailing backslash continues the message
                 pending.append(line[:-1])
                 continue
@@ -205,10 +230,11 @@ class ConsoleTransport:
         if control in ("orang", "stranger"):
             return self._message(rest, sender=STRANGER, chat=STRANGER, from_me=False)
         if control in ("tunggu", "wait"):
-            try:
-                await asyncio.sleep(max(0.0, float(rest.strip() or "1")))
-            except ValueError:
-                self._print("(konsol) !tunggu <detik>")
+            seconds = _seconds(rest.strip() or "1")
+            if seconds is None:
+                self._print(m.CONSOLE_WAIT_USAGE.format(limit=MAX_WAIT_S))
+            else:
+                await asyncio.sleep(seconds)
             return None
         self._print(CONSOLE_HELP)
         return None
@@ -249,3 +275,12 @@ class ConsoleTransport:
             message_id=f"in-{next(self._in_ids)}", timestamp=self._clock(), from_me=from_me,
             is_group=is_group, image=image, quoted_image=quoted_image,
         )
+
+
+def _seconds(text: str) -> float | None:
+    """A `!tunggu` duration: a finite number from 0 to MAX_WAIT_S, else None."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        return None
+    return seconds if math.isfinite(seconds) and 0 <= seconds <= MAX_WAIT_S else None

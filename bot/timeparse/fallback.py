@@ -1,4 +1,5 @@
-"""dateparser as a checked fallback, for phrases the grammar (bot.timegrammar) does not know.
+"""dateparser as a checked fallback, for phrases the grammar (bot.timeparse.grammar) does not
+know.
 
 Measured: dateparser silently returns the base time for "besok jam 8", fills a missing time
 with 00:00 ("thursday"), reads "20h" as 16:00 and "12.25.2026" month first despite
@@ -15,8 +16,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import timegrammar
-from bot import timewords as w
+from bot.timeparse import lexicon as lx
+from bot.timeparse.clock import clock_value
+from bot.timeparse.clocks import clock_in
+from bot.timeparse.errors import Invalid
+from bot.timeparse.grammar import is_zone
+from bot.timeparse.scan import fold
 
 MAX_WORDS = 6  # longest prefix tried; each try is one dateparser call (~0.5 ms)
 _RE_WORD = re.compile(r"\S+")
@@ -26,9 +31,9 @@ _RE_NUMBER = re.compile(r"[0-9]+")
 _RE_BARE_NUMBER = re.compile(r"(?<!\S)[0-9]+(?=[\s,]|$)")
 _RE_NAME = re.compile(r"[a-z']+")
 _PUNCTUATION = ",;:()!?\"'"
-_RELATIVE = frozenset(w.WEEKDAYS) | {"today", "tomorrow", "tonight", "besok", "lusa", "ini",
-                                     "depan", "next", "this", "coming", "nanti"}
-_KNOWN = _RELATIVE | frozenset(w.MONTHS) | frozenset(w.PARTS) | {
+_RELATIVE = frozenset(lx.WEEKDAYS) | {"today", "tomorrow", "tonight", "besok", "lusa", "ini",
+                                      "depan", "next", "this", "coming", "nanti"}
+_KNOWN = _RELATIVE | frozenset(lx.MONTHS) | frozenset(lx.PART_WORDS) | {
     "at", "on", "of", "the", "jam", "pukul", "pkl", "pkl.", "tanggal", "tgl", "tgl.", "hari",
     "bulan", "tahun", "noon", "midnight", "tengah", "dini", "am", "pm", "a.m.", "p.m.", "-",
 }
@@ -40,7 +45,7 @@ def read(phrase: str, now: datetime, tz: ZoneInfo,
          max_ahead: timedelta) -> tuple[datetime, int] | None:
     """(moment, end of the time words in `phrase`), or None when nothing is trustworthy."""
     line = re.split(r"[\r\n]", phrase, maxsplit=1)[0]
-    folded = w.fold(line)
+    folded = fold(line)
     if _RE_REPEAT.match(folded):  # a repeat the grammar refused is never a one-off
         return None
     words = list(_RE_WORD.finditer(line))
@@ -52,7 +57,7 @@ def read(phrase: str, now: datetime, tz: ZoneInfo,
             if when is None:
                 continue
             following = words[count][0] if count < len(words) else ""
-            if timegrammar.is_zone(w.fold(following)):
+            if is_zone(fold(following)):
                 return None  # "8pm UTC": a zone we would silently drop
             found = (when, end)
         elif when == found[0]:
@@ -67,14 +72,16 @@ def _checked(text: str, folded: str, now: datetime, tz: ZoneInfo,
     words = [word.strip(_PUNCTUATION) or word for word in folded.split()]
     if not all(word in _KNOWN or any(c.isdigit() for c in word) for word in words):
         return None  # only date words are given to dateparser: it skips words it does not know
-    clock = timegrammar.clock_in(folded)
+    clock = clock_in(folded)
     if clock is None:
         return None
     expr, start, end = clock
     assert expr.clock is not None
+    if expr.clock.twelve and not expr.parts:
+        return None  # "at 9:00": morning or evening is the grammar's question, not a guess
     try:
-        hour, minute, second, shift = w.clock_value(expr.clock, expr.parts)
-    except w.Invalid:
+        hour, minute, second, shift = clock_value(expr.clock, expr.parts)
+    except Invalid:
         return None
     when = _parse(text, now, tz)
     if (when is None or shift or (when.hour, when.minute, when.second) != (hour, minute, second)
@@ -103,15 +110,15 @@ def _agrees(words: str, when: datetime) -> bool:
             return False
     rest = _RE_NUMERIC_DATE.sub(" ", words)
     names = _RE_NAME.findall(rest)
-    if _RE_BARE_NUMBER.search(rest) and not set(names) & set(w.MONTHS):
+    if _RE_BARE_NUMBER.search(rest) and not set(names) & set(lx.MONTHS):
         return False  # "5 08:00": a lone number is not a date without its month
     for number in map(int, _RE_NUMBER.findall(rest)):
         if not (number == when.year or number == when.day):
             return False
     for name in names:
-        if name in w.WEEKDAYS and w.WEEKDAYS[name] != when.weekday():
+        if name in lx.WEEKDAYS and lx.WEEKDAYS[name] != when.weekday():
             return False
-        if name in w.MONTHS and w.MONTHS[name] != when.month:
+        if name in lx.MONTHS and lx.MONTHS[name] != when.month:
             return False
     return True
 

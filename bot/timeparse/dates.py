@@ -1,4 +1,5 @@
-"""Which calendar day an explicit date names: DD/MM[/YYYY], ISO, "25 Desember", "tanggal 5".
+"""Which calendar day a date names: DD/MM[/YYYY], ISO, "25 Desember", "tanggal 5",
+"tanggal 5 bulan depan", "akhir bulan".
 
 Day first, always. A date without a year is this year's, or next year's once this year's is
 long past; a few days past is a mistake, reported as past rather than moved a year on.
@@ -12,14 +13,21 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import messages as m
-from bot import timewords as w
-from bot.timegrammar import Expr
-from bot.timewords import Invalid, propose
+from bot.timefmt import MONTHS, WEEKDAYS, format_local
+from bot.timeparse.errors import Invalid, propose
+from bot.timeparse.scan import Expr
 
 # An explicit date that fell this many days ago is taken as a mistake, not as next year.
 ROLL_YEAR_AFTER = timedelta(days=30)
 
 At = Callable[[date], datetime]  # the clock put on a day
+MONTH_NAMES = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+               "September", "Oktober", "November", "Desember")
+
+
+def day_text(day: date) -> str:
+    """'Minggu, 22 Nov 2026'."""
+    return f"{WEEKDAYS[day.weekday()]}, {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def not_after(when: datetime, now: datetime) -> bool:
@@ -62,6 +70,32 @@ def explicit_day(expr: Expr, at: At, now: datetime, tz: ZoneInfo) -> date:
     return found
 
 
+def month_relative_day(expr: Expr, at: At, now: datetime, tz: ZoneInfo) -> date:
+    """'tanggal 5 bulan depan', 'akhir bulan': that day of this or a later month."""
+    assert expr.month_rel is not None
+    months, day = expr.month_rel
+    year, month = now.year, now.month
+    for _ in range(months):
+        year, month = _next_month(year, month)
+    last = _last_day(year, month)
+    if not 0 <= day <= 31:
+        raise Invalid(m.TIME_IMPOSSIBLE_DATE.format(date=str(day)))
+    if day > last:
+        raise propose(m.TIME_DAY_NOT_IN_MONTH.format(month=MONTH_NAMES[month - 1], year=year,
+                                                     day=day),
+                      _ahead(at(date(year, month, last)), now), tz)
+    found = date(year, month, day or last)
+    if not_after(at(found), now):  # "akhir bulan" late on the last day: next month's?
+        year, month = _next_month(year, month)
+        later = date(year, month, min(day or 31, _last_day(year, month)))
+        raise propose(m.TIME_PAST.format(when=format_local(at(found), tz)), at(later), tz)
+    return found
+
+
+def _ahead(when: datetime, now: datetime) -> datetime | None:
+    return None if not_after(when, now) else when
+
+
 def _future(expr: Expr, at: At, now: datetime, tz: ZoneInfo) -> datetime | None:
     """The moment another reading of the date names, if it is one and still ahead."""
     try:
@@ -86,7 +120,7 @@ def _day_of_month(day: int, at: At, now: datetime, tz: ZoneInfo) -> date:
     later = _next_month(year, month)
     while day > _last_day(*later):
         later = _next_month(*later)
-    raise propose(m.TIME_DAY_NOT_IN_MONTH.format(month=w.MONTH_NAMES[month - 1], year=year,
+    raise propose(m.TIME_DAY_NOT_IN_MONTH.format(month=MONTH_NAMES[month - 1], year=year,
                                                  day=day), at(date(*later, day)), tz)
 
 
