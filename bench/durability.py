@@ -23,6 +23,7 @@ from pathlib import Path
 
 from loguru import logger
 
+from bench import report
 from bot.models import PostStatus
 from bot.store import Store
 
@@ -74,19 +75,6 @@ def section(rates: dict[str, float], posts: int, runs: int, command: str) -> str
             "the time.\n")
 
 
-def write(path: Path, text: str) -> None:
-    """Replace this section of `path` (or add it at the end), keeping everything else."""
-    current = path.read_text(encoding="utf-8") if path.is_file() else ""
-    start = current.find(HEADING)
-    if start < 0:
-        updated = current.rstrip() + "\n\n" + text
-    else:
-        following = current.find("\n## ", start + len(HEADING))
-        rest = current[following + 1:] if following >= 0 else ""
-        updated = current[:start] + text + ("\n" + rest if rest else "")
-    path.write_text(updated, encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.durability")
     parser.add_argument("--posts", type=int, default=300)
@@ -101,7 +89,7 @@ def main() -> int:
     text = section(rates, args.posts, args.runs, "python -m bench.durability")
     print(text)  # noqa: T201
     if args.write:
-        write(Path("BENCHMARKS.md"), text)
+        report.write_section(Path("BENCHMARKS.md"), text)
     return 0
 
 

@@ -214,13 +214,20 @@ def load_settings(
     max_failed = int(number("MAX_FAILED_CONNECTS", 40, 1, 100_000, whole=True))
     pacing_min = number("PACING_MIN_S", 3.0, 0, 3600)
     pacing_max = number("PACING_MAX_S", 6.0, 0, 3600)
-    if pacing_min > pacing_max:
+
+    def ordered(low_name: str, low: float, high_name: str, high: float, meaning: str) -> None:
         def shown(name: str, value: float) -> str:
             return f"{value:g}" if get(name, "").strip() else f"unset, default {value:g}"
 
-        errors.append(f"{PREFIX}PACING_MIN_S ({shown('PACING_MIN_S', pacing_min)}) is more "
-                      f"than {PREFIX}PACING_MAX_S ({shown('PACING_MAX_S', pacing_max)}): "
-                      "each pause between posts is drawn from min to max; set min <= max")
+        if low > high:
+            errors.append(f"{PREFIX}{low_name} ({shown(low_name, low)}) is more than "
+                          f"{PREFIX}{high_name} ({shown(high_name, high)}): {meaning}")
+
+    ordered("PACING_MIN_S", pacing_min, "PACING_MAX_S", pacing_max,
+            "each pause between posts is drawn from min to max; set min <= max")
+    ordered("RECONNECT_INITIAL_S", reconnect_initial, "RECONNECT_MAX_S", reconnect_max,
+            "the wait between reconnects starts at the first and doubles up to the second; "
+            "set initial <= max")
     send_retry_minutes = number("SEND_RETRY_MINUTES", 10.0, 0, 1440)
     retention_days = number("MEDIA_RETENTION_DAYS", 30.0, 0, 3650)
 

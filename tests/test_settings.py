@@ -304,14 +304,20 @@ def test_whole_number_settings_accept_whole_floats() -> None:
     assert load({"JADWAL_MAX_FAILED_CONNECTS": "25.0"}).max_failed_connects == 25
 
 
-@pytest.mark.parametrize(("env", "named"), [
-    ({"JADWAL_PACING_MIN_S": "10", "JADWAL_PACING_MAX_S": "5"}, "(10) is more than"),
-    ({"JADWAL_PACING_MAX_S": "2"}, "(unset, default 3) is more than"),
+@pytest.mark.parametrize(("env", "named", "fix"), [
+    ({"JADWAL_PACING_MIN_S": "10", "JADWAL_PACING_MAX_S": "5"},
+     "PACING_MIN_S (10) is more than JADWAL_PACING_MAX_S (5)", "set min <= max"),
+    ({"JADWAL_PACING_MAX_S": "2"}, "(unset, default 3) is more than", "set min <= max"),
+    ({"JADWAL_RECONNECT_INITIAL_S": "90", "JADWAL_RECONNECT_MAX_S": "30"},
+     "RECONNECT_INITIAL_S (90) is more than JADWAL_RECONNECT_MAX_S (30)", "set initial <= max"),
+    ({"JADWAL_RECONNECT_MAX_S": "1"}, "(unset, default 3) is more than JADWAL_RECONNECT_MAX_S",
+     "set initial <= max"),
 ])
-def test_pacing_min_above_max_is_refused(env: dict[str, str], named: str) -> None:
+def test_a_lower_bound_above_its_upper_bound_is_refused(env: dict[str, str], named: str,
+                                                         fix: str) -> None:
     with pytest.raises(SettingsError) as caught:
         load(env)
-    assert named in str(caught.value) and "set min <= max" in str(caught.value)
+    assert named in str(caught.value) and fix in str(caught.value)
 
 
 def test_pacing_min_equal_to_max_is_fine() -> None:
