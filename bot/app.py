@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -20,6 +21,7 @@ from bot.faults import Faults
 from bot.health import HEARTBEAT_FILE, heartbeat, write_heartbeat
 from bot.media import MediaStore, prune_media
 from bot.models import Post
+from bot.notices import NoticeSender
 from bot.scheduler import PostScheduler
 from bot.settings import Settings
 from bot.shutdown import arm_watchdog, hard_exit
@@ -46,8 +48,8 @@ class App:
         self.services: Services | None = None
         self._heartbeat: asyncio.Task[None] | None = None
         self._deliverer: Deliverer | None = None
+        self._notice_sender: NoticeSender | None = None
         self._notices: asyncio.Task[None] | None = None
-        self._notices_due = asyncio.Event()
         self.ready = asyncio.Event()
 
     @property
@@ -80,7 +82,9 @@ class App:
                                      self.transport.send_image, self.transport.owner_chat,
                                      self.transport.self_id, self.record_error)
         await self.transport.start(self.dispatcher.dispatch)
-        self._notices = asyncio.create_task(self._send_notices(), name="owner-notices")
+        self._notice_sender = notices = NoticeSender(store, self.transport, self.clock,
+                                                     self.record_error, poll_s=_NOTICE_RETRY_S)
+        self._notices = asyncio.create_task(notices.run(), name="owner-notices")
         await deliverer.recover_interrupted()
         await scheduler.start()
         scheduler.every(timedelta(hours=24), self._prune_media)
@@ -97,14 +101,21 @@ class App:
             await asyncio.gather(self._heartbeat, return_exceptions=True)
             self._heartbeat = None
             # A stopped bot is unhealthy at once, not only when the heartbeat goes stale.
-            write_heartbeat(self.settings.data_dir / HEARTBEAT_FILE,
-                            ConnectionState(False, "berhenti"), self.clock())
+            try:
+                write_heartbeat(self.settings.data_dir / HEARTBEAT_FILE,
+                                ConnectionState(False, "berhenti"), self.clock())
+            except OSError as exc:
+                logger.warning("could not write the final heartbeat ({}); `python -m bot "
+                               "health` sees the bot stopped once the last one is old", exc)
         if self._scheduler is not None:
             await self._scheduler.stop()
         if self._notices is not None:
             self._notices.cancel()
             await asyncio.gather(self._notices, return_exceptions=True)
             self._notices = None
+        if self._notice_sender is not None:
+            await self._notice_sender.mark_delivered()
+            self._notice_sender = None
         await self.transport.stop()
         if self._store is not None:
             await self._store.close()
@@ -124,29 +135,17 @@ class App:
     async def notify_owner(self, text: str) -> None:
         """Queue a notice durably; it is sent as soon as the transport can take it."""
         await self.store.add_notice(text, self.clock())
-        self._notices_due.set()
-
-    async def _send_notices(self) -> None:
-        """Deliver queued notices in order; what cannot go now waits for the connection."""
-        while True:
-            try:
-                async with asyncio.timeout(_NOTICE_RETRY_S):
-                    await self._notices_due.wait()
-            except TimeoutError:
-                pass
-            self._notices_due.clear()
-            if not self.transport.connection().connected:
-                continue
-            try:
-                for notice_id, text in await self.store.unsent_notices():
-                    await self.transport.send_text(self.transport.owner_chat(), text)
-                    await self.store.notice_sent(notice_id, self.clock())
-            except Exception as exc:
-                logger.warning("notice to the owner not sent yet ({}); will retry", exc)
+        if self._notice_sender is not None:
+            self._notice_sender.wake()
 
     async def record_error(self, text: str) -> None:
         try:
             await self.store.record_error(text, format_short(self.clock(), self._tz()))
+        except (sqlite3.Error, OSError) as exc:
+            # The store keeps it in memory for /status; the fault itself is logged by whoever
+            # met it first, so one line here (disk full: every fault would repeat it).
+            logger.warning("last error kept for /status but not saved ({}: {})",
+                           type(exc).__name__, exc)
         except Exception:
             logger.exception("could not record the last error")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import sys
@@ -107,13 +106,16 @@ def _health(settings: Settings, max_age: float) -> int:
 
 def _stored_timezone(settings: Settings) -> ZoneInfo:
     """The timezone the running bot uses: the one saved in the DB, else the setting."""
-    saved = stored_settings(settings.db_path).get("timezone")
+    return _zone(stored_settings(settings.db_path).get("timezone"), settings.timezone)
+
+
+def _zone(saved: str | None, configured: ZoneInfo) -> ZoneInfo:
     if saved:
         try:
             return ZoneInfo(saved)
         except (ZoneInfoNotFoundError, ValueError):
             pass
-    return settings.timezone
+    return configured
 
 
 def _parse(settings: Settings, phrase: str, now_text: str | None) -> int:
@@ -134,24 +136,28 @@ def _parse(settings: Settings, phrase: str, now_text: str | None) -> int:
         "text": result.text,
         "error": result.error,
     }, ensure_ascii=False))
-    return exitcodes.OK if result.ok else exitcodes.ERROR
+    # A phrase the bot would refuse is the caller's to fix, like a bad argument.
+    return exitcodes.OK if result.ok else exitcodes.USAGE
 
 
 def _queue(settings: Settings, *, as_json: bool) -> int:
+    """Every post, read-only: a backup touches nothing, and works while the bot runs, on a
+    full or read-only disk, and on an older version's database."""
     from bot.backup import post_record, rule_label
+    from bot.datadir import EnvironmentProblem, dangling_link
     from bot.dbfaults import DatabaseProblem
-    from bot.store import Store
+    from bot.dbpeek import read_queue
 
-    tz = _stored_timezone(settings)
-
-    async def dump() -> None:
-        if not settings.db_path.is_file():
-            return
-        store = await Store.open(settings.db_path)
-        try:
-            posts = await store.all_posts()
-        finally:
-            await store.close()
+    try:
+        if (dangling := dangling_link(settings.data_dir)) is not None:
+            raise dangling
+        posts, saved = read_queue(settings.db_path)
+    except (DatabaseProblem, EnvironmentProblem) as problem:
+        print(f"jadwal-bot: {problem}", file=sys.stderr)  # noqa: T201
+        transient = isinstance(problem, DatabaseProblem) and not problem.permanent
+        return exitcodes.ERROR if transient else exitcodes.USAGE
+    tz = _zone(saved.get("timezone"), settings.timezone)
+    try:
         for post in posts:
             if as_json:
                 line = json.dumps(post_record(post, tz), ensure_ascii=False)
@@ -160,17 +166,22 @@ def _queue(settings: Settings, *, as_json: bool) -> int:
                 line = (f"#{post.id:<5} {post.status:<10} {local}  {post.destination_name}: "
                         f"{rule_label(post, tz)}{' '.join(post.text.split())[:60]}")
             print(line)  # noqa: T201
-
-    try:
-        asyncio.run(dump())
         sys.stdout.flush()
-    except DatabaseProblem as problem:
-        print(f"jadwal-bot: {problem}", file=sys.stderr)  # noqa: T201
-        return exitcodes.USAGE if problem.permanent else exitcodes.ERROR
     except BrokenPipeError:
         # The reader went away (`... | head -1`). Python's "Note on SIGPIPE": point stdout at
         # devnull so that the flush at exit does not raise again, and exit 1.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _drop_stdout()
+        return exitcodes.ERROR
+    except OSError as error:  # e.g. `> /dev/full`, or a full disk under the backup file
+        _drop_stdout()
+        print(f"jadwal-bot: cannot write the output: {error.strerror or error}",  # noqa: T201
+              file=sys.stderr)
         return exitcodes.ERROR
     return exitcodes.OK
+
+
+def _drop_stdout() -> None:
+    """What is still buffered for stdout is dropped, and the flush at exit cannot fail."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)

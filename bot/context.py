@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot import messages as m
 from bot.media import MediaStore
 from bot.models import Group, IncomingMessage
 from bot.settings import Settings
 from bot.store import Store
-from bot.timefmt import format_local
 from bot.timeparse import ParseResult, parse_schedule
-from bot.timeparse.dates import not_after
-from bot.timeparse.errors import propose
 from bot.transport.base import ConnectionState
 
 # How long a proposed reading ("Maksudnya besok 08:00?") waits for the owner's "ya".
@@ -86,27 +82,11 @@ class Context:
         return self.services.store
 
     def parse_time(self, phrase: str) -> ParseResult:
-        """Read the time at the front of `phrase` as of when the owner typed it.
-
-        'dalam 1 jam' typed at 17:00 means 18:00 however late the message arrived. A moment
-        the clock has already passed is refused as any past time is, with a proposal.
-        """
-        tz = self.services.tz
-        parsed = parse_schedule(phrase, self.typed_at, tz)
-        now = self.services.clock()
-        if parsed.when is None or not not_after(parsed.when, now):
-            return parsed
-        # Right when typed, past on arrival: read it as of now for the usual refusal.
-        current = parse_schedule(phrase, now, tz)
-        if current.error or current.when is None:
-            # The reading as typed told the time from the text: keep that split, so that a
-            # proposal made now carries the post's text.
-            return replace(current, text=parsed.text, expression=parsed.expression)
-        if parsed.rule is not None and current.rule == parsed.rule:
-            return current  # the same repeating rule; it starts at its next occurrence
-        past = propose(m.TIME_PAST.format(when=format_local(parsed.when, tz)), current.when,
-                       tz, current.repeat)
-        return replace(parsed, when=None, error=past.reason, suggestion=past.suggestion)
+        """Read the time at the front of `phrase` as of when the owner typed it: 'dalam 1 jam'
+        typed at 17:00 means 18:00 however late the message arrived; a moment the clock has
+        already passed is refused as any past time is, with a proposal."""
+        return parse_schedule(phrase, self.services.clock(), self.services.tz,
+                              typed_at=self.typed_at)
 
 
 Handler = Callable[[Context], Awaitable[None]]

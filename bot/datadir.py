@@ -8,10 +8,17 @@ import os
 import stat
 from pathlib import Path
 
+from bot.dbfaults import RESTORE_HINT, DatabaseProblem, Fault
+
 # Below this much free space the bot does not start: SQLite's WAL, the log and a photo need
 # room, and a write failing half-way is worse than not starting.
 MIN_FREE_BYTES = 1 << 20
 PRIVATE_FILES = ("session.db", "bot.db")  # the account's keys; the queue
+# What a start leaves only after bot.db was opened and its schema written: a 0-byte bot.db
+# next to one of these is a queue that was lost (a file system repair, a failed copy,
+# `> bot.db`), not a new one; so is one with a bot.db-wal. The lock and logs/ prove nothing:
+# they are made before bot.db.
+USED_MARKS = ("session.db", "outbox.jsonl", "heartbeat.json", "media")
 
 
 class EnvironmentProblem(Exception):
@@ -28,6 +35,8 @@ def prepare(directory: Path) -> str | None:
         _check_writable(directory)
         _check_space(directory, directory)
         return _tighten(directory)
+    if (dangling := dangling_link(directory)) is not None:
+        raise dangling
     _check_space(directory, _nearest_existing(directory))
     try:
         directory.mkdir(mode=0o700, parents=True)
@@ -55,6 +64,41 @@ def problem(path: Path, exc: OSError) -> EnvironmentProblem:
                        "JADWAL_DATA_DIR",
     }.get(exc.errno or 0)
     return EnvironmentProblem(f"cannot use {path}: {what or exc.strerror or exc}")
+
+
+def dangling_link(directory: Path) -> EnvironmentProblem | None:
+    """`directory`, or a directory above it, is a symbolic link to nothing: most often a disk
+    that is not mounted. None when there is no such link."""
+    for candidate in (directory, *directory.parents):
+        try:
+            if not candidate.is_symlink() or candidate.exists():
+                continue
+            target = candidate.parent / os.readlink(candidate)
+        except OSError:
+            continue
+        which = "it" if candidate == directory else str(candidate)
+        return EnvironmentProblem(
+            f"cannot use {directory}: {which} points to {target}, which does not exist (not "
+            "mounted?): mount it or create it, or point JADWAL_DATA_DIR elsewhere")
+    return None
+
+
+def emptied_database(db_path: Path) -> DatabaseProblem | None:
+    """A 0-byte bot.db in a data dir that has been used before (USED_MARKS), or None."""
+    try:
+        if db_path.stat().st_size != 0:
+            return None
+    except OSError:
+        return None
+    marks = (*USED_MARKS, f"{db_path.name}-wal")
+    found = [name for name in marks if (db_path.parent / name).exists()]
+    if not found:
+        return None
+    return DatabaseProblem(db_path, Fault.CORRUPT, (
+        f"the database {db_path} is empty (0 bytes) although this data dir has been used "
+        f"before ({', '.join(found)}): its queue is lost; the bot will not use it. Move it "
+        f"aside (mv {db_path} {db_path}.broken) and {RESTORE_HINT}, or delete it to start "
+        "with an empty queue"))
 
 
 def _nearest_existing(path: Path) -> Path:

@@ -9,6 +9,7 @@ file).
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from enum import StrEnum
 from pathlib import Path
@@ -44,6 +45,29 @@ def fault_of(error: BaseException) -> Fault | None:
         return None
     code = getattr(error, "sqlite_errorcode", None)
     return _CODES.get(code & 0xFF) if isinstance(code, int) else None
+
+
+# What the OS says when the bot writes a file of its own (a photo into media/, say).
+_OS_ERRORS = {
+    errno.ENOSPC: Fault.FULL,
+    errno.EDQUOT: Fault.FULL,
+    errno.EROFS: Fault.READ_ONLY,
+    errno.EACCES: Fault.READ_ONLY,
+}
+
+
+def storage_fault(error: BaseException) -> Fault | None:
+    """The storage fault behind `error`, from SQLite or from the OS (full, read-only); None
+    when it is neither."""
+    if isinstance(error, OSError):
+        return _OS_ERRORS.get(error.errno) if error.errno is not None else None
+    fault = fault_of(error)
+    # An error raised without a result code (by hand): SQLite's fixed text for SQLITE_FULL
+    # (sqlite3ErrStr), which the unix VFS also returns for a write that hit ENOSPC.
+    if fault is None and isinstance(error, sqlite3.OperationalError) and \
+            "database or disk is full" in str(error):
+        return Fault.FULL
+    return fault
 
 
 _ADVICE = {

@@ -70,14 +70,19 @@ class Deliverer:
         self._faults = faults or Faults()
 
     async def deliver(self, post: Post) -> Outcome:
-        """Deliver `post` once: never twice, never silently dropped."""
+        """Deliver the post with `post.id` once: never twice, never silently dropped.
+
+        Only its id is read from `post`: that copy may be older than an edit (a burst is
+        fetched at once and sent paced), so what goes out is the row as claimed."""
         # The claim is committed before the send: a crash after this line can never lead
         # to a second, blind send of the same post (it is found 'sending' and reported).
         # A claim that cannot be written raises: nothing was sent, the post stays pending.
-        if not await self._store.transition(post.id, PostStatus.SENDING,
-                                            expect=PostStatus.PENDING, reason="due"):
-            logger.info("post #{} no longer pending; not sent", post.id)
+        claimed = await self._store.claim_due(post.id, self._clock())
+        if claimed is None:
+            logger.info("post #{} no longer pending or no longer due (cancelled, moved, or "
+                        "the clock stepped back); not sent now", post.id)
             return Outcome.SKIPPED
+        post = claimed
         try:
             return await self._send_and_record(post)
         except Abandoned:

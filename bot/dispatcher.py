@@ -224,7 +224,7 @@ class Dispatcher:
             await self._send_image(chat, image, caption)
 
         if command is None:
-            await reply(m.UNKNOWN_COMMAND.format(name=name))
+            await reply(m.UNKNOWN_COMMAND.format(name=m.echo(name)))
             return
         context = Context(message, command.name, args, body, self._services, reply, reply_image,
                           typed, proposal)
@@ -246,12 +246,13 @@ class Dispatcher:
             else:
                 await reply(problem.reason)
         except Exception as exc:
-            from bot.dbfaults import fault_of
+            from bot.dbfaults import storage_fault
 
-            if (fault := fault_of(exc)) is not None:
-                # The database failed, not the command: say how. Recording the error in that
-                # same database would fail too (and wait out the lock again).
-                logger.error("/{} on message {} failed: the database is {} ({}: {})",
+            if (fault := storage_fault(exc)) is not None:
+                # The storage failed (the database, or the disk under a photo being saved),
+                # not the command: say how. Recording the error in that same database would
+                # fail too (and wait out the lock again).
+                logger.error("/{} on message {} failed: storage is {} ({}: {})",
                              command.name, message.message_id, fault, type(exc).__name__, exc)
                 await reply(m.STORAGE_FAULT[fault].format(name=command.name))
                 return

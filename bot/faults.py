@@ -2,14 +2,14 @@
 retried: one policy for every such retry.
 
 A fault is logged, kept as the last error (/status) and told to the owner once per kind while
-it lasts; its recovery is told once too. A write whose outcome is already known (a post was
-delivered) is retried until it lands: never dropped, never redone.
+it lasts, with what to do about it; its recovery is told once too, and only when the kind of
+operation that failed has worked again (see Faults.recovered). A write whose outcome is
+already known (a post was delivered) is retried until it lands: never dropped, never redone.
 """
 
 from __future__ import annotations
 
 import enum
-import errno
 import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -17,6 +17,7 @@ from typing import TypeVar
 from loguru import logger
 
 from bot import messages as m
+from bot.dbfaults import storage_fault
 from bot.pacing import Nap
 
 Notify = Callable[[str], Awaitable[object]]
@@ -27,8 +28,8 @@ MAX_RETRY_S = 30.0  # also how long a recovered disk may wait before posts move 
 
 
 class FaultKind(enum.StrEnum):
-    STORAGE = "storage"  # the database or the disk under it
-    SCHEDULER = "scheduler"  # anything else that broke a scheduler pass
+    STORAGE = "storage"  # the database or the disk under it: over when a write lands
+    SCHEDULER = "scheduler"  # anything else that broke a scheduler pass: over when one passes
 
 
 class Abandoned(Exception):
@@ -46,13 +47,17 @@ def kind_of(error: BaseException) -> FaultKind:
 
 
 def describe(error: BaseException) -> str:
-    """The error in a few words the owner can act on; never the raw message of a library."""
-    # SQLite's text for SQLITE_FULL (sqlite3ErrStr), which the unix VFS also returns for a
-    # write that hit ENOSPC; Python raises it as OperationalError (measured on a full tmpfs:
-    # the failure comes at COMMIT, and SQLite has rolled the transaction back by then).
-    full = (isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)) or \
-        (isinstance(error, sqlite3.OperationalError) and "disk is full" in str(error))
-    return m.DISK_FULL if full else m.UNEXPECTED_ERROR.format(name=type(error).__name__)
+    """The error in a few words the owner can act on (disk full, database locked, damaged,
+    read-only ...: bot.dbfaults' reading of it); never the raw message of a library."""
+    fault = storage_fault(error)
+    return m.STORAGE_ERRORS[fault] if fault else \
+        m.UNEXPECTED_ERROR.format(name=type(error).__name__)
+
+
+def advice(error: BaseException) -> str:
+    """What the owner can do about `error` (one sentence with a leading space), or ""."""
+    fault = storage_fault(error)
+    return m.FAULT_HINTS[fault] if fault else ""
 
 
 class Faults:
@@ -82,16 +87,18 @@ class Faults:
                     await self._record_error(m.FAULT_LAST_ERROR[kind].format(error=text))
                 except Exception:
                     logger.exception("could not keep the last error")
-            hint = m.FAULT_HINT_DISK if text == m.DISK_FULL else ""
             self._untold.append(m.FAULT_NOTICE.format(what=m.FAULT_NAMES[kind], error=text,
-                                                      hint=hint))
+                                                      hint=advice(error)))
         else:
             logger.warning("{} still failing ({} in a row: {}: {}); retrying in {:.0f} s",
                            what, count, type(error).__name__, error, retry_in)
         await self._tell()
 
     async def recovered(self, kind: FaultKind) -> None:
-        """`kind` works again (a pass completed, a write landed); told once."""
+        """Operations of `kind` work again; told once, if `kind` was failing.
+
+        Call it only after such an operation succeeded: STORAGE after a write landed (a pass
+        that only read proves nothing about a full disk), SCHEDULER after a whole pass."""
         count = self._failures.pop(kind, 0)
         if not count:
             return

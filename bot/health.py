@@ -23,21 +23,39 @@ def write_heartbeat(path: Path, connection: ConnectionState, now: datetime) -> N
     # One temp file per thread: a write still running in a worker thread when the bot stops
     # must not race the final write for the same temp name.
     partial = path.with_suffix(f".{threading.get_ident()}.part")
-    partial.write_text(json.dumps({
-        "at": now.isoformat(), "pid": os.getpid(), "connected": connection.connected,
-        "state": connection.description,
-    }, ensure_ascii=False), encoding="utf-8")
-    partial.replace(path)
+    try:
+        partial.write_text(json.dumps({
+            "at": now.isoformat(), "pid": os.getpid(), "connected": connection.connected,
+            "state": connection.description,
+        }, ensure_ascii=False), encoding="utf-8")
+        partial.replace(path)
+    except OSError:
+        partial.unlink(missing_ok=True)  # a full disk would otherwise keep a half-written one
+        raise
 
 
 async def heartbeat(path: Path, connection: Callable[[], ConnectionState],
                     interval_s: float = INTERVAL_S) -> None:
-    """Refresh `path` every `interval_s`; a stalled event loop stops refreshing it."""
+    """Refresh `path` every `interval_s`; a stalled event loop stops refreshing it.
+
+    A write that fails (disk full) is logged once, in one line, and so is the first write
+    that works again: not a traceback every `interval_s`."""
+    failures = 0  # failed writes in a row
     while True:
         try:
             await asyncio.to_thread(write_heartbeat, path, connection(), datetime.now(UTC))
-        except OSError:
-            logger.exception("could not write the heartbeat file {}", path)
+        except OSError as exc:
+            failures += 1
+            if failures == 1:
+                logger.warning("cannot write the heartbeat file {} ({}); `python -m bot health` "
+                               "reports the bot stopped once the last one is {:.0f} s old; "
+                               "trying again every {:.0f} s", path, exc.strerror or exc,
+                               MAX_AGE.total_seconds(), interval_s)
+        else:
+            if failures:
+                logger.info("the heartbeat file {} is written again (after {} failed writes)",
+                            path, failures)
+            failures = 0
         await asyncio.sleep(interval_s)
 
 

@@ -1,8 +1,9 @@
 """One process per data dir: an advisory lock on the data directory itself.
 
-The lock is taken on the directory (opened O_RDONLY|O_DIRECTORY), which cannot be deleted
-while the bot runs in it; locking data/bot.lock instead let a second instance start once the
-file had been deleted. bot.lock only names the holder, for the message a second start prints.
+The lock is taken on the directory (opened O_RDONLY|O_DIRECTORY): locking data/bot.lock
+instead let a second instance start once the file had been deleted. bot.lock only names the
+holder, for the message a second start prints. Nothing stops the whole directory from being
+deleted under a running bot; a new directory made at the same path is a new lock.
 """
 
 from __future__ import annotations

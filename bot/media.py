@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 _EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
+PARTIAL = ".part"  # suffix of a file being written; renamed to its name once complete
 
 
 def sniff_mime(data: bytes) -> str | None:
@@ -46,7 +47,9 @@ class MediaStore:
         self._saved: dict[str, float] = {}  # name -> monotonic time of its last save
 
     def save(self, data: bytes, mime: str) -> str:
-        """Write `data` (atomically, once per content) and return its name inside the store."""
+        """Write `data` (atomically, once per content) and return its name inside the store.
+
+        A write that fails (OSError: the disk is full, say) leaves no partial file behind."""
         name = f"{hashlib.sha256(data).hexdigest()}.{_EXTENSIONS.get(mime, 'bin')}"
         target = self.directory / name
         with self._lock:
@@ -54,12 +57,16 @@ class MediaStore:
             if target.exists():
                 return name
         self.directory.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(target.suffix + ".part")
-        with partial.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        partial.replace(target)
+        partial = target.with_suffix(target.suffix + PARTIAL)
+        try:
+            with partial.open("wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            partial.replace(target)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         return name
 
     def path(self, name: str) -> Path:
@@ -67,13 +74,14 @@ class MediaStore:
 
     def remove_unless_needed(self, path: Path, keep: set[str]) -> bool:
         """Remove `path` unless a post may need it: named in `keep`, saved by this process
-        within _FRESH_S, or written within _FRESH_S (by another run). True if removed."""
+        within _FRESH_S, or written within _FRESH_S (by another run). A partial file (a save
+        cut short by a crash) is removed once it is _FRESH_S old. True if removed."""
         with self._lock:
             saved = self._saved.get(path.name)
             if saved is not None and self._monotonic() - saved < _FRESH_S:
                 return False
             self._saved.pop(path.name, None)
-            if path.name in keep or path.suffix == ".part":
+            if path.name in keep:
                 return False
             try:
                 if time.time() - path.stat().st_mtime < _FRESH_S:
@@ -84,7 +92,8 @@ class MediaStore:
             return True
 
 
-# A file younger than this is never removed: its post may be being created right now.
+# A file younger than this is never removed: its post may be being created right now (a
+# partial file: it may be being written).
 _FRESH_S = 3600
 
 

@@ -6,6 +6,15 @@ TIME_UNREADABLE = (
     "Contoh: besok 08:00, lusa jam 7 malam, senin depan 09:00, 25/12 08:00, "
     "25 Des jam 8 pagi, dalam 30 menit, 2 jam lagi, setiap senin 09:00."
 )
+ECHO_CHARS = 60  # the most of the owner's own words a reply quotes back
+
+
+def echo(words: str) -> str:
+    """The owner's words as a reply quotes them: cut with '…' beyond ECHO_CHARS, so a
+    reply never grows with the message (WhatsApp takes at most 65,536 characters)."""
+    return words if len(words) <= ECHO_CHARS else words[:ECHO_CHARS - 1].rstrip() + "\u2026"
+
+
 TIME_PAST = "Waktu itu sudah lewat ({when}). Tulis waktu yang akan datang."
 TIME_PAST_TODAY = "Jam {hhmm} hari ini sudah lewat. Maksudnya besok {hhmm}? ({when})"
 TIME_TOO_FAR = "Waktu itu terlalu jauh ({when}); paling lama 5 tahun dari sekarang."
@@ -57,6 +66,25 @@ TIME_CLOCK_BEFORE_DAY = (
     "Jam ditulis sebelum harinya, jadi bisa berarti {first} atau {second}. "
     "Tulis harinya dulu, mis. \u201cbesok 19:00 ...\u201d."
 )
+TIME_EVE_AFTER_CLOCK = (
+    "\u201c{clock} malam {day}\u201d bisa berarti {day} malam atau malam {day} "
+    "(malam sebelumnya). Tulis harinya dulu, mis. \u201c{day} jam 8 malam\u201d atau "
+    "\u201cmalam {day} jam 8\u201d."
+)
+TIME_AFTER_MIDNIGHT = (
+    "Sekarang sudah lewat tengah malam, jadi \u201c{word}\u201d bisa berarti {first} atau "
+    "{second}. Untuk {later_day} tulis tanggalnya, mis. \u201c{date} {hhmm}\u201d."
+)
+TIME_NO_LEAP_DAY = "Tahun {year} tidak punya tanggal 29/02; yang berikutnya tahun {leap}."
+TIME_DAYS_WITHOUT_EVERY = (
+    "Untuk post berulang tulis \u201csetiap\u201d, mis. \u201csetiap {days} 07:00\u201d; "
+    "untuk sekali kirim, tulis satu hari saja."
+)
+TIME_REPEAT_MONTH_END = (
+    "Post berulang di akhir bulan belum bisa. Tulis tanggalnya, "
+    "mis. \u201csetiap tanggal 1 08:00\u201d atau \u201csetiap tanggal 28 08:00\u201d."
+)
+TIME_WEEKEND_WHICH = "\u201cakhir pekan\u201d bisa berarti Sabtu atau Minggu. Tulis harinya."
 TIME_EVERY_MINGGU = (
     "\u201csetiap minggu\u201d bisa berarti setiap hari Minggu atau sekali seminggu. "
     "Tulis \u201csetiap hari minggu\u201d, atau sebut harinya: \u201csetiap senin 09:00\u201d."
@@ -142,8 +170,9 @@ STORAGE_FAULT = {
                 "--json` dengan `python -m bot restore`."),
     "full": ("Disk server penuh, jadi /{name} tidak tersimpan. Kosongkan ruang disk, lalu "
              "coba lagi."),
-    "read-only": ("Database bot tidak bisa ditulis (hanya-baca), jadi /{name} tidak tersimpan. "
-                  "Periksa izin folder data bot, lalu coba lagi; lihat log bot."),
+    "read-only": ("Penyimpanan bot tidak bisa ditulis (hanya-baca atau tanpa izin), jadi "
+                  "/{name} tidak tersimpan. Periksa izin folder data bot, lalu coba lagi; "
+                  "lihat log bot."),
     "cannot open": ("Database bot tidak bisa dibuka, jadi /{name} gagal. Periksa folder data "
                     "bot, lalu coba lagi; lihat log bot."),
     "i/o error": ("Disk server menolak membaca/menulis database, jadi /{name} gagal. Coba lagi "
@@ -297,6 +326,15 @@ UNCERTAIN_LINE = "#{id} -> {dest}: /ulang {id}"
 SEND_UNEXPECTED = "{error} saat mengirim"
 DISK_FULL = "disk penuh"
 UNEXPECTED_ERROR = "kesalahan tak terduga ({name})"
+# A storage fault in a few words, keyed by bot.dbfaults.Fault (faults.describe).
+STORAGE_ERRORS = {
+    "full": DISK_FULL,
+    "locked": "database terkunci oleh program lain",
+    "corrupt": "database rusak",
+    "read-only": "penyimpanan tidak bisa ditulis (hanya-baca atau tanpa izin)",
+    "cannot open": "database tidak bisa dibuka",
+    "i/o error": "disk menolak membaca/menulis",
+}
 # Faults of the bot itself, told once while they last and once when they end.
 FAULT_NAMES = {"storage": "penyimpanan (database/disk)", "scheduler": "penjadwal"}
 FAULT_NOTICE = (
@@ -304,6 +342,19 @@ FAULT_NOTICE = (
     "terus mencoba dan memberi tahu lagi saat pulih.{hint}"
 )
 FAULT_HINT_DISK = " Kosongkan ruang disk di server bot, mis. hapus file besar yang tidak perlu."
+# What to do about a storage fault, keyed by bot.dbfaults.Fault (faults.advice).
+FAULT_HINTS = {
+    "full": FAULT_HINT_DISK,
+    "locked": (" Tutup program lain yang membuka bot.db (mis. `sqlite3` yang masih terbuka); "
+               "bot mencoba lagi sendiri."),
+    "corrupt": (" File yang rusak tidak pulih sendiri: hentikan bot, pindahkan bot.db (mis. "
+                "`mv bot.db bot.db.rusak`), lalu pulihkan antrean dari cadangan `python -m bot "
+                "queue --json` dengan `python -m bot restore`; lihat log bot."),
+    "read-only": (" Pastikan folder data bot bisa ditulis oleh pengguna bot dan disknya tidak "
+                  "terpasang hanya-baca."),
+    "cannot open": " Periksa bahwa folder data bot ada dan bisa ditulis oleh pengguna bot.",
+    "i/o error": " Periksa ruang disk (df -h) dan kesehatan disk (dmesg); lihat log bot.",
+}
 FAULT_RECOVERED = (
     "Pulih: {what} bot berfungsi lagi. Post yang tertunda dikirim sekarang; yang terlambat "
     "melewati batas toleransi tidak dikirim dan dilaporkan sebagai terlewat."
@@ -372,4 +423,10 @@ DOCUMENT_NOT_IMAGE = ("File itu bukan foto JPG, PNG atau WebP; post tidak dijadw
 # --- the console (the terminal standing in for WhatsApp) -----------------------------------
 CONSOLE_NOT_TEXT = ("(konsol) baris itu bukan teks UTF-8 yang sah, jadi tidak diproses: "
                     "\u201c{line}\u201d. Ketik ulang baris itu.")
+# The bad line belongs to a message of several lines (ending in \): none of it was processed.
+CONSOLE_NOT_TEXT_CONTINUED = (
+    "(konsol) baris itu bukan teks UTF-8 yang sah: \u201c{line}\u201d. Baris itu bagian dari "
+    "pesan bersambung (baris diakhiri \\) yang dimulai dengan \u201c{first}\u201d, jadi "
+    "SELURUH pesan itu tidak diproses. Ketik ulang seluruh pesannya."
+)
 CONSOLE_WAIT_USAGE = "(konsol) !tunggu <detik>: angka 0 sampai {limit}, mis. !tunggu 2"

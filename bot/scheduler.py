@@ -9,6 +9,11 @@ order, paced, and applies the overdue policy: a post later than the grace window
 missed and the owner gets one summary, instead of a surprise post. While the transport is
 not connected nothing is claimed: posts wait, they do not fail. A pass that fails (the disk
 is full, say) is retried with a bounded backoff and reported through bot.faults.
+
+The due posts are read in batches, but each is decided on its row as stored when its turn
+comes: the claim (bot.store.Store.claim_due) and the miss both check that it is still pending
+and due, so an edit or a cancel made while a burst goes out, or a step of the clock back,
+is what counts.
 """
 
 from __future__ import annotations
@@ -36,6 +41,9 @@ _CONNECTION_POLL_S = 1.0
 # it. Measured: the idle console bot with 10,000 pending went from 0.04 % to 0.11 % of one
 # core (a wake-up a second); with nothing pending it does not wake at all.
 RECHECK_S = 1.0
+# A forward jump of the wall clock against the monotonic one smaller than this is drift (NTP
+# slews at most 0.5 ms a second), not a step.
+STEP_MIN_S = 2.0
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -72,12 +80,14 @@ class PostScheduler:
         # Since when the bot could send (started, connection back, a fault over), on the
         # monotonic clock. A post is missed only if it fell due more than `grace` before
         # that: lateness from the bot's own queue or pacing while it runs never makes a post
-        # missed, and a clock step does not either (see _available_since).
+        # missed, and a clock step within the grace does not either (see _available_since).
         self._available_at = monotonic()
+        self._looked = (clock(), monotonic())  # both clocks at the last look (_available_since)
         self.pacer = Pacer(*pacing_s, nap=self.nap, monotonic=monotonic)
 
     async def start(self) -> None:
         self._available_at = self._monotonic()
+        self._looked = (self._clock(), self._available_at)
         self._timer.start()
         self._worker = asyncio.create_task(self._run(), name="post-scheduler")
         self._wake.set()
@@ -116,9 +126,26 @@ class PostScheduler:
 
     def _available_since(self) -> datetime:
         """When the bot became able to send, on today's wall clock: now minus how long it
-        has been able to. A clock that was days behind when the bot started (no real-time
-        clock) and is then set right makes the posts of those days missed, not all sent."""
-        return self._clock() - timedelta(seconds=self._monotonic() - self._available_at)
+        has been able to (on the monotonic clock)."""
+        now = self._look()
+        return now - timedelta(seconds=self._monotonic() - self._available_at)
+
+    def _look(self) -> datetime:
+        """The wall clock now. A jump of it ahead of the monotonic clock since the last look,
+        by more than the grace (a resume from suspend, during which the monotonic clock stands
+        still; a clock days behind, on a board without a real-time clock, set right), is time
+        the bot could not act in, as if it had been stopped: it is able again only from the
+        last look, and what fell due more than the grace before that is missed, not sent."""
+        now, monotonic = self._clock(), self._monotonic()
+        looked_wall, looked_monotonic = self._looked
+        self._looked = (now, monotonic)
+        jump = (now - looked_wall).total_seconds() - (monotonic - looked_monotonic)
+        if jump > max(self._grace.total_seconds(), STEP_MIN_S):
+            logger.warning("the wall clock jumped {:.0f} s ahead of the monotonic clock (resume "
+                           "from suspend, or the clock set right): posts due more than the "
+                           "grace ({}) before it are missed, not sent", jump, self._grace)
+            self._available_at = max(self._available_at, looked_monotonic)
+        return now
 
     @property
     def _stopping(self) -> bool:
@@ -132,6 +159,7 @@ class PostScheduler:
                 # Like a connection coming back: what fell due more than the grace before
                 # this retry is reported missed, not sent hours late.
                 self._available_at = self._monotonic()
+            commits = self._store.commits
             try:
                 await self._drain()
                 upcoming = await self._store.next_pending()
@@ -143,9 +171,15 @@ class PostScheduler:
                 await self._faults.failed("scheduler pass", exc, delay)
                 await self.nap(delay)  # new work waits too: it would meet the same fault
                 continue
+            if self._stopping:
+                return  # a pass cut short by a shutdown shows nothing works again
             failures = 0
-            for kind in FaultKind:  # a whole pass worked: whatever failed works again
-                await self._faults.recovered(kind)
+            # A fault is over only when what failed has worked: a whole pass ends a fault of
+            # the pass; a storage fault ends with a write that landed (a pass that only read,
+            # with nothing due, says nothing about a full disk).
+            await self._faults.recovered(FaultKind.SCHEDULER)
+            if self._store.commits != commits:
+                await self._faults.recovered(FaultKind.STORAGE)
             await self._wait_for(upcoming.due_at if upcoming else None)
 
     async def _wait_for(self, due: datetime | None) -> None:
@@ -154,7 +188,7 @@ class PostScheduler:
             if due is None:
                 await self._wake.wait()
                 return
-            left = (due - self._clock()).total_seconds()
+            left = (due - self._look()).total_seconds()
             if left <= 0:
                 return
             await self._until(self._wake, min(left, RECHECK_S))
@@ -199,13 +233,16 @@ class PostScheduler:
             self._available_at = self._monotonic()
         if not await self.pacer.wait_turn() or self._stopping:
             return False
-        if self._available_since() - post.due_at > self._grace:
-            if await self._store.transition(post.id, PostStatus.MISSED,
-                                            expect=PostStatus.PENDING,
-                                            reason="overdue beyond grace"):
-                logger.warning("post #{} missed: due {}, grace {}", post.id,
-                               post.due_at.isoformat(), self._grace)
-                missed.append(post)
+        cutoff = self._available_since() - self._grace
+        # The batch's copy may be older than an edit: the stored row decides. A post moved
+        # or cancelled meanwhile is not missed; the claim below sends it only if still due.
+        if post.due_at < cutoff and await self._store.transition(
+                post.id, PostStatus.MISSED, expect=PostStatus.PENDING, due_before=cutoff,
+                reason="overdue beyond grace", now=self._clock()):
+            current = await self._store.get_post(post.id) or post
+            logger.warning("post #{} missed: due {}, grace {}", post.id,
+                           current.due_at.isoformat(), self._grace)
+            missed.append(current)
             return True
         recoveries = self._faults.recoveries
         outcome = await self._deliver(post)

@@ -12,6 +12,10 @@ come from RepeatRule.next_after instead: CronTrigger 3.11 skips a week or a mont
 twice, across a DST change (tests/test_repeat_rule.py shows the cases); for zones without DST,
 Indonesia's among them, the two agree (tested). An interval rule is a fixed step from its
 first occurrence: its times are plain arithmetic, and so is its catch-up.
+
+Each slot the rule gives is posted at most once: the next occurrence comes after the later of
+the last one's due time and its slot, so one sent early (/kirim) or moved earlier (/ubah) does
+not post its slot again, and one moved later gives no slot before it.
 """
 
 from __future__ import annotations
@@ -61,6 +65,21 @@ def next_due(rule: RepeatRule, last_due: datetime, now: datetime, tz: ZoneInfo) 
     return next_occurrence(rule, now, tz)
 
 
+def slot_of(rule: RepeatRule, post: Post, tz: ZoneInfo) -> datetime:
+    """The moment the rule gave `post`, wherever /ubah or /kirim has moved it since.
+
+    An occurrence is queued for the rule's first time after the moment it is queued (its
+    `created_at`): the first by /jadwal, each next one once the one before is over. After an
+    outage the next one is instead the latest time already past, due before it was queued;
+    a move only goes to a time not yet past, so such an occurrence was never moved and its
+    due time is its slot. (Were it moved before it went out, the slot read here is the rule's
+    next one: that slot is then skipped, never posted twice.)
+    """
+    if post.due_at <= post.created_at:
+        return post.due_at
+    return next_occurrence(rule, post.created_at, tz)
+
+
 async def queue_next_occurrences(store: Store, now: datetime, tz: ZoneInfo) -> list[Post]:
     """Queue the next occurrence of every series whose last one is over. Returns them."""
     queued: list[Post] = []
@@ -73,7 +92,7 @@ async def queue_next_occurrences(store: Store, now: datetime, tz: ZoneInfo) -> l
             logger.error("post #{} has an unreadable repeat rule {!r}; series stopped",
                          last.id, last.repeat_rule)
             continue
-        due = next_due(rule, last.due_at, now, tz)
+        due = next_due(rule, max(last.due_at, slot_of(rule, last, tz)), now, tz)
         post = await store.add_post(due, last.text, last.destination, last.destination_name,
                                     media_path=last.media_path, media_mime=last.media_mime,
                                     now=now, repeat_rule=last.repeat_rule,

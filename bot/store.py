@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import aiosqlite
 from loguru import logger
 
+from bot.datadir import emptied_database
 from bot.dbfaults import DatabaseProblem
 from bot.migrations import MIGRATIONS
 from bot.models import TRANSITIONS, Post, PostStatus
@@ -36,6 +38,7 @@ class Store:
         # statements never land inside another task's open transaction.
         self._write_lock = asyncio.Lock()
         self._last_error: tuple[str, str] | None = None  # also when it could not be saved
+        self.commits = 0  # transactions committed so far: proof that the disk takes writes
 
     @contextlib.asynccontextmanager
     async def _transaction(self) -> AsyncIterator[None]:
@@ -55,6 +58,7 @@ class Store:
                 if self._db.in_transaction:
                     await self._db.execute("ROLLBACK")
                 raise
+            self.commits += 1
 
     @classmethod
     async def open(cls, path: Path) -> Store:
@@ -64,6 +68,9 @@ class Store:
         worker thread is not a daemon: left open, it keeps the process alive at exit).
         """
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if (emptied := emptied_database(path)) is not None:
+            raise emptied
+        new = not await asyncio.to_thread(path.exists)
         try:
             db = await aiosqlite.connect(path, isolation_level=None)
         except sqlite3.Error as error:  # aiosqlite has already stopped its thread
@@ -77,6 +84,10 @@ class Store:
         except BaseException as error:
             with contextlib.suppress(Exception):
                 await db.close()
+            if new:  # no half-made (0-byte) bot.db left for the next start to refuse
+                for leftover in ("", "-wal", "-shm", "-journal"):
+                    with contextlib.suppress(OSError):
+                        path.with_name(path.name + leftover).unlink()
             if isinstance(error, sqlite3.Error):
                 raise DatabaseProblem.from_error(path, error) from error
             raise
@@ -163,8 +174,10 @@ class Store:
         sent_at: datetime | None = None,
         due_at: datetime | None = None,
         now: datetime | None = None,
+        due_before: datetime | None = None,
     ) -> bool:
-        """Move a post from one of `expect` to `to`, committed with its event row.
+        """Move a post from one of `expect` to `to`, committed with its event row; with
+        `due_before`, only while the post (as stored now) falls due before that moment.
 
         Returns False (and changes nothing) when the post is not in an expected state, so a
         race (a cancel against a send) has exactly one winner.
@@ -176,9 +189,11 @@ class Store:
         stamp = to_utc_text(now or datetime.now(UTC))
         marks = ",".join("?" * len(allowed))
         async with self._transaction():
+            due = [to_utc_text(due_before)] if due_before else []
             row = await self._one(
-                f"SELECT status FROM posts WHERE id = ? AND status IN ({marks})",
-                (post_id, *allowed),
+                f"SELECT status FROM posts WHERE id = ? AND status IN ({marks})"
+                + (" AND due_at < ?" if due else ""),
+                (post_id, *allowed, *due),
             )
             if row is None:
                 return False
@@ -196,6 +211,23 @@ class Store:
             )
             await self._record(post_id, stamp, row["status"], to, reason)
         return True
+
+    async def claim_due(self, post_id: int, now: datetime) -> Post | None:
+        """Claim a post for sending (pending -> sending, committed with its event row) if it
+        is, as stored now, still pending and due by `now`; return it as claimed (its current
+        text, media and destination), or None. An edit committed before the claim is what
+        goes out; one after it finds the post no longer pending."""
+        stamp = to_utc_text(now)
+        async with self._transaction():
+            row = await self._one(
+                f"SELECT {_POST_COLUMNS} FROM posts WHERE id = ? AND status = 'pending'"
+                " AND due_at <= ?", (post_id, stamp))
+            if row is None:
+                return None
+            await self._db.execute("UPDATE posts SET status = 'sending', updated_at = ?"
+                                   " WHERE id = ?", (stamp, post_id))
+            await self._record(post_id, stamp, PostStatus.PENDING, PostStatus.SENDING, "due")
+        return replace(_post(row), status=PostStatus.SENDING)
 
     async def pending_page(self, limit: int, offset: int) -> list[Post]:
         rows = await self._all(

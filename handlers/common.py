@@ -27,10 +27,10 @@ async def destination(store: Store) -> tuple[str, str] | None:
 def parse_post_id(raw: str, usage_of: str) -> int:
     token = raw.strip().split(maxsplit=1)[0] if raw.strip() else ""
     if not token:
-        raise UserError(m.BAD_ID.format(raw=raw.strip() or "(kosong)"), usage_of)
+        raise UserError(m.BAD_ID.format(raw=m.echo(raw.strip()) or "(kosong)"), usage_of)
     digits = token.removeprefix("#")
     if not digits.isdigit() or len(digits) > 12:
-        raise UserError(m.BAD_ID.format(raw=token), usage_of)
+        raise UserError(m.BAD_ID.format(raw=m.echo(token)), usage_of)
     return int(digits)
 
 
@@ -38,7 +38,7 @@ def requested_page(raw: str, usage_of: str) -> int:
     """'' -> 1, '2' -> 2; anything else is the owner's mistake."""
     raw = raw.strip()
     if raw and not raw.isdigit():
-        raise UserError(m.BAD_ID.format(raw=raw), usage_of)
+        raise UserError(m.BAD_ID.format(raw=m.echo(raw)), usage_of)
     return int(raw) if raw else 1
 
 

@@ -60,7 +60,7 @@ async def set_target(ctx: Context) -> None:
     exact = [g for g in groups if g.name.casefold() == wanted]
     matches = exact or [g for g in groups if wanted in g.name.casefold()]
     if not matches:
-        raise UserError(m.TARGET_NOT_FOUND.format(query=query))
+        raise UserError(m.TARGET_NOT_FOUND.format(query=m.echo(query)))
     if len(matches) > 1:
         names = "\n".join(f"- {g.name}" for g in matches)
         raise UserError(m.TARGET_AMBIGUOUS.format(query=query, names=names))

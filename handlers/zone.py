@@ -31,8 +31,8 @@ async def set_zone(ctx: Context) -> None:
     name = SHORT_NAMES.get(wanted.lower(), wanted)
     try:
         tz = ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UserError(m.ZONE_UNKNOWN.format(zone=wanted), "zona") from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
+        raise UserError(m.ZONE_UNKNOWN.format(zone=m.echo(wanted)), "zona") from None
     if tz.key != services.tz.key:
         await _keep_rule_zones(ctx, services.tz)
     await ctx.store.set_settings({"timezone": tz.key})

@@ -102,7 +102,7 @@ def test_parse_reads_env_file_in_cwd(work: Path, data_dir: Path) -> None:
 
 def test_parse_unreadable_phrase(work: Path, data_dir: Path) -> None:
     done = run_cli(["parse", "--data-dir", str(data_dir), "--now", NOW, "halo semua"], work)
-    assert done.returncode == exitcodes.ERROR
+    assert done.returncode == exitcodes.USAGE  # a refused phrase is the caller's to fix
     result = parse_json(done.stdout)
     assert result["when"] is None
     assert result["repeat"] is None
@@ -113,7 +113,7 @@ def test_parse_unreadable_phrase(work: Path, data_dir: Path) -> None:
 def test_parse_passed_today(work: Path, data_dir: Path) -> None:
     done = run_cli(["parse", "--data-dir", str(data_dir), "--now", NOW, "hari ini 19:00 x"],
                    work)
-    assert done.returncode == exitcodes.ERROR
+    assert done.returncode == exitcodes.USAGE
     result = parse_json(done.stdout)
     assert result["when"] is None
     assert isinstance(result["error"], str) and "besok 19:00" in result["error"]

@@ -1,7 +1,8 @@
 """A step of the system clock (NTP correcting it, resume from suspend, a board without a
 real-time clock setting its time after boot) moves when posts are due, not how long the bot
 sleeps: after a step either way a post goes out within a second of its wall-clock time, and
-never before it.
+never before it. A step forward larger than the grace is time the bot could not act in (a
+suspend): what fell due more than the grace before it is missed, however long the bot was up.
 
 The scheduler's monotonic clock is the virtual one (tests/vclock.py); its wall clock is the
 virtual one plus an offset the test steps, as the system clock steps under a running process.
@@ -141,3 +142,28 @@ async def test_without_a_step_a_post_is_sent_at_its_time(rig: Rig):
     await rig.add(due)
     await rig.monotonic.advance(121)
     assert [at for _, at in rig.transport.sent_at] == [due]
+
+
+async def test_resume_after_a_long_uptime_misses_what_fell_due_beyond_the_grace(rig: Rig):
+    # Ten days up, then suspended for eight hours: the monotonic clock stands still during a
+    # suspend, the wall clock does not. What fell due more than the grace (3 h) before the
+    # bot could act again is missed, as after a stop; the rest goes out.
+    await rig.monotonic.advance(10 * 86400)  # nothing pending: the scheduler sleeps
+    now = rig.wall()
+    posts = {hours: await rig.add(now + timedelta(hours=hours)) for hours in (1, 2, 3, 4, 6, 7)}
+    await rig.monotonic.advance(0.5)
+    rig.wall.step(timedelta(hours=8))
+    await rig.monotonic.advance(WITHIN_S)
+    assert sorted(rig.missed) == [posts[h].id for h in (1, 2, 3, 4)]
+    assert [p for p, _ in rig.transport.sent_at] == [posts[h].id for h in (6, 7)]
+
+
+async def test_a_forward_step_within_the_grace_after_a_long_uptime_sends_everything(rig: Rig):
+    await rig.monotonic.advance(10 * 86400)
+    now = rig.wall()
+    posts = [await rig.add(now + timedelta(minutes=minutes)) for minutes in (10, 60, 150)]
+    await rig.monotonic.advance(0.5)
+    rig.wall.step(timedelta(hours=2, minutes=55))  # all of them within the grace (3 h)
+    await rig.monotonic.advance(WITHIN_S)
+    assert rig.missed == []
+    assert [p for p, _ in rig.transport.sent_at] == [p.id for p in posts]

@@ -70,3 +70,23 @@ def test_wait_that_would_never_end_is_refused(tmp_path: Path):
     assert done.returncode == 0, done.stderr.decode(errors="replace")
     assert out.count(m.CONSOLE_WAIT_USAGE.format(limit=MAX_WAIT_S)) == len(refused)
     assert sent == [m.TARGET_SET.format(name="Grup Demo B")]
+
+
+def test_invalid_line_inside_a_continued_message_drops_the_whole_message(tmp_path: Path):
+    stdin = (b"/tujuan 1\n"
+             b"/jadwal besok 08:00 Rapat wali murid \\\n"  # continued on the next line ...
+             b"di aula caf\xe9\n"  # ... which is not UTF-8
+             b"/jadwal besok 09:00 Kopi caf\xe9 \\\n"  # a bad line that continues ...
+             b"/batal 1\n"  # ... into this one, which is part of that message, not a command
+             b"/antrian\n")
+    done, sent = console(tmp_path, stdin)
+    out = done.stdout.decode("utf-8")
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    assert sent == [m.TARGET_SET.format(name="Grup Demo A"), m.QUEUE_EMPTY]
+    first = m.CONSOLE_NOT_TEXT_CONTINUED.format(line="di aula caf\ufffd",
+                                                first="/jadwal besok 08:00 Rapat wali murid ")
+    second = m.CONSOLE_NOT_TEXT_CONTINUED.format(line="/jadwal besok 09:00 Kopi caf\ufffd \\",
+                                                 first="/jadwal besok 09:00 Kopi caf\ufffd ")
+    assert first in out and second in out
+    assert out.index(first) < out.index(second) < out.index("Antrian kosong")
+    assert m.CONSOLE_NOT_TEXT.format(line="di aula caf\ufffd") not in out

@@ -1,6 +1,7 @@
 """The data dir as the real processes leave it: owner-only when the bot creates it, a shared
-one left as it is (with one warning), and one process per data dir even when bot.lock is
-deleted under a running bot."""
+one left as it is (with one warning), one process per data dir even when bot.lock is
+deleted under a running bot, an empty bot.db accepted only in a new data dir, and a link to
+an unmounted disk named as such."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import exitcodes
+from bot import datadir, exitcodes
+from bot import store as store_module
+from bot.dbfaults import DatabaseProblem
+from bot.store import Store
 from tests.test_env_faults import bot_env, seeded
 
 READY_WITHIN_S = 20.0
@@ -133,3 +137,40 @@ def test_deleting_bot_lock_does_not_let_a_second_instance_start(tmp_path: Path) 
     assert "another jadwal-bot is already running" in second.stderr
     assert "bot.lock is missing" in second.stderr
     assert first_code == exitcodes.OK
+
+
+def test_a_new_data_dir_with_an_empty_bot_db_starts(tmp_path: Path) -> None:
+    """A 0-byte bot.db is refused only where the data dir shows it held a queue before."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "bot.db").write_bytes(b"")
+    done = bot("console", data_dir, tmp_path, "/status\n")
+    assert done.returncode == exitcodes.OK, done.stderr
+    assert (data_dir / "bot.db").stat().st_size > 0
+    assert "Koneksi: terhubung" in done.stdout
+
+
+async def test_a_first_open_that_fails_leaves_no_bot_db(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Otherwise the 0-byte file it made, next to the logs of that start, would look like a
+    lost queue to every later start."""
+    path = tmp_path / "data" / "bot.db"
+    monkeypatch.setattr(store_module, "MIGRATIONS", ("CREATE TABLE posts (broken",))
+    with pytest.raises(DatabaseProblem):
+        await Store.open(path)
+    assert list(path.parent.iterdir()) == []
+    monkeypatch.undo()
+    store = await Store.open(path)
+    await store.close()
+    assert path.stat().st_size > 0
+
+
+def test_a_link_above_the_data_dir_to_nothing_is_named(tmp_path: Path) -> None:
+    mount = tmp_path / "usb"
+    mount.symlink_to("/nonexistent-disk/jadwal")
+    with pytest.raises(datadir.EnvironmentProblem) as refused:
+        datadir.prepare(mount / "bot" / "data")
+    assert str(refused.value) == (
+        f"cannot use {mount / 'bot' / 'data'}: {mount} points to /nonexistent-disk/jadwal, "
+        "which does not exist (not mounted?): mount it or create it, or point "
+        "JADWAL_DATA_DIR elsewhere")

@@ -3,6 +3,8 @@ and answered with a specific reply while the bot runs (the bot keeps running).""
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -14,7 +16,8 @@ from loguru import logger
 
 from bot import messages as m
 from bot import store as store_module
-from bot.dbfaults import DatabaseProblem, Fault, fault_of
+from bot.dbfaults import DatabaseProblem, Fault, fault_of, storage_fault
+from bot.faults import advice, describe
 from bot.migrations import MIGRATIONS
 from bot.store import Store
 from tests.conftest import SATURDAY_EVENING, BotFactory, Clock
@@ -120,6 +123,59 @@ def test_fault_of_reads_sqlite_result_codes(tmp_path: Path) -> None:
     assert fault_of(caught.value) is Fault.CORRUPT
     assert fault_of(ValueError("database is locked")) is None
     assert fault_of(sqlite3.ProgrammingError("closed")) is None
+
+
+def sqlite_error(path: Path, fault: Fault) -> sqlite3.Error:
+    """The error SQLite itself raises for `fault` on a real file."""
+    sqlite3.connect(path).executescript("CREATE TABLE IF NOT EXISTS t (x TEXT)")
+    connections: list[sqlite3.Connection] = []
+
+    def connect(uri: str = "") -> sqlite3.Connection:
+        db = sqlite3.connect(f"file:{path}{uri}", uri=True, timeout=0, isolation_level=None)
+        connections.append(db)
+        return db
+
+    try:
+        if fault is Fault.LOCKED:
+            connect().execute("BEGIN IMMEDIATE")  # another program holds the write lock
+            connect().execute("BEGIN IMMEDIATE")
+        elif fault is Fault.READ_ONLY:
+            connect("?mode=ro").execute("INSERT INTO t VALUES ('x')")
+        elif fault is Fault.FULL:
+            db = connect()
+            db.execute(f"PRAGMA max_page_count = {db.execute('PRAGMA page_count').fetchone()[0]}")
+            db.execute("INSERT INTO t VALUES (?)", ("x" * 100_000,))
+        elif fault is Fault.CORRUPT:
+            garbage(path)
+            connect().execute("SELECT * FROM sqlite_master")
+    except sqlite3.Error as error:
+        return error
+    finally:
+        for db in connections:
+            db.close()
+    raise AssertionError(f"SQLite raised nothing for {fault}")
+
+
+@pytest.mark.parametrize("fault", [Fault.LOCKED, Fault.READ_ONLY, Fault.FULL, Fault.CORRUPT])
+def test_a_storage_fault_is_named_with_what_to_do(tmp_path: Path, fault: Fault) -> None:
+    error = sqlite_error(tmp_path / "x.db", fault)
+    assert storage_fault(error) is fault
+    assert describe(error) == m.STORAGE_ERRORS[fault]
+    assert advice(error) == m.FAULT_HINTS[fault] and advice(error).strip()
+    assert type(error).__name__ not in describe(error)
+
+
+def test_os_errors_of_a_full_or_read_only_disk_are_storage_faults(tmp_path: Path) -> None:
+    assert storage_fault(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))) is Fault.FULL
+    assert storage_fault(OSError(errno.EDQUOT, os.strerror(errno.EDQUOT))) is Fault.FULL
+    assert storage_fault(OSError(errno.EROFS, os.strerror(errno.EROFS))) is Fault.READ_ONLY
+    assert describe(OSError(errno.ENOSPC, "x")) == m.DISK_FULL
+    with pytest.raises(FileNotFoundError) as missing:
+        (tmp_path / "nope").read_bytes()
+    assert storage_fault(missing.value) is None
+    assert storage_fault(ValueError("database or disk is full")) is None
+    assert describe(ValueError("x")) == m.UNEXPECTED_ERROR.format(name="ValueError")
+    assert advice(ValueError("x")) == ""
 
 
 # --- while the bot runs ------------------------------------------------------------------

@@ -263,6 +263,24 @@ async def test_post_no_longer_pending_is_skipped(harness: Harness):
     assert harness.transport.attempts == 0
 
 
+async def test_what_goes_out_is_the_post_as_stored_when_claimed(harness: Harness):
+    copy = await harness.add("teks lama")  # read with a batch, then edited
+    assert await harness.store.update_text(copy.id, "teks baru", datetime.now(UTC))
+    assert await harness.deliverer.deliver(copy) is Outcome.SENT
+    assert [s.text for s in harness.transport.posts()] == ["teks baru"]
+
+
+async def test_post_moved_later_since_it_was_read_is_not_claimed(harness: Harness):
+    copy = await harness.add()
+    later = datetime.now(UTC) + timedelta(hours=1)
+    assert await harness.store.reschedule(copy.id, later, "moved by owner")
+    assert await harness.deliverer.deliver(copy) is Outcome.SKIPPED
+    assert harness.transport.attempts == 0
+    assert await harness.status(copy) is PostStatus.PENDING
+    assert [(b, a) for b, a, _ in await harness.moves(copy)] == [
+        (None, "pending"), ("pending", "pending")]
+
+
 # --- permanent failures --------------------------------------------------------------------
 
 @pytest.mark.parametrize(("whatsapp_says", "reason_starts"), [

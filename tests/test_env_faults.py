@@ -126,6 +126,12 @@ def under_a_file(tmp: Path, work: Path) -> Setup:
     return Setup(tmp / "blocker" / "data")
 
 
+def dangling_link(tmp: Path, work: Path) -> Setup:
+    """The data dir is a symbolic link to a disk that is not mounted."""
+    (tmp / "data").symlink_to(tmp / "missing" / "x")
+    return Setup(tmp / "data")
+
+
 def full_disk_fresh(tmp: Path, work: Path) -> Setup:
     mount = tmp / "disk"
     return Setup(mount / "data", mounts=[faultfs.tmpfs(mount), faultfs.fill(mount)])
@@ -165,6 +171,10 @@ def truncated(path: Path) -> None:
         db.truncate(path.stat().st_size // 2)
 
 
+def emptied(path: Path) -> None:
+    path.write_bytes(b"")
+
+
 def newer(path: Path) -> None:
     db = sqlite3.connect(path)
     try:
@@ -188,6 +198,8 @@ CASES = [
     Case("pacing min above max", setting(JADWAL_PACING_MIN_S="10", JADWAL_PACING_MAX_S="5"),
          "JADWAL_PACING_MIN_S (10) is more than JADWAL_PACING_MAX_S (5)"),
     Case("data dir under a file", under_a_file, "is a file, not a directory"),
+    Case("data dir links to nothing", dangling_link, "/missing/x, which does not exist "
+         "(not mounted?)", ("console", "queue", "run")),
     Case("disk full, fresh data dir", full_disk_fresh, "the disk is full"),
     Case("disk full, restart", full_disk_restart, "the disk is full", ("console", "run")),
     Case("read-only data dir", read_only_data_dir, "the file system is read-only",
@@ -197,6 +209,8 @@ CASES = [
          ("console", "queue", "run")),
     Case("bot.db truncated", damaged_db(truncated), "python -m bot restore",
          ("console", "queue")),
+    Case("bot.db emptied (0 bytes) in a used data dir", damaged_db(emptied),
+         "is empty (0 bytes)", ("console", "queue", "run")),
     Case("bot.db from a newer version", damaged_db(newer), "written by a newer jadwal-bot",
          ("console", "queue")),
 ]

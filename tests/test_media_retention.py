@@ -42,6 +42,15 @@ def image(media: MediaStore, label: str, age_s: float = TWO_DAYS_S) -> str:
     return name
 
 
+def partial(media: MediaStore, name: str, age_s: float) -> str:
+    """A partial file (a save not finished), last written `age_s` seconds ago."""
+    media.directory.mkdir(parents=True, exist_ok=True)
+    media.path(name).write_bytes(b"half")
+    stamp = time.time() - age_s
+    os.utime(media.path(name), (stamp, stamp))
+    return name
+
+
 async def post_with(store: Store, name: str, status: PostStatus, at: datetime) -> int:
     """A post using `name`, brought to `status` with every change stamped `at`."""
     post = await store.add_post(at, "foto", DEMO_A.jid, DEMO_A.name, media_path=name,
@@ -88,9 +97,9 @@ async def test_prune_removes_only_media_of_posts_sent_long_ago(tmp_path: Path, s
     await post_with(store, keep["shared with a pending post"], PostStatus.PENDING, long_ago)
     # a file just written, its post not created yet
     keep["unreferenced, 10 min old"] = image(media, "brand new", age_s=600)
-    partial = media.directory / "upload.jpg.part"
-    partial.write_bytes(b"half")
-    os.utime(partial, (time.time() - TWO_DAYS_S,) * 2)
+    # partial files: one being written now, one left by a save cut short two days ago
+    keep["partial, 10 min old"] = partial(media, "upload.jpg.part", age_s=600)
+    remove["partial, 2 days old"] = partial(media, "stale.jpg.part", age_s=TWO_DAYS_S)
 
     removed = await prune_media(store, media, RETENTION, NOW)
 
@@ -99,7 +108,6 @@ async def test_prune_removes_only_media_of_posts_sent_long_ago(tmp_path: Path, s
         assert not media.path(name).exists(), why
     for why, name in keep.items():
         assert media.path(name).exists(), why
-    assert partial.exists()
     # the posts themselves are untouched: only their files went
     assert len(await store.all_posts()) == 10
 

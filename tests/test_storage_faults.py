@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from bot import messages as m
 from bot.delivery import Deliverer, Outcome
 from bot.faults import MAX_RETRY_S, Faults
 from bot.media import MediaStore
-from bot.models import Post, PostStatus
+from bot.models import Post, PostStatus, SentMessage
 from bot.scheduler import PostScheduler
 from bot.store import Store
 from tests.conftest import BotFactory
@@ -37,26 +37,46 @@ STORAGE_NOTICE = m.FAULT_NOTICE.format(what=m.FAULT_NAMES["storage"], error=m.DI
 STORAGE_RECOVERED = m.FAULT_RECOVERED.format(what=m.FAULT_NAMES["storage"])
 
 
+class Transport(FakeTransport):
+    """Runs `after_post` once a post went out (to fill the disk right then, say)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.after_post: Callable[[], None] = lambda: None
+
+    async def send_text(self, chat: str, text: str, *, post_id: int | None = None
+                        ) -> SentMessage:
+        sent = await super().send_text(chat, text, post_id=post_id)
+        if post_id is not None:
+            self.after_post()
+        return sent
+
+
 class Rig:
-    """Store, deliverer, faults and scheduler wired as bot.app.App does it."""
+    """Store, deliverer, faults and scheduler wired as bot.app.App does it. The monotonic
+    clock is the virtual one; the wall clock is the virtual one plus `step`."""
 
     def __init__(self, store: Store, tmp_path: Path, grace: timedelta) -> None:
         self.store = store
         self.disk: FullDisk = under_full_disk(store)
         self.clock = VirtualClock(START)
-        self.transport = FakeTransport()
+        self.step = timedelta(0)  # how far the wall clock was set away from the monotonic
+        self.transport = Transport()
         self.told: list[str] = []  # every notice the owner got, queued or sent at once
         self.refused_at: list[float] = []  # virtual time of each refused commit
         self.disk.on_refuse = lambda: self.refused_at.append(self.clock.elapsed)
         faults = Faults(self._queue_notice, self._record_error, send_now=self._send_now)
         self.deliver_calls = 0
-        self.scheduler = PostScheduler(store, self._deliver, self._missed, grace, self.clock,
+        self.scheduler = PostScheduler(store, self._deliver, self._missed, grace, self.wall,
                                        faults=faults, sleep=self.clock.sleep,
                                        monotonic=lambda: self.clock.elapsed)
         self.deliverer = Deliverer(store, self.transport, MediaStore(tmp_path / "media"),
-                                   self._queue_notice, self._record_error, self.clock,
+                                   self._queue_notice, self._record_error, self.wall,
                                    nap=self.scheduler.nap, faults=faults)
         self.broken_passes = 0  # the next passes fail with a bug, not the disk
+
+    def wall(self) -> datetime:
+        return self.clock() + self.step
 
     async def _deliver(self, post: Post) -> Outcome:
         if self.broken_passes:
@@ -226,3 +246,81 @@ async def test_running_bot_on_a_full_disk_tells_once_and_shows_it_in_status(
     errors = [text for level, text in records if level == "ERROR" and "scheduler pass" in text]
     assert len(errors) == 1 and "database or disk is full" in errors[0]
     assert any("still failing" in text for level, text in records if level == "WARNING")
+
+
+# --- a fault is over only when what failed has worked again -------------------------------
+
+async def test_stop_while_a_sent_record_waits_for_the_disk_tells_no_recovery(
+        store: Store, tmp_path: Path):
+    rig = Rig(store, tmp_path, grace=timedelta(minutes=10))
+    post = await store.add_post(START + timedelta(seconds=10), "Halo", DEMO_A.jid, DEMO_A.name)
+    rig.transport.after_post = lambda: setattr(rig.disk, "full", True)
+    await rig.scheduler.start()
+    await rig.clock.advance(20)  # sent at 10 s; its record refused since
+    assert [s.post_id for s in rig.transport.posts()] == [post.id]
+    assert rig.told == [STORAGE_NOTICE]
+    await rig.scheduler.stop()  # the disk is still full
+    assert rig.told == [STORAGE_NOTICE]
+    assert rig.transport.replies() == [STORAGE_NOTICE]
+    # left 'sending': the next start reports it as uncertain, never sends it again
+    assert await status_of(store, post.id) is PostStatus.SENDING
+
+
+async def test_a_pass_that_only_reads_does_not_end_a_full_disk(store: Store, tmp_path: Path):
+    rig = Rig(store, tmp_path, grace=timedelta(minutes=10))
+    post = await store.add_post(START + timedelta(seconds=10), "Halo", DEMO_A.jid, DEMO_A.name)
+    await rig.scheduler.start()
+    try:
+        rig.disk.full = True
+        await rig.clock.advance(10)  # the claim is refused (and the notice's commit)
+        assert rig.told == [STORAGE_NOTICE]
+        refused = rig.disk.refused
+        rig.step = -timedelta(minutes=2)  # the clock set back: the post is not due yet
+        await rig.clock.advance(60)  # passes that find nothing due, so write nothing
+        assert rig.disk.refused == refused
+        assert rig.told == [STORAGE_NOTICE]  # not "recovered": the disk is still full
+
+        rig.disk.full = False
+        await rig.clock.advance(60 + 1)  # due again at 10 s on the stepped clock
+        assert [s.post_id for s in rig.transport.posts()] == [post.id]
+        assert rig.told == [STORAGE_NOTICE, STORAGE_RECOVERED]
+    finally:
+        await rig.scheduler.stop()
+
+
+# --- what the owner is told about a damaged database --------------------------------------
+
+PAGE = 4096  # SQLite's default page size, which bot.db uses
+
+
+async def test_a_database_damaged_while_running_is_named_with_what_to_do(store: Store,
+                                                                         tmp_path: Path):
+    path = tmp_path / "bot.db"
+    post = await store.add_post(START + timedelta(seconds=10), "Halo", DEMO_A.jid, DEMO_A.name)
+    rig = Rig(store, tmp_path, grace=timedelta(minutes=10))
+    # The pages of the posts table and its index are overwritten on disk; a commit by another
+    # connection makes the bot's connection drop its page cache (WAL).
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        roots = [int(r[0]) for r in other.execute(
+            "SELECT rootpage FROM sqlite_master WHERE tbl_name = 'posts' AND rootpage > 0")]
+        with path.open("r+b") as db:
+            for root in roots:
+                db.seek((root - 1) * PAGE)
+                db.write(b"\xff" * PAGE)
+        other.execute("INSERT INTO settings (key, value) VALUES ('touch', '1')")
+    finally:
+        other.close()
+    await rig.scheduler.start()
+    try:
+        await rig.clock.advance(20)
+    finally:
+        await rig.scheduler.stop()
+    notice = m.FAULT_NOTICE.format(what=m.FAULT_NAMES["storage"],
+                                   error=m.STORAGE_ERRORS["corrupt"],
+                                   hint=m.FAULT_HINTS["corrupt"])
+    assert rig.told == [notice]
+    assert "python -m bot restore" in notice and "kesalahan tak terduga" not in notice
+    assert await store.last_error() == ("penyimpanan: database rusak", "nanti")
+    assert rig.transport.posts() == [] and post.id == 1

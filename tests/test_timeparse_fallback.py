@@ -3,6 +3,7 @@ when its answer agrees with the words; otherwise the phrase is unreadable."""
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -126,3 +127,13 @@ def test_dateparser_is_imported_only_when_needed() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, timeout=60)
     assert done.stdout.strip() == "False"
+
+
+def test_dateparsers_strptime_keeps_the_formats_it_compiles() -> None:
+    for phrase in ("25th of December at 8pm Party", "Friday the 27th at 9am Rapat",
+                   "27th of November at 09:00 Rapat"):
+        assert parse_schedule(phrase, SAT, WIB).ok
+    patched = sys.modules["strptime_patched"]  # dateparser's own copy of _strptime
+    assert len(patched._regex_cache) > 6  # with 5 kept, the sixth format emptied the cache
+    stdlib = importlib.import_module("_strptime")
+    assert stdlib is not patched and stdlib._CACHE_MAX_SIZE < timefallback._STRPTIME_FORMATS_KEPT

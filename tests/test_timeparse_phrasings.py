@@ -210,11 +210,12 @@ ROWS: list[tuple[str, str, datetime | Ask, str]] = [
     ("late", "rabu ini 21:00 Rapat", Ask(dec(2, 21), ("Rabu ini", "sudah lewat")), "Rapat"),
     ("late", "senin ini 08:00 Rapat", Ask(nov(30, 8), ("Senin ini", "sudah lewat")), "Rapat"),
     ("late", "besok jam 7 pagi: Senam", nov(26, 7), "Senam"),
-    # --- just after midnight: "besok" is the day after the new date ---
+    # --- just after midnight: "besok" may be the day that just began (asked) ---
     ("after_midnight", "jam 1 Ronda", Ask(nov(26, 13), ("01:00",)), "Ronda"),
     ("after_midnight", "nanti jam 3 Rapat", Ask(nov(26, 15), ("03:00",)), "Rapat"),
     ("after_midnight", "jam 7 Senam", nov(26, 7), "Senam"),
-    ("after_midnight", "besok jam 7 pagi Senam", nov(27, 7), "Senam"),
+    ("after_midnight", "besok jam 7 pagi Senam", Ask(nov(26, 7), ("tengah malam", "27 Nov")),
+     "Senam"),
     ("after_midnight", "hari ini jam 9 pagi Rapat", nov(26, 9), "Rapat"),
     ("after_midnight", "jam 12 Makan", Ask(nov(26, 12), ("00:00",)), "Makan"),  # just passed
     ("after_midnight", "hari ini jam 12 Makan", nov(26, 12), "Makan"),

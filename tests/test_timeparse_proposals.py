@@ -35,14 +35,14 @@ ROWS: list[tuple[str, str, tuple[str, ...], datetime | None]] = [
     ("sat", "minggu depan Libur", ("Minggu, 29 Nov 2026", "mulai Senin, 23 Nov 2026"), None),
     ("mon", "minggu depan 10:00 x", ("Minggu, 6 Des 2026 10:00 WIB", "mulai Senin, 30 Nov 2026"),
      wib(2026, 12, 6, 10)),
-    # a clock, then a day: two readings that differ
-    ("mon", "19:00 besok Rapat", ("sebelum harinya", "Senin, 23 Nov 2026 19:00 WIB",
+    # a clock, then a capitalised day that may start the post: two readings that differ
+    ("mon", "19:00 Besok Rapat", ("sebelum harinya", "Senin, 23 Nov 2026 19:00 WIB",
                                   "Selasa, 24 Nov 2026 19:00 WIB"), wib(2026, 11, 24, 19)),
-    ("mon", "5pm tomorrow Meeting", ("sebelum harinya",), wib(2026, 11, 24, 17)),
-    ("mon", "at 5 pm on friday Drinks", ("sebelum harinya",), wib(2026, 11, 27, 17)),
+    ("mon", "5pm Tomorrow Meeting", ("sebelum harinya",), wib(2026, 11, 24, 17)),
+    ("mon", "at 5 pm Friday Drinks", ("sebelum harinya",), wib(2026, 11, 27, 17)),
     ("sat", "08:00 Minggu depan libur", ("minggu depan",), wib(2026, 11, 29, 8)),
     ("sat", "20:00 today Party", ("hari ini sudah lewat", "besok 20:00"), wib(2026, 11, 22, 20)),
-    ("sat", "08:00 21/11 Rapat", ("sudah lewat", "21 Nov 2026 08:00"), None),
+    ("sat", "08:00 21/11 Rapat", ("sudah lewat", "21 Nov 2026 08:00"), wib(2027, 11, 21, 8)),
     # passed
     ("sat", "sabtu ini 19:00 Arisan", ("Sabtu ini", "sudah lewat"), wib(2026, 11, 28, 19)),
     ("sat", "nanti sore jam 4 Pulang", ("16:00 hari ini sudah lewat",), wib(2026, 11, 22, 16)),
@@ -63,7 +63,7 @@ ROWS: list[tuple[str, str, tuple[str, ...], datetime | None]] = [
     ("sat", "12/25 08:00 Natal", ("12/25", "tidak ada di kalender"), wib(2026, 12, 25, 8)),
     ("sat", "31/02 08:00 Rapat", ("31/02", "tidak ada di kalender"), wib(2027, 2, 28, 8)),
     ("sat", "31/04 08:00 Rapat", ("31/04",), wib(2027, 4, 30, 8)),
-    ("sat", "29/02 08:00 Rapat", ("29/02",), wib(2027, 2, 28, 8)),
+    ("sat", "29/02 08:00 Rapat", ("29/02", "2028"), wib(2028, 2, 29, 8)),
     ("sat", "2027-02-30 08:00 Rapat", ("30/02",), wib(2027, 2, 28, 8)),
     ("sat", "tanggal 31 08:00 Rapat", ("November 2026 tidak punya tanggal 31",),
      wib(2026, 12, 31, 8)),

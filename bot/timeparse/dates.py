@@ -2,7 +2,8 @@
 "tanggal 5 bulan depan", "akhir bulan".
 
 Day first, always. A date without a year is this year's, or next year's once this year's is
-long past; a few days past is a mistake, reported as past rather than moved a year on.
+long past; a few days past is a mistake, refused as past with next year's date proposed.
+"29/02" without a year in a year that has none proposes the next leap year's.
 """
 
 from __future__ import annotations
@@ -51,16 +52,24 @@ def explicit_day(expr: Expr, at: At, now: datetime, tz: ZoneInfo) -> date:
     year = year if year is not None else now.year
     found = _date(year, month, day)
     if found is None and not explicit_year and (month, day) == (2, 29):
-        # 29/02 in a year without one: judge by where it would fall (1 March); next
-        # year's 29/02 is meant only once that is long past, like any other date.
+        # 29/02 in a year without one: judge by where it would fall (1 March); next year's
+        # is meant once that is long past. A year without one proposes the next that has it.
         march = at(date(year, 3, 1))
         if not_after(march, now) and now - march > ROLL_YEAR_AFTER:
             year += 1
-            found = _date(year, 2, 29)
-    elif (found is not None and not explicit_year and not_after(at(found), now)
-          and now - at(found) > ROLL_YEAR_AFTER):
-        year += 1
-        found = _date(year, month, day)
+        leap = _next_date(year, 2, 29)
+        if leap.year != year:
+            raise propose(m.TIME_NO_LEAP_DAY.format(year=year, leap=leap.year), at(leap), tz)
+        found = leap
+    if found is not None and not explicit_year and not_after(at(found), now):
+        later = _next_date(year + 1, month, day)
+        if now - at(found) > ROLL_YEAR_AFTER:
+            return later
+        # A few days past: a mistake, asked about with next year's date (when the weekday
+        # written with it, if any, fits that one).
+        fits = expr.weekday is None or later.weekday() == expr.weekday
+        raise propose(m.TIME_PAST.format(when=format_local(at(found), tz)),
+                      at(later) if fits else None, tz)
     if found is None:
         proposal = None
         if day <= 31:  # propose the month's last day
@@ -122,6 +131,13 @@ def _day_of_month(day: int, at: At, now: datetime, tz: ZoneInfo) -> date:
         later = _next_month(*later)
     raise propose(m.TIME_DAY_NOT_IN_MONTH.format(month=MONTH_NAMES[month - 1], year=year,
                                                  day=day), at(date(*later, day)), tz)
+
+
+def _next_date(year: int, month: int, day: int) -> date:
+    """`day`/`month` in `year` or the first later year that has it (29/02: a leap year)."""
+    while (found := _date(year, month, day)) is None:
+        year += 1
+    return found
 
 
 def _next_month(year: int, month: int) -> tuple[int, int]:

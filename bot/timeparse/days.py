@@ -1,5 +1,6 @@
 """The grammar of days: "besok", "nanti", "senin depan", "malam minggu", "25/12",
-"tanggal 5 bulan depan", "akhir bulan". Fills an Expr; knows nothing about "now"."""
+"tanggal 5 bulan depan", "akhir bulan", "senin minggu depan", "pekan depan senin",
+"akhir pekan" (asked: Saturday or Sunday?). Fills an Expr; knows nothing about "now"."""
 
 from __future__ import annotations
 
@@ -17,8 +18,14 @@ _RE_PART_INI = rx(rf"(?P<p>{PART_RX}){H}+(?:{_INI})")
 _RE_TONIGHT = rx(alt(lx.TONIGHT_WORDS))
 _RE_LATER = rx(alt(lx.LATER_TODAY_WORDS))
 _RE_DAY_WORD = rx(rf"(?P<r>{alt(lx.DAY_WORDS)})")
-_AFTER = rf"(?:{H}+(?P<mod>{alt(lx.WEEK_AFTER)}))?"
+_WEEK = alt(lx.WEEK_WORDS)
+_AFTER = rf"(?:{H}+(?:(?P<week>{_WEEK}){H}+)?(?P<mod>{alt(lx.WEEK_AFTER)}))?"
 _RE_EVE = rx(rf"(?:{alt(lx.EVE_WORDS)}){H}+(?:hari{H}+)?(?P<wd>{WEEKDAY_RX}){_AFTER}")
+# "pekan depan senin", "minggu ini jumat": the week first.
+_RE_WEEK_FIRST = rx(rf"(?:{_WEEK}){H}+(?P<mod>{alt(lx.WEEK_AFTER)}){H}+"
+                    rf"(?:(?:{alt(lx.WEEKDAY_BEFORE)}){H}+)?(?P<wd>{WEEKDAY_RX})")
+_RE_AND_WEEKDAY = rx(rf"(?:{alt(lx.AND_WORDS)}){H}+(?P<wd>{WEEKDAY_RX})")  # "sabtu dan minggu"
+_RE_WEEKEND = rx(alt(lx.WEEKEND_WORDS))
 _RE_WEEKDAY = rx(rf"(?:(?P<pre>{alt([*lx.WEEKDAY_BEFORE, *lx.WEEK_BEFORE])}){H}+)?"
                  rf"(?P<wd>{WEEKDAY_RX}){_AFTER}")
 
@@ -65,11 +72,22 @@ def read_day(sc: Scanner, expr: Expr) -> bool:
         expr.parts.append("malam")
         read_date(sc, expr)
         return True
+    if mt := sc.take(_RE_WEEK_FIRST):
+        expr.weekday = lx.WEEKDAYS[mt["wd"]]
+        expr.weekday_mod = lx.WEEK_AFTER[key(mt["mod"])]
+        return True
+    if sc.take(_RE_WEEKEND):  # one day of the weekend: which?
+        expr.weekday = 5
+        expr.weekend = True
+        return True
     if mt := sc.take(_RE_WEEKDAY):
         expr.weekday = lx.WEEKDAYS[mt["wd"]]
         pre, mod = mt["pre"], lx.WEEK_AFTER.get(mt["mod"] or "")
         expr.weekday_mod = lx.WEEK_BEFORE.get(pre or "", mod)
-        expr.minggu_depan = mt["wd"] == "minggu" and mod == "depan" and pre != "hari"
+        expr.minggu_depan = (mt["wd"] == "minggu" and mod == "depan" and pre != "hari"
+                             and not mt["week"])
+        if more := sc.take(_RE_AND_WEEKDAY):  # two days without "setiap": a repeat?
+            expr.problem = m.TIME_DAYS_WITHOUT_EVERY.format(days=f"{mt['wd']} dan {more['wd']}")
         read_date(sc, expr)  # "senin, 23/11": checked against each other later
         return True
     return read_date(sc, expr)

@@ -1,8 +1,10 @@
 """The grammar of repeating posts after "setiap"/"tiap"/"every": which days, or how often.
 
 "setiap hari", "setiap hari kerja", "setiap senin dan kamis", "setiap senin-jumat",
-"setiap tanggal 1 dan 15", "setiap akhir pekan", "setiap pagi", "setiap jam 9 pagi" (daily),
-"setiap 2 jam", "tiap 30 menit", "setiap jam" (hourly); the clock is read as for one-offs.
+"setiap tanggal 1 dan 15", "setiap akhir pekan", "setiap malam minggu" (Saturday evening),
+"setiap awal bulan" (the 1st), "setiap pagi", "setiap jam 9 pagi" (daily), "setiap 2 jam",
+"tiap 30 menit", "setiap jam" (hourly); the clock is read as for one-offs. "setiap akhir
+bulan" is refused: a rule keeps days of the month, not the last one.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ _RE_EVERY_MONTH_DAY = rx(rf"(?:(?:{alt(lx.MONTH_WORDS)}){H}+)?(?:{alt(lx.DATE_PR
 _RE_MORE_MONTH_DAY = re.compile(rf"(?:{H}*,{H}*(?:{_AND}{H}+)?|{H}+{_AND}{H}+)"
                                 rf"(?P<d>[0-9]{{1,2}}){END}")
 _RE_HARI = rx("hari")
+_RE_EVERY_MONTH_EDGE = rx(rf"(?P<e>{alt(lx.MONTH_EDGE_WORDS)}){H}+(?:{alt(lx.MONTH_WORDS)})")
+# "setiap malam minggu": every Saturday evening (the evening before the named day).
+_RE_EVERY_EVE = rx(rf"(?:{alt(lx.EVE_WORDS)}){H}+(?:hari{H}+)?(?P<wd>{WEEKDAY_RX})")
 _RE_LIST_WEEKDAY = rx(rf"(?:{_AND}{H}+)?(?P<wd>{WEEKDAY_RX})")
 _RE_GLUED_RANGE = rx(rf"(?P<a>{WEEKDAY_RX})-(?P<b>{WEEKDAY_RX})")
 _RE_RANGE_WEEKDAY = rx(rf"(?:{alt(lx.RANGE_WORDS)}){H}+(?P<wd>{WEEKDAY_RX})")
@@ -55,6 +60,15 @@ def read_every(sc: Scanner, expr: Expr) -> bool:
             days.add(int(more["d"]))
             sc.end = more.end()
         expr.every_month_days = frozenset(days)
+        return True
+    if mt := sc.take(_RE_EVERY_MONTH_EDGE):  # "setiap awal bulan": the 1st
+        expr.every_month_days = frozenset({lx.MONTH_EDGE_WORDS[mt["e"]] or 1})
+        if not lx.MONTH_EDGE_WORDS[mt["e"]]:  # the last day: not a rule we keep
+            expr.problem = m.TIME_REPEAT_MONTH_END
+        return True
+    if mt := sc.take(_RE_EVERY_EVE):
+        expr.every_weekdays = frozenset({(lx.WEEKDAYS[mt["wd"]] - 1) % 7})
+        expr.parts.append("malam")
         return True
     if _read_weekdays(sc, expr):
         return True

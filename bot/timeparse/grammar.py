@@ -16,13 +16,14 @@ from bot.timeparse import lexicon as lx
 from bot.timeparse.clocks import RE_H_BARE, read_clock
 from bot.timeparse.days import read_day
 from bot.timeparse.every import RE_EVERY, RE_START, read_every
-from bot.timeparse.patterns import AMOUNTS, RE_PART, UNIT_RX, alt, amounts, part_key
+from bot.timeparse.patterns import AMOUNTS, RE_PART, UNIT_RX, alt, amounts, key, part_key
 from bot.timeparse.scan import Expr, H, Scanner, fold, rx
 
-# After the expression: a comma, full stop, colon or semicolon glued to it, or a dash (or a
-# colon) standing alone: "besok 08:00: Senam", "besok jam 7 malam - Rapat".
-_RE_TAIL_MARK = re.compile(r"[,.:;](?=\s|$)")
-_RE_TAIL_DASH = re.compile(r"[^\S\r\n]+[-\u2013\u2014:|](?=\s|$)")
+# After the expression: a comma, full stop, colon or semicolon glued to it, or after a space a
+# run of dashes, colons, full stops or commas, glued to the text or not: "besok 08:00: Senam",
+# "besok jam 7 malam - Rapat", "besok 08:00 -Senam", "besok jam 8 pagi -- Senam".
+_RE_TAIL_MARK = re.compile(r"[,.:;]+(?=\s|$)")
+_RE_TAIL_DASH = re.compile(r"[^\S\r\n]+[-\u2013\u2014:|.,;]+")
 
 _RE_INI = rx(alt(lx.INI_WORDS))
 _RE_OTHER_ZONE = rx(r"pst|pdt|est|edt|cst|cdt|mst|mdt|cet|cest|eet|bst|ist|jst|kst|sgt|myt"
@@ -32,6 +33,11 @@ _RE_DURATION_IN = rx(rf"(?:{alt(lx.DURATION_BEFORE)}){H}+{AMOUNTS}"
                      rf"(?:{H}+(?:{alt(lx.DURATION_AFTER)}))?")
 _RE_DURATION_LAGI = rx(rf"{AMOUNTS}{H}+(?:{alt(lx.DURATION_AFTER)})")
 _RE_LAGI_AFTER_CLOCK = rx(rf"(?:{UNIT_RX}){H}+(?:{alt(lx.DURATION_AFTER)})")
+_RE_CLOCK_WORD = rx(rf"(?P<w>{alt(lx.CLOCK_WORDS)})")  # "jam 12 tengah malam"
+_RE_SEP = re.compile(rf"{H}*,?{H}*")
+# The fields a day written after the clock fills ("jam 7 pagi besok").
+_DAY_FIELDS = ("rel_days", "later_today", "weekday", "weekday_mod", "minggu_depan", "date",
+               "iso", "month_rel", "weekend")
 
 
 def read(phrase: str) -> Expr | None:
@@ -90,8 +96,13 @@ def _read_time(sc: Scanner, expr: Expr, phrase: str) -> bool:
     if not (expr.has_day or expr.repeat) and sc.look(_RE_LAGI_AFTER_CLOCK, comma=False):
         expr.refused = True  # "1.30 jam lagi": a duration we do not read
         return True
+    if expr.clock.twelve and not expr.clock.ampm and (mt := sc.take(_RE_CLOCK_WORD,
+                                                                     comma=False)):
+        expr.parts.append(lx.CLOCK_WORDS[key(mt["w"])][1])  # "jam 12 tengah malam": 00:00
+    eve = False
     # Words after the clock belong to it only when a space, not a comma, separates them.
     if mt := sc.look(RE_PART, comma=False):
+        eve = key(mt["p"]) in lx.EVE_WORDS
         word = phrase[mt.start():mt.end()].split()[0]
         if word[:1].isupper() and word[1:].islower():  # "jam 7 Pagi ...": maybe the post
             expr.alt = _finish(Scanner(sc.text, sc.end), replace(expr, parts=[*expr.parts]))
@@ -104,13 +115,36 @@ def _read_time(sc: Scanner, expr: Expr, phrase: str) -> bool:
     elif mt := sc.look(_RE_OTHER_ZONE, comma=False):  # "8pm PST": ours neither to convert
         expr.other_zone = phrase[mt.start():mt.end()]
     if not expr.has_day and not expr.repeat:
-        after = Expr()
-        probe = Scanner(sc.text, sc.end)
-        if read_day(probe, after) and not after.month_words:
-            if mt := probe.take(RE_PART):
-                after.parts.append(part_key(mt["p"]))
-            expr.then_day = after
+        _read_day_after(sc, expr, phrase, eve=eve and expr.zone is None)
     return True
+
+
+def _read_day_after(sc: Scanner, expr: Expr, phrase: str, *, eve: bool) -> None:
+    """A day written after the clock is the expression's day: "jam 7 pagi besok", "pukul
+    19.00 senin". Capitalised ("19:00 Besok kita rapat") it may start the post instead: then
+    `expr.then_day` is the reading with the day, asked about when the two differ. After
+    "malam", a weekday is asked about ("jam 8 malam minggu": Sunday, or Saturday evening?)."""
+    after = Expr()
+    probe = Scanner(sc.text, sc.end)
+    if not read_day(probe, after) or after.month_words or after.clock is not None:
+        return
+    if mt := probe.take(RE_PART):
+        after.parts.append(part_key(mt["p"]))
+    start = _RE_SEP.match(sc.text, sc.end)
+    first = phrase[start.end() if start else sc.end:probe.end].split()[0]
+    merged = replace(expr, parts=[*expr.parts, *after.parts], alt=None,
+                     problem=expr.problem or after.problem,
+                     **{name: getattr(after, name) for name in _DAY_FIELDS})
+    if eve and fold(first) in lx.WEEKDAYS:
+        assert expr.clock is not None
+        merged.problem = m.TIME_EVE_AFTER_CLOCK.format(clock=expr.clock.text,
+                                                       day=fold(first))
+    if first[:1].isupper() and first[1:].islower() and merged.problem is None:
+        expr.then_day = _finish(probe, merged)
+        return
+    for name in (*_DAY_FIELDS, "parts", "alt", "problem"):
+        setattr(expr, name, getattr(merged, name))
+    sc.end = probe.end
 
 
 def is_zone(folded_word: str) -> bool:
@@ -122,9 +156,9 @@ def is_zone(folded_word: str) -> bool:
 def _finish(sc: Scanner, expr: Expr) -> Expr:
     end, text = sc.end, sc.text
     if end < len(text) and text[end] in ",.:;":
-        if not _RE_TAIL_MARK.match(text, end):
+        if (mark := _RE_TAIL_MARK.match(text, end)) is None:
             return Expr(refused=True)  # "08:00,Rapat": glued to the text
-        end += 1
+        end = mark.end()
     elif dash := _RE_TAIL_DASH.match(text, end):
         end = dash.end()
     expr.end = end

@@ -14,7 +14,7 @@ DAY_WORDS = {
     "lusa": 2, "the day after tomorrow": 2,
 }
 # Later today: "nanti jam 8" is today's next 8 o'clock.
-LATER_TODAY_WORDS = ("nanti", "nnti", "ntar", "entar")
+LATER_TODAY_WORDS = ("nanti", "nnti", "ntar", "ntr", "entar")
 TONIGHT_WORDS = ("tonight",)  # today, in the evening
 # "this morning", "pagi ini": today, in that part of the day.
 THIS_WORDS = ("this",)
@@ -22,11 +22,12 @@ INI_WORDS = ("ini",)
 
 # Parts of the day. "pagi hari", "malam hari" mean the same as "pagi", "malam".
 PART_WORDS = {
-    "pagi": "pagi", "pgi": "pagi", "morning": "pagi",
+    "pagi": "pagi", "pgi": "pagi", "pg": "pagi", "morning": "pagi",
     "subuh": "subuh", "shubuh": "subuh",
     "dini hari": "dini hari",
-    "siang": "siang", "afternoon": "siang",
-    "sore": "sore", "sorean": "sore", "petang": "sore",
+    "siang": "siang", "sng": "siang", "afternoon": "siang",
+    "sore": "sore", "sorean": "sore", "sre": "sore", "sr": "sore", "petang": "sore",
+    "ptg": "sore",
     "malam": "malam", "mlm": "malam", "malem": "malam", "evening": "malam", "night": "malam",
 }
 PART_SUFFIX = "hari"
@@ -36,7 +37,7 @@ DEFAULT_HOUR = {"pagi": 8, "subuh": 5, "dini hari": 3, "siang": 12, "sore": 16, 
 EVE_WORDS = ("malam", "mlm", "malem")
 
 # Words before an hour.
-CLOCK_PREFIXES = ("jam", "jm", "pukul", "pkl", "pkl.", "at", "@")
+CLOCK_PREFIXES = ("jam", "jm", "pukul", "pkl", "pkl.", "pk", "pk.", "at", "@")
 # Clocks written as words: (hour, part of the day).
 CLOCK_WORDS = {"tengah malam": (12, "malam"), "midnight": (12, "malam"),
                "tengah hari": (12, "siang"), "noon": (12, "siang")}
@@ -88,6 +89,8 @@ WEEKDAY_BEFORE = ("hari", "on")  # "hari senin", "on monday"
 # "next monday", "senin depan": next week's; "this friday", "jumat ini": this week's.
 WEEK_BEFORE = {"next": "depan", "this": "ini"}
 WEEK_AFTER = {"depan": "depan", "dpn": "depan", "ini": "ini"}
+# "senin minggu depan", "pekan depan senin": the week named with a word for "week".
+WEEK_WORDS = ("minggu", "pekan", "week")
 
 MONTHS = {
     "januari": 1, "january": 1, "jan": 1, "februari": 2, "pebruari": 2, "february": 2,

@@ -1,8 +1,9 @@
-"""parse_schedule: the moment (or repeat rule) at the front of a phrase, and the post text."""
+"""The moment (or repeat rule) at the front of a phrase, and the post text: what
+bot.timeparse.parse_schedule answers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,33 +14,37 @@ from bot.timeparse import fallback, grammar, rules, twelve
 from bot.timeparse.dates import not_after
 from bot.timeparse.errors import Invalid, propose
 from bot.timeparse.resolve import resolve
+from bot.timeparse.result import ParseResult
 from bot.timeparse.scan import Expr
 
 MAX_AHEAD = timedelta(days=366 * 5)
 
 
-@dataclass(frozen=True)
-class ParseResult:
-    """What a phrase says. When it is refused (`error` set, `when` None) and the error
-    proposes a reading ("Maksudnya ...?"), `suggestion` is that moment, `rule` the proposed
-    repeat rule when it is one (its first occurrence is `suggestion`), and `text` the post,
-    so the proposal can be accepted as is."""
+def read_schedule(phrase: str, now: datetime, tz: ZoneInfo, *,
+                  typed_at: datetime | None = None) -> ParseResult:
+    """bot.timeparse.parse_schedule."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    if typed_at is None:
+        return _as_of(phrase, now, tz)
+    parsed = _as_of(phrase, typed_at, tz)
+    if parsed.when is None or not not_after(parsed.when, now):
+        return parsed
+    # Right when typed, past by now: read it as of now for the usual refusal.
+    current = _as_of(phrase, now, tz)
+    if current.error or current.when is None:
+        # The reading as typed told the time from the text: keep that split, so that a
+        # proposal made now carries the post's text.
+        return replace(current, text=parsed.text, expression=parsed.expression)
+    if parsed.rule is not None and current.rule == parsed.rule:
+        return current  # the same repeating rule; it starts at its next occurrence
+    past = propose(m.TIME_PAST.format(when=format_local(parsed.when, tz)), current.when, tz,
+                   current.repeat)
+    return replace(parsed, when=None, error=past.reason, suggestion=past.suggestion)
 
-    when: datetime | None
-    text: str
-    error: str | None = None
-    repeat: str | None = None  # a repeating post's rule in words: "setiap Senin 09:00"
-    suggestion: datetime | None = None  # the likely reading, also proposed in `error`
-    rule: RepeatRule | None = None  # a repeating post's rule; `when` is its first occurrence
-    expression: str = ""  # the time expression as written: the phrase minus `text`
 
-    @property
-    def ok(self) -> bool:
-        return self.when is not None and self.error is None
-
-
-def parse_schedule(phrase: str, now: datetime, tz: ZoneInfo) -> ParseResult:
-    """Split `phrase` into (moment, post text). `now` must be timezone-aware."""
+def _as_of(phrase: str, now: datetime, tz: ZoneInfo) -> ParseResult:
+    """The phrase read as of `now`."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     stripped = phrase.lstrip()
@@ -52,7 +57,7 @@ def parse_schedule(phrase: str, now: datetime, tz: ZoneInfo) -> ParseResult:
         if found is not None:
             return _checked(found[0], None, stripped, found[1], now, tz)
     if expr is None or expr.refused:
-        head = " ".join(stripped.split()[:3]) or "(kosong)"
+        head = m.echo(" ".join(stripped.split()[:3])) or "(kosong)"
         return ParseResult(None, stripped, m.TIME_UNREADABLE.format(head=head))
     try:
         expr, when, rule = _read(expr, local_now, tz)
@@ -84,6 +89,8 @@ def _read(expr: Expr, now: datetime, tz: ZoneInfo) -> tuple[Expr, datetime, Repe
     kita rapat"); after a 24-hour clock, one that changes the moment is asked about ("besok
     08:00 Malam ini kita rapat"). After a bare hour ("jam 7 Malam") it is time: it says
     which of two readings is meant."""
+    if expr.then_day is not None:
+        return _clock_then_day(expr, now, tz)
     if expr.alt is None or twelve.applies(expr.alt):  # no alternative, or a bare hour
         return (expr, *_moment(expr, now, tz))
     try:
@@ -101,6 +108,26 @@ def _read(expr: Expr, now: datetime, tz: ZoneInfo) -> tuple[Expr, datetime, Repe
     if (alt_when, alt_rule) == (when, rule):
         return expr.alt, when, rule
     raise _Refused(expr.alt, _part_or_text(expr, when, rule, alt_when, alt_rule, tz))
+
+
+def _clock_then_day(expr: Expr, now: datetime,
+                    tz: ZoneInfo) -> tuple[Expr, datetime, RepeatRule | None]:
+    """"19:00 Besok kita rapat": the capitalised day may start the post. Read without it when
+    the day changes nothing; else asked, proposing the reading with the day."""
+    day = expr.then_day
+    assert day is not None
+    try:
+        second, _ = _moment(day, now, tz)
+    except Invalid as bad:
+        raise _Refused(day, bad) from None
+    try:
+        first, _ = _moment(replace(expr, then_day=None, alt=None), now, tz)
+    except Invalid:
+        return day, second, None
+    if first == second:
+        return expr, first, None
+    raise _Refused(day, propose(m.TIME_CLOCK_BEFORE_DAY.format(
+        first=format_local(first, tz), second=format_local(second, tz)), second, tz))
 
 
 def _part_or_text(expr: Expr, when: datetime, rule: RepeatRule | None, alt_when: datetime,

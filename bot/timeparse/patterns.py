@@ -66,7 +66,8 @@ DAY_UNITS = frozenset(word for word, seconds in lx.UNITS.items() if seconds % 86
 TGL = rf"(?:(?P<tgl>{alt(lx.DATE_PREFIXES)}){H}*)?"
 
 # Amounts of time: "2 jam", "1,5 jam", "satu setengah jam", "setengah jam", "sejam".
-_DECIMAL = rf"[0-9]{{1,5}}(?:,[0-9]{{1,2}})?|{alt(NUMBERS)}"
+# "1,5 jam", "1.5 jam": one decimal digit after a full stop ("1.30 jam" is not read)
+_DECIMAL = rf"[0-9]{{1,5}}(?:,[0-9]{{1,2}}|\.[0-9](?![0-9]))?|{alt(NUMBERS)}"
 _FRACTION_RX = alt(lx.FRACTION_WORDS)
 _AMOUNT = (rf"(?:(?:{_DECIMAL})(?:{H}+(?:{_FRACTION_RX}))?{H}*(?:{UNIT_RX})"
            rf"|(?:{_FRACTION_RX}){H}+(?:{UNIT_RX})|{alt(lx.ONE_WORD_AMOUNTS)}){END}")

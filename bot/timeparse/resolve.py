@@ -26,12 +26,54 @@ from bot.timeparse.dates import At, day_text, explicit_day, month_relative_day, 
 from bot.timeparse.errors import Invalid, propose
 from bot.timeparse.scan import Expr
 
+NIGHT_ENDS = 4  # "besok" typed before 04:00 may mean the day that just began
+
 
 def resolve(expr: Expr, now: datetime, tz: ZoneInfo) -> datetime:
     """The one-off moment `expr` names, in `tz` (possibly past: the caller refuses that);
     `now` is already in `tz`."""
     if expr.problem:
         raise Invalid(expr.problem)
+    if expr.weekend:
+        raise propose_reading(m.TIME_WEEKEND_WHICH, replace(expr, weekend=False), now, tz)
+    if expr.rel_days in (1, 2) and not expr.repeat and now.astimezone(tz).hour < NIGHT_ENDS:
+        return _after_midnight(expr, now, tz)
+    return _resolve(expr, now, tz)
+
+
+def _after_midnight(expr: Expr, now: datetime, tz: ZoneInfo) -> datetime:
+    """"besok" typed at 00:10 may mean the day that just began: asked (proposing that one)
+    when both readings are still ahead."""
+    assert expr.rel_days is not None
+    earlier = replace(expr, rel_days=expr.rel_days - 1)
+    asked: Invalid | None = None  # "besok jam 8": already a question about that day
+    try:
+        calendar = _resolve(expr, now, tz)
+    except Invalid as bad:
+        if bad.suggestion is None:
+            raise
+        asked, calendar = bad, bad.suggestion
+    try:
+        night = _resolve(earlier, now, tz)
+    except Invalid as night_bad:
+        if asked is not None and night_bad.suggestion is not None:
+            raise night_bad from None  # the same question, about the day that just began
+        if asked is not None:
+            raise asked from None
+        return calendar
+    if not_after(night, now) or night == calendar:
+        if asked is not None:
+            raise asked
+        return calendar
+    local = calendar.astimezone(tz)
+    reason = m.TIME_AFTER_MIDNIGHT.format(
+        word="besok" if expr.rel_days == 1 else "lusa", first=format_local(night, tz),
+        second=format_local(calendar, tz), later_day=day_text(local.date()),
+        date=f"{local:%d/%m}", hhmm=f"{local:%H:%M}")
+    raise propose(reason, night, tz)
+
+
+def _resolve(expr: Expr, now: datetime, tz: ZoneInfo) -> datetime:
     if expr.duration is not None:
         return _after_duration(expr, now, tz)
     if expr.minggu_depan:
@@ -39,26 +81,12 @@ def resolve(expr: Expr, now: datetime, tz: ZoneInfo) -> datetime:
     if expr.clock is None:
         raise missing_clock(expr, now, tz)
     if twelve.applies(expr):
-        return twelve.choose(expr, now, tz, resolve)
+        return twelve.choose(expr, now, tz, _resolve)
     hms = hms_of(expr, now, tz)
     local = now.astimezone(zone_of(expr, tz))
     placed = _place(expr, hms, local, tz)
     walltime.check(placed, now, tz)
-    when = placed.astimezone(tz)
-    if expr.then_day is not None:  # "19:00 besok ...": fine only if both readings agree
-        day = expr.then_day
-        other = replace(expr, then_day=None, rel_days=day.rel_days, later_today=day.later_today,
-                        weekday=day.weekday, weekday_mod=day.weekday_mod,
-                        minggu_depan=day.minggu_depan, date=day.date, iso=day.iso,
-                        month_rel=day.month_rel, parts=expr.parts + day.parts)
-        second = resolve(other, now, tz)  # its error, if any, is the one to show
-        if not_after(second, now):
-            raise Invalid(m.TIME_PAST.format(when=format_local(second, tz)))
-        if second != when:
-            raise propose(m.TIME_CLOCK_BEFORE_DAY.format(first=format_local(when, tz),
-                                                         second=format_local(second, tz)),
-                          second, tz)
-    return when
+    return placed.astimezone(tz)
 
 
 def zone_of(expr: Expr, tz: ZoneInfo) -> ZoneInfo:

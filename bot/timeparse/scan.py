@@ -46,6 +46,7 @@ class Expr:
     weekday: int | None = None
     weekday_mod: str | None = None  # "ini" or "depan"
     minggu_depan: bool = False  # "minggu depan" without "hari": Sunday, or next week?
+    weekend: bool = False  # "akhir pekan" for one post: Saturday or Sunday? (asked)
     date: tuple[int, int | None, int | None] | None = None  # day, month, year
     iso: bool = False
     month_rel: tuple[int, int] | None = None  # (months after this one, day; 0 = the last)

@@ -174,16 +174,21 @@ class ConsoleTransport:
 
     async def _run(self, on_message: MessageHandler) -> None:
         pending: list[str] = []
+        dropping = False  # inside a message one of whose lines was refused
         while (item := await self._lines.get()) is not None:
             line, valid = item
-            if not valid:
-                # Refused in its place among the replies; a message it continued goes too
-                # (half of it is not what was meant).
-                logger.warning("console input line is not valid UTF-8; refused")
-                self._print(m.CONSOLE_NOT_TEXT.format(line=line[:80]))
-                pending.clear()
+            continues = line.endswith("\\")  # a trailing backslash continues the message
+            if dropping:  # the rest of a refused message goes too
+                dropping = continues
                 continue
-            if line.endswith("\\"):  # a trailing backslash continues the message
+            if not valid:
+                # Refused in its place among the replies, with the whole message it belongs
+                # to (half of it is not what was meant).
+                self._refuse(line, pending, continues)
+                pending.clear()
+                dropping = continues
+                continue
+            if continues:
                 pending.append(line[:-1])
                 continue
             line = "\n".join([*pending, line])
@@ -197,6 +202,19 @@ class ConsoleTransport:
                 logger.exception("console line failed: {!r}", line[:80])
         logger.info("console input ended")
         self._closed.set()
+
+    def _refuse(self, line: str, before: list[str], continues: bool) -> None:
+        """Tell that `line` is not valid UTF-8; when it is part of a longer message (the
+        lines `before` it, or more after it), that the whole message was not processed."""
+        if not before and not continues:
+            logger.warning("console input line is not valid UTF-8; refused")
+            self._print(m.CONSOLE_NOT_TEXT.format(line=line[:80]))
+            return
+        logger.warning("console input line is not valid UTF-8; refused with the whole "
+                       "message it belongs to ({} line(s) before it{})", len(before),
+                       ", more after it" if continues else "")
+        self._print(m.CONSOLE_NOT_TEXT_CONTINUED.format(
+            line=line[:80], first=(before[0] if before else line[:-1])[:80]))
 
     def _remember_photo(self, message: IncomingMessage) -> None:
         if message.image is None:

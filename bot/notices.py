@@ -1,0 +1,133 @@
+"""Notices to the owner, sent in order from the database queue (App.notify_owner fills it).
+
+A notice is sent, then marked sent. When the mark cannot be written (the disk is full) the
+notice has still gone out: it is remembered here as delivered and never sent again by this
+process; only its mark is retried, with bot.faults' backoff (1, 2, 4 ... 30 s). The fault is
+logged once (then a warning per retry), kept as the last error (/status), and its end is
+logged. The owner is not sent a notice about it: the notice itself arrived, and a fault that
+delays posts is told by the scheduler (bot.faults.Faults serves that one task; this one runs
+beside it). A notice delivered but still unmarked when the bot stops is sent again by the
+next start: told twice, never not at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from loguru import logger
+
+from bot import messages as m
+from bot.faults import describe, kind_of, retry_delay
+from bot.store import Store
+from bot.transport.base import Transport
+
+Sleep = Callable[[float], Awaitable[None]]
+RecordError = Callable[[str], Awaitable[None]]
+
+
+class NoticeSender:
+    def __init__(self, store: Store, transport: Transport, clock: Callable[[], datetime],
+                 record_error: RecordError | None = None, poll_s: float = 5.0,
+                 sleep: Sleep = asyncio.sleep) -> None:
+        """`poll_s`: how often a notice that could not be sent (no connection, a failed
+        send) is tried again; a new notice wakes the sender at once (`wake`)."""
+        self._store = store
+        self._transport = transport
+        self._clock = clock
+        self._record_error = record_error
+        self._poll_s = poll_s
+        self._sleep = sleep
+        self._due = asyncio.Event()
+        self._delivered: dict[int, datetime] = {}  # sent, mark not written yet: id -> sent at
+        self._mark_failures = 0  # failed marks in a row
+
+    def wake(self) -> None:
+        self._due.set()
+
+    async def run(self) -> None:
+        while True:
+            self._due.clear()  # a notice queued during the pass wakes the next one at once
+            await self._wait(await self.send_queued())
+
+    async def send_queued(self) -> float:
+        """One pass over the queue; returns the seconds until the next pass."""
+        if not self._transport.connection().connected:
+            return self._poll_s
+        try:
+            queued = await self._store.unsent_notices()
+        except Exception as exc:
+            logger.warning("queued notices cannot be read yet ({}: {}); will retry",
+                           type(exc).__name__, exc)
+            return self._poll_s
+        ids = {notice_id for notice_id, _ in queued}
+        self._delivered = {i: at for i, at in self._delivered.items() if i in ids}
+        marking = True
+        for notice_id, text in queued:
+            if notice_id not in self._delivered:
+                try:
+                    await self._transport.send_text(self._transport.owner_chat(), text)
+                except Exception as exc:
+                    logger.warning("notice to the owner not sent yet ({}); will retry", exc)
+                    break
+                self._delivered[notice_id] = self._clock()
+            if marking:  # after one failed mark the rest wait for the next try
+                marking = await self._mark(notice_id)
+        return self._poll_s if marking else retry_delay(self._mark_failures)
+
+    async def mark_delivered(self) -> None:
+        """Once more, at shutdown: write the marks still owed; say which could not be."""
+        for notice_id, sent_at in list(self._delivered.items()):
+            try:
+                await self._store.notice_sent(notice_id, sent_at)
+            except Exception as exc:
+                logger.warning("notice #{} was delivered but cannot be marked sent ({}: {}); "
+                               "the next start sends it again", notice_id,
+                               type(exc).__name__, exc)
+                continue
+            del self._delivered[notice_id]
+
+    async def _mark(self, notice_id: int) -> bool:
+        try:
+            await self._store.notice_sent(notice_id, self._delivered[notice_id])
+        except Exception as exc:
+            await self._mark_failed(notice_id, exc)
+            return False
+        del self._delivered[notice_id]
+        if self._mark_failures:
+            logger.info("notice #{} marked sent: the database takes writes again (after {} "
+                        "failed tries)", notice_id, self._mark_failures)
+            self._mark_failures = 0
+        return True
+
+    async def _mark_failed(self, notice_id: int, error: Exception) -> None:
+        self._mark_failures += 1
+        retry_in = retry_delay(self._mark_failures)
+        if self._mark_failures > 1:
+            logger.warning("notice #{} still cannot be marked sent ({} in a row: {}: {}); "
+                           "retrying in {:.0f} s", notice_id, self._mark_failures,
+                           type(error).__name__, error, retry_in)
+            return
+        logger.opt(exception=error).error(
+            "notice #{} was delivered but cannot be marked sent ({}: {}); it is not sent "
+            "again, the mark is retried in {:.0f} s", notice_id, type(error).__name__, error,
+            retry_in)
+        if self._record_error is not None:
+            try:
+                await self._record_error(
+                    m.FAULT_LAST_ERROR[kind_of(error)].format(error=describe(error)))
+            except Exception:
+                logger.exception("could not keep the last error")
+
+    async def _wait(self, seconds: float) -> None:
+        """`seconds`, or less if a notice is queued meanwhile."""
+        if self._due.is_set():
+            return
+        waiter = asyncio.ensure_future(self._due.wait())
+        sleeper = asyncio.ensure_future(self._sleep(seconds))
+        try:
+            await asyncio.wait((waiter, sleeper), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiter.cancel()
+            sleeper.cancel()
