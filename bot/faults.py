@@ -9,6 +9,7 @@ already known (a post was delivered) is retried until it lands: never dropped, n
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import sqlite3
 from collections.abc import Awaitable, Callable
@@ -70,6 +71,7 @@ class Faults:
         self._send_now = send_now
         self._failures: dict[FaultKind, int] = {}  # kinds failing now: failures in a row
         self._untold: list[str] = []  # notices nothing could take yet; tried again later
+        self._telling = asyncio.Lock()  # one hand-over at a time: each notice goes once
         self.recoveries = 0  # how many faults have ended so far
 
     async def failed(self, what: str, error: BaseException, retry_in: float) -> None:
@@ -132,11 +134,11 @@ class Faults:
     async def _tell(self) -> None:
         """Hand every untold notice over: durably if the database takes it, else at once;
         what neither takes waits for the next fault or recovery."""
-        while self._untold:
-            text = self._untold[0]
-            if not await self._hand_over(text):
-                return
-            self._untold.pop(0)
+        async with self._telling:
+            while self._untold:
+                if not await self._hand_over(self._untold[0]):
+                    return
+                self._untold.pop(0)
 
     async def _hand_over(self, text: str) -> bool:
         for way in (self._notify, self._send_now):

@@ -5,9 +5,8 @@ notice has still gone out: it is remembered here as delivered and never sent aga
 process; only its mark is retried, with bot.faults' backoff (1, 2, 4 ... 30 s). The fault is
 logged once (then a warning per retry), kept as the last error (/status), and its end is
 logged. The owner is not sent a notice about it: the notice itself arrived, and a fault that
-delays posts is told by the scheduler (bot.faults.Faults serves that one task; this one runs
-beside it). A notice delivered but still unmarked when the bot stops is sent again by the
-next start: told twice, never not at all.
+delays posts is told by the scheduler's bot.faults.Faults. A notice delivered but still
+unmarked when the bot stops is sent again by the next start: told twice, never not at all.
 """
 
 from __future__ import annotations

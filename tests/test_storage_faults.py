@@ -324,3 +324,23 @@ async def test_a_database_damaged_while_running_is_named_with_what_to_do(store: 
     assert "python -m bot restore" in notice and "kesalahan tak terduga" not in notice
     assert await store.last_error() == ("penyimpanan: database rusak", "nanti")
     assert rig.transport.posts() == [] and post.id == 1
+
+
+async def test_faults_told_from_two_tasks_at_once_are_each_handed_over_once() -> None:
+    """The scheduler and a delivery can report at the same moment; a hand-over that waits
+    (the notice's database write) must not let the other task send or drop the same notice."""
+    handed: list[str] = []
+    release = asyncio.Event()
+
+    async def notify(text: str) -> None:
+        await release.wait()
+        handed.append(text)
+
+    faults = Faults(notify)
+    full = sqlite3.OperationalError("database or disk is full")
+    both = asyncio.gather(faults.failed("a scheduler pass", RuntimeError("boom"), 1.0),
+                          faults.failed("recording a sent post", full, 1.0))
+    await asyncio.sleep(0)
+    release.set()
+    await both
+    assert len(handed) == 2 and len(set(handed)) == 2, handed
