@@ -80,10 +80,6 @@ TIME_DAYS_WITHOUT_EVERY = (
     "Untuk post berulang tulis \u201csetiap\u201d, mis. \u201csetiap {days} 07:00\u201d; "
     "untuk sekali kirim, tulis satu hari saja."
 )
-TIME_REPEAT_MONTH_END = (
-    "Post berulang di akhir bulan belum bisa. Tulis tanggalnya, "
-    "mis. \u201csetiap tanggal 1 08:00\u201d atau \u201csetiap tanggal 28 08:00\u201d."
-)
 TIME_WEEKEND_WHICH = "\u201cakhir pekan\u201d bisa berarti Sabtu atau Minggu. Tulis harinya."
 TIME_EVERY_MINGGU = (
     "\u201csetiap minggu\u201d bisa berarti setiap hari Minggu atau sekali seminggu. "
@@ -105,6 +101,7 @@ REPEAT_WORKDAYS = "setiap hari kerja (Senin-Jumat) {hhmm}"
 REPEAT_WEEKDAYS = "setiap {days} {hhmm}"
 REPEAT_MONTHLY = "setiap tanggal {day}, {hhmm}"
 REPEAT_MONTHLY_SKIP = "setiap tanggal {day}, {hhmm} (bulan tanpa tanggal {skipped} dilewati)"
+REPEAT_MONTH_END = "setiap akhir bulan {hhmm}"
 REPEAT_INTERVAL = "setiap {every}"
 
 # --- usage lines (command, one example) -------------------------------------------------

@@ -8,8 +8,10 @@ CronTrigger(timezone=zone): `cron_kwargs()` builds that trigger and `next_after(
 same answer without it. An interval rule is a fixed step of elapsed time from its first
 occurrence (`start`), whatever the zone.
 
-Stored as compact JSON (`to_text`), format 2; format 1 (no zone, one day of the month, no
-interval) is still read.
+Stored as compact JSON (`to_text`): format 3 for a rule on the last day of the month (format 2
+plus "last"), format 2 for every other rule, so a version of the bot that predates format 3
+refuses a month-end rule (and stops that series) rather than reading it as every day. Formats
+2 and 1 (no zone, one day of the month, no interval) are still read.
 """
 
 from __future__ import annotations
@@ -27,12 +29,14 @@ WORKDAYS = frozenset(range(5))
 MIN_INTERVAL_MINUTES = 15  # the most often a series may post
 CRON_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _FORMAT_VERSION = 2
+_MONTH_END_VERSION = 3
 
 
 @dataclass(frozen=True, kw_only=True)
 class RepeatRule:
     """Every day (no weekdays, no days of the month), on some weekdays (0 = Monday), on some
-    days of the month, or every `every_minutes` minutes from `start`.
+    days of the month, on the last day of each month (`month_end`: 31 Jan, 28 or 29 Feb,
+    30 Nov ...), or every `every_minutes` minutes from `start`.
 
     A monthly rule on the 29th-31st skips the months without that day, as cron does.
     """
@@ -44,6 +48,7 @@ class RepeatRule:
     every_minutes: int | None = None
     start: datetime | None = None  # an interval's first occurrence (aware; kept in UTC)
     zone: str | None = None  # IANA key the clock is read in; None: the bot's current zone
+    month_end: bool = False  # the last day of each month
 
     def __post_init__(self) -> None:
         if not (0 <= self.hour <= 23 and 0 <= self.minute <= 59):
@@ -55,6 +60,8 @@ class RepeatRule:
                 raise ValueError("weekdays and days of the month together")
             if len(self.weekdays) == 7:  # every day of the week is every day
                 object.__setattr__(self, "weekdays", None)
+        if self.month_end and (self.weekdays is not None or self.days_of_month is not None):
+            raise ValueError("the last day of the month with other days")
         if self.days_of_month is not None and (
                 not self.days_of_month or not self.days_of_month <= frozenset(range(1, 32))):
             raise ValueError(f"bad days of the month {sorted(self.days_of_month)}")
@@ -66,7 +73,8 @@ class RepeatRule:
         if (self.every_minutes is None) != (self.start is None):
             raise ValueError("an interval needs both its step and its start")
         if self.every_minutes is not None and self.start is not None:
-            if self.every_minutes < 1 or self.weekdays or self.days_of_month:
+            if self.every_minutes < 1 or self.weekdays or self.days_of_month or \
+                    self.month_end:
                 raise ValueError(f"bad interval {self.every_minutes} minutes")
             if self.start.tzinfo is None:
                 raise ValueError("start must be timezone-aware")
@@ -80,6 +88,8 @@ class RepeatRule:
             every = format_duration(timedelta(minutes=self.every_minutes))
             return m.REPEAT_INTERVAL.format(every="jam" if every == "1 jam" else every)
         hhmm = f"{self.hour:02d}:{self.minute:02d}" + self._zone_words(display)
+        if self.month_end:
+            return m.REPEAT_MONTH_END.format(hhmm=hhmm)
         if self.days_of_month is not None:
             days = _joined([str(d) for d in sorted(self.days_of_month)])
             skipped = _joined([str(d) for d in sorted(self.days_of_month) if d > 28])
@@ -101,25 +111,28 @@ class RepeatRule:
 
     def to_text(self) -> str:
         """Compact, stable JSON for storage: '{"days":null,"every":null,"hour":16,...}'."""
-        return json.dumps({
+        data: dict[str, object] = {
             "v": _FORMAT_VERSION, "hour": self.hour, "minute": self.minute,
             "weekdays": sorted(self.weekdays) if self.weekdays else None,
             "days": sorted(self.days_of_month) if self.days_of_month else None,
             "every": self.every_minutes,
             "start": to_utc_text(self.start) if self.start else None, "zone": self.zone,
-        }, sort_keys=True, separators=(",", ":"))
+        }
+        if self.month_end:
+            data.update(v=_MONTH_END_VERSION, last=True)
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
     @classmethod
     def from_text(cls, text: str) -> RepeatRule:
-        """Inverse of to_text (format 2, or format 1); ValueError for anything else."""
+        """Inverse of to_text (format 3 or 2, or format 1); ValueError for anything else."""
         try:
             data = json.loads(text)
         except (json.JSONDecodeError, TypeError) as bad:
             raise ValueError(f"not a repeat rule: {text!r}") from bad
-        if not isinstance(data, dict) or data.get("v") not in (1, 2):
+        if not isinstance(data, dict) or data.get("v") not in (1, 2, 3):
             raise ValueError(f"not a repeat rule: {text!r}")
         try:
-            return cls._from_dict(data) if data["v"] == 2 else cls._from_v1(data)
+            return cls._from_v1(data) if data["v"] == 1 else cls._from_dict(data)
         except (KeyError, TypeError, ValueError) as bad:
             raise ValueError(f"not a repeat rule: {text!r}") from bad
 
@@ -136,10 +149,13 @@ class RepeatRule:
         if not (zone is None or isinstance(zone, str)) or not (
                 start is None or isinstance(start, str)):
             raise ValueError("bad zone or start")
+        if data["v"] == _MONTH_END_VERSION and data["last"] is not True:
+            raise ValueError("format 3 is the last day of the month")
         return cls(weekdays=_int_set(data["weekdays"]), days_of_month=_int_set(data["days"]),
                    hour=_int(data["hour"]), minute=_int(data["minute"]),
                    every_minutes=_int(every) if every is not None else None,
-                   start=from_utc_text(start) if start is not None else None, zone=zone)
+                   start=from_utc_text(start) if start is not None else None, zone=zone,
+                   month_end=data["v"] == _MONTH_END_VERSION)
 
     def zone_in(self, tz: ZoneInfo) -> ZoneInfo:
         """The zone the rule's clock is read in; `tz` (the bot's) for rules without one."""
@@ -152,12 +168,16 @@ class RepeatRule:
         kwargs: dict[str, int | str] = {"hour": self.hour, "minute": self.minute, "second": 0}
         if self.weekdays is not None:
             kwargs["day_of_week"] = ",".join(CRON_DAYS[d] for d in sorted(self.weekdays))
+        if self.month_end:  # apscheduler/triggers/cron/expressions.py LastDayOfMonthExpression
+            kwargs["day"] = "last"
         if self.days_of_month is not None:
             days = sorted(self.days_of_month)
             kwargs["day"] = days[0] if len(days) == 1 else ",".join(map(str, days))
         return kwargs
 
     def occurs_on(self, day: date) -> bool:
+        if self.month_end:
+            return (day + timedelta(days=1)).day == 1
         if self.weekdays is not None:
             return day.weekday() in self.weekdays
         return self.days_of_month is None or day.day in self.days_of_month

@@ -243,7 +243,9 @@ RULES = st.builds(
     weekdays=st.one_of(st.none(), st.frozensets(st.integers(0, 6), min_size=1)),
     hour=st.integers(0, 23), minute=st.integers(0, 59), zone=_ZONES,
 ) | st.builds(RepeatRule, days_of_month=st.frozensets(st.integers(1, 31), min_size=1),
-              hour=st.integers(0, 23), minute=st.integers(0, 59), zone=_ZONES)
+              hour=st.integers(0, 23), minute=st.integers(0, 59), zone=_ZONES,
+) | st.builds(RepeatRule, month_end=st.just(True), hour=st.integers(0, 23),
+              minute=st.integers(0, 59), zone=_ZONES)
 INTERVALS = st.builds(
     RepeatRule, every_minutes=st.integers(15, 7 * 1440),
     start=st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2031, 1, 1),  # noqa: DTZ001
@@ -255,7 +257,7 @@ INTERVALS = st.builds(
 def test_text_round_trip(repeat: RepeatRule) -> None:
     text = repeat.to_text()
     assert RepeatRule.from_text(text) == repeat
-    assert json.loads(text)["v"] == 2
+    assert json.loads(text)["v"] == (3 if repeat.month_end else 2)
     assert repeat.describe().startswith("setiap ")
 
 
@@ -287,7 +289,7 @@ def test_next_after_matches_cron_in_indonesian_zones(repeat: RepeatRule, moment:
                                                      tz: ZoneInfo) -> None:
     if repeat.zone == "Europe/Berlin":  # DST: tested against the calendar below instead
         repeat = RepeatRule(weekdays=repeat.weekdays, days_of_month=repeat.days_of_month,
-                            hour=repeat.hour, minute=repeat.minute)
+                            hour=repeat.hour, minute=repeat.minute, month_end=repeat.month_end)
     mine = repeat.next_after(moment, tz)
     assert mine.astimezone(UTC) == _cron_next(repeat, moment, tz).astimezone(UTC)
     assert mine.astimezone(UTC) > moment

@@ -79,7 +79,7 @@ ROWS: list[tuple[str, str, datetime | None, str, tuple[str, ...]]] = [
     # 9. phrasings that were not read
     ("wed10", "pekan depan senin jam 8 pagi X", wib(2026, 11, 30, 8), "X", ()),
     ("sun10", "akhir pekan jam 7 pagi X", wib(2026, 11, 28, 7), "X", (ASK, "Sabtu atau Minggu")),
-    ("sun10", "setiap akhir bulan 08:00 X", None, "X", (ASK, "tanggal")),
+    ("sun10", "setiap akhir bulan 08:00 X", wib(2026, 11, 30, 8), "X", ()),
     ("sun10", "setiap awal bulan 08:00 X", wib(2026, 12, 1, 8), "X", ()),
     ("sun10", "ntr malam jam 9 X", wib(2026, 11, 22, 21), "X", ()),
     ("sun10", "1.5 jam lagi X", wib(2026, 11, 22, 11, 30), "X", ()),

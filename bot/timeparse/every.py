@@ -2,9 +2,9 @@
 
 "setiap hari", "setiap hari kerja", "setiap senin dan kamis", "setiap senin-jumat",
 "setiap tanggal 1 dan 15", "setiap akhir pekan", "setiap malam minggu" (Saturday evening),
-"setiap awal bulan" (the 1st), "setiap pagi", "setiap jam 9 pagi" (daily), "setiap 2 jam",
-"tiap 30 menit", "setiap jam" (hourly); the clock is read as for one-offs. "setiap akhir
-bulan" is refused: a rule keeps days of the month, not the last one.
+"setiap awal bulan" (the 1st), "setiap akhir bulan" and "setiap tanggal terakhir" (the last
+day of each month), "setiap pagi", "setiap jam 9 pagi" (daily), "setiap 2 jam",
+"tiap 30 menit", "setiap jam" (hourly); the clock is read as for one-offs.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ _RE_EVERY_MONTH_DAY = rx(rf"(?:(?:{alt(lx.MONTH_WORDS)}){H}+)?(?:{alt(lx.DATE_PR
 _RE_MORE_MONTH_DAY = re.compile(rf"(?:{H}*,{H}*(?:{_AND}{H}+)?|{H}+{_AND}{H}+)"
                                 rf"(?P<d>[0-9]{{1,2}}){END}")
 _RE_HARI = rx("hari")
+_RE_EVERY_LAST_DAY = rx(rf"(?:{alt(lx.LAST_DAY_WORDS)})(?:{H}+(?:{alt(lx.MONTH_WORDS)}))?")
 _RE_EVERY_MONTH_EDGE = rx(rf"(?P<e>{alt(lx.MONTH_EDGE_WORDS)}){H}+(?:{alt(lx.MONTH_WORDS)})")
 # "setiap malam minggu": every Saturday evening (the evening before the named day).
 _RE_EVERY_EVE = rx(rf"(?:{alt(lx.EVE_WORDS)}){H}+(?:hari{H}+)?(?P<wd>{WEEKDAY_RX})")
@@ -54,6 +55,9 @@ def read_every(sc: Scanner, expr: Expr) -> bool:
     if sc.take(_RE_EVERY_WEEKEND):
         expr.every_weekdays = frozenset({5, 6})
         return True
+    if sc.take(_RE_EVERY_LAST_DAY):  # before "hari" and "tanggal <n>"
+        expr.every_month_end = True
+        return True
     if mt := sc.take(_RE_EVERY_MONTH_DAY):
         days = {int(mt["d"])}
         while more := _RE_MORE_MONTH_DAY.match(sc.text, sc.end):
@@ -61,10 +65,11 @@ def read_every(sc: Scanner, expr: Expr) -> bool:
             sc.end = more.end()
         expr.every_month_days = frozenset(days)
         return True
-    if mt := sc.take(_RE_EVERY_MONTH_EDGE):  # "setiap awal bulan": the 1st
-        expr.every_month_days = frozenset({lx.MONTH_EDGE_WORDS[mt["e"]] or 1})
-        if not lx.MONTH_EDGE_WORDS[mt["e"]]:  # the last day: not a rule we keep
-            expr.problem = m.TIME_REPEAT_MONTH_END
+    if mt := sc.take(_RE_EVERY_MONTH_EDGE):  # "awal bulan": the 1st; "akhir bulan": the last
+        if day := lx.MONTH_EDGE_WORDS[mt["e"]]:
+            expr.every_month_days = frozenset({day})
+        else:
+            expr.every_month_end = True
         return True
     if mt := sc.take(_RE_EVERY_EVE):
         expr.every_weekdays = frozenset({(lx.WEEKDAYS[mt["wd"]] - 1) % 7})

@@ -107,6 +107,9 @@ MONTH_WORDS = ("bulan",)
 MONTH_AFTER = {"ini": 0, "depan": 1, "dpn": 1}
 # "awal bulan" is the 1st, "akhir bulan" the last day (0 stands for the last).
 MONTH_EDGE_WORDS = {"awal": 1, "akhir": 0}
+# "setiap tanggal terakhir (bulan)": the last day of each month, as "setiap akhir bulan".
+LAST_DAY_WORDS = ("tanggal terakhir", "tgl terakhir", "tgl. terakhir", "hari terakhir",
+                  "last day", "last day of the month", "last day of month")
 
 # Zones that can be written after a clock: "08:00 WITA".
 ZONES = {"wib": "Asia/Jakarta", "wita": "Asia/Makassar", "wit": "Asia/Jayapura",

@@ -65,15 +65,18 @@ UNIT_RX = alt(lx.UNITS)
 DAY_UNITS = frozenset(word for word, seconds in lx.UNITS.items() if seconds % 86400 == 0)
 TGL = rf"(?:(?P<tgl>{alt(lx.DATE_PREFIXES)}){H}*)?"
 
-# Amounts of time: "2 jam", "1,5 jam", "satu setengah jam", "setengah jam", "sejam".
+# Amounts of time: "2 jam", "1,5 jam", "satu setengah jam", "1 jam setengah", "setengah jam",
+# "sejam". A fraction after the unit is not one before a number ("2 jam setengah 8").
 # "1,5 jam", "1.5 jam": one decimal digit after a full stop ("1.30 jam" is not read)
 _DECIMAL = rf"[0-9]{{1,5}}(?:,[0-9]{{1,2}}|\.[0-9](?![0-9]))?|{alt(NUMBERS)}"
 _FRACTION_RX = alt(lx.FRACTION_WORDS)
+_TAIL = rf"(?:{H}+(?P<tail>{_FRACTION_RX})(?!{H}+(?:{NUM}){END}))?"
 _AMOUNT = (rf"(?:(?:{_DECIMAL})(?:{H}+(?:{_FRACTION_RX}))?{H}*(?:{UNIT_RX})"
+           rf"{_TAIL.replace('?P<tail>', '')}"
            rf"|(?:{_FRACTION_RX}){H}+(?:{UNIT_RX})|{alt(lx.ONE_WORD_AMOUNTS)}){END}")
 AMOUNTS = rf"(?P<parts>{_AMOUNT}(?:{H}+(?:(?:{alt(lx.AND_WORDS)}){H}+)?{_AMOUNT})*)"
 RE_AMOUNT = re.compile(rf"(?P<n>{_DECIMAL})(?:{H}+(?P<half>{_FRACTION_RX}))?{H}*"
-                       rf"(?P<unit>{UNIT_RX}){END}|(?P<frac>{_FRACTION_RX}){H}+"
+                       rf"(?P<unit>{UNIT_RX}){_TAIL}{END}|(?P<frac>{_FRACTION_RX}){H}+"
                        rf"(?P<funit>{UNIT_RX}){END}|(?P<one>{alt(lx.ONE_WORD_AMOUNTS)}){END}")
 
 
@@ -94,7 +97,8 @@ def amounts(text: str) -> tuple[int, bool]:
         else:
             n = mt["n"]
             value = Fraction(n.replace(",", ".")) if n[0].isdigit() else Fraction(number(n))
-            if mt["half"]:
-                value += Fraction(*lx.FRACTION_WORDS[key(mt["half"])])
+            for half in (mt["half"], mt["tail"]):
+                if half:
+                    value += Fraction(*lx.FRACTION_WORDS[key(half)])
         total += value * lx.UNITS[unit]
     return round(total), days_only

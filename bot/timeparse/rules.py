@@ -39,10 +39,15 @@ def repeat_rule(expr: Expr, now: datetime, tz: ZoneInfo) -> RepeatRule:
         proposal = replace(expr, clock=replace(expr.clock, second=0), alt=None)
         raise resolve.propose_reading(m.TIME_REPEAT_SECONDS, proposal, now, tz)
     zone = resolve.zone_of(expr, tz).key
-    weekdays, days = expr.every_weekdays, expr.every_month_days
+    weekdays, days, month_end = expr.every_weekdays, expr.every_month_days, expr.every_month_end
     for day in sorted(days or ()):
         if not 1 <= day <= 31:
             raise Invalid(m.TIME_IMPOSSIBLE_DATE.format(date=str(day)))
+    if shift and month_end:  # "setiap akhir bulan jam 12 malam": the 1st at 00:00
+        if shift != 1:
+            raise Invalid(m.TIME_REPEAT_NEXT_DAY)
+        rule = RepeatRule(days_of_month=frozenset({1}), hour=hour, minute=minute, zone=zone)
+        raise propose(m.TIME_REPEAT_NEXT_DAY, rule.next_after(now, tz), tz, repeat=rule)
     if shift and weekdays is not None:  # "setiap senin jam 12 malam" is Tuesday 00:00
         weekdays = frozenset((day + shift) % 7 for day in weekdays)
     elif shift and days is not None:
@@ -52,7 +57,7 @@ def repeat_rule(expr: Expr, now: datetime, tz: ZoneInfo) -> RepeatRule:
         rule = RepeatRule(days_of_month=moved, hour=hour, minute=minute, zone=zone)
         raise propose(m.TIME_REPEAT_NEXT_DAY, rule.next_after(now, tz), tz, repeat=rule)
     return RepeatRule(weekdays=weekdays, days_of_month=days, hour=hour, minute=minute,
-                      zone=zone)
+                      zone=zone, month_end=month_end)
 
 
 def _interval(expr: Expr, now: datetime, tz: ZoneInfo) -> RepeatRule:

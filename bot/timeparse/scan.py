@@ -65,6 +65,7 @@ class Expr:
     repeat: bool = False
     every_weekdays: frozenset[int] | None = None
     every_month_days: frozenset[int] | None = None
+    every_month_end: bool = False  # "setiap akhir bulan": the last day of each month
     every_sunday_or_week: bool = False  # "setiap minggu": every Sunday, or every week?
     interval: int | None = None  # "setiap 2 jam": seconds
     start: Expr | None = None  # "setiap 2 jam mulai besok 08:00": the first occurrence
