@@ -197,7 +197,7 @@ def restore(settings: Settings, source: Path) -> int:
     """`python -m bot restore FILE`: the exit code; what happened is printed."""
     from bot.dbfaults import DatabaseProblem
     from bot.lockfile import AlreadyRunning, InstanceLock
-    from bot.store import NotEmpty
+    from bot.storeseries import NotEmpty
 
     def fail(problem: str, code: int = exitcodes.USAGE) -> int:
         print(f"jadwal-bot restore: {problem}; nothing was restored", file=sys.stderr)  # noqa: T201

@@ -78,7 +78,7 @@ def read_queue(db_path: Path) -> tuple[list[Post], dict[str, str]]:
 
 
 def _posts(db: sqlite3.Connection) -> list[Post]:
-    from bot.store import _post as post_from_row  # the one place a row becomes a Post
+    from bot.storebase import post_from_row  # the one place a row becomes a Post
 
     present = {str(r["name"]) for r in db.execute("PRAGMA table_info(posts)")}
     # Columns added by a later schema version read as empty (NULL) in an older file.

@@ -1,15 +1,17 @@
-"""The queue and settings in one SQLite file (WAL). Times are stored as UTC text."""
+"""The queue and settings in one SQLite file (WAL). Times are stored as UTC text.
+
+Store is assembled from bot.storebase (connection, transactions, rows) and
+bot.storeseries (repeating series, the queue as shown, restore)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import aiosqlite
 from loguru import logger
@@ -18,47 +20,17 @@ from bot.datadir import emptied_database
 from bot.dbfaults import DatabaseProblem
 from bot.migrations import MIGRATIONS
 from bot.models import TRANSITIONS, Post, PostStatus
+from bot.storebase import POST_COLUMNS as _POST_COLUMNS
+from bot.storebase import post_from_row as _post
+from bot.storeseries import SeriesStore
 from bot.timefmt import from_utc_text, to_utc_text
 
-_POST_COLUMNS = ("id, status, due_at, text, destination, destination_name, created_at, "
-                 "media_path, media_mime, sent_at, wa_message_id, last_error, repeat_rule, "
-                 "series_id")
 # How long a statement waits for another connection's write lock before "database is locked".
 BUSY_TIMEOUT_MS = 5000
-# Pending posts as the owner sees them: a repeating series once, by its soonest occurrence.
-_QUEUE = ("FROM posts p WHERE status = 'pending' AND (series_id IS NULL OR id ="
-          " (SELECT q.id FROM posts q WHERE q.series_id = p.series_id AND q.status = 'pending'"
-          " ORDER BY q.due_at, q.id LIMIT 1))")
 
 
-class Store:
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        self._db = db
-        # One connection is shared by every task: writes take turns so that one task's
-        # statements never land inside another task's open transaction.
-        self._write_lock = asyncio.Lock()
-        self._last_error: tuple[str, str] | None = None  # also when it could not be saved
-        self.commits = 0  # transactions committed so far: proof that the disk takes writes
-
-    @contextlib.asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[None]:
-        async with self._write_lock:
-            await self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
-                if self._db.in_transaction:  # SQLite may have rolled back by itself
-                    await self._db.execute("ROLLBACK")
-                raise
-            try:
-                await self._db.execute("COMMIT")
-            except BaseException:
-                # A disk-full COMMIT (SQLITE_FULL) is rolled back by SQLite (measured); any
-                # failed COMMIT that is not would leave a transaction every BEGIN then refuses.
-                if self._db.in_transaction:
-                    await self._db.execute("ROLLBACK")
-                raise
-            self.commits += 1
+class Store(SeriesStore):
+    """Posts, notices and settings; the series queries come from SeriesStore."""
 
     @classmethod
     async def open(cls, path: Path) -> Store:
@@ -116,14 +88,6 @@ class Store:
                     await self._db.execute(statement)
                 await self._db.execute(f"PRAGMA user_version={version}")
             logger.info("database schema migrated to version {}", version)
-
-    async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self._db.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
-
-    async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._db.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
 
     # --- posts -------------------------------------------------------------------------
 
@@ -279,91 +243,6 @@ class Store:
         total = await self._one(f"SELECT COUNT(*) FROM posts WHERE status IN {finished}")
         return [_post(r) for r in rows], int(total[0]) if total else 0
 
-    async def series_needing_next(self) -> list[Post]:
-        """The last occurrence of every series whose last occurrence is over but not
-        cancelled: each needs its next occurrence queued."""
-        rows = await self._all(
-            f"SELECT {_POST_COLUMNS} FROM posts WHERE id IN"
-            " (SELECT MAX(id) FROM posts WHERE series_id IS NOT NULL GROUP BY series_id)"
-            " AND status IN ('sent','failed','missed','uncertain')")
-        return [_post(r) for r in rows]
-
-    async def series_posts(self, series_id: int) -> list[Post]:
-        """Every occurrence of a series, first first: an occurrence's place is its number."""
-        rows = await self._all(
-            f"SELECT {_POST_COLUMNS} FROM posts WHERE series_id = ? ORDER BY id", (series_id,))
-        return [_post(r) for r in rows]
-
-    async def queue_page(self, limit: int, offset: int) -> tuple[list[Post], int]:
-        """The queue as the owner sees it, soonest first: pending posts, each series once
-        (its soonest pending occurrence). Also how many entries there are in all."""
-        rows = await self._all(f"SELECT {_POST_COLUMNS} {_QUEUE} ORDER BY due_at, id"
-                               " LIMIT ? OFFSET ?", (limit, offset))
-        total = await self._one(f"SELECT COUNT(*) {_QUEUE}")
-        return [_post(r) for r in rows], int(total[0]) if total else 0
-
-    async def stop_series(self, series_id: int, now: datetime) -> list[int]:
-        """Cancel every pending occurrence of a series in one transaction, so no next one is
-        queued; returns their ids."""
-        stamp = to_utc_text(now)
-        async with self._transaction():
-            ids = await self._pending_in_series(series_id)
-            for post_id in ids:
-                await self._db.execute("UPDATE posts SET status = 'cancelled', updated_at = ?"
-                                       " WHERE id = ?", (stamp, post_id))
-                await self._record(post_id, stamp, PostStatus.PENDING, PostStatus.CANCELLED,
-                                   "series stopped by owner")
-        return ids
-
-    async def update_series_text(self, series_id: int, text: str, now: datetime) -> list[int]:
-        """Change the text of a series' pending occurrences (the following ones are copied
-        from them); returns their ids."""
-        return await self._edit_series(series_id, "text", text, "text changed by owner", now)
-
-    async def update_series_rule(self, series_id: int, rule: str, reason: str,
-                                 now: datetime) -> list[int]:
-        """Store a new form of a series' rule on its pending occurrences (the following ones
-        are copied from them); returns their ids."""
-        return await self._edit_series(series_id, "repeat_rule", rule, reason, now)
-
-    async def _edit_series(self, series_id: int, column: str, value: str, reason: str,
-                           now: datetime) -> list[int]:
-        assert column in ("text", "repeat_rule")
-        stamp = to_utc_text(now)
-        async with self._transaction():
-            ids = await self._pending_in_series(series_id)
-            for post_id in ids:
-                await self._db.execute(f"UPDATE posts SET {column} = ?, updated_at = ?"
-                                       " WHERE id = ?", (value, stamp, post_id))
-                await self._record(post_id, stamp, PostStatus.PENDING, PostStatus.PENDING,
-                                   reason)
-        return ids
-
-    async def restore_posts(self, posts: list[Post], now: datetime) -> None:
-        """Put back the posts of a backup (ids, states, times, series and rules kept) in one
-        transaction, each with a "restored" event; NotEmpty if the database has posts."""
-        stamp = to_utc_text(now)
-        async with self._transaction():
-            held = await self._one("SELECT COUNT(*) FROM posts")
-            if held and int(held[0]):
-                raise NotEmpty(int(held[0]))
-            for post in posts:
-                changed = to_utc_text(post.sent_at or post.created_at)
-                await self._db.execute(
-                    f"INSERT INTO posts ({_POST_COLUMNS}, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (post.id, post.status, to_utc_text(post.due_at), post.text,
-                     post.destination, post.destination_name, to_utc_text(post.created_at),
-                     post.media_path, post.media_mime,
-                     to_utc_text(post.sent_at) if post.sent_at else None, post.wa_message_id,
-                     post.last_error, post.repeat_rule, post.series_id, changed))
-                await self._record(post.id, stamp, None, post.status, "restored from backup")
-
-    async def _pending_in_series(self, series_id: int) -> list[int]:
-        rows = await self._all("SELECT id FROM posts WHERE series_id = ? AND status = 'pending'"
-                               " ORDER BY due_at, id", (series_id,))
-        return [int(r[0]) for r in rows]
-
     async def update_text(self, post_id: int, text: str, now: datetime) -> bool:
         """Change a pending post's text (recorded as an event); False if not pending."""
         return await self._edit_pending(post_id, "text", text, "text changed by owner", now)
@@ -386,13 +265,6 @@ class Store:
                 return False
             await self._record(post_id, stamp, PostStatus.PENDING, PostStatus.PENDING, reason)
         return True
-
-    async def _record(self, post_id: int, stamp: str, before: str | None, after: str,
-                      reason: str | None) -> None:
-        """One row of a post's state history; called inside the change's transaction."""
-        await self._db.execute(
-            "INSERT INTO post_events (post_id, at, from_status, to_status, reason)"
-            " VALUES (?, ?, ?, ?, ?)", (post_id, stamp, before, after, reason))
 
     async def counts(self) -> dict[PostStatus, int]:
         rows = await self._all("SELECT status, COUNT(*) FROM posts GROUP BY status")
@@ -453,30 +325,3 @@ class Store:
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 list(values.items()),
             )
-
-
-class NotEmpty(Exception):
-    """A backup is restored only into a database without posts."""
-
-    def __init__(self, count: int) -> None:
-        super().__init__(f"the database already holds {count} posts")
-        self.count = count
-
-
-def _post(row: aiosqlite.Row) -> Post:
-    return Post(
-        id=row["id"],
-        status=PostStatus(row["status"]),
-        due_at=from_utc_text(row["due_at"]),
-        text=row["text"],
-        destination=row["destination"],
-        destination_name=row["destination_name"],
-        created_at=from_utc_text(row["created_at"]),
-        media_path=row["media_path"],
-        media_mime=row["media_mime"],
-        sent_at=from_utc_text(row["sent_at"]) if row["sent_at"] else None,
-        wa_message_id=row["wa_message_id"],
-        last_error=row["last_error"],
-        repeat_rule=row["repeat_rule"],
-        series_id=row["series_id"],
-    )
