@@ -61,6 +61,16 @@ def advice(error: BaseException) -> str:
     return m.FAULT_HINTS[fault] if fault else ""
 
 
+async def keep_last_error(record_error: Notify | None, error: BaseException) -> None:
+    """Keep `error` as the last error (/status); a failure to keep it is logged, not raised."""
+    if record_error is None:
+        return
+    try:
+        await record_error(m.FAULT_LAST_ERROR[kind_of(error)].format(error=describe(error)))
+    except Exception:
+        logger.exception("could not keep the last error")
+
+
 class Faults:
     def __init__(self, notify: Notify | None = None, record_error: Notify | None = None,
                  send_now: Notify | None = None) -> None:
@@ -83,13 +93,9 @@ class Faults:
             logger.opt(exception=error).error(
                 "{} failed ({}: {}); retrying in {:.0f} s, the owner is told once",
                 what, type(error).__name__, error, retry_in)
-            text = describe(error)
-            if self._record_error is not None:
-                try:
-                    await self._record_error(m.FAULT_LAST_ERROR[kind].format(error=text))
-                except Exception:
-                    logger.exception("could not keep the last error")
-            self._untold.append(m.FAULT_NOTICE.format(what=m.FAULT_NAMES[kind], error=text,
+            await keep_last_error(self._record_error, error)
+            self._untold.append(m.FAULT_NOTICE.format(what=m.FAULT_NAMES[kind],
+                                                      error=describe(error),
                                                       hint=advice(error)))
         else:
             logger.warning("{} still failing ({} in a row: {}: {}); retrying in {:.0f} s",

@@ -17,10 +17,10 @@ from datetime import datetime
 
 from loguru import logger
 
-from bot import messages as m
-from bot.faults import describe, kind_of, retry_delay
+from bot.faults import keep_last_error, retry_delay
 from bot.store import Store
 from bot.transport.base import Transport
+from bot.waiting import event_or_timeout
 
 Sleep = Callable[[float], Awaitable[None]]
 RecordError = Callable[[str], Awaitable[None]]
@@ -48,7 +48,8 @@ class NoticeSender:
     async def run(self) -> None:
         while True:
             self._due.clear()  # a notice queued during the pass wakes the next one at once
-            await self._wait(await self.send_queued())
+            # the pause, or less if a notice is queued meanwhile
+            await event_or_timeout(self._sleep, await self.send_queued(), self._due)
 
     async def send_queued(self) -> float:
         """One pass over the queue; returns the seconds until the next pass."""
@@ -112,21 +113,5 @@ class NoticeSender:
             "notice #{} was delivered but cannot be marked sent ({}: {}); it is not sent "
             "again, the mark is retried in {:.0f} s", notice_id, type(error).__name__, error,
             retry_in)
-        if self._record_error is not None:
-            try:
-                await self._record_error(
-                    m.FAULT_LAST_ERROR[kind_of(error)].format(error=describe(error)))
-            except Exception:
-                logger.exception("could not keep the last error")
+        await keep_last_error(self._record_error, error)
 
-    async def _wait(self, seconds: float) -> None:
-        """`seconds`, or less if a notice is queued meanwhile."""
-        if self._due.is_set():
-            return
-        waiter = asyncio.ensure_future(self._due.wait())
-        sleeper = asyncio.ensure_future(self._sleep(seconds))
-        try:
-            await asyncio.wait((waiter, sleeper), return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            waiter.cancel()
-            sleeper.cancel()

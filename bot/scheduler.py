@@ -34,6 +34,7 @@ from bot.models import Post, PostStatus
 from bot.pacing import Pacer
 from bot.series import queue_next_occurrences
 from bot.store import Store
+from bot.waiting import event_or_timeout
 
 _BATCH = 100
 _CONNECTION_POLL_S = 1.0
@@ -104,7 +105,7 @@ class PostScheduler:
     async def nap(self, seconds: float) -> bool:
         """Sleep, unless a shutdown comes first (then return False at once)."""
         if not self._stopping:
-            await self._until(self._stop, seconds)
+            await event_or_timeout(self._sleep, seconds, self._stop)
         return not self._stopping
 
     async def stop(self, grace_seconds: float = 3.0) -> None:
@@ -191,19 +192,7 @@ class PostScheduler:
             left = (due - self._look()).total_seconds()
             if left <= 0:
                 return
-            await self._until(self._wake, min(left, RECHECK_S))
-
-    async def _until(self, event: asyncio.Event, seconds: float) -> None:
-        """Wait `seconds` on the monotonic clock, or less if `event` is set first."""
-        if event.is_set():
-            return
-        waiter = asyncio.ensure_future(event.wait())
-        sleeper = asyncio.ensure_future(self._sleep(seconds))
-        try:
-            await asyncio.wait((waiter, sleeper), return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            waiter.cancel()
-            sleeper.cancel()
+            await event_or_timeout(self._sleep, min(left, RECHECK_S), self._wake)
 
     async def _drain(self) -> None:
         missed: list[Post] = []

@@ -31,7 +31,7 @@ from bot.transport.whatsapp.groups import to_group
 from bot.transport.whatsapp.inbound import Identity, owner_chat
 from bot.transport.whatsapp.reconnect import Sleep
 from bot.transport.whatsapp.transport import STOP_LIMIT_S, go_stop, to_jid
-from bot.transport.whatsapp.waiting import all_done, any_done
+from bot.waiting import all_done, any_done
 
 TEST_TEXT = "jadwal-bot doctor: pesan uji. Jika ini terlihat, bot bisa mengirim ke sini."
 

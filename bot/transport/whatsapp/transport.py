@@ -60,7 +60,7 @@ from bot.transport.whatsapp.reconnect import (
     Sleep,
     maintain_connection,
 )
-from bot.transport.whatsapp.waiting import all_done
+from bot.waiting import all_done
 
 E = TypeVar("E")
 ClientFactory = Callable[[str], NewAClient]

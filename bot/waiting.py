@@ -1,6 +1,7 @@
 """Bounded waits measured with an injected sleep (a virtual clock in tests) that never cancel
 what they wait for: cancelling neonize's connect task would run Go `Stop` on the event loop
-thread (aioze/client.py `_connect_and_check`)."""
+thread (aioze/client.py `_connect_and_check`). The scheduler and the notice sender wait on an
+event the same way."""
 
 from __future__ import annotations
 
@@ -34,3 +35,14 @@ async def any_done(sleep: Sleep, limit: float, *futures: asyncio.Future[Any]) ->
     finally:
         timer.cancel()
     return any(f.done() for f in futures)
+
+
+async def event_or_timeout(sleep: Sleep, limit: float, event: asyncio.Event) -> bool:
+    """Wait until `event` is set, at most `limit` seconds; True when it is."""
+    if event.is_set():
+        return True
+    waiter = asyncio.ensure_future(event.wait())
+    try:
+        return await any_done(sleep, limit, waiter)
+    finally:
+        waiter.cancel()
