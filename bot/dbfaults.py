@@ -14,6 +14,8 @@ import sqlite3
 from enum import StrEnum
 from pathlib import Path
 
+from bot.migrations import MIGRATIONS
+
 RESTORE_HINT = ("restore the queue from a backup made with `python -m bot queue --json` "
                 "using `python -m bot restore`")
 
@@ -116,3 +118,17 @@ class DatabaseProblem(Exception):
     def damaged(cls, path: Path, finding: str) -> DatabaseProblem:
         return cls(path, Fault.CORRUPT, f"the database {path} failed its integrity check "
                    f"({finding}): {_ADVICE[Fault.CORRUPT].format(path=path)}")
+
+
+# Up to three findings of SQLite's page check; ["ok"] when there are none.
+QUICK_CHECK = "PRAGMA quick_check(3)"
+
+
+def refuse_unusable(path: Path, version: int | None = None,
+                    findings: list[str] | None = None) -> None:
+    """Raise DatabaseProblem for a schema `version` newer than this code knows, or for
+    QUICK_CHECK `findings` other than ["ok"]; the same rule for the bot and `queue`."""
+    if version is not None and version > len(MIGRATIONS):
+        raise DatabaseProblem.newer(path, version, len(MIGRATIONS))
+    if findings is not None and findings != ["ok"]:
+        raise DatabaseProblem.damaged(path, "; ".join(findings))

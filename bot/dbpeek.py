@@ -19,8 +19,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from bot.datadir import emptied_database
-from bot.dbfaults import DatabaseProblem
-from bot.migrations import MIGRATIONS
+from bot.dbfaults import QUICK_CHECK, DatabaseProblem, refuse_unusable
 from bot.models import Post
 
 
@@ -62,13 +61,10 @@ def read_queue(db_path: Path) -> tuple[list[Post], dict[str, str]]:
     try:
         with read_only(db_path) as db:
             version = int(db.execute("PRAGMA user_version").fetchone()[0])
-            if version > len(MIGRATIONS):
-                raise DatabaseProblem.newer(db_path, version, len(MIGRATIONS))
+            refuse_unusable(db_path, version=version)
             if version == 0:
                 return [], {}
-            findings = [str(r[0]) for r in db.execute("PRAGMA quick_check(3)")]
-            if findings != ["ok"]:
-                raise DatabaseProblem.damaged(db_path, "; ".join(findings))
+            refuse_unusable(db_path, findings=[str(r[0]) for r in db.execute(QUICK_CHECK)])
             return _posts(db), _settings(db)
     except sqlite3.Error as error:
         raise DatabaseProblem.from_error(db_path, error) from error

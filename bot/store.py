@@ -17,7 +17,7 @@ import aiosqlite
 from loguru import logger
 
 from bot.datadir import emptied_database
-from bot.dbfaults import DatabaseProblem
+from bot.dbfaults import QUICK_CHECK, DatabaseProblem, refuse_unusable
 from bot.migrations import MIGRATIONS
 from bot.models import TRANSITIONS, Post, PostStatus
 from bot.storebase import POST_COLUMNS as _POST_COLUMNS
@@ -71,17 +71,14 @@ class Store(SeriesStore):
         # Read before anything is written: a newer version's file is left as it is.
         row = await self._one("PRAGMA user_version")
         current = int(row[0]) if row else 0
-        if current > len(MIGRATIONS):
-            raise DatabaseProblem.newer(path, current, len(MIGRATIONS))
+        refuse_unusable(path, version=current)
         await self._db.execute("PRAGMA journal_mode=WAL")
         # FULL, not NORMAL: in WAL mode NORMAL lets an OS crash or power cut undo the last
         # commits, among them "claimed for sending", and the post would be sent twice.
         await self._db.execute("PRAGMA synchronous=FULL")
         await self._db.execute("PRAGMA foreign_keys=ON")
         if current:
-            findings = [str(r[0]) for r in await self._all("PRAGMA quick_check(3)")]
-            if findings != ["ok"]:
-                raise DatabaseProblem.damaged(path, "; ".join(findings))
+            refuse_unusable(path, findings=[str(r[0]) for r in await self._all(QUICK_CHECK)])
         for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
             async with self._transaction():
                 for statement in filter(str.strip, script.split(";")):
