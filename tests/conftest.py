@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import gc
+import sqlite3
 import subprocess
 import time
 import warnings
@@ -107,3 +108,13 @@ async def bot(start_bot: BotFactory) -> Bot:
 async def bot_with_target(bot: Bot) -> Bot:
     await bot.say("/tujuan Grup Demo A")
     return bot
+
+
+def notice_rows(db_path: Path) -> list[tuple[str, str | None]]:
+    """The owner's notices in bot.db, read beside the running bot: (text, sent_at)."""
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        return [(str(text), sent_at) for text, sent_at
+                in db.execute("SELECT text, sent_at FROM notices ORDER BY id")]
+    finally:
+        db.close()

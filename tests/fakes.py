@@ -159,3 +159,22 @@ def refuse_network() -> None:
 
 class SendFailure(TransportError):
     pass
+
+
+class StampedTransport(FakeTransport):
+    """Notes the time on `clock` (a wall clock that may step) of every text it sends."""
+
+    def __init__(self, clock: Callable[[], datetime]) -> None:
+        super().__init__()
+        self.clock = clock
+        self.stamped: list[tuple[int | None, str, datetime]] = []  # post id (None: not a post)
+
+    async def send_text(self, chat: str, text: str, *, post_id: int | None = None
+                        ) -> SentMessage:
+        self.stamped.append((post_id, text, self.clock()))
+        return await super().send_text(chat, text, post_id=post_id)
+
+    @property
+    def post_stamps(self) -> list[tuple[int, str, datetime]]:
+        """What went out as posts: (post id, text, time)."""
+        return [(p, text, at) for p, text, at in self.stamped if p is not None]

@@ -22,47 +22,18 @@ from bot.context import Services
 from bot.delivery import Deliverer, Outcome
 from bot.dispatcher import Dispatcher
 from bot.media import MediaStore
-from bot.models import Post, PostStatus, SentMessage
+from bot.models import Post, PostStatus
 from bot.scheduler import PostScheduler
 from bot.settings import Settings
 from bot.store import Store
-from tests.fakes import OWNER, FakeTransport, make_message
-from tests.vclock import VirtualClock
+from tests.fakes import OWNER, StampedTransport, make_message
+from tests.vclock import VirtualClock, WallClock
 
 WIB = ZoneInfo("Asia/Jakarta")
 START = datetime(2026, 11, 21, 13, 0, tzinfo=UTC)  # Saturday 20:00 WIB
 DUE = START + timedelta(minutes=5)  # "/jadwal 20:05"
 PACING_S = 5.0
 WITHIN_S = 1.0
-
-
-class WallClock:
-    """The system clock: monotonic time plus whatever steps it took."""
-
-    def __init__(self, monotonic: VirtualClock) -> None:
-        self.monotonic = monotonic
-        self.offset = timedelta(0)
-
-    def __call__(self) -> datetime:
-        return self.monotonic() + self.offset
-
-    def step(self, delta: timedelta) -> None:
-        self.offset += delta
-
-
-class Stamped(FakeTransport):
-    """Notes each post it delivers with the wall-clock time it went out."""
-
-    def __init__(self, wall: WallClock) -> None:
-        super().__init__()
-        self.wall = wall
-        self.delivered: list[tuple[int | None, str, datetime]] = []
-
-    async def send_text(self, chat: str, text: str, *, post_id: int | None = None
-                        ) -> SentMessage:
-        if post_id is not None:
-            self.delivered.append((post_id, text, self.wall()))
-        return await super().send_text(chat, text, post_id=post_id)
 
 
 class Rig:
@@ -72,7 +43,7 @@ class Rig:
         self.store = store
         self.monotonic = VirtualClock(START)
         self.wall = WallClock(self.monotonic)
-        self.transport = Stamped(self.wall)
+        self.transport = StampedTransport(self.wall)
         self.missed: list[int] = []
         settings = Settings(data_dir=tmp_path / "data", owners=(OWNER,),
                             pacing_min_s=PACING_S, pacing_max_s=PACING_S)
@@ -118,7 +89,7 @@ class Rig:
     async def first_out(self) -> None:
         """Until the first post of the burst went out (at 20:05:00)."""
         await self.monotonic.advance((DUE - self.wall()).total_seconds())
-        await self.monotonic.until(lambda: len(self.transport.delivered) == 1)
+        await self.monotonic.until(lambda: len(self.transport.post_stamps) == 1)
 
     async def stored(self, post_id: int) -> Post:
         post = await self.store.get_post(post_id)
@@ -145,7 +116,7 @@ async def test_an_edit_typed_during_a_burst_is_what_goes_out(rig: Rig):
     assert (await rig.say("/ubah 4 teks TEKS BARU")).startswith(m.TEXT_CHANGED.format(id=4))
     await rig.monotonic.advance(60)
 
-    assert [(post_id, text) for post_id, text, _ in rig.transport.delivered] == [
+    assert [(post_id, text) for post_id, text, _ in rig.transport.post_stamps] == [
         (1, "post 1 teks lama"), (2, "post 2 teks lama"), (4, "TEKS BARU")]
     moved = await rig.stored(3)
     assert moved.status is PostStatus.PENDING
@@ -154,8 +125,8 @@ async def test_an_edit_typed_during_a_burst_is_what_goes_out(rig: Rig):
     assert rig.missed == []
     # the moved post goes out at its new time, once
     await rig.monotonic.advance(25 * 60)
-    assert len(rig.transport.delivered) == 4
-    post_id, text, at = rig.transport.delivered[-1]
+    assert len(rig.transport.post_stamps) == 4
+    post_id, text, at = rig.transport.post_stamps[-1]
     assert (post_id, text) == (3, "post 3 teks lama")
     assert moved.due_at <= at < moved.due_at + timedelta(seconds=WITHIN_S)
 
@@ -165,7 +136,7 @@ async def test_a_cancel_typed_during_a_burst_holds(rig: Rig):
     await rig.first_out()
     assert (await rig.say("/batal 2")).startswith("#2 dibatalkan")
     await rig.monotonic.advance(60)
-    assert [post_id for post_id, _, _ in rig.transport.delivered] == [1, 3]
+    assert [post_id for post_id, _, _ in rig.transport.post_stamps] == [1, 3]
     assert (await rig.stored(2)).status is PostStatus.CANCELLED
 
 
@@ -174,12 +145,12 @@ async def test_a_step_back_of_the_clock_holds_back_the_rest_of_a_burst(rig: Rig)
     await rig.first_out()
     rig.wall.step(-timedelta(minutes=10))  # NTP sets the clock back: it is 19:55 again
     await rig.monotonic.advance(9 * 60 + 50)
-    assert [post_id for post_id, _, _ in rig.transport.delivered] == [1]
+    assert [post_id for post_id, _, _ in rig.transport.post_stamps] == [1]
     assert [(await rig.stored(n)).status for n in (2, 3)] == [PostStatus.PENDING] * 2
 
     await rig.monotonic.advance(10 + PACING_S + WITHIN_S)
-    assert [post_id for post_id, _, _ in rig.transport.delivered] == [1, 2, 3]
-    second, third = (at for _, _, at in rig.transport.delivered[1:])
+    assert [post_id for post_id, _, _ in rig.transport.post_stamps] == [1, 2, 3]
+    second, third = (at for _, _, at in rig.transport.post_stamps[1:])
     assert DUE <= second < DUE + timedelta(seconds=WITHIN_S)
     assert third - second >= timedelta(seconds=PACING_S)
     assert rig.missed == []

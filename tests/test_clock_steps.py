@@ -18,11 +18,11 @@ import pytest
 
 from bot.delivery import Deliverer, Outcome
 from bot.media import MediaStore
-from bot.models import Post, SentMessage
+from bot.models import Post
 from bot.scheduler import PostScheduler
 from bot.store import Store
-from tests.fakes import GROUPS, FakeTransport
-from tests.vclock import VirtualClock
+from tests.fakes import GROUPS, StampedTransport
+from tests.vclock import VirtualClock, WallClock
 
 DEMO_A = GROUPS[0]
 START = datetime(2026, 11, 21, 13, 0, tzinfo=UTC)
@@ -30,40 +30,12 @@ WITHIN_S = 1.0  # how late a post may be after a step of the clock
 GRACE = timedelta(hours=3)
 
 
-class WallClock:
-    """The system clock: monotonic time plus whatever steps it took."""
-
-    def __init__(self, monotonic: VirtualClock) -> None:
-        self.monotonic = monotonic
-        self.offset = timedelta(0)
-
-    def __call__(self) -> datetime:
-        return self.monotonic() + self.offset
-
-    def step(self, delta: timedelta) -> None:
-        self.offset += delta
-
-
-class Stamped(FakeTransport):
-    """Notes the wall-clock time of each post it delivers."""
-
-    def __init__(self, wall: WallClock) -> None:
-        super().__init__()
-        self.wall = wall
-        self.sent_at: list[tuple[int | None, datetime]] = []
-
-    async def send_text(self, chat: str, text: str, *, post_id: int | None = None
-                        ) -> SentMessage:
-        self.sent_at.append((post_id, self.wall()))
-        return await super().send_text(chat, text, post_id=post_id)
-
-
 class Rig:
     def __init__(self, store: Store, tmp_path: Path) -> None:
         self.store = store
         self.monotonic = VirtualClock(START)
         self.wall = WallClock(self.monotonic)
-        self.transport = Stamped(self.wall)
+        self.transport = StampedTransport(self.wall)
 
         self.missed: list[int] = []
 
@@ -107,8 +79,8 @@ async def test_forward_step_sends_a_post_whose_time_came_within_a_second(rig: Ri
     rig.wall.step(step)  # the wall clock is now past (or 9.5 s before) the post's time
     stepped_at = rig.wall()
     await rig.monotonic.advance(10 + WITHIN_S)
-    assert [p for p, _ in rig.transport.sent_at] == [post.id]
-    sent = rig.transport.sent_at[0][1]
+    assert [p for p, _, _ in rig.transport.stamped] == [post.id]
+    sent = rig.transport.stamped[0][2]
     assert sent >= due
     assert sent - max(due, stepped_at) <= timedelta(seconds=WITHIN_S)
 
@@ -120,7 +92,7 @@ async def test_forward_step_beyond_the_grace_makes_the_post_missed_not_sent(rig:
     await rig.monotonic.advance(0.5)
     rig.wall.step(timedelta(days=2))
     await rig.monotonic.advance(WITHIN_S)
-    assert rig.transport.sent_at == []
+    assert rig.transport.stamped == []
     assert rig.missed == [post.id]
 
 
@@ -130,10 +102,10 @@ async def test_backward_step_sends_nothing_early_and_then_on_time(rig: Rig):
     await rig.monotonic.advance(30)
     rig.wall.step(-timedelta(minutes=10))  # the post is now 10 min 30 s away on the wall
     await rig.monotonic.advance(600)  # long past its monotonic deadline: nothing may go
-    assert rig.transport.sent_at == []
+    assert rig.transport.stamped == []
     await rig.monotonic.advance(30 + WITHIN_S)
-    assert [p for p, _ in rig.transport.sent_at] == [post.id]
-    sent = rig.transport.sent_at[0][1]
+    assert [p for p, _, _ in rig.transport.stamped] == [post.id]
+    sent = rig.transport.stamped[0][2]
     assert due <= sent <= due + timedelta(seconds=WITHIN_S)
 
 
@@ -141,7 +113,7 @@ async def test_without_a_step_a_post_is_sent_at_its_time(rig: Rig):
     due = START + timedelta(minutes=2, seconds=0.25)
     await rig.add(due)
     await rig.monotonic.advance(121)
-    assert [at for _, at in rig.transport.sent_at] == [due]
+    assert [at for _, _, at in rig.transport.stamped] == [due]
 
 
 async def test_resume_after_a_long_uptime_misses_what_fell_due_beyond_the_grace(rig: Rig):
@@ -155,7 +127,7 @@ async def test_resume_after_a_long_uptime_misses_what_fell_due_beyond_the_grace(
     rig.wall.step(timedelta(hours=8))
     await rig.monotonic.advance(WITHIN_S)
     assert sorted(rig.missed) == [posts[h].id for h in (1, 2, 3, 4)]
-    assert [p for p, _ in rig.transport.sent_at] == [posts[h].id for h in (6, 7)]
+    assert [p for p, _, _ in rig.transport.stamped] == [posts[h].id for h in (6, 7)]
 
 
 async def test_a_forward_step_within_the_grace_after_a_long_uptime_sends_everything(rig: Rig):
@@ -166,4 +138,4 @@ async def test_a_forward_step_within_the_grace_after_a_long_uptime_sends_everyth
     rig.wall.step(timedelta(hours=2, minutes=55))  # all of them within the grace (3 h)
     await rig.monotonic.advance(WITHIN_S)
     assert rig.missed == []
-    assert [p for p, _ in rig.transport.sent_at] == [p.id for p in posts]
+    assert [p for p, _, _ in rig.transport.stamped] == [p.id for p in posts]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +21,7 @@ from bot.notices import NoticeSender
 from bot.settings import Settings
 from bot.store import Store
 from bot.timefmt import to_utc_text
-from tests.conftest import BotFactory
+from tests.conftest import BotFactory, notice_rows
 from tests.diskfull import under_full_disk
 from tests.fakes import FakeTransport, eventually
 from tests.vclock import VirtualClock
@@ -30,15 +29,6 @@ from tests.vclock import VirtualClock
 START = datetime(2026, 11, 21, 13, 0, tzinfo=UTC)
 NOTICE = "Post #3 gagal dikirim ke Grup Demo A."
 POLL_S = 5.0
-
-
-def notice_rows(db_path: Path) -> list[tuple[str, str | None]]:
-    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    try:
-        return [(str(text), sent_at) for text, sent_at
-                in db.execute("SELECT text, sent_at FROM notices ORDER BY id")]
-    finally:
-        db.close()
 
 
 @pytest.fixture

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +14,7 @@ from bot.models import PostStatus
 from bot.settings import Settings
 from bot.store import Store
 from bot.transport.base import TransportError
-from tests.conftest import SATURDAY_EVENING, BotFactory, Clock
+from tests.conftest import SATURDAY_EVENING, BotFactory, Clock, notice_rows
 from tests.fakes import GROUPS, FakeTransport, eventually
 
 DEMO_A = GROUPS[0]
@@ -30,15 +28,6 @@ def quick_polls(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("bot.scheduler._CONNECTION_POLL_S", 0.02)
 
 
-
-
-def notice_rows(db_path: Path) -> list[tuple[str, str | None]]:
-    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    try:
-        return [(str(text), sent_at) for text, sent_at
-                in db.execute("SELECT text, sent_at FROM notices ORDER BY id")]
-    finally:
-        db.close()
 
 
 def names(text: str, post_id: int) -> bool:

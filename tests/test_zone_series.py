@@ -8,6 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import messages as m
+from bot.models import Post
 from bot.repeat import RepeatRule
 from tests.conftest import Bot, BotFactory, Clock
 from tests.fakes import eventually
@@ -37,6 +38,20 @@ async def test_the_zone_reply_says_what_happens_to_posts_and_series(bot_with_tar
     assert len(lines) == 4
 
 
+async def first_sent_and_next_queued(bot: Bot, clock: Clock) -> Post:
+    """Let the series' first occurrence (due in a second) go out; its next one, queued."""
+    clock.advance(seconds=1)
+    bot.services.queue_changed()
+    await eventually(lambda: len(bot.transport.posts()) == 1)
+    for _ in range(100):
+        if len(await bot.app.store.all_posts()) == 2:
+            break
+        await asyncio.sleep(0.01)
+    following = await bot.app.store.get_post(2)
+    assert following is not None
+    return following
+
+
 async def test_the_zone_reply_without_a_queue(bot: Bot):
     assert await bot.say("/zona WIT") == m.ZONE_SET.format(zone="Asia/Jayapura", label="WIT")
 
@@ -47,15 +62,7 @@ async def test_a_series_keeps_its_moment_after_a_zone_change(start_bot: BotFacto
     await bot.say("/tujuan Grup Demo A")
     await bot.say("/jadwal setiap hari 09:00 Selamat pagi")  # 09:00 WIB
     await bot.say("/zona WITA")
-    clock.advance(seconds=1)
-    bot.services.queue_changed()
-    await eventually(lambda: len(bot.transport.posts()) == 1)
-    for _ in range(100):
-        if len(await bot.app.store.all_posts()) == 2:
-            break
-        await asyncio.sleep(0.01)
-    following = await bot.app.store.get_post(2)
-    assert following is not None
+    following = await first_sent_and_next_queued(bot, clock)
     assert following.due_at == datetime(2026, 11, 24, 9, 0, tzinfo=WIB)  # = 10:00 WITA
     lines = (await bot.say("/antrian")).splitlines()
     assert lines[1] == "#1 Sel 24 Nov 10:00 -> Grup Demo A"
@@ -76,13 +83,5 @@ async def test_a_rule_stored_without_a_zone_keeps_its_moment_too(start_bot: BotF
     assert first is not None and first.repeat_rule is not None
     assert RepeatRule.from_text(first.repeat_rule) == RepeatRule(hour=9, minute=0,
                                                                  zone="Asia/Jakarta")
-    clock.advance(seconds=1)
-    bot.services.queue_changed()
-    await eventually(lambda: len(bot.transport.posts()) == 1)
-    for _ in range(100):
-        if len(await bot.app.store.all_posts()) == 2:
-            break
-        await asyncio.sleep(0.01)
-    following = await bot.app.store.get_post(2)
-    assert following is not None
+    following = await first_sent_and_next_queued(bot, clock)
     assert following.due_at == datetime(2026, 11, 24, 9, 0, tzinfo=WIB)

@@ -213,3 +213,17 @@ def _ready_count(loop: asyncio.AbstractEventLoop) -> int:
     """Callbacks ready to run (CPython's BaseEventLoop._ready); 0 if unknown."""
     ready = getattr(loop, "_ready", None)
     return len(ready) if ready is not None else 0
+
+
+class WallClock:
+    """The system clock: monotonic time plus whatever steps it took."""
+
+    def __init__(self, monotonic: VirtualClock) -> None:
+        self.monotonic = monotonic
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return self.monotonic() + self.offset
+
+    def step(self, delta: timedelta) -> None:
+        self.offset += delta
