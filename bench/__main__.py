@@ -17,8 +17,10 @@ from bench import lateness, pacing, parse, replies, report, resources, startup
 def _table(rows: list[dict[str, object]]) -> str:
     lines = ["| figure | n | median | p99 | max | unit |", "|---|---|---|---|---|---|"]
     for row in rows:
-        cells = [f"{row[k]:.2f}" if isinstance(row[k], float) else str(row[k])
-                 for k in ("median", "p99", "max")]
+        cells = [
+            f"{row[k]:.2f}" if isinstance(row[k], float) else str(row[k])
+            for k in ("median", "p99", "max")
+        ]
         lines.append(f"| {row['figure']} | {row['n']} | {' | '.join(cells)} | {row['unit']} |")
     return "\n".join(lines)
 
@@ -42,9 +44,11 @@ def main() -> int:
     logger.add(sys.stderr, level="WARNING")
     rows = asyncio.run(_all(args.quick))
     command = "python -m bench" + (" --quick" if args.quick else "")
-    text = (f"# Benchmarks\n\nProduced by `{command}` on {datetime.now(UTC):%Y-%m-%d}, "
-            f"Python {platform.python_version()}, {platform.machine()}, "
-            f"{platform.system()}; console transport, temp data dir.\n\n{_table(rows)}\n")
+    text = (
+        f"# Benchmarks\n\nProduced by `{command}` on {datetime.now(UTC):%Y-%m-%d}, "
+        f"Python {platform.python_version()}, {platform.machine()}, "
+        f"{platform.system()}; console transport, temp data dir.\n\n{_table(rows)}\n"
+    )
     report.write(args.output, benchmarks=text)
     print(text)  # noqa: T201
     return 0

@@ -38,8 +38,10 @@ async def _round_trips(directory: Path, mode: str, posts: int) -> float:
     try:
         await store._db.execute(f"PRAGMA synchronous={mode}")
         now = datetime.now(UTC)
-        ids = [(await store.add_post(now + timedelta(seconds=i), "x", "g@g.us", "Grup",
-                                     now=now)).id for i in range(posts)]
+        ids = [
+            (await store.add_post(now + timedelta(seconds=i), "x", "g@g.us", "Grup", now=now)).id
+            for i in range(posts)
+        ]
         began = time.perf_counter()
         for post_id in ids:
             await store.transition(post_id, PostStatus.SENDING, expect=PostStatus.PENDING)
@@ -62,25 +64,30 @@ async def measure(base: Path, posts: int, runs: int) -> dict[str, float]:
 def section(rates: dict[str, float], posts: int, runs: int, command: str) -> str:
     extra_ms = 1000 / rates["FULL"] - 1000 / rates["NORMAL"]
     share = extra_ms / (SEND_INTERVAL_S * 1000) * 100
-    rows = "\n".join(f"| {mode} | {rates[mode]:.0f} | {1000 / rates[mode]:.2f} |"
-                     for mode in MODES)
-    return (f"{HEADING}\n\n`{command}` on {datetime.now(UTC):%Y-%m-%d}, Python "
-            f"{platform.python_version()}, {platform.machine()}: {posts} posts claimed and "
-            f"recorded sent (two commits each) through the real Store, median of {runs} runs "
-            "per setting, temp dir on the disk of the working directory.\n\n"
-            "| synchronous | claim+record round trips/s | ms per post |\n|---|---|---|\n"
-            f"{rows}\n\nFULL costs {extra_ms:.2f} ms more per post "
-            f"({rates['NORMAL'] / rates['FULL']:.1f}x NORMAL's time); against the shortest "
-            f"default pause between posts ({SEND_INTERVAL_S:g} s) that is {share:.3f} % of "
-            "the time.\n")
+    rows = "\n".join(f"| {mode} | {rates[mode]:.0f} | {1000 / rates[mode]:.2f} |" for mode in MODES)
+    return (
+        f"{HEADING}\n\n`{command}` on {datetime.now(UTC):%Y-%m-%d}, Python "
+        f"{platform.python_version()}, {platform.machine()}: {posts} posts claimed and "
+        f"recorded sent (two commits each) through the real Store, median of {runs} runs "
+        "per setting, temp dir on the disk of the working directory.\n\n"
+        "| synchronous | claim+record round trips/s | ms per post |\n|---|---|---|\n"
+        f"{rows}\n\nFULL costs {extra_ms:.2f} ms more per post "
+        f"({rates['NORMAL'] / rates['FULL']:.1f}x NORMAL's time); against the shortest "
+        f"default pause between posts ({SEND_INTERVAL_S:g} s) that is {share:.3f} % of "
+        "the time.\n"
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.durability")
     parser.add_argument("--posts", type=int, default=300)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--dir", type=Path, default=Path("."),
-                        help="measure on the disk holding this directory (default: .)")
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        default=Path("."),
+        help="measure on the disk holding this directory (default: .)",
+    )
     parser.add_argument("--write", action="store_true", help="record it in BENCHMARKS.md")
     args = parser.parse_args()
     logger.remove()

@@ -23,12 +23,10 @@ class TimedConsole(ConsoleTransport):
     """The console transport, noting when each message is handed to it."""
 
     def __init__(self, data_dir: Path) -> None:
-        super().__init__(data_dir, self_number=OWNER, stdin=io.StringIO(""),
-                         stdout=io.StringIO())
+        super().__init__(data_dir, self_number=OWNER, stdin=io.StringIO(""), stdout=io.StringIO())
         self.handed: list[tuple[float, str, str]] = []
 
-    async def send_text(self, chat: str, text: str, *, post_id: int | None = None
-                        ) -> SentMessage:
+    async def send_text(self, chat: str, text: str, *, post_id: int | None = None) -> SentMessage:
         self.handed.append((time.perf_counter(), chat, text))
         return await super().send_text(chat, text, post_id=post_id)
 
@@ -51,14 +49,20 @@ class BenchBot:
         transport = TimedConsole(data_dir)
         app = App(settings, transport)
         await app.start()
-        await app.store.set_settings({"destination": DEMO_GROUPS[0].jid,
-                                      "destination_name": DEMO_GROUPS[0].name})
+        await app.store.set_settings(
+            {"destination": DEMO_GROUPS[0].jid, "destination_name": DEMO_GROUPS[0].name}
+        )
         return cls(app, transport)
 
     def message(self, text: str) -> IncomingMessage:
-        return IncomingMessage(chat=f"{OWNER}@s.whatsapp.net", sender=f"{OWNER}@s.whatsapp.net",
-                               text=text, message_id=f"b{next(self.ids)}",
-                               timestamp=datetime.now(UTC), from_me=True)
+        return IncomingMessage(
+            chat=f"{OWNER}@s.whatsapp.net",
+            sender=f"{OWNER}@s.whatsapp.net",
+            text=text,
+            message_id=f"b{next(self.ids)}",
+            timestamp=datetime.now(UTC),
+            from_me=True,
+        )
 
     async def reply_ms(self, text: str) -> float:
         """Milliseconds from handing `text` to the dispatcher to its reply at the transport."""
@@ -74,5 +78,4 @@ class BenchBot:
 def summary(samples: Sequence[float]) -> dict[str, float]:
     ordered = sorted(samples)
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-    return {"n": len(ordered), "median": statistics.median(ordered), "p99": p99,
-            "max": ordered[-1]}
+    return {"n": len(ordered), "median": statistics.median(ordered), "p99": p99, "max": ordered[-1]}

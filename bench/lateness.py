@@ -36,9 +36,16 @@ async def run(posts: int = 1_000, spread_s: float = 60.0) -> list[dict[str, obje
             if len(delivered) >= posts:
                 break
         await bot.app.stop()
-        late_ms = [(datetime.fromisoformat(r["at"]) - due[r["text"]]).total_seconds() * 1000
-                   for r in delivered]
+        late_ms = [
+            (datetime.fromisoformat(r["at"]) - due[r["text"]]).total_seconds() * 1000
+            for r in delivered
+        ]
         texts = [r["text"] for r in delivered]
         assert len(texts) == len(set(texts)) == posts, f"{len(texts)} delivered of {posts}"
-        return [{"figure": f"lateness of due posts, {posts:,} spread over {spread_s:.0f} s",
-                 "unit": "ms", **summary(late_ms)}]
+        return [
+            {
+                "figure": f"lateness of due posts, {posts:,} spread over {spread_s:.0f} s",
+                "unit": "ms",
+                **summary(late_ms),
+            }
+        ]

@@ -39,13 +39,21 @@ async def _burst(posts: int, seed: int, min_s: float, max_s: float) -> tuple[flo
 
 async def run(posts: int = 1_000, seeds: int = 20) -> list[dict[str, object]]:
     defaults = Settings()
-    results = [await _burst(posts, seed, defaults.pacing_min_s, defaults.pacing_max_s)
-               for seed in range(seeds)]
+    results = [
+        await _burst(posts, seed, defaults.pacing_min_s, defaults.pacing_max_s)
+        for seed in range(seeds)
+    ]
     return [
-        {"figure": f"{posts:,} posts due within one minute, default pacing "
-                   f"{defaults.pacing_min_s:g}-{defaults.pacing_max_s:g} s: time until all out",
-         "unit": "min", **summary([total / 60 for total, _ in results])},
-        {"figure": f"same burst: lateness of the last post (grace is "
-                   f"{defaults.grace.total_seconds() / 3600:g} h)",
-         "unit": "min", **summary([late / 60 for _, late in results])},
+        {
+            "figure": f"{posts:,} posts due within one minute, default pacing "
+            f"{defaults.pacing_min_s:g}-{defaults.pacing_max_s:g} s: time until all out",
+            "unit": "min",
+            **summary([total / 60 for total, _ in results]),
+        },
+        {
+            "figure": f"same burst: lateness of the last post (grace is "
+            f"{defaults.grace.total_seconds() / 3600:g} h)",
+            "unit": "min",
+            **summary([late / 60 for _, late in results]),
+        },
     ]

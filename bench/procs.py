@@ -51,12 +51,18 @@ def can_unshare() -> bool:
     """Whether `unshare -n` works here (root, or unprivileged user namespaces)."""
     global _can_unshare
     if _can_unshare is None:
-        _can_unshare = shutil.which("unshare") is not None and subprocess.run(
-            ["unshare", "-n", "true"], capture_output=True, check=False).returncode == 0
+        _can_unshare = (
+            shutil.which("unshare") is not None
+            and subprocess.run(
+                ["unshare", "-n", "true"], capture_output=True, check=False
+            ).returncode
+            == 0
+        )
     return _can_unshare
 
 
 # --- /proc ------------------------------------------------------------------------------
+
 
 def rss_kb(pid: int | str = "self") -> int:
     match = re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{pid}/status").read_text())
@@ -84,6 +90,7 @@ def cpu_seconds(pid: int | str = "self") -> float:
 
 # --- data dirs --------------------------------------------------------------------------
 
+
 async def _schema(data_dir: Path) -> None:
     store = await Store.open(data_dir / "bot.db")
     try:
@@ -93,9 +100,14 @@ async def _schema(data_dir: Path) -> None:
         await store.close()
 
 
-def prepare_data_dir(data_dir: Path, pending: int = 0, *, first_due: datetime | None = None,
-                     step: timedelta = timedelta(minutes=1), text: str = "Post antrian {n}"
-                     ) -> list[int]:
+def prepare_data_dir(
+    data_dir: Path,
+    pending: int = 0,
+    *,
+    first_due: datetime | None = None,
+    step: timedelta = timedelta(minutes=1),
+    text: str = "Post antrian {n}",
+) -> list[int]:
     """A data dir with the schema, the destination set and `pending` posts, the first due at
     `first_due` (default: in two days) and then one every `step`. Returns the posts' ids.
 
@@ -115,15 +127,29 @@ def prepare_data_dir(data_dir: Path, pending: int = 0, *, first_due: datetime | 
         db.executemany(
             "INSERT INTO posts (id, status, due_at, text, destination, destination_name,"
             " created_at, updated_at) VALUES (?, 'pending', ?, ?, ?, ?, ?, ?)",
-            ((post_id, to_utc_text(first + step * n), text.format(n=n), group.jid, group.name,
-              stamp, stamp) for n, post_id in enumerate(ids)))
+            (
+                (
+                    post_id,
+                    to_utc_text(first + step * n),
+                    text.format(n=n),
+                    group.jid,
+                    group.name,
+                    stamp,
+                    stamp,
+                )
+                for n, post_id in enumerate(ids)
+            ),
+        )
         db.executemany(
             "INSERT INTO post_events (post_id, at, from_status, to_status, reason)"
-            " VALUES (?, ?, NULL, 'pending', 'created')", ((post_id, stamp) for post_id in ids))
+            " VALUES (?, ?, NULL, 'pending', 'created')",
+            ((post_id, stamp) for post_id in ids),
+        )
     return ids
 
 
 # --- outbox and log ---------------------------------------------------------------------
+
 
 class Tail:
     """New complete lines of a growing file, read incrementally."""
@@ -155,8 +181,7 @@ def owner_replies(lines: list[str]) -> int:
     return count
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float, poll: float = 0.005
-             ) -> float | None:
+def wait_for(predicate: Callable[[], bool], timeout: float, poll: float = 0.005) -> float | None:
     """Poll `predicate()` until true; the perf_counter moment it was seen, or None."""
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
@@ -167,8 +192,9 @@ def wait_for(predicate: Callable[[], bool], timeout: float, poll: float = 0.005
 
 
 @contextlib.contextmanager
-def stopped_at_exit(proc: subprocess.Popen[bytes], timeout: float = 30.0
-                    ) -> Iterator[subprocess.Popen[bytes]]:
+def stopped_at_exit(
+    proc: subprocess.Popen[bytes], timeout: float = 30.0
+) -> Iterator[subprocess.Popen[bytes]]:
     """Make sure the process is gone when the block ends: SIGTERM, then SIGKILL."""
     try:
         yield proc

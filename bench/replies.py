@@ -19,21 +19,34 @@ async def run(pending: int = 10_000, rounds: int = 300) -> list[dict[str, object
         insert_ms: list[float] = []
         for n in range(pending):
             began = time.perf_counter()
-            await bot.app.store.add_post(start + timedelta(minutes=n), f"Post antrian {n}",
-                                         group.jid, group.name)
+            await bot.app.store.add_post(
+                start + timedelta(minutes=n), f"Post antrian {n}", group.jid, group.name
+            )
             insert_ms.append((time.perf_counter() - began) * 1000)
         results: list[dict[str, object]] = []
-        for label, command in (("/jadwal", "/jadwal besok 08:00 Selamat pagi semua"),
-                               ("/antrian", "/antrian"),
-                               ("/antrian (last page)", f"/antrian {(pending + rounds) // 10}"),
-                               ("/status", "/status")):
+        for label, command in (
+            ("/jadwal", "/jadwal besok 08:00 Selamat pagi semua"),
+            ("/antrian", "/antrian"),
+            ("/antrian (last page)", f"/antrian {(pending + rounds) // 10}"),
+            ("/status", "/status"),
+        ):
             for _ in range(10):  # warm-up
                 await bot.reply_ms(command)
             samples = [await bot.reply_ms(command) for _ in range(rounds)]
             bot.transport.drain_output()
-            results.append({"figure": f"reply time {label}, {pending:,} pending", "unit": "ms",
-                            **summary(samples)})
+            results.append(
+                {
+                    "figure": f"reply time {label}, {pending:,} pending",
+                    "unit": "ms",
+                    **summary(samples),
+                }
+            )
         await bot.app.stop()
-        results.append({"figure": f"store one post (committed), queue growing to {pending:,}",
-                        "unit": "ms", **summary(insert_ms)})
+        results.append(
+            {
+                "figure": f"store one post (committed), queue growing to {pending:,}",
+                "unit": "ms",
+                **summary(insert_ms),
+            }
+        )
         return results

@@ -80,14 +80,22 @@ class SoakResult:
 
     @property
     def ok(self) -> bool:
-        return (not self.lost and not self.duplicated and not self.not_marked_sent
-                and self.delivered_once == self.posts_due and self.replies == self.commands
-                and self.queued == self.scheduled and self.exit_code == 0)
+        return (
+            not self.lost
+            and not self.duplicated
+            and not self.not_marked_sent
+            and self.delivered_once == self.posts_due
+            and self.replies == self.commands
+            and self.queued == self.scheduled
+            and self.exit_code == 0
+        )
 
 
 def _verify(result: SoakResult, data: Path, ids: list[int]) -> None:
-    records = [json.loads(line) for line in
-               (data / "outbox.jsonl").read_text(encoding="utf-8").splitlines()]
+    records = [
+        json.loads(line)
+        for line in (data / "outbox.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     delivered = Counter(r["post_id"] for r in records if r["post_id"] is not None)
     result.replies = sum(1 for r in records if r["post_id"] is None and r["chat"] == OWNER_CHAT)
     with contextlib.closing(sqlite3.connect(data / "bot.db")) as db:
@@ -100,10 +108,12 @@ def _verify(result: SoakResult, data: Path, ids: list[int]) -> None:
     result.lost = sorted(i for i in ids if delivered[i] == 0)
     result.duplicated = sorted(i for i, n in delivered.items() if n > 1)
     result.not_marked_sent = sorted(i for i in delivered if status.get(i) != "sent")
-    result.not_marked_sent += sorted(i for i in ids if status.get(i) != "sent"
-                                     and i not in delivered)
-    result.queued = sum(1 for i, state in status.items()
-                        if i not in soak_ids and state == "pending")
+    result.not_marked_sent += sorted(
+        i for i in ids if status.get(i) != "sent" and i not in delivered
+    )
+    result.queued = sum(
+        1 for i, state in status.items() if i not in soak_ids and state == "pending"
+    )
     first_at: dict[int, datetime] = {}
     for record in records:
         if record["post_id"] in soak_ids and record["post_id"] not in first_at:
@@ -111,25 +121,31 @@ def _verify(result: SoakResult, data: Path, ids: list[int]) -> None:
     result.lateness_ms = [(at - due[i]).total_seconds() * 1000 for i, at in first_at.items()]
 
 
-def soak(minutes: float = 10.0, *, interval_s: float = 0.1, progress: bool = False
-         ) -> SoakResult:
+def soak(minutes: float = 10.0, *, interval_s: float = 0.1, progress: bool = False) -> SoakResult:
     result = SoakResult(minutes)
     posts = max(1, round(minutes * 60))
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         first_due = datetime.now(UTC) + timedelta(seconds=LEAD_S)
-        ids = prepare_data_dir(data, posts, first_due=first_due, step=timedelta(seconds=1),
-                               text="soak post {n}")
+        ids = prepare_data_dir(
+            data, posts, first_due=first_due, step=timedelta(seconds=1), text="soak post {n}"
+        )
         last_due = first_due + timedelta(seconds=posts - 1)
         env = bot_env({"JADWAL_PACING_MIN_S": "0", "JADWAL_PACING_MAX_S": "0"})
-        proc = subprocess.Popen(bot_command("console", data), stdin=subprocess.PIPE,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                cwd=tmp, env=env)
+        proc = subprocess.Popen(
+            bot_command("console", data),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=tmp,
+            env=env,
+        )
         with stopped_at_exit(proc):
             assert proc.stdin is not None
             log = Tail(data / LOG_NAME)
-            assert wait_for(lambda: any(" ready: " in line for line in log.lines()), 30), \
+            assert wait_for(lambda: any(" ready: " in line for line in log.lines()), 30), (
                 "console bot not ready within 30 s"
+            )
             start = time.monotonic()
             cpu0 = cpu_seconds(proc.pid)
             next_sample = start
@@ -137,13 +153,23 @@ def soak(minutes: float = 10.0, *, interval_s: float = 0.1, progress: bool = Fal
             stop_at = start + (last_due - datetime.now(UTC)).total_seconds() + 1
             while (now := time.monotonic()) < stop_at:
                 if now >= next_sample:
-                    result.samples.append(Sample(now - start, rss_kb(proc.pid),
-                                                 fd_count(proc.pid), thread_count(proc.pid)))
+                    result.samples.append(
+                        Sample(
+                            now - start,
+                            rss_kb(proc.pid),
+                            fd_count(proc.pid),
+                            thread_count(proc.pid),
+                        )
+                    )
                     next_sample += SAMPLE_EVERY_S
                     if progress:
                         s = result.samples[-1]
-                        print(f"  {s.at_s:6.0f} s  rss {s.rss_kb / 1024:6.1f} MB  fds "  # noqa: T201
-                              f"{s.fds}  threads {s.threads}", file=sys.stderr, flush=True)
+                        print(  # noqa: T201
+                            f"  {s.at_s:6.0f} s  rss {s.rss_kb / 1024:6.1f} MB  fds "
+                            f"{s.fds}  threads {s.threads}",
+                            file=sys.stderr,
+                            flush=True,
+                        )
                 due_at = start + tick * interval_s
                 if now >= due_at:
                     command = COMMANDS[tick % len(COMMANDS)]
@@ -151,17 +177,22 @@ def soak(minutes: float = 10.0, *, interval_s: float = 0.1, progress: bool = Fal
                     proc.stdin.flush()
                     result.commands += 1
                     result.scheduled += command.startswith("/jadwal")
-                    result.max_command_lag_ms = max(result.max_command_lag_ms,
-                                                    (now - due_at) * 1000)
+                    result.max_command_lag_ms = max(
+                        result.max_command_lag_ms, (now - due_at) * 1000
+                    )
                     tick += 1
                 time.sleep(max(0.0, min(due_at + interval_s, next_sample) - time.monotonic()))
             outbox = data / "outbox.jsonl"
             last_id = str(ids[-1])
-            wait_for(lambda: f'"post_id": {last_id}}}' in outbox.read_text(encoding="utf-8"),
-                     FINISH_S, poll=0.2)
+            wait_for(
+                lambda: f'"post_id": {last_id}}}' in outbox.read_text(encoding="utf-8"),
+                FINISH_S,
+                poll=0.2,
+            )
             end = time.monotonic()
-            result.samples.append(Sample(end - start, rss_kb(proc.pid), fd_count(proc.pid),
-                                         thread_count(proc.pid)))
+            result.samples.append(
+                Sample(end - start, rss_kb(proc.pid), fd_count(proc.pid), thread_count(proc.pid))
+            )
             result.cpu_share = (cpu_seconds(proc.pid) - cpu0) / (end - start) * 100
             proc.stdin.close()  # end of input: the bot answers what it has, then stops
             result.exit_code = proc.wait(timeout=60)
@@ -179,12 +210,12 @@ def result_block(result: SoakResult, command: str) -> str:
     threads = [s.threads for s in result.samples]
     minute = next((s for s in result.samples if s.at_s >= 60), result.samples[0])
     late = summary(result.lateness_ms) if result.lateness_ms else None
-    late_text = (f"{late['median']:.1f} / {late['p99']:.1f} / {late['max']:.1f}" if late
-                 else "-")
+    late_text = f"{late['median']:.1f} / {late['p99']:.1f} / {late['max']:.1f}" if late else "-"
 
     def ids(values: list[int]) -> str:
-        return f"{len(values)}" + (f" ({', '.join(f'#{i}' for i in values[:10])})"
-                                   if values else "")
+        return f"{len(values)}" + (
+            f" ({', '.join(f'#{i}' for i in values[:10])})" if values else ""
+        )
 
     lines = [
         "## Soak test",
@@ -197,8 +228,7 @@ def result_block(result: SoakResult, command: str) -> str:
         "",
         "| figure | value |",
         "|---|---|",
-        f"| posts due / delivered exactly once | {result.posts_due} / "
-        f"{result.delivered_once} |",
+        f"| posts due / delivered exactly once | {result.posts_due} / {result.delivered_once} |",
         f"| lost / duplicated / delivered but not marked sent | {ids(result.lost)} / "
         f"{ids(result.duplicated)} / {ids(result.not_marked_sent)} |",
         f"| commands sent / replies | {result.commands} / {result.replies} |",
@@ -224,31 +254,44 @@ def run(minutes: float = 10.0) -> list[dict[str, object]]:
     rss = [s.rss_kb / 1024 for s in result.samples]
     fds = [float(s.fds) for s in result.samples]
     return [
-        {"figure": f"soak {minutes:g} min: lateness of due posts (one per second, commands "
-                   "every 100 ms)", "unit": "ms", **summary(result.lateness_ms)},
-        {"figure": f"soak {minutes:g} min: RSS growth, first sample -> last "
-                   f"({rss[0]:.1f} -> {rss[-1]:.1f} MB, max {max(rss):.1f})", "unit": "MB",
-         **summary([rss[-1] - rss[0]])},
-        {"figure": f"soak {minutes:g} min: open fds, last - first ({fds[0]:.0f} -> "
-                   f"{fds[-1]:.0f}, median {statistics.median(fds):.0f})", "unit": "fds",
-         **summary([fds[-1] - fds[0]])},
+        {
+            "figure": f"soak {minutes:g} min: lateness of due posts (one per second, commands "
+            "every 100 ms)",
+            "unit": "ms",
+            **summary(result.lateness_ms),
+        },
+        {
+            "figure": f"soak {minutes:g} min: RSS growth, first sample -> last "
+            f"({rss[0]:.1f} -> {rss[-1]:.1f} MB, max {max(rss):.1f})",
+            "unit": "MB",
+            **summary([rss[-1] - rss[0]]),
+        },
+        {
+            "figure": f"soak {minutes:g} min: open fds, last - first ({fds[0]:.0f} -> "
+            f"{fds[-1]:.0f}, median {statistics.median(fds):.0f})",
+            "unit": "fds",
+            **summary([fds[-1] - fds[0]]),
+        },
     ]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.soak",
-                                     description="soak test of the console bot (not for CI)")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.soak", description="soak test of the console bot (not for CI)"
+    )
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
-    parser.add_argument("--write", action="store_true",
-                        help="record the result in BENCHMARKS.md (its soak section)")
+    parser.add_argument(
+        "--write", action="store_true", help="record the result in BENCHMARKS.md (its soak section)"
+    )
     args = parser.parse_args()
     from loguru import logger
 
     logger.remove()
     logger.add(sys.stderr, level="WARNING")
-    command = "python -m bench.soak" + (f" --minutes {args.minutes:g}"
-                                        if args.minutes != 10 else "")
+    command = "python -m bench.soak" + (
+        f" --minutes {args.minutes:g}" if args.minutes != 10 else ""
+    )
     result = soak(args.minutes, progress=not args.quiet)
     block = result_block(result, command)
     print(block)  # noqa: T201

@@ -56,9 +56,14 @@ def console_start_ms(template: Path, work: Path) -> tuple[float, float]:
         return bool(replied and logged)
 
     start = time.perf_counter()
-    proc = subprocess.Popen(bot_command("console", data), stdin=subprocess.PIPE,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=work,
-                            env=bot_env())
+    proc = subprocess.Popen(
+        bot_command("console", data),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=work,
+        env=bot_env(),
+    )
     with stopped_at_exit(proc):
         assert proc.stdin is not None
         proc.stdin.write(b"/status\n")
@@ -78,9 +83,14 @@ def run_start_ms(template: Path, work: Path) -> float:
     shutil.copytree(template, data)
     log = Tail(data / LOG_NAME)
     start = time.perf_counter()
-    proc = subprocess.Popen(bot_command("run", data, offline=True), stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=work,
-                            env=bot_env())
+    proc = subprocess.Popen(
+        bot_command("run", data, offline=True),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=work,
+        env=bot_env(),
+    )
     with stopped_at_exit(proc):
         seen = wait_for(lambda: _ready_logged(log), TIMEOUT_S, poll=0.002)
         proc.terminate()
@@ -90,8 +100,7 @@ def run_start_ms(template: Path, work: Path) -> float:
     return (seen - start) * 1000
 
 
-def run(pending: int = 10_000, runs: int = 5, whatsapp: bool = True
-        ) -> list[dict[str, object]]:
+def run(pending: int = 10_000, runs: int = 5, whatsapp: bool = True) -> list[dict[str, object]]:
     with tempfile.TemporaryDirectory() as tmp:
         template = Path(tmp) / "template"
         prepare_data_dir(template, pending)
@@ -105,18 +114,31 @@ def run(pending: int = 10_000, runs: int = 5, whatsapp: bool = True
             reply_ms.append(reply)
             ready_ms.append(ready)
         rows: list[dict[str, object]] = [
-            {"figure": f"start to ready, `python -m bot console`, {pending:,} pending "
-                       "(spawn -> first /status reply in outbox)", "unit": "ms",
-             **summary(reply_ms)},
-            {"figure": f"start to ready, `python -m bot console`, {pending:,} pending "
-                       "(spawn -> \"ready\" log line)", "unit": "ms", **summary(ready_ms)},
+            {
+                "figure": f"start to ready, `python -m bot console`, {pending:,} pending "
+                "(spawn -> first /status reply in outbox)",
+                "unit": "ms",
+                **summary(reply_ms),
+            },
+            {
+                "figure": f"start to ready, `python -m bot console`, {pending:,} pending "
+                '(spawn -> "ready" log line)',
+                "unit": "ms",
+                **summary(ready_ms),
+            },
         ]
         if whatsapp and can_unshare():
             run_start_ms(template, work)  # warm-up
             samples = [run_start_ms(template, work) for _ in range(runs)]
-            rows.append({"figure": f"start to ready, `python -m bot run` (neonize) under "
-                                   f"`unshare -n`, {pending:,} pending (spawn -> \"ready\" "
-                                   "log line)", "unit": "ms", **summary(samples)})
+            rows.append(
+                {
+                    "figure": f"start to ready, `python -m bot run` (neonize) under "
+                    f'`unshare -n`, {pending:,} pending (spawn -> "ready" '
+                    "log line)",
+                    "unit": "ms",
+                    **summary(samples),
+                }
+            )
         return rows
 
 

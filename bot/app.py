@@ -37,8 +37,9 @@ def utc_now() -> datetime:
 
 
 class App:
-    def __init__(self, settings: Settings, transport: Transport,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self, settings: Settings, transport: Transport, clock: Callable[[], datetime] = utc_now
+    ) -> None:
         self.settings = settings
         self.transport = transport
         self.clock = clock
@@ -63,37 +64,73 @@ class App:
         self._store = store = await Store.open(settings.db_path)
         media = MediaStore(settings.media_dir)
         # A notice the database cannot take (disk full) goes to the owner at once instead.
-        faults = Faults(self.notify_owner, self.record_error, send_now=lambda text:
-                        self.transport.send_text(self.transport.owner_chat(), text))
+        faults = Faults(
+            self.notify_owner,
+            self.record_error,
+            send_now=lambda text: self.transport.send_text(self.transport.owner_chat(), text),
+        )
         self._scheduler = scheduler = PostScheduler(
-            store, self._deliver, self._missed, settings.grace, self.clock,
+            store,
+            self._deliver,
+            self._missed,
+            settings.grace,
+            self.clock,
             connected=lambda: self.transport.connection().connected,
-            pacing_s=(settings.pacing_min_s, settings.pacing_max_s), tz=self._tz, faults=faults)
+            pacing_s=(settings.pacing_min_s, settings.pacing_max_s),
+            tz=self._tz,
+            faults=faults,
+        )
         self._deliverer = deliverer = Deliverer(
-            store, self.transport, media, self.notify_owner, self.record_error, self.clock,
-            nap=scheduler.nap, retry_for_s=settings.send_retry_s, faults=faults)
+            store,
+            self.transport,
+            media,
+            self.notify_owner,
+            self.record_error,
+            self.clock,
+            nap=scheduler.nap,
+            retry_for_s=settings.send_retry_s,
+            faults=faults,
+        )
         self.services = services = Services(
-            store=store, media=media, settings=settings, tz=await self._timezone(store),
-            started_at=self.clock(), version=__version__, clock=self.clock,
-            queue_changed=scheduler.queue_changed, list_groups=self.transport.list_groups,
+            store=store,
+            media=media,
+            settings=settings,
+            tz=await self._timezone(store),
+            started_at=self.clock(),
+            version=__version__,
+            clock=self.clock,
+            queue_changed=scheduler.queue_changed,
+            list_groups=self.transport.list_groups,
             connection=self.transport.connection,
         )
-        self.dispatcher = Dispatcher(services, handlers.all_commands(), self.transport.send_text,
-                                     self.transport.send_image, self.transport.owner_chat,
-                                     self.transport.self_id, self.record_error)
+        self.dispatcher = Dispatcher(
+            services,
+            handlers.all_commands(),
+            self.transport.send_text,
+            self.transport.send_image,
+            self.transport.owner_chat,
+            self.transport.self_id,
+            self.record_error,
+        )
         await self.transport.start(self.dispatcher.dispatch)
-        self._notice_sender = notices = NoticeSender(store, self.transport, self.clock,
-                                                     self.record_error, poll_s=_NOTICE_RETRY_S)
+        self._notice_sender = notices = NoticeSender(
+            store, self.transport, self.clock, self.record_error, poll_s=_NOTICE_RETRY_S
+        )
         self._notices = asyncio.create_task(notices.run(), name="owner-notices")
         await deliverer.recover_interrupted()
         await scheduler.start()
         scheduler.every(timedelta(hours=24), self._prune_media)
         self._heartbeat = asyncio.create_task(
             heartbeat(settings.data_dir / HEARTBEAT_FILE, self.transport.connection),
-            name="heartbeat")
+            name="heartbeat",
+        )
         self.ready.set()
-        logger.info("jadwal-bot {} ready: data {}, timezone {}", __version__,
-                    settings.data_dir, services.tz.key)
+        logger.info(
+            "jadwal-bot {} ready: data {}, timezone {}",
+            __version__,
+            settings.data_dir,
+            services.tz.key,
+        )
 
     async def stop(self) -> None:
         if self._heartbeat is not None:
@@ -102,11 +139,17 @@ class App:
             self._heartbeat = None
             # A stopped bot is unhealthy at once, not only when the heartbeat goes stale.
             try:
-                write_heartbeat(self.settings.data_dir / HEARTBEAT_FILE,
-                                ConnectionState(False, "berhenti"), self.clock())
+                write_heartbeat(
+                    self.settings.data_dir / HEARTBEAT_FILE,
+                    ConnectionState(False, "berhenti"),
+                    self.clock(),
+                )
             except OSError as exc:
-                logger.warning("could not write the final heartbeat ({}); `python -m bot "
-                               "health` sees the bot stopped once the last one is old", exc)
+                logger.warning(
+                    "could not write the final heartbeat ({}); `python -m bot "
+                    "health` sees the bot stopped once the last one is old",
+                    exc,
+                )
         if self._scheduler is not None:
             await self._scheduler.stop()
         if self._notices is not None:
@@ -128,8 +171,9 @@ class App:
             try:
                 return ZoneInfo(saved)
             except (ZoneInfoNotFoundError, ValueError):
-                logger.warning("stored timezone {!r} unknown; using {}", saved,
-                               self.settings.timezone.key)
+                logger.warning(
+                    "stored timezone {!r} unknown; using {}", saved, self.settings.timezone.key
+                )
         return self.settings.timezone
 
     async def notify_owner(self, text: str) -> None:
@@ -144,8 +188,9 @@ class App:
         except (sqlite3.Error, OSError) as exc:
             # The store keeps it in memory for /status; the fault itself is logged by whoever
             # met it first, so one line here (disk full: every fault would repeat it).
-            logger.warning("last error kept for /status but not saved ({}: {})",
-                           type(exc).__name__, exc)
+            logger.warning(
+                "last error kept for /status but not saved ({}: {})", type(exc).__name__, exc
+            )
         except Exception:
             logger.exception("could not record the last error")
 
@@ -159,25 +204,35 @@ class App:
     async def _missed(self, posts: list[Post]) -> None:
         """One summary for every post missed in one pass, however many."""
         tz = self._tz()
-        lines = "\n".join(f"#{p.id} {format_short(p.due_at, tz)} -> {p.destination_name}"
-                          for p in posts[:20])
+        lines = "\n".join(
+            f"#{p.id} {format_short(p.due_at, tz)} -> {p.destination_name}" for p in posts[:20]
+        )
         if len(posts) > 20:
             lines += "\n" + m.MISSED_MORE.format(ids=" ".join(f"#{p.id}" for p in posts[20:]))
-        await self.notify_owner(m.MISSED_SUMMARY.format(
-            count=len(posts), grace=format_duration(self.settings.grace), lines=lines))
+        await self.notify_owner(
+            m.MISSED_SUMMARY.format(
+                count=len(posts), grace=format_duration(self.settings.grace), lines=lines
+            )
+        )
 
     async def _prune_media(self) -> None:
         try:
             assert self.services is not None
-            removed = await prune_media(self.store, self.services.media,
-                                        timedelta(days=self.settings.media_retention_days),
-                                        self.clock())
+            removed = await prune_media(
+                self.store,
+                self.services.media,
+                timedelta(days=self.settings.media_retention_days),
+                self.clock(),
+            )
         except Exception:
             logger.exception("media clean-up failed")
             return
         if removed:
-            logger.info("removed {} media file(s) of posts sent more than {} days ago",
-                        removed, self.settings.media_retention_days)
+            logger.info(
+                "removed {} media file(s) of posts sent more than {} days ago",
+                removed,
+                self.settings.media_retention_days,
+            )
 
 
 async def serve(app: App, *, process: bool = False) -> int:
@@ -206,8 +261,11 @@ async def serve(app: App, *, process: bool = False) -> int:
         code = closed.result() if closed.done() and not stop.is_set() else exitcodes.OK
         for task in (closed, stopped):
             task.cancel()
-        logger.info("shutting down ({}), exit code {}",
-                    "signal" if stop.is_set() else "transport closed", code)
+        logger.info(
+            "shutting down ({}), exit code {}",
+            "signal" if stop.is_set() else "transport closed",
+            code,
+        )
     finally:
         if process:
             # Whatever hangs from here on (a library thread that will not end), the process

@@ -26,16 +26,25 @@ from bot.settings import Settings
 
 def post_record(post: Post, tz: ZoneInfo) -> dict[str, object]:
     """One post as a backup line holds it; times in `tz` with their offset."""
+
     def local(moment: datetime | None) -> str | None:
         return moment.astimezone(tz).isoformat() if moment else None
 
     return {
-        "id": post.id, "status": str(post.status), "due_at": local(post.due_at),
-        "text": post.text, "media": post.media_path, "destination": post.destination,
-        "destination_name": post.destination_name, "media_mime": post.media_mime,
-        "created_at": local(post.created_at), "sent_at": local(post.sent_at),
-        "wa_message_id": post.wa_message_id, "last_error": post.last_error,
-        "series_id": post.series_id, "rule": _rule_object(post.repeat_rule),
+        "id": post.id,
+        "status": str(post.status),
+        "due_at": local(post.due_at),
+        "text": post.text,
+        "media": post.media_path,
+        "destination": post.destination,
+        "destination_name": post.destination_name,
+        "media_mime": post.media_mime,
+        "created_at": local(post.created_at),
+        "sent_at": local(post.sent_at),
+        "wa_message_id": post.wa_message_id,
+        "last_error": post.last_error,
+        "series_id": post.series_id,
+        "rule": _rule_object(post.repeat_rule),
         "repeat": _rule_words(post.repeat_rule, tz),
     }
 
@@ -95,8 +104,10 @@ def read_backup(lines: Iterable[str], now: datetime) -> list[Post]:
     first_of_series = {p.id for p in posts if p.series_id == p.id}
     for post in posts:
         if post.series_id is not None and post.series_id not in first_of_series:
-            raise BackupError(where[post.id], f"series_id {post.series_id} names no post that "
-                                              "starts a series in this backup")
+            raise BackupError(
+                where[post.id],
+                f"series_id {post.series_id} names no post that starts a series in this backup",
+            )
     return posts
 
 
@@ -124,13 +135,20 @@ def _read_post(line: str, now: datetime) -> Post:
     if not destination:
         raise ValueError("destination is empty")
     return Post(
-        id=post_id, status=PostStatus(status), due_at=due_at,
-        text=_text(data, "text", required=True) or "", destination=destination,
+        id=post_id,
+        status=PostStatus(status),
+        due_at=due_at,
+        text=_text(data, "text", required=True) or "",
+        destination=destination,
         destination_name=_text(data, "destination_name") or "",
-        created_at=_moment(data, "created_at") or now, media_path=media,
-        media_mime=_text(data, "media_mime"), sent_at=_moment(data, "sent_at"),
-        wa_message_id=_text(data, "wa_message_id"), last_error=_text(data, "last_error"),
-        repeat_rule=rule, series_id=series_id,
+        created_at=_moment(data, "created_at") or now,
+        media_path=media,
+        media_mime=_text(data, "media_mime"),
+        sent_at=_moment(data, "sent_at"),
+        wa_message_id=_text(data, "wa_message_id"),
+        last_error=_text(data, "last_error"),
+        repeat_rule=rule,
+        series_id=series_id,
     )
 
 
@@ -167,8 +185,11 @@ def _rule_text(value: object) -> str | None:
     """The rule as the database stores it, checked by reading it as a RepeatRule."""
     if value is None:
         return None
-    stored = value if isinstance(value, str) else \
-        json.dumps(value, sort_keys=True, separators=(",", ":"))
+    stored = (
+        value
+        if isinstance(value, str)
+        else json.dumps(value, sort_keys=True, separators=(",", ":"))
+    )
     RepeatRule.from_text(stored)  # ValueError names it
     return stored
 
@@ -188,8 +209,11 @@ async def restore_into(settings: Settings, posts: list[Post], now: datetime) -> 
         await store.restore_posts(posts, now)
     finally:
         await store.close()
-    missing = {p.id: p.media_path for p in posts
-               if p.media_path and not (settings.media_dir / p.media_path).is_file()}
+    missing = {
+        p.id: p.media_path
+        for p in posts
+        if p.media_path and not (settings.media_dir / p.media_path).is_file()
+    }
     return Restored(len(posts), len({p.series_id for p in posts if p.series_id}), missing)
 
 
@@ -217,23 +241,30 @@ def restore(settings: Settings, source: Path) -> int:
     try:
         lock.acquire()
     except AlreadyRunning as running:
-        return fail(f"the bot is running on {settings.data_dir} ({running.holder}); stop it "
-                    "first", exitcodes.ALREADY_RUNNING)
+        return fail(
+            f"the bot is running on {settings.data_dir} ({running.holder}); stop it first",
+            exitcodes.ALREADY_RUNNING,
+        )
     except OSError as problem:
         return fail(f"cannot use {settings.data_dir}: {problem.strerror or problem}")
     try:
         done = asyncio.run(restore_into(settings, posts, now))
     except NotEmpty as full:
-        return fail(f"{settings.db_path} already holds {full.count} post(s); restore only into "
-                    "an empty data dir (give a new --data-dir)")
+        return fail(
+            f"{settings.db_path} already holds {full.count} post(s); restore only into "
+            "an empty data dir (give a new --data-dir)"
+        )
     except DatabaseProblem as problem:
         return fail(str(problem), exitcodes.USAGE if problem.permanent else exitcodes.ERROR)
     finally:
         lock.release()
-    print(f"restored {done.count} post(s), {done.series} repeating series, "  # noqa: T201
-          f"into {settings.db_path}")
+    print(  # noqa: T201
+        f"restored {done.count} post(s), {done.series} repeating series, into {settings.db_path}"
+    )
     if done.missing_media:
         listed = ", ".join(f"#{i} ({name})" for i, name in sorted(done.missing_media.items()))
-        print(f"media missing in {settings.media_dir}: {listed}. Copy those files there from "  # noqa: T201
-              "the old data/media/ before they are due, or those posts will fail.")
+        print(  # noqa: T201
+            f"media missing in {settings.media_dir}: {listed}. Copy those files there from "
+            "the old data/media/ before they are due, or those posts will fail."
+        )
     return exitcodes.OK

@@ -19,39 +19,69 @@ DEFAULT_ENV_FILE = Path(".env")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot",
-                                     description="jadwal-bot: WhatsApp post scheduler")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="jadwal-bot: WhatsApp post scheduler"
+    )
     parser.add_argument("--version", action="version", version=f"jadwal-bot {__version__}")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", type=Path, help="data directory (default: JADWAL_DATA_DIR "
-                        "or ./data)")
-    common.add_argument("--env-file", type=Path,
-                        help="settings file read before the environment (default: ./.env, "
-                             "if present)")
+    common.add_argument(
+        "--data-dir", type=Path, help="data directory (default: JADWAL_DATA_DIR or ./data)"
+    )
+    common.add_argument(
+        "--env-file",
+        type=Path,
+        help="settings file read before the environment (default: ./.env, if present)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = sub.add_parser("run", parents=[common], help="run the bot on WhatsApp")
-    run.add_argument("--pair-phone", metavar="628...",
-                     help="pair with an 8-character code sent to this number instead of a QR")
-    health = sub.add_parser("health", parents=[common],
-                            help="exit 0 if the running bot is alive and connected")
-    health.add_argument("--max-age", type=float, default=60.0, metavar="SECONDS",
-                        help="oldest acceptable heartbeat (default: 60)")
-    doctor = sub.add_parser("doctor", parents=[common],
-                            help="check the WhatsApp setup (session, connection, account, "
-                                 "owners, destination group); exit 0 when all pass")
-    doctor.add_argument("--send", action="store_true",
-                        help="also send a test message to the owner chat")
-    doctor.add_argument("--send-group", action="store_true",
-                        help="also send a test message to the destination group")
-    doctor.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
-                        help="how long to wait for WhatsApp (default: 30)")
-    sub.add_parser("console", parents=[common],
-                   help="run the real bot with the terminal standing in for WhatsApp")
+    run.add_argument(
+        "--pair-phone",
+        metavar="628...",
+        help="pair with an 8-character code sent to this number instead of a QR",
+    )
+    health = sub.add_parser(
+        "health", parents=[common], help="exit 0 if the running bot is alive and connected"
+    )
+    health.add_argument(
+        "--max-age",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="oldest acceptable heartbeat (default: 60)",
+    )
+    doctor = sub.add_parser(
+        "doctor",
+        parents=[common],
+        help="check the WhatsApp setup (session, connection, account, "
+        "owners, destination group); exit 0 when all pass",
+    )
+    doctor.add_argument(
+        "--send", action="store_true", help="also send a test message to the owner chat"
+    )
+    doctor.add_argument(
+        "--send-group",
+        action="store_true",
+        help="also send a test message to the destination group",
+    )
+    doctor.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="how long to wait for WhatsApp (default: 30)",
+    )
+    sub.add_parser(
+        "console",
+        parents=[common],
+        help="run the real bot with the terminal standing in for WhatsApp",
+    )
     queue = sub.add_parser("queue", parents=[common], help="print every post")
-    queue.add_argument("--json", action="store_true",
-                       help="one JSON object per line: the backup `restore` reads")
-    restore = sub.add_parser("restore", parents=[common],
-                             help="read a `queue --json` backup into an empty data dir")
+    queue.add_argument(
+        "--json", action="store_true", help="one JSON object per line: the backup `restore` reads"
+    )
+    restore = sub.add_parser(
+        "restore", parents=[common], help="read a `queue --json` backup into an empty data dir"
+    )
     restore.add_argument("file", type=Path, help="the backup file")
     parse = sub.add_parser("parse", parents=[common], help="show how a time phrase is read")
     parse.add_argument("--now", help="ISO 8601 moment to parse against (default: now)")
@@ -62,9 +92,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        settings = load_settings(env_file=args.env_file or DEFAULT_ENV_FILE,
-                                 data_dir=args.data_dir,
-                                 require_env_file=args.env_file is not None)
+        settings = load_settings(
+            env_file=args.env_file or DEFAULT_ENV_FILE,
+            data_dir=args.data_dir,
+            require_env_file=args.env_file is not None,
+        )
     except SettingsError as problem:
         print(f"jadwal-bot: {problem.brief()}", file=sys.stderr)  # noqa: T201
         return exitcodes.USAGE
@@ -74,23 +106,30 @@ def main(argv: list[str] | None = None) -> int:
         return _queue(settings, as_json=args.json)
     if args.command == "restore":
         from bot.backup import restore
+
         return restore(settings, args.file)
     if args.command == "health":
         return _health(settings, args.max_age)
     if args.command == "console":
         from bot.runner import run_console
+
         return run_console(settings)
     if args.command == "doctor":
         from bot.runner import run_doctor
-        return run_doctor(settings, send=args.send, send_group=args.send_group,
-                          timeout_s=args.timeout)
+
+        return run_doctor(
+            settings, send=args.send, send_group=args.send_group, timeout_s=args.timeout
+        )
     from bot.runner import run_whatsapp
+
     if args.pair_phone:
         try:
             settings = replace(settings, pair_phone=normalize_phone(args.pair_phone))
         except ValueError:
-            print(f"jadwal-bot: --pair-phone {args.pair_phone!r} is not a phone number",  # noqa: T201
-                  file=sys.stderr)
+            print(  # noqa: T201
+                f"jadwal-bot: --pair-phone {args.pair_phone!r} is not a phone number",
+                file=sys.stderr,
+            )
             return exitcodes.USAGE
     return run_whatsapp(settings)
 
@@ -98,8 +137,9 @@ def main(argv: list[str] | None = None) -> int:
 def _health(settings: Settings, max_age: float) -> int:
     from bot.health import HEARTBEAT_FILE, check
 
-    problem = check(settings.data_dir / HEARTBEAT_FILE, datetime.now(UTC),
-                    timedelta(seconds=max_age))
+    problem = check(
+        settings.data_dir / HEARTBEAT_FILE, datetime.now(UTC), timedelta(seconds=max_age)
+    )
     print(problem or "ok: running and connected")  # noqa: T201
     return exitcodes.OK if problem is None else exitcodes.ERROR
 
@@ -130,12 +170,17 @@ def _parse(settings: Settings, phrase: str, now_text: str | None) -> int:
     if now.tzinfo is None:
         now = now.replace(tzinfo=tz)
     result = parse_schedule(phrase, now, tz)
-    print(json.dumps({  # noqa: T201
-        "when": result.when.astimezone(tz).isoformat() if result.when else None,
-        "repeat": result.repeat,
-        "text": result.text,
-        "error": result.error,
-    }, ensure_ascii=False))
+    print(  # noqa: T201
+        json.dumps(
+            {
+                "when": result.when.astimezone(tz).isoformat() if result.when else None,
+                "repeat": result.repeat,
+                "text": result.text,
+                "error": result.error,
+            },
+            ensure_ascii=False,
+        )
+    )
     # A phrase the bot would refuse is the caller's to fix, like a bad argument.
     return exitcodes.OK if result.ok else exitcodes.USAGE
 
@@ -163,8 +208,10 @@ def _queue(settings: Settings, *, as_json: bool) -> int:
                 line = json.dumps(post_record(post, tz), ensure_ascii=False)
             else:
                 local = post.due_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-                line = (f"#{post.id:<5} {post.status:<10} {local}  {post.destination_name}: "
-                        f"{rule_label(post, tz)}{' '.join(post.text.split())[:60]}")
+                line = (
+                    f"#{post.id:<5} {post.status:<10} {local}  {post.destination_name}: "
+                    f"{rule_label(post, tz)}{' '.join(post.text.split())[:60]}"
+                )
             print(line)  # noqa: T201
         sys.stdout.flush()
     except BrokenPipeError:
@@ -174,8 +221,10 @@ def _queue(settings: Settings, *, as_json: bool) -> int:
         return exitcodes.ERROR
     except OSError as error:  # e.g. `> /dev/full`, or a full disk under the backup file
         _drop_stdout()
-        print(f"jadwal-bot: cannot write the output: {error.strerror or error}",  # noqa: T201
-              file=sys.stderr)
+        print(  # noqa: T201
+            f"jadwal-bot: cannot write the output: {error.strerror or error}",
+            file=sys.stderr,
+        )
         return exitcodes.ERROR
     return exitcodes.OK
 

@@ -30,8 +30,9 @@ class UserError(Exception):
     owner answers "ya" (instead of the usage line, the reply says so).
     """
 
-    def __init__(self, reason: str, usage_of: str | None = None,
-                 accept: Handler | None = None) -> None:
+    def __init__(
+        self, reason: str, usage_of: str | None = None, accept: Handler | None = None
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.usage_of = usage_of
@@ -85,8 +86,9 @@ class Context:
         """Read the time at the front of `phrase` as of when the owner typed it: 'dalam 1 jam'
         typed at 17:00 means 18:00 however late the message arrived; a moment the clock has
         already passed is refused as any past time is, with a proposal."""
-        return parse_schedule(phrase, self.services.clock(), self.services.tz,
-                              typed_at=self.typed_at)
+        return parse_schedule(
+            phrase, self.services.clock(), self.services.tz, typed_at=self.typed_at
+        )
 
 
 Handler = Callable[[Context], Awaitable[None]]

@@ -51,17 +51,19 @@ def prepare(directory: Path) -> str | None:
 
 def problem(path: Path, exc: OSError) -> EnvironmentProblem:
     """What an OSError on `path` (in or under the data dir) means, and what to do."""
-    denied = (f"permission denied for this user (uid {os.geteuid()}): run the bot as the "
-              "user that owns the data dir, or chown it to this user")
+    denied = (
+        f"permission denied for this user (uid {os.geteuid()}): run the bot as the "
+        "user that owns the data dir, or chown it to this user"
+    )
     what = {
         errno.ENOSPC: "the disk is full: free some space (df -h), then start again",
         errno.EDQUOT: "this user's disk quota is used up: free some space, then start again",
         errno.EROFS: "the file system is read-only: remount it read-write, or point "
-                     "JADWAL_DATA_DIR at a writable directory",
+        "JADWAL_DATA_DIR at a writable directory",
         errno.EACCES: denied,
         errno.EPERM: denied,
         errno.ENOTDIR: "a part of the path is a file, not a directory: choose another "
-                       "JADWAL_DATA_DIR",
+        "JADWAL_DATA_DIR",
     }.get(exc.errno or 0)
     return EnvironmentProblem(f"cannot use {path}: {what or exc.strerror or exc}")
 
@@ -79,7 +81,8 @@ def dangling_link(directory: Path) -> EnvironmentProblem | None:
         which = "it" if candidate == directory else str(candidate)
         return EnvironmentProblem(
             f"cannot use {directory}: {which} points to {target}, which does not exist (not "
-            "mounted?): mount it or create it, or point JADWAL_DATA_DIR elsewhere")
+            "mounted?): mount it or create it, or point JADWAL_DATA_DIR elsewhere"
+        )
     return None
 
 
@@ -94,11 +97,16 @@ def emptied_database(db_path: Path) -> DatabaseProblem | None:
     found = [name for name in marks if (db_path.parent / name).exists()]
     if not found:
         return None
-    return DatabaseProblem(db_path, Fault.CORRUPT, (
-        f"the database {db_path} is empty (0 bytes) although this data dir has been used "
-        f"before ({', '.join(found)}): its queue is lost; the bot will not use it. Move it "
-        f"aside (mv {db_path} {db_path}.broken) and {RESTORE_HINT}, or delete it to start "
-        "with an empty queue"))
+    return DatabaseProblem(
+        db_path,
+        Fault.CORRUPT,
+        (
+            f"the database {db_path} is empty (0 bytes) although this data dir has been used "
+            f"before ({', '.join(found)}): its queue is lost; the bot will not use it. Move it "
+            f"aside (mv {db_path} {db_path}.broken) and {RESTORE_HINT}, or delete it to start "
+            "with an empty queue"
+        ),
+    )
 
 
 def _nearest_existing(path: Path) -> Path:
@@ -118,7 +126,8 @@ def _check_space(directory: Path, existing: Path) -> None:
     if free < MIN_FREE_BYTES:
         raise EnvironmentProblem(
             f"cannot use {directory}: the disk is full ({free // 1024} kB free, the bot needs "
-            f"at least {MIN_FREE_BYTES // 1024} kB): free some space (df -h), then start again")
+            f"at least {MIN_FREE_BYTES // 1024} kB): free some space (df -h), then start again"
+        )
 
 
 def _check_writable(directory: Path) -> None:
@@ -134,10 +143,12 @@ def _tighten(directory: Path) -> str | None:
     info = directory.stat()
     shared = info.st_mode & (stat.S_ISVTX | stat.S_IWOTH) or info.st_uid != os.geteuid()
     if shared:
-        return (f"data dir {directory} is shared (mode {stat.filemode(info.st_mode)}, owner "
-                f"uid {info.st_uid}); its permissions are left as they are, so others may be "
-                "able to read the WhatsApp session in it. Use a private directory owned by "
-                f"this user (uid {os.geteuid()}) as JADWAL_DATA_DIR")
+        return (
+            f"data dir {directory} is shared (mode {stat.filemode(info.st_mode)}, owner "
+            f"uid {info.st_uid}); its permissions are left as they are, so others may be "
+            "able to read the WhatsApp session in it. Use a private directory owned by "
+            f"this user (uid {os.geteuid()}) as JADWAL_DATA_DIR"
+        )
     try:
         if stat.S_IMODE(info.st_mode) != 0o700:
             directory.chmod(0o700)

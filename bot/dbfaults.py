@@ -16,8 +16,10 @@ from pathlib import Path
 
 from bot.migrations import MIGRATIONS
 
-RESTORE_HINT = ("restore the queue from a backup made with `python -m bot queue --json` "
-                "using `python -m bot restore`")
+RESTORE_HINT = (
+    "restore the queue from a backup made with `python -m bot queue --json` "
+    "using `python -m bot restore`"
+)
 
 
 class Fault(StrEnum):
@@ -66,24 +68,26 @@ def storage_fault(error: BaseException) -> Fault | None:
     fault = fault_of(error)
     # An error raised without a result code (by hand): SQLite's fixed text for SQLITE_FULL
     # (sqlite3ErrStr), which the unix VFS also returns for a write that hit ENOSPC.
-    if fault is None and isinstance(error, sqlite3.OperationalError) and \
-            "database or disk is full" in str(error):
+    if (
+        fault is None
+        and isinstance(error, sqlite3.OperationalError)
+        and "database or disk is full" in str(error)
+    ):
         return Fault.FULL
     return fault
 
 
 _ADVICE = {
     Fault.LOCKED: "another program holds its write lock (e.g. a `sqlite3` shell left open "
-                  "inside a transaction): close it; the bot tries again when restarted",
+    "inside a transaction): close it; the bot tries again when restarted",
     Fault.CORRUPT: "the file is damaged; the bot will not use it. Move it aside "
-                   "(mv {path} {path}.broken) and " + RESTORE_HINT +
-                   ", or start with an empty queue",
+    "(mv {path} {path}.broken) and " + RESTORE_HINT + ", or start with an empty queue",
     Fault.FULL: "the disk is full: free some space (df -h), then start again",
     Fault.READ_ONLY: "it cannot be written: make the data dir and its files writable by "
-                     "this user, or point JADWAL_DATA_DIR at a writable directory",
+    "this user, or point JADWAL_DATA_DIR at a writable directory",
     Fault.CANNOT_OPEN: "check that the data dir exists and that this user may write it",
     Fault.IO: "the disk refused a read or write: check free space (df -h) and the disk "
-              "(dmesg); if the file is damaged, " + RESTORE_HINT,
+    "(dmesg); if the file is damaged, " + RESTORE_HINT,
 }
 
 
@@ -103,29 +107,42 @@ class DatabaseProblem(Exception):
     @classmethod
     def from_error(cls, path: Path, error: sqlite3.Error) -> DatabaseProblem:
         fault = fault_of(error)
-        advice = (_ADVICE[fault].format(path=path) if fault
-                  else "see the log; if the file is damaged, " + RESTORE_HINT)
+        advice = (
+            _ADVICE[fault].format(path=path)
+            if fault
+            else "see the log; if the file is damaged, " + RESTORE_HINT
+        )
         return cls(path, fault, f"cannot use the database {path} ({error}): {advice}")
 
     @classmethod
     def newer(cls, path: Path, version: int, known: int) -> DatabaseProblem:
-        return cls(path, None, (
-            f"the database {path} was written by a newer jadwal-bot (schema version "
-            f"{version}; this version knows up to {known}); it was left untouched. Run the "
-            f"newer version, or {RESTORE_HINT} into an empty data dir"))
+        return cls(
+            path,
+            None,
+            (
+                f"the database {path} was written by a newer jadwal-bot (schema version "
+                f"{version}; this version knows up to {known}); it was left untouched. Run the "
+                f"newer version, or {RESTORE_HINT} into an empty data dir"
+            ),
+        )
 
     @classmethod
     def damaged(cls, path: Path, finding: str) -> DatabaseProblem:
-        return cls(path, Fault.CORRUPT, f"the database {path} failed its integrity check "
-                   f"({finding}): {_ADVICE[Fault.CORRUPT].format(path=path)}")
+        return cls(
+            path,
+            Fault.CORRUPT,
+            f"the database {path} failed its integrity check "
+            f"({finding}): {_ADVICE[Fault.CORRUPT].format(path=path)}",
+        )
 
 
 # Up to three findings of SQLite's page check; ["ok"] when there are none.
 QUICK_CHECK = "PRAGMA quick_check(3)"
 
 
-def refuse_unusable(path: Path, version: int | None = None,
-                    findings: list[str] | None = None) -> None:
+def refuse_unusable(
+    path: Path, version: int | None = None, findings: list[str] | None = None
+) -> None:
     """Raise DatabaseProblem for a schema `version` newer than this code knows, or for
     QUICK_CHECK `findings` other than ["ok"]; the same rule for the bot and `queue`."""
     if version is not None and version > len(MIGRATIONS):

@@ -69,8 +69,9 @@ def read_queue(db_path: Path) -> tuple[list[Post], dict[str, str]]:
     except sqlite3.Error as error:
         raise DatabaseProblem.from_error(db_path, error) from error
     except OSError as error:
-        raise DatabaseProblem(db_path, None, f"cannot read the database {db_path}: "
-                                             f"{error.strerror or error}") from error
+        raise DatabaseProblem(
+            db_path, None, f"cannot read the database {db_path}: {error.strerror or error}"
+        ) from error
 
 
 def _posts(db: sqlite3.Connection) -> list[Post]:
@@ -78,8 +79,7 @@ def _posts(db: sqlite3.Connection) -> list[Post]:
 
     present = {str(r["name"]) for r in db.execute("PRAGMA table_info(posts)")}
     # Columns added by a later schema version read as empty (NULL) in an older file.
-    columns = ", ".join(f.name if f.name in present else f"NULL AS {f.name}"
-                        for f in fields(Post))
+    columns = ", ".join(f.name if f.name in present else f"NULL AS {f.name}" for f in fields(Post))
     return [post_from_row(row) for row in db.execute(f"SELECT {columns} FROM posts ORDER BY id")]
 
 

@@ -79,8 +79,11 @@ class Deliverer:
         # A claim that cannot be written raises: nothing was sent, the post stays pending.
         claimed = await self._store.claim_due(post.id, self._clock())
         if claimed is None:
-            logger.info("post #{} no longer pending or no longer due (cancelled, moved, or "
-                        "the clock stepped back); not sent now", post.id)
+            logger.info(
+                "post #{} no longer pending or no longer due (cancelled, moved, or "
+                "the clock stepped back); not sent now",
+                post.id,
+            )
             return Outcome.SKIPPED
         post = claimed
         try:
@@ -114,12 +117,20 @@ class Deliverer:
             await self._uncertain(post, m.SEND_UNEXPECTED.format(error=describe(exc)))
             return Outcome.UNCERTAIN
         # Delivered: only the record is left, and it is retried until the disk takes it.
-        await self._written(f"the 'sent' record of post #{post.id}", lambda: self._store.transition(
-            post.id, PostStatus.SENT, expect=PostStatus.SENDING,
-            wa_message_id=sent.message_id, sent_at=sent.timestamp))
+        await self._written(
+            f"the 'sent' record of post #{post.id}",
+            lambda: self._store.transition(
+                post.id,
+                PostStatus.SENT,
+                expect=PostStatus.SENDING,
+                wa_message_id=sent.message_id,
+                sent_at=sent.timestamp,
+            ),
+        )
         late_ms = (sent.timestamp - post.due_at).total_seconds() * 1000
-        logger.info("post #{} sent to {} ({:.0f} ms after due)", post.id, post.destination_name,
-                    late_ms)
+        logger.info(
+            "post #{} sent to {} ({:.0f} ms after due)", post.id, post.destination_name, late_ms
+        )
         return Outcome.SENT
 
     async def _written(self, what: str, write: Callable[[], Awaitable[T]]) -> T:
@@ -133,8 +144,13 @@ class Deliverer:
         def log_retry(state: RetryCallState) -> None:
             error = state.outcome.exception() if state.outcome else None
             delay = state.next_action.sleep if state.next_action else 0.0
-            logger.warning("post #{} attempt {} failed ({}); retrying in {:.1f} s", post.id,
-                           state.attempt_number, error, delay)
+            logger.warning(
+                "post #{} attempt {} failed ({}); retrying in {:.1f} s",
+                post.id,
+                state.attempt_number,
+                error,
+                delay,
+            )
 
         retrying = AsyncRetrying(
             retry=retry_if_exception(_retryable),
@@ -154,24 +170,35 @@ class Deliverer:
             image = self._media.path(post.media_path)
             if not image.is_file():
                 raise TransportError("file foto tidak ada lagi di penyimpanan")
-            return await self._transport.send_image(post.destination, image, post.text,
-                                                    post_id=post.id)
+            return await self._transport.send_image(
+                post.destination, image, post.text, post_id=post.id
+            )
         return await self._transport.send_text(post.destination, post.text, post_id=post.id)
 
     async def _release(self, post: Post, reason: str) -> None:
-        await self._written(f"the release of post #{post.id}", lambda: self._store.transition(
-            post.id, PostStatus.PENDING, expect=PostStatus.SENDING, reason=reason))
+        await self._written(
+            f"the release of post #{post.id}",
+            lambda: self._store.transition(
+                post.id, PostStatus.PENDING, expect=PostStatus.SENDING, reason=reason
+            ),
+        )
         logger.info("post #{} stays pending: {}", post.id, reason)
 
     async def _fail(self, post: Post, reason: str) -> None:
         logger.warning("post #{} failed: {}", post.id, reason)
-        await self._written(f"the 'failed' record of post #{post.id}",
-                            lambda: self._store.transition(post.id, PostStatus.FAILED,
-                                                           expect=PostStatus.SENDING,
-                                                           reason=reason))
+        await self._written(
+            f"the 'failed' record of post #{post.id}",
+            lambda: self._store.transition(
+                post.id, PostStatus.FAILED, expect=PostStatus.SENDING, reason=reason
+            ),
+        )
         await self._record_error(f"post #{post.id}: {reason}")
-        await self._written(f"the failure notice of post #{post.id}", lambda: self._notify_owner(
-            m.SEND_FAILED.format(id=post.id, dest=post.destination_name, reason=reason)))
+        await self._written(
+            f"the failure notice of post #{post.id}",
+            lambda: self._notify_owner(
+                m.SEND_FAILED.format(id=post.id, dest=post.destination_name, reason=reason)
+            ),
+        )
 
     async def _uncertain(self, post: Post, reason: str) -> None:
         """The message may be in the group: a retry would be a second message (neonize cannot
@@ -179,12 +206,18 @@ class Deliverer:
         logger.warning("post #{} may or may not have been delivered: {}", post.id, reason)
         # Notice first (queued durably): a crash before the transition leaves the post
         # 'sending', which recover_interrupted reports again; told twice, never not at all.
-        await self._written(f"the uncertain notice of post #{post.id}", lambda: self._notify_owner(
-            m.SEND_UNCERTAIN.format(id=post.id, dest=post.destination_name, reason=reason)))
-        await self._written(f"the 'uncertain' record of post #{post.id}",
-                            lambda: self._store.transition(post.id, PostStatus.UNCERTAIN,
-                                                           expect=PostStatus.SENDING,
-                                                           reason=reason))
+        await self._written(
+            f"the uncertain notice of post #{post.id}",
+            lambda: self._notify_owner(
+                m.SEND_UNCERTAIN.format(id=post.id, dest=post.destination_name, reason=reason)
+            ),
+        )
+        await self._written(
+            f"the 'uncertain' record of post #{post.id}",
+            lambda: self._store.transition(
+                post.id, PostStatus.UNCERTAIN, expect=PostStatus.SENDING, reason=reason
+            ),
+        )
         await self._record_error(f"post #{post.id}: {reason}")
 
     async def recover_interrupted(self) -> list[Post]:
@@ -194,12 +227,18 @@ class Deliverer:
         if interrupted:
             # The notice is queued (durably) first: a crash right after can repeat it, never
             # lose it.
-            lines = "\n".join(m.UNCERTAIN_LINE.format(id=p.id, dest=p.destination_name)
-                              for p in interrupted)
+            lines = "\n".join(
+                m.UNCERTAIN_LINE.format(id=p.id, dest=p.destination_name) for p in interrupted
+            )
             await self._notify_owner(m.UNCERTAIN_NOTICE.format(lines=lines))
         for post in interrupted:
-            await self._store.transition(post.id, PostStatus.UNCERTAIN, expect=PostStatus.SENDING,
-                                         reason="interrupted while sending")
-            logger.warning("post #{} was being sent when the bot stopped: marked uncertain",
-                           post.id)
+            await self._store.transition(
+                post.id,
+                PostStatus.UNCERTAIN,
+                expect=PostStatus.SENDING,
+                reason="interrupted while sending",
+            )
+            logger.warning(
+                "post #{} was being sent when the bot stopped: marked uncertain", post.id
+            )
         return interrupted

@@ -112,8 +112,9 @@ class Dispatcher:
                 if name in self._commands:
                     raise ValueError(f"command name /{name} registered twice")
                 self._commands[name] = command
-        self._in_group = ", ".join(sorted({f"/{c.name}" for c in self._commands.values()
-                                           if c.in_group}))
+        self._in_group = ", ".join(
+            sorted({f"/{c.name}" for c in self._commands.values() if c.in_group})
+        )
         accept = self._commands.get(ACCEPT_COMMAND)
         self._accept_words = {accept.name, *accept.aliases} if accept else set()
         # Proposals waiting for "ya", by the chat they were made in. Kept in memory only: a
@@ -139,17 +140,20 @@ class Dispatcher:
             sender = next((key for key in keys if key in owners), keys[0])
             if sender not in owners:
                 if command and sender.endswith(LID_SUFFIX):
-                    logger.info("ignored {} from {}, not in JADWAL_OWNERS; its phone number is "
-                                "unknown to the bot. To allow it, add {} to JADWAL_OWNERS",
-                                name, sender, sender)
+                    logger.info(
+                        "ignored {} from {}, not in JADWAL_OWNERS; its phone number is "
+                        "unknown to the bot. To allow it, add {} to JADWAL_OWNERS",
+                        name,
+                        sender,
+                        sender,
+                    )
                 else:
                     logger.debug("ignored {} from non-owner {}", name, message.sender)
                 return IGNORE
             private = person_chat(message.sender)  # that owner's private chat with the bot
         else:
             if not message.from_me:
-                logger.debug("ignored {} from {}: not typed by this account", name,
-                             message.sender)
+                logger.debug("ignored {} from {}: not typed by this account", name, message.sender)
                 return IGNORE
             private = self._owner_chat()
         # Typed on the bot's own account, the owner's chat is "Message yourself".
@@ -160,23 +164,35 @@ class Dispatcher:
             if command is None:
                 logger.debug("ignored an unknown command in group {}", message.chat)
                 return IGNORE
-            logger.info("ignored {} typed in group {}: only {} run in a group", name,
-                        message.chat, self._in_group)
-            return Route(hint_to=private, hint=m.NOT_IN_GROUP.format(
-                name=command.name, allowed=self._in_group, where=where))
+            logger.info(
+                "ignored {} typed in group {}: only {} run in a group",
+                name,
+                message.chat,
+                self._in_group,
+            )
+            return Route(
+                hint_to=private,
+                hint=m.NOT_IN_GROUP.format(name=command.name, allowed=self._in_group, where=where),
+            )
         if not message.chat.endswith(PERSON_CHATS):
             logger.debug("ignored {} in chat {}: not a person's chat", name, message.chat)
             return IGNORE  # a status update ("status@broadcast"), a channel
-        own_chat = user_part(message.chat) == self._self_id() and \
-            message.chat.endswith(PHONE_SERVER)
+        own_chat = user_part(message.chat) == self._self_id() and message.chat.endswith(
+            PHONE_SERVER
+        )
         if message.from_me and not own_chat:
             if command is None:
                 logger.debug("ignored an unknown command typed in chat {}", message.chat)
                 return IGNORE
-            logger.info("ignored {} typed in chat {}: this account's commands are read only "
-                        "in its own chat ('Message yourself')", name, message.chat)
-            return Route(hint_to=private, hint=m.NOT_IN_THIS_CHAT.format(name=command.name,
-                                                                         where=where))
+            logger.info(
+                "ignored {} typed in chat {}: this account's commands are read only "
+                "in its own chat ('Message yourself')",
+                name,
+                message.chat,
+            )
+            return Route(
+                hint_to=private, hint=m.NOT_IN_THIS_CHAT.format(name=command.name, where=where)
+            )
         return Route(reply_to=message.chat)
 
     async def dispatch(self, message: IncomingMessage) -> None:
@@ -188,8 +204,11 @@ class Dispatcher:
 
     async def _dispatch(self, message: IncomingMessage) -> None:
         parsed = split_command(message.text)
-        answer = parsed is None and message.chat in self._proposals and \
-            plain_word(message.text) in self._accept_words
+        answer = (
+            parsed is None
+            and message.chat in self._proposals
+            and plain_word(message.text) in self._accept_words
+        )
         if answer:
             parsed = ACCEPT_COMMAND, "", ""
         if parsed is None:
@@ -226,23 +245,31 @@ class Dispatcher:
         if command is None:
             await reply(m.UNKNOWN_COMMAND.format(name=m.echo(name)))
             return
-        context = Context(message, command.name, args, body, self._services, reply, reply_image,
-                          typed, proposal)
-        logger.info("command /{} from {}{}", command.name, user_part(message.sender),
-                    f" (typed {format_duration(now - typed)} ago)" if note else "")
+        context = Context(
+            message, command.name, args, body, self._services, reply, reply_image, typed, proposal
+        )
+        logger.info(
+            "command /{} from {}{}",
+            command.name,
+            user_part(message.sender),
+            f" (typed {format_duration(now - typed)} ago)" if note else "",
+        )
         try:
             await command.handler(context)
         except UserError as problem:
             logger.info("/{} refused: {}", command.name, problem.reason.splitlines()[0])
             if problem.accept is not None:
-                self._proposals[chat] = Proposal(command.name, problem.accept,
-                                                 now + PROPOSAL_TTL)
-                logger.info("/{}: a reading was proposed; \"ya\" accepts it until {}",
-                            command.name, format_local(now + PROPOSAL_TTL, self._services.tz))
+                self._proposals[chat] = Proposal(command.name, problem.accept, now + PROPOSAL_TTL)
+                logger.info(
+                    '/{}: a reading was proposed; "ya" accepts it until {}',
+                    command.name,
+                    format_local(now + PROPOSAL_TTL, self._services.tz),
+                )
                 await reply(f"{problem.reason}\n{m.PROPOSAL_HINT}")
             elif problem.usage_of:
-                await reply(m.BAD_USAGE.format(reason=problem.reason,
-                                               usage=m.USAGE[problem.usage_of]))
+                await reply(
+                    m.BAD_USAGE.format(reason=problem.reason, usage=m.USAGE[problem.usage_of])
+                )
             else:
                 await reply(problem.reason)
         except Exception as exc:
@@ -252,12 +279,17 @@ class Dispatcher:
                 # The storage failed (the database, or the disk under a photo being saved),
                 # not the command: say how. Recording the error in that same database would
                 # fail too (and wait out the lock again).
-                logger.error("/{} on message {} failed: storage is {} ({}: {})",
-                             command.name, message.message_id, fault, type(exc).__name__, exc)
+                logger.error(
+                    "/{} on message {} failed: storage is {} ({}: {})",
+                    command.name,
+                    message.message_id,
+                    fault,
+                    type(exc).__name__,
+                    exc,
+                )
                 await reply(m.STORAGE_FAULT[fault].format(name=command.name))
                 return
-            logger.exception("handler /{} failed on message {}", command.name,
-                             message.message_id)
+            logger.exception("handler /{} failed on message {}", command.name, message.message_id)
             await self._record_error(f"/{command.name}: {type(exc).__name__}")
             await reply(m.GENERIC_ERROR)
 
@@ -265,5 +297,6 @@ class Dispatcher:
         if now - typed <= LATE_AFTER:
             return ""
         tz = self._services.tz
-        return m.LATE_COMMAND.format(typed=format_local(typed, tz),
-                                     delay=format_duration(now - typed))
+        return m.LATE_COMMAND.format(
+            typed=format_local(typed, tz), delay=format_duration(now - typed)
+        )

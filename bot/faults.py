@@ -43,16 +43,16 @@ def retry_delay(failures: int) -> float:
 
 
 def kind_of(error: BaseException) -> FaultKind:
-    return FaultKind.STORAGE if isinstance(error, sqlite3.Error | OSError) else \
-        FaultKind.SCHEDULER
+    return FaultKind.STORAGE if isinstance(error, sqlite3.Error | OSError) else FaultKind.SCHEDULER
 
 
 def describe(error: BaseException) -> str:
     """The error in a few words the owner can act on (disk full, database locked, damaged,
     read-only ...: bot.dbfaults' reading of it); never the raw message of a library."""
     fault = storage_fault(error)
-    return m.STORAGE_ERRORS[fault] if fault else \
-        m.UNEXPECTED_ERROR.format(name=type(error).__name__)
+    return (
+        m.STORAGE_ERRORS[fault] if fault else m.UNEXPECTED_ERROR.format(name=type(error).__name__)
+    )
 
 
 def advice(error: BaseException) -> str:
@@ -72,8 +72,12 @@ async def keep_last_error(record_error: Notify | None, error: BaseException) -> 
 
 
 class Faults:
-    def __init__(self, notify: Notify | None = None, record_error: Notify | None = None,
-                 send_now: Notify | None = None) -> None:
+    def __init__(
+        self,
+        notify: Notify | None = None,
+        record_error: Notify | None = None,
+        send_now: Notify | None = None,
+    ) -> None:
         """`notify` queues a notice durably (it needs the database); `send_now` sends one at
         once, for when the database cannot take it; `record_error` keeps the last error."""
         self._notify = notify
@@ -92,14 +96,26 @@ class Faults:
         if count == 1:
             logger.opt(exception=error).error(
                 "{} failed ({}: {}); retrying in {:.0f} s, the owner is told once",
-                what, type(error).__name__, error, retry_in)
+                what,
+                type(error).__name__,
+                error,
+                retry_in,
+            )
             await keep_last_error(self._record_error, error)
-            self._untold.append(m.FAULT_NOTICE.format(what=m.FAULT_NAMES[kind],
-                                                      error=describe(error),
-                                                      hint=advice(error)))
+            self._untold.append(
+                m.FAULT_NOTICE.format(
+                    what=m.FAULT_NAMES[kind], error=describe(error), hint=advice(error)
+                )
+            )
         else:
-            logger.warning("{} still failing ({} in a row: {}: {}); retrying in {:.0f} s",
-                           what, count, type(error).__name__, error, retry_in)
+            logger.warning(
+                "{} still failing ({} in a row: {}: {}); retrying in {:.0f} s",
+                what,
+                count,
+                type(error).__name__,
+                error,
+                retry_in,
+            )
         await self._tell()
 
     async def recovered(self, kind: FaultKind) -> None:
@@ -153,8 +169,9 @@ class Faults:
             try:
                 await way(text)
             except Exception as exc:
-                logger.warning("notice to the owner not handed over yet ({}: {})",
-                               type(exc).__name__, exc)
+                logger.warning(
+                    "notice to the owner not handed over yet ({}: {})", type(exc).__name__, exc
+                )
                 continue
             return True
         if self._notify is None and self._send_now is None:

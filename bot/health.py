@@ -24,18 +24,27 @@ def write_heartbeat(path: Path, connection: ConnectionState, now: datetime) -> N
     # must not race the final write for the same temp name.
     partial = path.with_suffix(f".{threading.get_ident()}.part")
     try:
-        partial.write_text(json.dumps({
-            "at": now.isoformat(), "pid": os.getpid(), "connected": connection.connected,
-            "state": connection.description,
-        }, ensure_ascii=False), encoding="utf-8")
+        partial.write_text(
+            json.dumps(
+                {
+                    "at": now.isoformat(),
+                    "pid": os.getpid(),
+                    "connected": connection.connected,
+                    "state": connection.description,
+                },
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
         partial.replace(path)
     except OSError:
         partial.unlink(missing_ok=True)  # a full disk would otherwise keep a half-written one
         raise
 
 
-async def heartbeat(path: Path, connection: Callable[[], ConnectionState],
-                    interval_s: float = INTERVAL_S) -> None:
+async def heartbeat(
+    path: Path, connection: Callable[[], ConnectionState], interval_s: float = INTERVAL_S
+) -> None:
     """Refresh `path` every `interval_s`; a stalled event loop stops refreshing it.
 
     A write that fails (disk full) is logged once, in one line, and so is the first write
@@ -47,14 +56,22 @@ async def heartbeat(path: Path, connection: Callable[[], ConnectionState],
         except OSError as exc:
             failures += 1
             if failures == 1:
-                logger.warning("cannot write the heartbeat file {} ({}); `python -m bot health` "
-                               "reports the bot stopped once the last one is {:.0f} s old; "
-                               "trying again every {:.0f} s", path, exc.strerror or exc,
-                               MAX_AGE.total_seconds(), interval_s)
+                logger.warning(
+                    "cannot write the heartbeat file {} ({}); `python -m bot health` "
+                    "reports the bot stopped once the last one is {:.0f} s old; "
+                    "trying again every {:.0f} s",
+                    path,
+                    exc.strerror or exc,
+                    MAX_AGE.total_seconds(),
+                    interval_s,
+                )
         else:
             if failures:
-                logger.info("the heartbeat file {} is written again (after {} failed writes)",
-                            path, failures)
+                logger.info(
+                    "the heartbeat file {} is written again (after {} failed writes)",
+                    path,
+                    failures,
+                )
             failures = 0
         await asyncio.sleep(interval_s)
 
@@ -70,8 +87,10 @@ def check(path: Path, now: datetime, max_age: timedelta = MAX_AGE) -> str | None
         return f"unreadable heartbeat {path}: {exc}"
     age = now - at
     if age > max_age:
-        return (f"heartbeat is {age.total_seconds():.0f} s old (pid {beat.get('pid')}): "
-                "the bot is stopped or stuck")
+        return (
+            f"heartbeat is {age.total_seconds():.0f} s old (pid {beat.get('pid')}): "
+            "the bot is stopped or stuck"
+        )
     if not beat.get("connected"):
         return f"not connected: {beat.get('state')}"
     return None

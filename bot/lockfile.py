@@ -44,11 +44,16 @@ class InstanceLock:
             os.close(fd)
             raise AlreadyRunning(self.path, self._holder()) from None
         try:
-            self.path.write_text(json.dumps({
-                "pid": os.getpid(),
-                "since": datetime.now(UTC).isoformat(timespec="seconds"),
-                "command": " ".join(sys.argv),
-            }), encoding="utf-8")
+            self.path.write_text(
+                json.dumps(
+                    {
+                        "pid": os.getpid(),
+                        "since": datetime.now(UTC).isoformat(timespec="seconds"),
+                        "command": " ".join(sys.argv),
+                    }
+                ),
+                encoding="utf-8",
+            )
         except BaseException:
             os.close(fd)  # closing the last descriptor releases the lock
             raise

@@ -69,8 +69,10 @@ class LogFile(logging.handlers.RotatingFileHandler):
         self._failed = False
         super().emit(record)  # calls handleError on a failure, never raises
         if self.lost and not self._failed:
-            _say(f"the log file {self.baseFilename} is written again; {self.lost} log "
-                 "line(s) could not be written to it meanwhile")
+            _say(
+                f"the log file {self.baseFilename} is written again; {self.lost} log "
+                "line(s) could not be written to it meanwhile"
+            )
             self.lost = 0
 
     def handleError(self, record: logging.LogRecord) -> None:
@@ -81,8 +83,10 @@ class LogFile(logging.handlers.RotatingFileHandler):
         self._failed = True
         self.lost += 1
         if self.lost == 1:
-            _say(f"cannot write the log file {self.baseFilename} ({_why(error)}); log lines "
-                 "are not kept there until it can be written again")
+            _say(
+                f"cannot write the log file {self.baseFilename} ({_why(error)}); log lines "
+                "are not kept there until it can be written again"
+            )
 
     def close(self) -> None:
         with contextlib.suppress(OSError):  # the flush of what a full disk did not take
@@ -115,18 +119,26 @@ def _say(line: str) -> None:
         pass
 
 
-def setup_logging(level: str, log_dir: Path | None, stream: TextIO | None = None,
-                  stream_level: str | None = None) -> LogFile | None:
+def setup_logging(
+    level: str, log_dir: Path | None, stream: TextIO | None = None, stream_level: str | None = None
+) -> LogFile | None:
     """Raises OSError when the log directory or file cannot be created."""
     logger.remove()
-    logger.add(stream or sys.stdout, level=stream_level or level, format=_FORMAT,
-               backtrace=False, diagnose=False, filter=_not_file_only)
+    logger.add(
+        stream or sys.stdout,
+        level=stream_level or level,
+        format=_FORMAT,
+        backtrace=False,
+        diagnose=False,
+        filter=_not_file_only,
+    )
     log_file = None
     if log_dir is not None:
         log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         log_file = LogFile(log_dir / LOG_FILE)
-        logger.add(log_file, level=level, format=_FORMAT, backtrace=False, diagnose=False,
-                   enqueue=False)
+        logger.add(
+            log_file, level=level, format=_FORMAT, backtrace=False, diagnose=False, enqueue=False
+        )
     logging.basicConfig(handlers=[_InterceptHandler()], level=logging.INFO, force=True)
     for noisy in ("apscheduler", "aiosqlite"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

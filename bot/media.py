@@ -39,8 +39,7 @@ class MediaStore:
     this process is kept for _FRESH_S of monotonic time whatever the database said before:
     the post that uses it may not be committed yet, and no wall-clock step shortens that."""
 
-    def __init__(self, directory: Path,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, directory: Path, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.directory = directory
         self._monotonic = monotonic
         self._lock = threading.Lock()  # save() on the loop, prune() on a worker thread
@@ -97,8 +96,9 @@ class MediaStore:
 _FRESH_S = 3600
 
 
-async def prune_media(store: MediaUsers, media: MediaStore, retention: timedelta,
-                      now: datetime) -> int:
+async def prune_media(
+    store: MediaUsers, media: MediaStore, retention: timedelta, now: datetime
+) -> int:
     """Remove media no post needs any more: not used by a post that may still be sent, and
     last touched by a post longer than `retention` ago. Returns how many files went.
 

@@ -12,7 +12,7 @@ ECHO_CHARS = 60  # the most of the owner's own words a reply quotes back
 def echo(words: str) -> str:
     """The owner's words as a reply quotes them: cut with '…' beyond ECHO_CHARS, so a
     reply never grows with the message (WhatsApp takes at most 65,536 characters)."""
-    return words if len(words) <= ECHO_CHARS else words[:ECHO_CHARS - 1].rstrip() + "\u2026"
+    return words if len(words) <= ECHO_CHARS else words[: ECHO_CHARS - 1].rstrip() + "\u2026"
 
 
 TIME_PAST = "Waktu itu sudah lewat ({when}). Tulis waktu yang akan datang."
@@ -113,8 +113,9 @@ USAGE = {
     "grup": "/grup\nContoh: /grup",
     "tujuan": "/tujuan <nomor|nama grup>\nContoh: /tujuan 2  (nomor dari /grup)",
     "bantuan": "/bantuan\nContoh: /bantuan",
-    "ubah": ("/ubah <nomor> <kapan>  atau  /ubah <nomor> teks <teks baru>\n"
-             "Contoh: /ubah 12 besok 09:00"),
+    "ubah": (
+        "/ubah <nomor> <kapan>  atau  /ubah <nomor> teks <teks baru>\nContoh: /ubah 12 besok 09:00"
+    ),
     "zona": "/zona <WIB|WITA|WIT|nama IANA>\nContoh: /zona WITA",
     "kirim": "/kirim <nomor post>\nContoh: /kirim 12",
     "ulang": "/ulang <nomor post>\nContoh: /ulang 12",
@@ -150,8 +151,10 @@ HELP_LINES = (
     "/zona <WIB|WITA|WIT> (/zone) \u2014 zona waktu bot.\n   Contoh: /zona WITA",
     "/bantuan (/help) \u2014 daftar ini.",
 )
-TIME_FORMS = ("Waktu: besok 08:00 \u00b7 lusa 19.30 \u00b7 hari ini 15:00 \u00b7 08:00 "
-              "\u00b7 25/12 08:00 \u00b7 2026-12-25 08:00 \u00b7 dalam 30 menit \u00b7 2 jam lagi")
+TIME_FORMS = (
+    "Waktu: besok 08:00 \u00b7 lusa 19.30 \u00b7 hari ini 15:00 \u00b7 08:00 "
+    "\u00b7 25/12 08:00 \u00b7 2026-12-25 08:00 \u00b7 dalam 30 menit \u00b7 2 jam lagi"
+)
 
 # --- command replies ----------------------------------------------------------------------
 UNKNOWN_COMMAND = "Perintah /{name} tidak dikenal. Ketik /bantuan untuk daftar perintah."
@@ -159,21 +162,32 @@ BAD_USAGE = "{reason}\n\nCara pakai:\n{usage}"
 GENERIC_ERROR = "Maaf, terjadi kesalahan saat memproses perintah itu. Sudah dicatat di log."
 # When the database, not the command, failed; keyed by bot.dbfaults.Fault. The bot keeps running.
 STORAGE_FAULT = {
-    "locked": ("Database bot sedang terkunci oleh program lain, jadi /{name} belum dijalankan. "
-               "Coba lagi sebentar lagi. Kalau terus begini, tutup program lain yang membuka "
-               "bot.db (mis. sqlite3) atau lihat log bot."),
-    "corrupt": ("Database bot rusak, jadi /{name} tidak bisa dijalankan. Bot tetap berjalan. "
-                "Lihat log bot, lalu pulihkan antrean dari cadangan `python -m bot queue "
-                "--json` dengan `python -m bot restore`."),
-    "full": ("Disk server penuh, jadi /{name} tidak tersimpan. Kosongkan ruang disk, lalu "
-             "coba lagi."),
-    "read-only": ("Penyimpanan bot tidak bisa ditulis (hanya-baca atau tanpa izin), jadi "
-                  "/{name} tidak tersimpan. Periksa izin folder data bot, lalu coba lagi; "
-                  "lihat log bot."),
-    "cannot open": ("Database bot tidak bisa dibuka, jadi /{name} gagal. Periksa folder data "
-                    "bot, lalu coba lagi; lihat log bot."),
-    "i/o error": ("Disk server menolak membaca/menulis database, jadi /{name} gagal. Coba lagi "
-                  "sebentar lagi; kalau terus begini, periksa disk dan lihat log bot."),
+    "locked": (
+        "Database bot sedang terkunci oleh program lain, jadi /{name} belum dijalankan. "
+        "Coba lagi sebentar lagi. Kalau terus begini, tutup program lain yang membuka "
+        "bot.db (mis. sqlite3) atau lihat log bot."
+    ),
+    "corrupt": (
+        "Database bot rusak, jadi /{name} tidak bisa dijalankan. Bot tetap berjalan. "
+        "Lihat log bot, lalu pulihkan antrean dari cadangan `python -m bot queue "
+        "--json` dengan `python -m bot restore`."
+    ),
+    "full": (
+        "Disk server penuh, jadi /{name} tidak tersimpan. Kosongkan ruang disk, lalu coba lagi."
+    ),
+    "read-only": (
+        "Penyimpanan bot tidak bisa ditulis (hanya-baca atau tanpa izin), jadi "
+        "/{name} tidak tersimpan. Periksa izin folder data bot, lalu coba lagi; "
+        "lihat log bot."
+    ),
+    "cannot open": (
+        "Database bot tidak bisa dibuka, jadi /{name} gagal. Periksa folder data "
+        "bot, lalu coba lagi; lihat log bot."
+    ),
+    "i/o error": (
+        "Disk server menolak membaca/menulis database, jadi /{name} gagal. Coba lagi "
+        "sebentar lagi; kalau terus begini, periksa disk dan lihat log bot."
+    ),
 }
 
 SCHEDULE_MISSING = "Tulis kapan dan isi postnya."
@@ -194,10 +208,13 @@ QUOTE = "\u201c{text}\u201d"  # the post's first line, under a confirmation
 
 # --- accepting a proposed reading with "ya" ----------------------------------------------
 PROPOSAL_HINT = "Balas ya untuk memakai waktu itu."
-PROPOSAL_NONE = ("Tidak ada usulan yang menunggu jawaban. Usulan berlaku untuk perintah "
-                 "terakhir saja; kirim ulang perintahnya.")
-PROPOSAL_EXPIRED = ("Usulan tadi sudah kedaluwarsa (lebih dari {minutes} menit). Kirim ulang "
-                    "perintahnya.")
+PROPOSAL_NONE = (
+    "Tidak ada usulan yang menunggu jawaban. Usulan berlaku untuk perintah "
+    "terakhir saja; kirim ulang perintahnya."
+)
+PROPOSAL_EXPIRED = (
+    "Usulan tadi sudah kedaluwarsa (lebih dari {minutes} menit). Kirim ulang perintahnya."
+)
 PROPOSAL_PASSED = "Waktu yang diusulkan ({when}) sudah lewat. Kirim ulang perintahnya."
 
 QUEUE_EMPTY = "Antrian kosong. Jadwalkan post dengan /jadwal besok 08:00 <teks>."
@@ -209,8 +226,10 @@ MOVED = "#{id} dipindah ke {when} -> {dest}"
 TEXT_CHANGED = "Teks post #{id} diganti."
 SERIES_MOVED = "Hanya kiriman berikutnya yang dipindah; seri tetap {rule}."
 SERIES_TEXT_CHANGED = "Teks seri berulang #{id} diganti untuk kiriman berikutnya dan seterusnya."
-SERIES_NOTHING_PENDING = ("Seri berulang #{id}: kiriman terakhirnya ({ordinal}) {status} dan "
-                          "kiriman berikutnya belum diantrikan. Coba lagi sebentar lagi.")
+SERIES_NOTHING_PENDING = (
+    "Seri berulang #{id}: kiriman terakhirnya ({ordinal}) {status} dan "
+    "kiriman berikutnya belum diantrikan. Coba lagi sebentar lagi."
+)
 SERIES_ALREADY_STOPPED = "Seri berulang #{id} sudah dihentikan; tidak ada kiriman berikutnya."
 SERIES_HEADER = "Seri berulang #{id}: {rule} -> {dest}"
 SERIES_NEXT = "Berikutnya: {when} ({ordinal}, post #{post})"
@@ -222,17 +241,21 @@ ORDINAL = "#{id} ke-{n}"
 RULE_UNREADABLE = "aturan berulang tidak terbaca"
 CANNOT_EDIT = "Post #{id} berstatus {status}; tidak bisa diubah."
 EDIT_MISSING = "Tulis waktu baru, atau 'teks' lalu teks barunya."
-EDIT_NO_REPEAT = ("/ubah hanya memindah satu post. Untuk aturan berulang baru: /batal lalu "
-                  "/jadwal setiap ...")
-EDIT_EXTRA_TEXT = ("Setelah waktu ada teks lain (\u201c{extra}\u201d). Untuk mengganti teks: "
-                   "/ubah <nomor> teks <teks baru>.")
+EDIT_NO_REPEAT = (
+    "/ubah hanya memindah satu post. Untuk aturan berulang baru: /batal lalu /jadwal setiap ..."
+)
+EDIT_EXTRA_TEXT = (
+    "Setelah waktu ada teks lain (\u201c{extra}\u201d). Untuk mengganti teks: "
+    "/ubah <nomor> teks <teks baru>."
+)
 ZONE_CURRENT = "Zona waktu sekarang: {zone} ({label})."
-ZONE_SET = ("Zona waktu sekarang {zone} ({label}). Waktu yang Anda tulis mulai sekarang "
-            "dibaca dalam {label}. Post yang sudah dijadwalkan tetap pada saatnya; jamnya kini "
-            "ditampilkan dalam {label}.")
+ZONE_SET = (
+    "Zona waktu sekarang {zone} ({label}). Waktu yang Anda tulis mulai sekarang "
+    "dibaca dalam {label}. Post yang sudah dijadwalkan tetap pada saatnya; jamnya kini "
+    "ditampilkan dalam {label}."
+)
 ZONE_NEXT = "Berikutnya: #{id} {when}"
-ZONE_SERIES = ("Post berulang tetap pada jam aturannya, jadi kirimannya tetap pada saat yang "
-               "sama:")
+ZONE_SERIES = "Post berulang tetap pada jam aturannya, jadi kirimannya tetap pada saat yang sama:"
 ZONE_SERIES_LINE = "#{id} {rule}, berikutnya {when}"
 ZONE_SERIES_MORE = "dan {count} seri lainnya (lihat /antrian)"
 ZONE_UNKNOWN = "Zona \u201c{zone}\u201d tidak dikenal. Pakai WIB, WITA, WIT atau nama IANA."
@@ -240,8 +263,9 @@ SENDING_NOW = "#{id} dikirim sekarang ke {dest}."
 RETRYING = "#{id} dijadwalkan ulang; dikirim sekarang ke {dest}."
 USE_RETRY = "Post #{id} {status}; pakai /ulang {id} untuk mengirimnya lagi."
 CANNOT_SEND_NOW = "Post #{id} berstatus {status}; tidak bisa dikirim sekarang."
-CANNOT_RETRY = ("Post #{id} {status}; /ulang hanya untuk post yang gagal, terlewat "
-                "atau belum pasti terkirim.")
+CANNOT_RETRY = (
+    "Post #{id} {status}; /ulang hanya untuk post yang gagal, terlewat atau belum pasti terkirim."
+)
 HISTORY_EMPTY = "Belum ada post yang terkirim, gagal atau terlewat."
 HISTORY_HEADER = "Riwayat: {total} post (halaman {page}/{pages}), terbaru dulu"
 HISTORY_MORE = "Halaman berikutnya: /riwayat {next}"
@@ -304,8 +328,10 @@ TARGET_NONE = "Tujuan post belum dipilih."
 TARGET_CURRENT = "Tujuan sekarang: {name}."
 TARGET_NOT_FOUND = "Grup \u201c{query}\u201d tidak ditemukan. Lihat daftar dengan /grup."
 TARGET_BAD_NUMBER = "Nomor {number} tidak ada; /grup menampilkan {count} grup."
-TARGET_AMBIGUOUS = ("\u201c{query}\u201d cocok dengan beberapa grup:\n{names}\n"
-                    "Tulis lebih lengkap atau pakai nomornya.")
+TARGET_AMBIGUOUS = (
+    "\u201c{query}\u201d cocok dengan beberapa grup:\n{names}\n"
+    "Tulis lebih lengkap atau pakai nomornya."
+)
 
 # --- notices to the owner -----------------------------------------------------------------
 MISSED_SUMMARY = (
@@ -313,8 +339,7 @@ MISSED_SUMMARY = (
     "terhubung) dan TIDAK dikirim:\n{lines}\nKirim ulang satu per satu dengan /ulang <nomor>."
 )
 MISSED_MORE = "juga: {ids}"
-SEND_FAILED = ("Post #{id} gagal dikirim ke {dest}: {reason}\n"
-               "Kirim ulang dengan /ulang {id}")
+SEND_FAILED = "Post #{id} gagal dikirim ke {dest}: {reason}\nKirim ulang dengan /ulang {id}"
 UNCERTAIN_NOTICE = (
     "Bot berhenti tepat saat mengirim post berikut; belum pasti sampai, jadi TIDAK dikirim "
     "ulang otomatis. Periksa grupnya; bila belum ada, kirim dengan perintahnya:\n{lines}"
@@ -342,13 +367,19 @@ FAULT_HINT_DISK = " Kosongkan ruang disk di server bot, mis. hapus file besar ya
 # What to do about a storage fault, keyed by bot.dbfaults.Fault (faults.advice).
 FAULT_HINTS = {
     "full": FAULT_HINT_DISK,
-    "locked": (" Tutup program lain yang membuka bot.db (mis. `sqlite3` yang masih terbuka); "
-               "bot mencoba lagi sendiri."),
-    "corrupt": (" File yang rusak tidak pulih sendiri: hentikan bot, pindahkan bot.db (mis. "
-                "`mv bot.db bot.db.rusak`), lalu pulihkan antrean dari cadangan `python -m bot "
-                "queue --json` dengan `python -m bot restore`; lihat log bot."),
-    "read-only": (" Pastikan folder data bot bisa ditulis oleh pengguna bot dan disknya tidak "
-                  "terpasang hanya-baca."),
+    "locked": (
+        " Tutup program lain yang membuka bot.db (mis. `sqlite3` yang masih terbuka); "
+        "bot mencoba lagi sendiri."
+    ),
+    "corrupt": (
+        " File yang rusak tidak pulih sendiri: hentikan bot, pindahkan bot.db (mis. "
+        "`mv bot.db bot.db.rusak`), lalu pulihkan antrean dari cadangan `python -m bot "
+        "queue --json` dengan `python -m bot restore`; lihat log bot."
+    ),
+    "read-only": (
+        " Pastikan folder data bot bisa ditulis oleh pengguna bot dan disknya tidak "
+        "terpasang hanya-baca."
+    ),
     "cannot open": " Periksa bahwa folder data bot ada dan bisa ditulis oleh pengguna bot.",
     "i/o error": " Periksa ruang disk (df -h) dan kesehatan disk (dmesg); lihat log bot.",
 }
@@ -379,19 +410,25 @@ LINK_PHASES = {
     "stopped": "berhenti",
 }
 BACK_AFTER_BAN = "Bot tersambung lagi setelah diblokir sementara oleh WhatsApp ({reason})."
-PAIR_CODE = ("Kode pemasangan WhatsApp: {code}  "
-             "(HP: Perangkat tertaut > Tautkan dengan nomor telepon). "
-             "Berlaku sekitar {minutes} menit; setelah itu jalankan bot lagi untuk kode baru "
-             "(PM2/systemd melakukannya sendiri).")
+PAIR_CODE = (
+    "Kode pemasangan WhatsApp: {code}  "
+    "(HP: Perangkat tertaut > Tautkan dengan nomor telepon). "
+    "Berlaku sekitar {minutes} menit; setelah itu jalankan bot lagi untuk kode baru "
+    "(PM2/systemd melakukannya sendiri)."
+)
 UNSUPPORTED_MEDIA = "Jenis media ini ({kind}) belum bisa dijadwalkan; kirim foto atau teks."
 
 # --- where commands are read, and commands that arrive late -------------------------------
 COMMANDS_WHERE_SELF = "chat \u201cKirim pesan ke diri sendiri\u201d (Message yourself)"
 COMMANDS_WHERE_OWNERS = "chat pribadi Anda dengan nomor bot ini"
-NOT_IN_THIS_CHAT = ("/{name} tidak dijalankan dan tidak dibalas di chat itu: perintah hanya "
-                    "dibaca di {where}. Ketik ulang di sana.")
-NOT_IN_GROUP = ("/{name} tidak dijalankan di grup; di dalam grup hanya {allowed} yang dibaca "
-                "dan balasannya datang ke sini. Ketik ulang /{name} di {where}.")
+NOT_IN_THIS_CHAT = (
+    "/{name} tidak dijalankan dan tidak dibalas di chat itu: perintah hanya "
+    "dibaca di {where}. Ketik ulang di sana."
+)
+NOT_IN_GROUP = (
+    "/{name} tidak dijalankan di grup; di dalam grup hanya {allowed} yang dibaca "
+    "dan balasannya datang ke sini. Ketik ulang /{name} di {where}."
+)
 LATE_COMMAND = "Catatan: perintah ini diketik {typed} dan baru sampai ke bot {delay} kemudian."
 
 # --- send outcomes, group flags, photos (WhatsApp specifics) -------------------------------
@@ -414,12 +451,16 @@ MEDIA_EXPIRED = (
     "Foto itu sudah tidak tersedia di WhatsApp (terlalu lama), jadi post tidak dijadwalkan. "
     "Kirim ulang fotonya ke chat ini dengan caption /jadwal ..."
 )
-DOCUMENT_NOT_IMAGE = ("File itu bukan foto JPG, PNG atau WebP; post tidak dijadwalkan. "
-                      "Kirim fotonya sebagai foto, atau sebagai dokumen JPG/PNG.")
+DOCUMENT_NOT_IMAGE = (
+    "File itu bukan foto JPG, PNG atau WebP; post tidak dijadwalkan. "
+    "Kirim fotonya sebagai foto, atau sebagai dokumen JPG/PNG."
+)
 
 # --- the console (the terminal standing in for WhatsApp) -----------------------------------
-CONSOLE_NOT_TEXT = ("(konsol) baris itu bukan teks UTF-8 yang sah, jadi tidak diproses: "
-                    "\u201c{line}\u201d. Ketik ulang baris itu.")
+CONSOLE_NOT_TEXT = (
+    "(konsol) baris itu bukan teks UTF-8 yang sah, jadi tidak diproses: "
+    "\u201c{line}\u201d. Ketik ulang baris itu."
+)
 # The bad line belongs to a message of several lines (ending in \): none of it was processed.
 CONSOLE_NOT_TEXT_CONTINUED = (
     "(konsol) baris itu bukan teks UTF-8 yang sah: \u201c{line}\u201d. Baris itu bagian dari "

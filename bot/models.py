@@ -20,9 +20,7 @@ class PostStatus(enum.StrEnum):
 
 # Every allowed move of the post state machine. A transition not listed here is a bug.
 TRANSITIONS: dict[PostStatus, frozenset[PostStatus]] = {
-    PostStatus.PENDING: frozenset(
-        {PostStatus.SENDING, PostStatus.CANCELLED, PostStatus.MISSED}
-    ),
+    PostStatus.PENDING: frozenset({PostStatus.SENDING, PostStatus.CANCELLED, PostStatus.MISSED}),
     PostStatus.SENDING: frozenset(
         {PostStatus.SENT, PostStatus.FAILED, PostStatus.UNCERTAIN, PostStatus.PENDING}
     ),

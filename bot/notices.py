@@ -27,9 +27,15 @@ RecordError = Callable[[str], Awaitable[None]]
 
 
 class NoticeSender:
-    def __init__(self, store: Store, transport: Transport, clock: Callable[[], datetime],
-                 record_error: RecordError | None = None, poll_s: float = 5.0,
-                 sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        store: Store,
+        transport: Transport,
+        clock: Callable[[], datetime],
+        record_error: RecordError | None = None,
+        poll_s: float = 5.0,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
         """`poll_s`: how often a notice that could not be sent (no connection, a failed
         send) is tried again; a new notice wakes the sender at once (`wake`)."""
         self._store = store
@@ -58,8 +64,9 @@ class NoticeSender:
         try:
             queued = await self._store.unsent_notices()
         except Exception as exc:
-            logger.warning("queued notices cannot be read yet ({}: {}); will retry",
-                           type(exc).__name__, exc)
+            logger.warning(
+                "queued notices cannot be read yet ({}: {}); will retry", type(exc).__name__, exc
+            )
             return self._poll_s
         ids = {notice_id for notice_id, _ in queued}
         self._delivered = {i: at for i, at in self._delivered.items() if i in ids}
@@ -82,9 +89,13 @@ class NoticeSender:
             try:
                 await self._store.notice_sent(notice_id, sent_at)
             except Exception as exc:
-                logger.warning("notice #{} was delivered but cannot be marked sent ({}: {}); "
-                               "the next start sends it again", notice_id,
-                               type(exc).__name__, exc)
+                logger.warning(
+                    "notice #{} was delivered but cannot be marked sent ({}: {}); "
+                    "the next start sends it again",
+                    notice_id,
+                    type(exc).__name__,
+                    exc,
+                )
                 continue
             del self._delivered[notice_id]
 
@@ -96,8 +107,11 @@ class NoticeSender:
             return False
         del self._delivered[notice_id]
         if self._mark_failures:
-            logger.info("notice #{} marked sent: the database takes writes again (after {} "
-                        "failed tries)", notice_id, self._mark_failures)
+            logger.info(
+                "notice #{} marked sent: the database takes writes again (after {} failed tries)",
+                notice_id,
+                self._mark_failures,
+            )
             self._mark_failures = 0
         return True
 
@@ -105,13 +119,22 @@ class NoticeSender:
         self._mark_failures += 1
         retry_in = retry_delay(self._mark_failures)
         if self._mark_failures > 1:
-            logger.warning("notice #{} still cannot be marked sent ({} in a row: {}: {}); "
-                           "retrying in {:.0f} s", notice_id, self._mark_failures,
-                           type(error).__name__, error, retry_in)
+            logger.warning(
+                "notice #{} still cannot be marked sent ({} in a row: {}: {}); "
+                "retrying in {:.0f} s",
+                notice_id,
+                self._mark_failures,
+                type(error).__name__,
+                error,
+                retry_in,
+            )
             return
         logger.opt(exception=error).error(
             "notice #{} was delivered but cannot be marked sent ({}: {}); it is not sent "
-            "again, the mark is retried in {:.0f} s", notice_id, type(error).__name__, error,
-            retry_in)
+            "again, the mark is retried in {:.0f} s",
+            notice_id,
+            type(error).__name__,
+            error,
+            retry_in,
+        )
         await keep_last_error(self._record_error, error)
-

@@ -10,9 +10,14 @@ Nap = Callable[[float], Awaitable[bool]]  # sleep; False when cut short by a shu
 
 
 class Pacer:
-    def __init__(self, min_s: float, max_s: float, nap: Nap,
-                 monotonic: Callable[[], float] = time.monotonic,
-                 rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        min_s: float,
+        max_s: float,
+        nap: Nap,
+        monotonic: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+    ) -> None:
         self._min = min_s
         self._max = max(max_s, min_s)
         self._nap = nap

@@ -63,7 +63,8 @@ class RepeatRule:
         if self.month_end and (self.weekdays is not None or self.days_of_month is not None):
             raise ValueError("the last day of the month with other days")
         if self.days_of_month is not None and (
-                not self.days_of_month or not self.days_of_month <= frozenset(range(1, 32))):
+            not self.days_of_month or not self.days_of_month <= frozenset(range(1, 32))
+        ):
             raise ValueError(f"bad days of the month {sorted(self.days_of_month)}")
         if self.zone is not None:
             try:
@@ -73,8 +74,7 @@ class RepeatRule:
         if (self.every_minutes is None) != (self.start is None):
             raise ValueError("an interval needs both its step and its start")
         if self.every_minutes is not None and self.start is not None:
-            if self.every_minutes < 1 or self.weekdays or self.days_of_month or \
-                    self.month_end:
+            if self.every_minutes < 1 or self.weekdays or self.days_of_month or self.month_end:
                 raise ValueError(f"bad interval {self.every_minutes} minutes")
             if self.start.tzinfo is None:
                 raise ValueError("start must be timezone-aware")
@@ -101,7 +101,8 @@ class RepeatRule:
         if self.weekdays == WORKDAYS:
             return m.REPEAT_WORKDAYS.format(hhmm=hhmm)
         return m.REPEAT_WEEKDAYS.format(
-            days=_joined([WEEKDAYS[d] for d in sorted(self.weekdays)]), hhmm=hhmm)
+            days=_joined([WEEKDAYS[d] for d in sorted(self.weekdays)]), hhmm=hhmm
+        )
 
     def _zone_words(self, display: ZoneInfo | None) -> str:
         if display is None or self.zone is None:
@@ -112,11 +113,14 @@ class RepeatRule:
     def to_text(self) -> str:
         """Compact, stable JSON for storage: '{"days":null,"every":null,"hour":16,...}'."""
         data: dict[str, object] = {
-            "v": _FORMAT_VERSION, "hour": self.hour, "minute": self.minute,
+            "v": _FORMAT_VERSION,
+            "hour": self.hour,
+            "minute": self.minute,
             "weekdays": sorted(self.weekdays) if self.weekdays else None,
             "days": sorted(self.days_of_month) if self.days_of_month else None,
             "every": self.every_minutes,
-            "start": to_utc_text(self.start) if self.start else None, "zone": self.zone,
+            "start": to_utc_text(self.start) if self.start else None,
+            "zone": self.zone,
         }
         if self.month_end:
             data.update(v=_MONTH_END_VERSION, last=True)
@@ -139,23 +143,32 @@ class RepeatRule:
     @classmethod
     def _from_v1(cls, data: dict[str, Any]) -> RepeatRule:
         day = data["day"]
-        return cls(weekdays=_int_set(data["weekdays"]),
-                   days_of_month=frozenset({_int(day)}) if day is not None else None,
-                   hour=_int(data["hour"]), minute=_int(data["minute"]))
+        return cls(
+            weekdays=_int_set(data["weekdays"]),
+            days_of_month=frozenset({_int(day)}) if day is not None else None,
+            hour=_int(data["hour"]),
+            minute=_int(data["minute"]),
+        )
 
     @classmethod
     def _from_dict(cls, data: dict[str, Any]) -> RepeatRule:
         every, start, zone = data["every"], data["start"], data["zone"]
         if not (zone is None or isinstance(zone, str)) or not (
-                start is None or isinstance(start, str)):
+            start is None or isinstance(start, str)
+        ):
             raise ValueError("bad zone or start")
         if data["v"] == _MONTH_END_VERSION and data["last"] is not True:
             raise ValueError("format 3 is the last day of the month")
-        return cls(weekdays=_int_set(data["weekdays"]), days_of_month=_int_set(data["days"]),
-                   hour=_int(data["hour"]), minute=_int(data["minute"]),
-                   every_minutes=_int(every) if every is not None else None,
-                   start=from_utc_text(start) if start is not None else None, zone=zone,
-                   month_end=data["v"] == _MONTH_END_VERSION)
+        return cls(
+            weekdays=_int_set(data["weekdays"]),
+            days_of_month=_int_set(data["days"]),
+            hour=_int(data["hour"]),
+            minute=_int(data["minute"]),
+            every_minutes=_int(every) if every is not None else None,
+            start=from_utc_text(start) if start is not None else None,
+            zone=zone,
+            month_end=data["v"] == _MONTH_END_VERSION,
+        )
 
     def zone_in(self, tz: ZoneInfo) -> ZoneInfo:
         """The zone the rule's clock is read in; `tz` (the bot's) for rules without one."""
@@ -209,8 +222,9 @@ class RepeatRule:
         after = moment.astimezone(UTC)
         if after < self.start:
             return None
-        return self.start + (after - self.start) // timedelta(minutes=self.every_minutes) * \
-            timedelta(minutes=self.every_minutes)
+        return self.start + (after - self.start) // timedelta(
+            minutes=self.every_minutes
+        ) * timedelta(minutes=self.every_minutes)
 
 
 def _label(zone: str) -> str:

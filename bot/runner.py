@@ -54,8 +54,9 @@ def refuse(problem: Exception, *, logged: bool) -> int:
     return exitcodes.ERROR if transient else exitcodes.USAGE
 
 
-def _open_data_dir(settings: Settings, stream: TextIO | None = None,
-                   stream_level: str | None = None) -> InstanceLock:
+def _open_data_dir(
+    settings: Settings, stream: TextIO | None = None, stream_level: str | None = None
+) -> InstanceLock:
     """The data dir, then the lock on it, then logging into it.
 
     Raises AlreadyRunning, or EnvironmentProblem (nothing of the bot's is left open then)."""
@@ -66,8 +67,9 @@ def _open_data_dir(settings: Settings, stream: TextIO | None = None,
     except OSError as exc:
         raise datadir.problem(lock.path, exc) from None
     try:
-        setup_logging(settings.log_level, settings.log_dir, stream=stream,
-                      stream_level=stream_level)
+        setup_logging(
+            settings.log_level, settings.log_dir, stream=stream, stream_level=stream_level
+        )
     except OSError as exc:
         lock.release()
         raise datadir.problem(settings.log_dir, exc) from None
@@ -80,8 +82,10 @@ def _as_problem(error: Exception, settings: Settings) -> Exception | None:
     """A failure (in practice: of the start) that the owner must act on, or None for a bug."""
     if isinstance(error, DatabaseProblem | EnvironmentProblem):
         return error
-    if isinstance(error, sqlite3.DatabaseError) and (
-            problem := DatabaseProblem.from_error(settings.db_path, error)).fault:
+    if (
+        isinstance(error, sqlite3.DatabaseError)
+        and (problem := DatabaseProblem.from_error(settings.db_path, error)).fault
+    ):
         return problem
     if isinstance(error, OSError) and error.errno in _ENVIRONMENT_ERRNOS:
         where = Path(error.filename) if isinstance(error.filename, str) else settings.data_dir
@@ -89,8 +93,12 @@ def _as_problem(error: Exception, settings: Settings) -> Exception | None:
     return None
 
 
-def _run(settings: Settings, make_transport: Callable[[], Transport],
-         stream: TextIO | None = None, stream_level: str | None = None) -> int:
+def _run(
+    settings: Settings,
+    make_transport: Callable[[], Transport],
+    stream: TextIO | None = None,
+    stream_level: str | None = None,
+) -> int:
     try:
         lock = _open_data_dir(settings, stream, stream_level)
     except AlreadyRunning as running:
@@ -117,9 +125,12 @@ def run_console(settings: Settings) -> int:
     # The console types as a phone number: the first owner given as one, else a demo number.
     owner = next((o for o in settings.owners if "@" not in o), DEFAULT_SELF)
     # stdout is the chat; logs go to stderr (warnings and worse) and to data/logs/.
-    return _run(settings, lambda: ConsoleTransport(settings.data_dir, self_number=owner,
-                                                   tz=settings.timezone),
-                stream=sys.stderr, stream_level="WARNING")
+    return _run(
+        settings,
+        lambda: ConsoleTransport(settings.data_dir, self_number=owner, tz=settings.timezone),
+        stream=sys.stderr,
+        stream_level="WARNING",
+    )
 
 
 def run_whatsapp(settings: Settings) -> int:
@@ -131,11 +142,14 @@ def run_whatsapp(settings: Settings) -> int:
         from bot.transport.whatsapp.reconnect import ReconnectPolicy
         from bot.transport.whatsapp.transport import WhatsAppTransport
 
-        policy = ReconnectPolicy(initial=settings.reconnect_initial_s,
-                                 cap=settings.reconnect_max_s,
-                                 max_failed_connects=settings.max_failed_connects)
-        return WhatsAppTransport(settings.data_dir, settings.timezone, settings.owners,
-                                 settings.pair_phone, policy)
+        policy = ReconnectPolicy(
+            initial=settings.reconnect_initial_s,
+            cap=settings.reconnect_max_s,
+            max_failed_connects=settings.max_failed_connects,
+        )
+        return WhatsAppTransport(
+            settings.data_dir, settings.timezone, settings.owners, settings.pair_phone, policy
+        )
 
     code = _run(settings, transport)
     exit_if_threads_stuck(code)
@@ -154,10 +168,13 @@ def run_doctor(settings: Settings, *, send: bool, send_group: bool, timeout_s: f
     except EnvironmentProblem as problem:
         return refuse(problem, logged=False)
     except AlreadyRunning as running:
-        print(f"jadwal-bot doctor: the bot is running ({running}).\n"  # noqa: T201
-              "Stop it first (pm2 stop jadwal-bot / systemctl stop jadwal-bot): a second "
-              "connection would take the session away from it. /status in the chat shows "
-              "the running bot's state.", file=sys.stderr)
+        print(  # noqa: T201
+            f"jadwal-bot doctor: the bot is running ({running}).\n"
+            "Stop it first (pm2 stop jadwal-bot / systemctl stop jadwal-bot): a second "
+            "connection would take the session away from it. /status in the chat shows "
+            "the running bot's state.",
+            file=sys.stderr,
+        )
         return exitcodes.ALREADY_RUNNING
     from bot.transport.whatsapp.doctor import Options, diagnose, table
 

@@ -98,9 +98,14 @@ class PostScheduler:
 
     def every(self, interval: timedelta, job: Callable[[], Awaitable[None]]) -> None:
         """Run `job` now and then every `interval` (housekeeping)."""
-        self._timer.add_job(job, IntervalTrigger(seconds=interval.total_seconds()),
-                            next_run_time=datetime.now(UTC), misfire_grace_time=None,
-                            coalesce=True, max_instances=1)
+        self._timer.add_job(
+            job,
+            IntervalTrigger(seconds=interval.total_seconds()),
+            next_run_time=datetime.now(UTC),
+            misfire_grace_time=None,
+            coalesce=True,
+            max_instances=1,
+        )
 
     async def nap(self, seconds: float) -> bool:
         """Sleep, unless a shutdown comes first (then return False at once)."""
@@ -142,9 +147,13 @@ class PostScheduler:
         self._looked = (now, monotonic)
         jump = (now - looked_wall).total_seconds() - (monotonic - looked_monotonic)
         if jump > max(self._grace.total_seconds(), STEP_MIN_S):
-            logger.warning("the wall clock jumped {:.0f} s ahead of the monotonic clock (resume "
-                           "from suspend, or the clock set right): posts due more than the "
-                           "grace ({}) before it are missed, not sent", jump, self._grace)
+            logger.warning(
+                "the wall clock jumped {:.0f} s ahead of the monotonic clock (resume "
+                "from suspend, or the clock set right): posts due more than the "
+                "grace ({}) before it are missed, not sent",
+                jump,
+                self._grace,
+            )
             self._available_at = max(self._available_at, looked_monotonic)
         return now
 
@@ -209,8 +218,9 @@ class PostScheduler:
             if missed:
                 # These posts are already 'missed': their summary must not be lost to a
                 # failing write (a full disk), so it is retried until it is queued.
-                await self._faults.until_written("the missed-posts summary",
-                                                 lambda: self._on_missed(missed), self.nap)
+                await self._faults.until_written(
+                    "the missed-posts summary", lambda: self._on_missed(missed), self.nap
+                )
         await queue_next_occurrences(self._store, self._clock(), self._tz())
 
     async def _handle(self, post: Post, missed: list[Post]) -> bool:
@@ -226,11 +236,20 @@ class PostScheduler:
         # The batch's copy may be older than an edit: the stored row decides. A post moved
         # or cancelled meanwhile is not missed; the claim below sends it only if still due.
         if post.due_at < cutoff and await self._store.transition(
-                post.id, PostStatus.MISSED, expect=PostStatus.PENDING, due_before=cutoff,
-                reason="overdue beyond grace", now=self._clock()):
+            post.id,
+            PostStatus.MISSED,
+            expect=PostStatus.PENDING,
+            due_before=cutoff,
+            reason="overdue beyond grace",
+            now=self._clock(),
+        ):
             current = await self._store.get_post(post.id) or post
-            logger.warning("post #{} missed: due {}, grace {}", post.id,
-                           current.due_at.isoformat(), self._grace)
+            logger.warning(
+                "post #{} missed: due {}, grace {}",
+                post.id,
+                current.due_at.isoformat(),
+                self._grace,
+            )
             missed.append(current)
             return True
         recoveries = self._faults.recoveries

@@ -89,15 +89,26 @@ async def queue_next_occurrences(store: Store, now: datetime, tz: ZoneInfo) -> l
         try:
             rule = RepeatRule.from_text(last.repeat_rule)
         except ValueError:
-            logger.error("post #{} has an unreadable repeat rule {!r}; series stopped",
-                         last.id, last.repeat_rule)
+            logger.error(
+                "post #{} has an unreadable repeat rule {!r}; series stopped",
+                last.id,
+                last.repeat_rule,
+            )
             continue
         due = next_due(rule, max(last.due_at, slot_of(rule, last, tz)), now, tz)
-        post = await store.add_post(due, last.text, last.destination, last.destination_name,
-                                    media_path=last.media_path, media_mime=last.media_mime,
-                                    now=now, repeat_rule=last.repeat_rule,
-                                    series_id=last.series_id)
-        logger.info("series #{}: next occurrence #{} at {}", last.series_id, post.id,
-                    due.isoformat())
+        post = await store.add_post(
+            due,
+            last.text,
+            last.destination,
+            last.destination_name,
+            media_path=last.media_path,
+            media_mime=last.media_mime,
+            now=now,
+            repeat_rule=last.repeat_rule,
+            series_id=last.series_id,
+        )
+        logger.info(
+            "series #{}: next occurrence #{} at {}", last.series_id, post.id, due.isoformat()
+        )
         queued.append(post)
     return queued

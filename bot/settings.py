@@ -100,16 +100,21 @@ def read_env_file(path: Path, required: bool = False) -> dict[str, str]:
         raw = path.read_bytes()
     except (FileNotFoundError, NotADirectoryError):
         if required:
-            raise SettingsError(f"settings file {path} does not exist: check the --env-file "
-                                "path") from None
+            raise SettingsError(
+                f"settings file {path} does not exist: check the --env-file path"
+            ) from None
         return values
     except IsADirectoryError:
-        raise SettingsError(f"settings file {path} is a directory: put the settings in a "
-                            "file of that name (KEY=VALUE lines)") from None
+        raise SettingsError(
+            f"settings file {path} is a directory: put the settings in a "
+            "file of that name (KEY=VALUE lines)"
+        ) from None
     except PermissionError:
-        raise SettingsError(f"settings file {path} cannot be read by this user (uid "
-                            f"{os.geteuid()}): make it readable, e.g. chown it to this user "
-                            "and chmod 600") from None
+        raise SettingsError(
+            f"settings file {path} cannot be read by this user (uid "
+            f"{os.geteuid()}): make it readable, e.g. chown it to this user "
+            "and chmod 600"
+        ) from None
     except OSError as exc:
         raise SettingsError(f"settings file {path} cannot be read: {exc.strerror}") from None
     for line in _decode(path, raw).splitlines():
@@ -124,17 +129,19 @@ def read_env_file(path: Path, required: bool = False) -> dict[str, str]:
 def _decode(path: Path, raw: bytes) -> str:
     # utf-8-sig: Windows Notepad starts the file with a BOM, which would hide the first key.
     # UTF-16 (with or without its BOM): every other byte of ASCII text is NUL.
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or \
-            raw.count(0) > len(raw) // 4:
-        raise SettingsError(f"settings file {path} is saved as UTF-16: save it as UTF-8 "
-                            "(Notepad: Save as, Encoding: UTF-8)")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or raw.count(0) > len(raw) // 4:
+        raise SettingsError(
+            f"settings file {path} is saved as UTF-16: save it as UTF-8 "
+            "(Notepad: Save as, Encoding: UTF-8)"
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise SettingsError(f"settings file {path}, line {line}: byte 0x{raw[exc.start]:02x} "
-                            "is not UTF-8 (saved as Latin-1/ANSI?): save the file as UTF-8"
-                            ) from None
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SettingsError(
+            f"settings file {path}, line {line}: byte 0x{raw[exc.start]:02x} "
+            "is not UTF-8 (saved as Latin-1/ANSI?): save the file as UTF-8"
+        ) from None
 
 
 def _env_value(value: str) -> str:
@@ -171,8 +178,10 @@ def load_settings(
         try:
             owners.append(normalize_owner(raw))
         except ValueError:
-            errors.append(f"{PREFIX}OWNERS: {raw!r} is neither a phone number (e.g. "
-                          f"628123456789) nor a LID (e.g. 123456789012345{LID_SUFFIX})")
+            errors.append(
+                f"{PREFIX}OWNERS: {raw!r} is neither a phone number (e.g. "
+                f"628123456789) nor a LID (e.g. 123456789012345{LID_SUFFIX})"
+            )
 
     log_level = get("LOG_LEVEL", "INFO").strip().upper()
     if log_level not in LOG_LEVELS:
@@ -193,11 +202,17 @@ def load_settings(
         try:
             pair_phone = normalize_phone(pair_raw)
         except ValueError:
-            errors.append(f"{PREFIX}PAIR_PHONE={pair_raw!r}: not a phone number "
-                          "(e.g. 628123456789)")
+            errors.append(
+                f"{PREFIX}PAIR_PHONE={pair_raw!r}: not a phone number (e.g. 628123456789)"
+            )
 
-    def number(name: str, default: float, low: float, high: float, whole: bool = False,
-               ) -> float:
+    def number(
+        name: str,
+        default: float,
+        low: float,
+        high: float,
+        whole: bool = False,
+    ) -> float:
         raw = get(name, f"{default:g}").strip()
         try:
             value = float(raw)
@@ -220,26 +235,42 @@ def load_settings(
             return f"{value:g}" if get(name, "").strip() else f"unset, default {value:g}"
 
         if low > high:
-            errors.append(f"{PREFIX}{low_name} ({shown(low_name, low)}) is more than "
-                          f"{PREFIX}{high_name} ({shown(high_name, high)}): {meaning}")
+            errors.append(
+                f"{PREFIX}{low_name} ({shown(low_name, low)}) is more than "
+                f"{PREFIX}{high_name} ({shown(high_name, high)}): {meaning}"
+            )
 
-    ordered("PACING_MIN_S", pacing_min, "PACING_MAX_S", pacing_max,
-            "each pause between posts is drawn from min to max; set min <= max")
-    ordered("RECONNECT_INITIAL_S", reconnect_initial, "RECONNECT_MAX_S", reconnect_max,
-            "the wait between reconnects starts at the first and doubles up to the second; "
-            "set initial <= max")
+    ordered(
+        "PACING_MIN_S",
+        pacing_min,
+        "PACING_MAX_S",
+        pacing_max,
+        "each pause between posts is drawn from min to max; set min <= max",
+    )
+    ordered(
+        "RECONNECT_INITIAL_S",
+        reconnect_initial,
+        "RECONNECT_MAX_S",
+        reconnect_max,
+        "the wait between reconnects starts at the first and doubles up to the second; "
+        "set initial <= max",
+    )
     send_retry_minutes = number("SEND_RETRY_MINUTES", 10.0, 0, 1440)
     retention_days = number("MEDIA_RETENTION_DAYS", 30.0, 0, 3650)
 
     directory = data_dir or Path(get("DATA_DIR", "data").strip() or "data")
     if "\x00" in str(directory):
-        errors.append(f"{PREFIX}DATA_DIR={str(directory)!r}: contains a NUL character; "
-                      "write the path without it")
+        errors.append(
+            f"{PREFIX}DATA_DIR={str(directory)!r}: contains a NUL character; "
+            "write the path without it"
+        )
     elif (blocker := _file_in_the_way(directory)) == directory:
         errors.append(f"{PREFIX}DATA_DIR={str(directory)!r}: exists and is not a directory")
     elif blocker is not None:
-        errors.append(f"{PREFIX}DATA_DIR={str(directory)!r}: {str(blocker)!r} is a file, not "
-                      "a directory; choose a path under a directory")
+        errors.append(
+            f"{PREFIX}DATA_DIR={str(directory)!r}: {str(blocker)!r} is a file, not "
+            "a directory; choose a path under a directory"
+        )
 
     if errors:
         raise SettingsError("invalid settings:\n  " + "\n  ".join(errors), tuple(errors))

@@ -44,8 +44,9 @@ def hard_exit(code: int, why: str) -> NoReturn:
 
 def arm_watchdog(code: int, limit_s: float = STOP_LIMIT_S) -> threading.Timer:
     """Exit hard if the process is still alive `limit_s` from now."""
-    timer = threading.Timer(limit_s, hard_exit,
-                            args=(code, f"shutdown took longer than {limit_s:.0f} s"))
+    timer = threading.Timer(
+        limit_s, hard_exit, args=(code, f"shutdown took longer than {limit_s:.0f} s")
+    )
     timer.daemon = True
     timer.start()
     return timer
@@ -64,8 +65,11 @@ def run_loop(main: Coroutine[Any, Any, T], workers: int = WORKERS) -> T:
         if leftovers:
             # Not cancelled: cancelling neonize's connect task runs Go `Stop` on this thread,
             # which can block (aioze/client.py `_connect_and_check`).
-            logger.warning("{} task(s) still running at exit: {}", len(leftovers),
-                           ", ".join(t.get_name() for t in leftovers))
+            logger.warning(
+                "{} task(s) still running at exit: {}",
+                len(leftovers),
+                ", ".join(t.get_name() for t in leftovers),
+            )
         else:
             loop.run_until_complete(loop.shutdown_asyncgens())
         executor.shutdown(wait=False, cancel_futures=True)
@@ -76,8 +80,11 @@ def run_loop(main: Coroutine[Any, Any, T], workers: int = WORKERS) -> T:
 
 def busy_threads(grace_s: float = THREAD_GRACE_S) -> list[threading.Thread]:
     """Non-daemon threads (other than this one) still alive after `grace_s`."""
-    others = [t for t in threading.enumerate()
-              if t is not threading.current_thread() and not t.daemon and t.is_alive()]
+    others = [
+        t
+        for t in threading.enumerate()
+        if t is not threading.current_thread() and not t.daemon and t.is_alive()
+    ]
     deadline = time.monotonic() + grace_s
     for thread in others:
         thread.join(max(0.0, deadline - time.monotonic()))
@@ -88,5 +95,8 @@ def exit_if_threads_stuck(code: int) -> None:
     """Call last, after everything of ours is closed: exit now if a thread would hang it."""
     stuck = busy_threads()
     if stuck:
-        hard_exit(code, f"{len(stuck)} thread(s) still inside library calls "
-                        f"({', '.join(t.name for t in stuck)})")
+        hard_exit(
+            code,
+            f"{len(stuck)} thread(s) still inside library calls "
+            f"({', '.join(t.name for t in stuck)})",
+        )

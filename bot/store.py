@@ -107,14 +107,24 @@ class Store(SeriesStore):
                 "INSERT INTO posts (status, due_at, text, destination, destination_name,"
                 " media_path, media_mime, created_at, updated_at, repeat_rule, series_id)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (PostStatus.PENDING, to_utc_text(due_at), text, destination, destination_name,
-                 media_path, media_mime, stamp, stamp, repeat_rule, series_id),
+                (
+                    PostStatus.PENDING,
+                    to_utc_text(due_at),
+                    text,
+                    destination,
+                    destination_name,
+                    media_path,
+                    media_mime,
+                    stamp,
+                    stamp,
+                    repeat_rule,
+                    series_id,
+                ),
             )
             post_id = cursor.lastrowid
             assert post_id is not None
             if repeat_rule is not None and series_id is None:
-                await self._db.execute("UPDATE posts SET series_id = id WHERE id = ?",
-                                       (post_id,))
+                await self._db.execute("UPDATE posts SET series_id = id WHERE id = ?", (post_id,))
             await self._record(post_id, stamp, None, PostStatus.PENDING, "created")
         post = await self.get_post(post_id)
         assert post is not None
@@ -166,9 +176,16 @@ class Store(SeriesStore):
                 " sent_at = COALESCE(?, sent_at),"
                 " due_at = COALESCE(?, due_at)"
                 " WHERE id = ?",
-                (to, stamp, to, reason, wa_message_id,
-                 to_utc_text(sent_at) if sent_at else None,
-                 to_utc_text(due_at) if due_at else None, post_id),
+                (
+                    to,
+                    stamp,
+                    to,
+                    reason,
+                    wa_message_id,
+                    to_utc_text(sent_at) if sent_at else None,
+                    to_utc_text(due_at) if due_at else None,
+                    post_id,
+                ),
             )
             await self._record(post_id, stamp, row["status"], to, reason)
         return True
@@ -182,11 +199,14 @@ class Store(SeriesStore):
         async with self._transaction():
             row = await self._one(
                 f"SELECT {_POST_COLUMNS} FROM posts WHERE id = ? AND status = 'pending'"
-                " AND due_at <= ?", (post_id, stamp))
+                " AND due_at <= ?",
+                (post_id, stamp),
+            )
             if row is None:
                 return None
-            await self._db.execute("UPDATE posts SET status = 'sending', updated_at = ?"
-                                   " WHERE id = ?", (stamp, post_id))
+            await self._db.execute(
+                "UPDATE posts SET status = 'sending', updated_at = ? WHERE id = ?", (stamp, post_id)
+            )
             await self._record(post_id, stamp, PostStatus.PENDING, PostStatus.SENDING, "due")
         return replace(_post(row), status=PostStatus.SENDING)
 
@@ -228,7 +248,8 @@ class Store(SeriesStore):
         rows = await self._all(
             "SELECT DISTINCT media_path FROM posts WHERE media_path IS NOT NULL AND"
             " (status IN ('pending','sending','failed','missed','uncertain') OR updated_at >= ?)",
-            (to_utc_text(since),))
+            (to_utc_text(since),),
+        )
         return {str(r[0]) for r in rows}
 
     async def history_page(self, limit: int, offset: int) -> tuple[list[Post], int]:
@@ -236,7 +257,9 @@ class Store(SeriesStore):
         finished = "('sent','failed','missed','uncertain')"
         rows = await self._all(
             f"SELECT {_POST_COLUMNS} FROM posts WHERE status IN {finished}"
-            " ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?", (limit, offset))
+            " ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
         total = await self._one(f"SELECT COUNT(*) FROM posts WHERE status IN {finished}")
         return [_post(r) for r in rows], int(total[0]) if total else 0
 
@@ -244,20 +267,25 @@ class Store(SeriesStore):
         """Change a pending post's text (recorded as an event); False if not pending."""
         return await self._edit_pending(post_id, "text", text, "text changed by owner", now)
 
-    async def reschedule(self, post_id: int, due_at: datetime, reason: str,
-                         now: datetime | None = None) -> bool:
+    async def reschedule(
+        self, post_id: int, due_at: datetime, reason: str, now: datetime | None = None
+    ) -> bool:
         """Move a pending post to `due_at` (recorded as an event); False if not pending."""
-        return await self._edit_pending(post_id, "due_at", to_utc_text(due_at), reason,
-                                        now or datetime.now(UTC))
+        return await self._edit_pending(
+            post_id, "due_at", to_utc_text(due_at), reason, now or datetime.now(UTC)
+        )
 
-    async def _edit_pending(self, post_id: int, column: str, value: str, reason: str,
-                            now: datetime) -> bool:
+    async def _edit_pending(
+        self, post_id: int, column: str, value: str, reason: str, now: datetime
+    ) -> bool:
         assert column in ("text", "due_at")
         stamp = to_utc_text(now)
         async with self._transaction():
             cursor = await self._db.execute(
                 f"UPDATE posts SET {column} = ?, updated_at = ?"
-                " WHERE id = ? AND status = 'pending'", (value, stamp, post_id))
+                " WHERE id = ? AND status = 'pending'",
+                (value, stamp, post_id),
+            )
             if cursor.rowcount != 1:
                 return False
             await self._record(post_id, stamp, PostStatus.PENDING, PostStatus.PENDING, reason)
@@ -280,21 +308,22 @@ class Store(SeriesStore):
 
     async def add_notice(self, text: str, now: datetime) -> None:
         async with self._transaction():
-            await self._db.execute("INSERT INTO notices (created_at, text) VALUES (?, ?)",
-                                   (to_utc_text(now), text))
+            await self._db.execute(
+                "INSERT INTO notices (created_at, text) VALUES (?, ?)", (to_utc_text(now), text)
+            )
 
     async def unsent_notices(self) -> list[tuple[int, str]]:
         # Not while a write is open: this connection would see a notice whose COMMIT may
         # still fail (disk full), and it would be sent once read and again when retried.
         async with self._write_lock:
-            rows = await self._all("SELECT id, text FROM notices WHERE sent_at IS NULL"
-                                   " ORDER BY id")
+            rows = await self._all("SELECT id, text FROM notices WHERE sent_at IS NULL ORDER BY id")
         return [(int(r[0]), str(r[1])) for r in rows]
 
     async def notice_sent(self, notice_id: int, now: datetime) -> None:
         async with self._transaction():
-            await self._db.execute("UPDATE notices SET sent_at = ? WHERE id = ?",
-                                   (to_utc_text(now), notice_id))
+            await self._db.execute(
+                "UPDATE notices SET sent_at = ? WHERE id = ?", (to_utc_text(now), notice_id)
+            )
 
     # --- settings ----------------------------------------------------------------------
 

@@ -12,9 +12,11 @@ import aiosqlite
 from bot.models import Post, PostStatus
 from bot.timefmt import from_utc_text
 
-POST_COLUMNS = ("id, status, due_at, text, destination, destination_name, created_at, "
-                "media_path, media_mime, sent_at, wa_message_id, last_error, repeat_rule, "
-                "series_id")
+POST_COLUMNS = (
+    "id, status, due_at, text, destination, destination_name, created_at, "
+    "media_path, media_mime, sent_at, wa_message_id, last_error, repeat_rule, "
+    "series_id"
+)
 
 
 class StoreBase:
@@ -56,12 +58,15 @@ class StoreBase:
         async with self._db.execute(sql, tuple(params)) as cursor:
             return list(await cursor.fetchall())
 
-    async def _record(self, post_id: int, stamp: str, before: str | None, after: str,
-                      reason: str | None) -> None:
+    async def _record(
+        self, post_id: int, stamp: str, before: str | None, after: str, reason: str | None
+    ) -> None:
         """One row of a post's state history; called inside the change's transaction."""
         await self._db.execute(
             "INSERT INTO post_events (post_id, at, from_status, to_status, reason)"
-            " VALUES (?, ?, ?, ?, ?)", (post_id, stamp, before, after, reason))
+            " VALUES (?, ?, ?, ?, ?)",
+            (post_id, stamp, before, after, reason),
+        )
 
 
 def post_from_row(row: aiosqlite.Row) -> Post:

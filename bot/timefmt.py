@@ -8,8 +8,12 @@ from zoneinfo import ZoneInfo
 WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 # Indonesia's own zone names; anything else shows its abbreviation or UTC offset.
-ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
-              "Asia/Jayapura": "WIT"}
+ZONE_NAMES = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
 
 
 def zone_label(tz: ZoneInfo, moment: datetime | None = None) -> str:
@@ -29,8 +33,10 @@ def zone_label(tz: ZoneInfo, moment: datetime | None = None) -> str:
 def format_local(moment: datetime, tz: ZoneInfo) -> str:
     """Full form, with weekday and zone: 'Minggu, 22 Nov 2026 08:00 WIB'."""
     local = moment.astimezone(tz)
-    return (f"{WEEKDAYS[local.weekday()]}, {local.day} {MONTHS[local.month - 1]} "
-            f"{local.year} {local:%H:%M} {zone_label(tz, moment)}")
+    return (
+        f"{WEEKDAYS[local.weekday()]}, {local.day} {MONTHS[local.month - 1]} "
+        f"{local.year} {local:%H:%M} {zone_label(tz, moment)}"
+    )
 
 
 def format_short(moment: datetime, tz: ZoneInfo) -> str:

@@ -5,6 +5,14 @@ from handlers import edit, groups, help, history, proposal, queue, schedule, sta
 
 
 def all_commands() -> list[Command]:
-    return [*schedule.COMMANDS, *queue.COMMANDS, *edit.COMMANDS, *history.COMMANDS,
-            *status.COMMANDS, *groups.COMMANDS, *zone.COMMANDS, *proposal.COMMANDS,
-            *help.COMMANDS]
+    return [
+        *schedule.COMMANDS,
+        *queue.COMMANDS,
+        *edit.COMMANDS,
+        *history.COMMANDS,
+        *status.COMMANDS,
+        *groups.COMMANDS,
+        *zone.COMMANDS,
+        *proposal.COMMANDS,
+        *help.COMMANDS,
+    ]

@@ -86,5 +86,8 @@ def rule_words(rule: RepeatRule | str, tz: ZoneInfo) -> str:
 def preview(post: Post, tz: ZoneInfo) -> str:
     flat = _shorten(" ".join(post.text.split()), PREVIEW_CHARS)
     rule = rule_words(post.repeat_rule, tz) if post.repeat_rule else None
-    return (m.REPEAT_TAG.format(rule=rule) if rule else "") + \
-        (m.PHOTO_TAG if post.media_path else "") + flat
+    return (
+        (m.REPEAT_TAG.format(rule=rule) if rule else "")
+        + (m.PHOTO_TAG if post.media_path else "")
+        + flat
+    )

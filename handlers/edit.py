@@ -33,10 +33,12 @@ async def edit(ctx: Context) -> None:
     if parsed.error or parsed.when is None:
         proposed = parsed.suggestion
         if parsed.error and proposed is not None and not extra:
+
             async def accept(answer: Context) -> None:
                 if proposed <= answer.services.clock():
-                    raise UserError(m.PROPOSAL_PASSED.format(
-                        when=format_local(proposed, answer.services.tz)))
+                    raise UserError(
+                        m.PROPOSAL_PASSED.format(when=format_local(proposed, answer.services.tz))
+                    )
                 await _move(answer, await load_target(answer, target.id), proposed)
 
             raise UserError(parsed.error, "ubah", accept=accept)
@@ -58,13 +60,11 @@ def _pending(target: Target) -> Post:
 
 async def _move(ctx: Context, target: Target, when: datetime) -> None:
     post = _pending(target)
-    if not await ctx.store.reschedule(post.id, when, "moved by owner",
-                                      now=ctx.services.clock()):
+    if not await ctx.store.reschedule(post.id, when, "moved by owner", now=ctx.services.clock()):
         raise UserError(m.CANNOT_EDIT.format(id=target.id, status=m.STATUS_NAMES[post.status]))
     ctx.services.queue_changed()
     tz = ctx.services.tz
-    reply = m.MOVED.format(id=target.id, when=format_local(when, tz),
-                           dest=post.destination_name)
+    reply = m.MOVED.format(id=target.id, when=format_local(when, tz), dest=post.destination_name)
     if target.is_series and post.repeat_rule:
         logger.info("series #{}: occurrence #{} moved", target.id, post.id)
         reply += "\n" + m.SERIES_MOVED.format(rule=rule_words(post.repeat_rule, tz))
@@ -85,8 +85,7 @@ async def _change_text(ctx: Context, target: Target, text: str) -> None:
         reply = m.SERIES_TEXT_CHANGED.format(id=target.id)
     else:
         if not await ctx.store.update_text(post.id, text, now):
-            raise UserError(m.CANNOT_EDIT.format(id=post.id,
-                                                 status=m.STATUS_NAMES[post.status]))
+            raise UserError(m.CANNOT_EDIT.format(id=post.id, status=m.STATUS_NAMES[post.status]))
         reply = m.TEXT_CHANGED.format(id=post.id)
     await ctx.reply(reply + quote(text))
 

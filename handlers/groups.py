@@ -29,8 +29,10 @@ async def list_groups(ctx: Context) -> None:
         await ctx.reply(m.GROUPS_EMPTY)
         return
     lines = [m.GROUPS_HEADER.format(count=len(groups))]
-    lines += [f"{i}. {g.name}" + (f" {m.GROUP_ADMIN_ONLY}" if g.admin_only else "")
-              for i, g in enumerate(groups, start=1)]
+    lines += [
+        f"{i}. {g.name}" + (f" {m.GROUP_ADMIN_ONLY}" if g.admin_only else "")
+        for i, g in enumerate(groups, start=1)
+    ]
     lines.append(m.GROUPS_FOOTER)
     await ctx.reply("\n".join(lines))
 

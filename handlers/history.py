@@ -35,8 +35,7 @@ async def send_now(ctx: Context) -> None:
         raise UserError(m.USE_RETRY.format(id=post.id, status=m.STATUS_NAMES[post.status]))
     now = ctx.services.clock()
     if not await ctx.store.reschedule(post.id, now, "sent now by owner", now=now):
-        raise UserError(m.CANNOT_SEND_NOW.format(id=post.id,
-                                                 status=m.STATUS_NAMES[post.status]))
+        raise UserError(m.CANNOT_SEND_NOW.format(id=post.id, status=m.STATUS_NAMES[post.status]))
     ctx.services.queue_changed()
     await ctx.reply(m.SENDING_NOW.format(id=target.id, dest=post.destination_name))
 
@@ -46,8 +45,9 @@ async def retry(ctx: Context) -> None:
     if post.status not in RETRYABLE:
         raise UserError(m.CANNOT_RETRY.format(id=post.id, status=m.STATUS_NAMES[post.status]))
     now = ctx.services.clock()
-    if not await ctx.store.transition(post.id, PostStatus.PENDING, expect=RETRYABLE,
-                                      reason="retry by owner", due_at=now, now=now):
+    if not await ctx.store.transition(
+        post.id, PostStatus.PENDING, expect=RETRYABLE, reason="retry by owner", due_at=now, now=now
+    ):
         raise UserError(m.CANNOT_RETRY.format(id=post.id, status=m.STATUS_NAMES[post.status]))
     ctx.services.queue_changed()
     await ctx.reply(m.RETRYING.format(id=post.id, dest=post.destination_name))
@@ -64,10 +64,14 @@ async def history(ctx: Context) -> None:
     lines = [m.HISTORY_HEADER.format(total=total, page=page, pages=pages)]
     for post in posts:
         when = format_short(post.sent_at or post.due_at, tz)
-        series = m.HISTORY_SERIES.format(id=post.series_id) \
-            if post.series_id not in (None, post.id) else ""
-        lines.append(f"#{post.id}{series} {m.STATUS_NAMES[post.status]} {when} -> "
-                     f"{post.destination_name}")
+        series = (
+            m.HISTORY_SERIES.format(id=post.series_id)
+            if post.series_id not in (None, post.id)
+            else ""
+        )
+        lines.append(
+            f"#{post.id}{series} {m.STATUS_NAMES[post.status]} {when} -> {post.destination_name}"
+        )
         detail = preview(post, tz)
         if post.status is not PostStatus.SENT and post.last_error:
             detail += f" ({post.last_error})"
@@ -85,17 +89,25 @@ async def show(ctx: Context) -> None:
     post = target.post
     tz = ctx.services.tz
     await _show_content(ctx, post)
-    lines = [m.SHOW_HEADER.format(id=post.id, status=m.STATUS_NAMES[post.status],
-                                  when=format_local(post.due_at, tz),
-                                  dest=post.destination_name)]
+    lines = [
+        m.SHOW_HEADER.format(
+            id=post.id,
+            status=m.STATUS_NAMES[post.status],
+            when=format_local(post.due_at, tz),
+            dest=post.destination_name,
+        )
+    ]
     if post.sent_at:
         lines.append(m.SHOW_SENT.format(when=format_local(post.sent_at, tz)))
     if post.last_error and post.status is not PostStatus.SENT:
         lines.append(m.SHOW_ERROR.format(reason=post.last_error))
     lines.append(m.SHOW_EVENTS)
     for at, before, after, reason in (await ctx.store.events(post.id))[-10:]:
-        move = f"{m.STATUS_NAMES.get(before or '', '-')} -> {m.STATUS_NAMES[after]}" \
-            if before != after else m.STATUS_NAMES[after]
+        move = (
+            f"{m.STATUS_NAMES.get(before or '', '-')} -> {m.STATUS_NAMES[after]}"
+            if before != after
+            else m.STATUS_NAMES[after]
+        )
         said = m.EVENT_REASONS.get(reason or "", reason)
         if said and said.startswith("waiting for the connection"):
             said = m.EVENT_WAITING
@@ -112,8 +124,11 @@ async def _show_series(ctx: Context, target: Target) -> None:
     rule = rule_words(shown.repeat_rule, tz) if shown.repeat_rule else m.RULE_UNREADABLE
     lines = [m.SERIES_HEADER.format(id=target.id, rule=rule, dest=shown.destination_name)]
     if coming:
-        lines.append(m.SERIES_NEXT.format(when=format_local(shown.due_at, tz),
-                                          ordinal=target.ordinal(shown), post=shown.id))
+        lines.append(
+            m.SERIES_NEXT.format(
+                when=format_local(shown.due_at, tz), ordinal=target.ordinal(shown), post=shown.id
+            )
+        )
     elif shown.status is PostStatus.CANCELLED:
         lines.append(m.SERIES_ALREADY_STOPPED.format(id=target.id))
     else:
@@ -124,8 +139,10 @@ async def _show_series(ctx: Context, target: Target) -> None:
         if len(past) > SERIES_SHOWN:
             lines.append(m.SERIES_EARLIER.format(count=len(past) - SERIES_SHOWN))
         for post in past[-SERIES_SHOWN:]:
-            line = (f"  {target.ordinal(post)} {m.STATUS_NAMES[post.status]} "
-                    f"{format_short(post.due_at, tz)}")  # the occurrence it was
+            line = (
+                f"  {target.ordinal(post)} {m.STATUS_NAMES[post.status]} "
+                f"{format_short(post.due_at, tz)}"
+            )  # the occurrence it was
             if post.last_error and post.status is not PostStatus.SENT:
                 line += f" ({post.last_error})"
             if post.status in RETRYABLE:

@@ -17,8 +17,7 @@ async def accept(ctx: Context) -> None:
     if proposal is None:
         raise UserError(m.PROPOSAL_NONE)
     if ctx.typed_at > proposal.expires:
-        raise UserError(m.PROPOSAL_EXPIRED.format(
-            minutes=int(PROPOSAL_TTL.total_seconds() // 60)))
+        raise UserError(m.PROPOSAL_EXPIRED.format(minutes=int(PROPOSAL_TTL.total_seconds() // 60)))
     logger.info("owner accepted the proposed reading of /{}", proposal.command)
     await proposal.accept(ctx)
 

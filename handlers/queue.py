@@ -25,8 +25,10 @@ async def show_queue(ctx: Context) -> None:
     tz = ctx.services.tz
     lines = [m.QUEUE_HEADER.format(total=total, page=page, pages=pages)]
     for post in posts:
-        lines.append(f"#{post.series_id or post.id} {format_short(post.due_at, tz)} -> "
-                     f"{post.destination_name}")
+        lines.append(
+            f"#{post.series_id or post.id} {format_short(post.due_at, tz)} -> "
+            f"{post.destination_name}"
+        )
         lines.append(f"   {preview(post, tz)}")
     if page < pages:
         lines.append(m.QUEUE_MORE.format(next=page + 1))
@@ -39,15 +41,18 @@ async def cancel(ctx: Context) -> None:
         await _stop_series(ctx, target)
         return
     post = target.post
-    if not await ctx.store.transition(post.id, PostStatus.CANCELLED,
-                                      expect=PostStatus.PENDING, reason="cancelled by owner"):
+    if not await ctx.store.transition(
+        post.id, PostStatus.CANCELLED, expect=PostStatus.PENDING, reason="cancelled by owner"
+    ):
         current = await ctx.store.get_post(post.id)
         status = current.status if current else post.status
         raise UserError(m.CANNOT_CANCEL.format(id=post.id, status=m.STATUS_NAMES[status]))
     ctx.services.queue_changed()
-    await ctx.reply(m.CANCELLED.format(id=post.id, when=format_local(post.due_at,
-                                                                      ctx.services.tz),
-                                       dest=post.destination_name))
+    await ctx.reply(
+        m.CANCELLED.format(
+            id=post.id, when=format_local(post.due_at, ctx.services.tz), dest=post.destination_name
+        )
+    )
 
 
 async def _stop_series(ctx: Context, target: Target) -> None:
@@ -59,9 +64,13 @@ async def _stop_series(ctx: Context, target: Target) -> None:
     logger.info("series #{} stopped: occurrence(s) {} cancelled", target.id, stopped)
     tz = ctx.services.tz
     rule = rule_words(first.repeat_rule, tz) if first.repeat_rule else m.RULE_UNREADABLE
-    await ctx.reply(m.CANCELLED.format(id=target.id, when=format_local(first.due_at, tz),
-                                       dest=first.destination_name) + "\n"
-                    + m.SERIES_STOPPED.format(id=target.id, rule=rule))
+    await ctx.reply(
+        m.CANCELLED.format(
+            id=target.id, when=format_local(first.due_at, tz), dest=first.destination_name
+        )
+        + "\n"
+        + m.SERIES_STOPPED.format(id=target.id, rule=rule)
+    )
 
 
 COMMANDS = [

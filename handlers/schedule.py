@@ -36,15 +36,13 @@ async def schedule(ctx: Context) -> None:
     if parsed.error or parsed.when is None:
         # Offered only when the time was told apart from the text: "ya" must never post the
         # time words as part of the text.
-        if parsed.error and parsed.suggestion is not None and \
-                parsed.text.strip() != phrase.strip():
+        if parsed.error and parsed.suggestion is not None and parsed.text.strip() != phrase.strip():
             await _propose(ctx, parsed, parsed.error, parsed.suggestion)
         raise UserError(parsed.error or m.SCHEDULE_MISSING, "jadwal")
     await queue_post(ctx, _draft(ctx.message, parsed), parsed.when)
 
 
-async def _propose(ctx: Context, parsed: ParseResult, reason: str,
-                   when: datetime) -> NoReturn:
+async def _propose(ctx: Context, parsed: ParseResult, reason: str, when: datetime) -> NoReturn:
     """Refuse with the proposed reading, which "ya" then queues with the same text, photo and
     destination (the destination as it is now, if one is chosen)."""
     draft = _draft(ctx.message, parsed)
@@ -52,8 +50,7 @@ async def _propose(ctx: Context, parsed: ParseResult, reason: str,
 
     async def accept(answer: Context) -> None:
         if when <= answer.services.clock():
-            raise UserError(m.PROPOSAL_PASSED.format(when=format_local(when,
-                                                                        answer.services.tz)))
+            raise UserError(m.PROPOSAL_PASSED.format(when=format_local(when, answer.services.tz)))
         await queue_post(answer, draft, when, target)
 
     raise UserError(reason, "jadwal", accept=accept)
@@ -68,8 +65,9 @@ def _draft(message: IncomingMessage, parsed: ParseResult) -> Draft:
     return Draft(text, image, parsed.rule)
 
 
-async def queue_post(ctx: Context, draft: Draft, when: datetime,
-                     target: tuple[str, str] | None = None) -> None:
+async def queue_post(
+    ctx: Context, draft: Draft, when: datetime, target: tuple[str, str] | None = None
+) -> None:
     """Queue `draft` at `when` (a repeating one: its first occurrence) and confirm it."""
     services = ctx.services
     target = target or await destination(ctx.store)
@@ -78,17 +76,27 @@ async def queue_post(ctx: Context, draft: Draft, when: datetime,
     image = draft.image
     media_name, media_mime = await _store_image(ctx, image) if image else (None, None)
     now = services.clock()
-    post = await ctx.store.add_post(when, draft.text, target[0], target[1],
-                                    media_path=media_name, media_mime=media_mime, now=now,
-                                    repeat_rule=draft.rule.to_text() if draft.rule else None)
+    post = await ctx.store.add_post(
+        when,
+        draft.text,
+        target[0],
+        target[1],
+        media_path=media_name,
+        media_mime=media_mime,
+        now=now,
+        repeat_rule=draft.rule.to_text() if draft.rule else None,
+    )
     services.queue_changed()
     template = m.SCHEDULED_MEDIA if media_name else m.SCHEDULED
     shown = format_local(post.due_at, services.tz)
     if draft.rule is not None:
         shown = m.REPEAT_FIRST.format(rule=rule_words(draft.rule, services.tz), when=shown)
-    await ctx.reply(template.format(id=post.id, when=shown, dest=target[1]) + " "
-                    + m.IN_DELTA.format(delta=format_duration(post.due_at - now))
-                    + quote(draft.text))
+    await ctx.reply(
+        template.format(id=post.id, when=shown, dest=target[1])
+        + " "
+        + m.IN_DELTA.format(delta=format_duration(post.due_at - now))
+        + quote(draft.text)
+    )
 
 
 def _chosen_image(message: IncomingMessage) -> MediaRef | None:

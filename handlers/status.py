@@ -15,24 +15,32 @@ async def status(ctx: Context) -> None:
     tz = services.tz
     now = services.clock()
     counts = await store.counts()
-    shown = ", ".join(f"{counts[s]} {m.STATUS_NAMES[s]}" for s in PostStatus
-                      if counts[s] or s in (PostStatus.PENDING, PostStatus.SENT))
+    shown = ", ".join(
+        f"{counts[s]} {m.STATUS_NAMES[s]}"
+        for s in PostStatus
+        if counts[s] or s in (PostStatus.PENDING, PostStatus.SENT)
+    )
     upcoming = await store.next_pending()
     target = await destination(store)
     last_error = await store.last_error()  # this run's even if the disk would not take it
     connection = services.connection()
-    await ctx.reply(m.STATUS_TEXT.format(
-        version=services.version,
-        connection=connection.description,
-        since=format_local(services.started_at, tz),
-        uptime=format_duration(now - services.started_at),
-        zone=f"{tz.key} ({zone_label(tz, now)})",
-        destination=target[1] if target else m.NO_DESTINATION,
-        counts=shown,
-        next=(f"#{upcoming.id} {format_local(upcoming.due_at, tz)} -> "
-              f"{upcoming.destination_name}") if upcoming else m.NONE,
-        last_error=_last_error(last_error),
-    ))
+    await ctx.reply(
+        m.STATUS_TEXT.format(
+            version=services.version,
+            connection=connection.description,
+            since=format_local(services.started_at, tz),
+            uptime=format_duration(now - services.started_at),
+            zone=f"{tz.key} ({zone_label(tz, now)})",
+            destination=target[1] if target else m.NO_DESTINATION,
+            counts=shown,
+            next=(
+                f"#{upcoming.id} {format_local(upcoming.due_at, tz)} -> {upcoming.destination_name}"
+            )
+            if upcoming
+            else m.NONE,
+            last_error=_last_error(last_error),
+        )
+    )
 
 
 def _last_error(last: tuple[str, str | None] | None) -> str:

@@ -49,8 +49,11 @@ class Target:
         if latest.status is PostStatus.CANCELLED:
             return UserError(m.SERIES_ALREADY_STOPPED.format(id=self.id))
         # Being sent, or over with its next one about to be queued by the scheduler.
-        return UserError(m.SERIES_NOTHING_PENDING.format(
-            id=self.id, ordinal=self.ordinal(latest), status=m.STATUS_NAMES[latest.status]))
+        return UserError(
+            m.SERIES_NOTHING_PENDING.format(
+                id=self.id, ordinal=self.ordinal(latest), status=m.STATUS_NAMES[latest.status]
+            )
+        )
 
 
 async def find_target(ctx: Context, usage_of: str) -> Target:

@@ -15,8 +15,7 @@ from bot.repeat import RepeatRule
 from bot.timefmt import format_local, zone_label
 from handlers.common import rule_words
 
-SHORT_NAMES = {"wib": "Asia/Jakarta", "wita": "Asia/Makassar", "wit": "Asia/Jayapura",
-               "utc": "UTC"}
+SHORT_NAMES = {"wib": "Asia/Jakarta", "wita": "Asia/Makassar", "wit": "Asia/Jayapura", "utc": "UTC"}
 SERIES_LISTED = 5
 
 
@@ -25,8 +24,9 @@ async def set_zone(ctx: Context) -> None:
     wanted = ctx.args.strip()
     if not wanted:
         tz = services.tz
-        await ctx.reply(m.ZONE_CURRENT.format(zone=tz.key, label=zone_label(tz)) + "\n\n"
-                        + m.USAGE["zona"])
+        await ctx.reply(
+            m.ZONE_CURRENT.format(zone=tz.key, label=zone_label(tz)) + "\n\n" + m.USAGE["zona"]
+        )
         return
     name = SHORT_NAMES.get(wanted.lower(), wanted)
     try:
@@ -55,11 +55,12 @@ async def _keep_rule_zones(ctx: Context, old: ZoneInfo) -> None:
         except ValueError:
             continue  # the series stops at it anyway (bot.series)
         if rule.zone is None and rule.every_minutes is None:
-            await ctx.store.update_series_rule(post.series_id,
-                                               replace(rule, zone=old.key).to_text(),
-                                               "rule keeps its zone", now)
-            logger.info("series #{}: rule kept in {} before the zone change", post.series_id,
-                        old.key)
+            await ctx.store.update_series_rule(
+                post.series_id, replace(rule, zone=old.key).to_text(), "rule keeps its zone", now
+            )
+            logger.info(
+                "series #{}: rule kept in {} before the zone change", post.series_id, old.key
+            )
 
 
 def _what_happens(pending: list[Post], tz: ZoneInfo) -> str:
@@ -77,8 +78,11 @@ def _what_happens(pending: list[Post], tz: ZoneInfo) -> str:
         lines.append(m.ZONE_SERIES)
         for post in series[:SERIES_LISTED]:
             rule = rule_words(post.repeat_rule, tz) if post.repeat_rule else m.RULE_UNREADABLE
-            lines.append(m.ZONE_SERIES_LINE.format(id=post.series_id, rule=rule,
-                                                   when=format_local(post.due_at, tz)))
+            lines.append(
+                m.ZONE_SERIES_LINE.format(
+                    id=post.series_id, rule=rule, when=format_local(post.due_at, tz)
+                )
+            )
         if len(series) > SERIES_LISTED:
             lines.append(m.ZONE_SERIES_MORE.format(count=len(series) - SERIES_LISTED))
     return "\n".join(lines)

@@ -83,9 +83,11 @@ BotFactory = Callable[..., Awaitable[Bot]]
 async def start_bot(settings: Settings) -> AsyncIterator[BotFactory]:
     started: list[App] = []
 
-    async def start(clock: Callable[[], datetime] | None = None,
-                    transport: FakeTransport | None = None,
-                    settings_: Settings | None = None) -> Bot:
+    async def start(
+        clock: Callable[[], datetime] | None = None,
+        transport: FakeTransport | None = None,
+        settings_: Settings | None = None,
+    ) -> Bot:
         transport = transport or FakeTransport()
         app = App(settings_ or settings, transport, clock or (lambda: datetime.now(UTC)))
         await app.start()
@@ -114,7 +116,9 @@ def notice_rows(db_path: Path) -> list[tuple[str, str | None]]:
     """The owner's notices in bot.db, read beside the running bot: (text, sent_at)."""
     db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
-        return [(str(text), sent_at) for text, sent_at
-                in db.execute("SELECT text, sent_at FROM notices ORDER BY id")]
+        return [
+            (str(text), sent_at)
+            for text, sent_at in db.execute("SELECT text, sent_at FROM notices ORDER BY id")
+        ]
     finally:
         db.close()

@@ -47,8 +47,9 @@ def seed_queue(data_dir: Path, texts: list[str], first_due: datetime, spread: ti
     async def fill() -> None:
         store = await Store.open(data_dir / "bot.db")
         try:
-            await store.set_settings({"destination": DESTINATION,
-                                      "destination_name": DESTINATION_NAME})
+            await store.set_settings(
+                {"destination": DESTINATION, "destination_name": DESTINATION_NAME}
+            )
             step = spread / max(len(texts) - 1, 1)
             for n, text in enumerate(texts):
                 await store.add_post(first_due + step * n, text, DESTINATION, DESTINATION_NAME)
@@ -69,8 +70,11 @@ class BotRun:
         self._stderr: IO[bytes] = self.stderr_path.open("wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "console", "--data-dir", str(data_dir)],
-            stdin=subprocess.PIPE, stdout=self._stdout, stderr=self._stderr,
-            cwd=cwd, env=bot_env(),
+            stdin=subprocess.PIPE,
+            stdout=self._stdout,
+            stderr=self._stderr,
+            cwd=cwd,
+            env=bot_env(),
         )
 
     def stderr(self) -> str:
@@ -155,7 +159,8 @@ def read_posts(db_path: Path) -> list[PostRow]:
     db = _connect(db_path)
     try:
         rows = db.execute(
-            "SELECT id, status, due_at, text, wa_message_id FROM posts ORDER BY id").fetchall()
+            "SELECT id, status, due_at, text, wa_message_id FROM posts ORDER BY id"
+        ).fetchall()
     finally:
         db.close()
     return [PostRow(int(r[0]), str(r[1]), from_utc_text(r[2]), str(r[3]), r[4]) for r in rows]
@@ -165,8 +170,8 @@ def read_events(db_path: Path) -> dict[int, list[Event]]:
     db = _connect(db_path)
     try:
         rows = db.execute(
-            "SELECT post_id, at, from_status, to_status, reason FROM post_events"
-            " ORDER BY id").fetchall()
+            "SELECT post_id, at, from_status, to_status, reason FROM post_events ORDER BY id"
+        ).fetchall()
     finally:
         db.close()
     events: dict[int, list[Event]] = {}
@@ -190,6 +195,7 @@ def wait_for_growth(path: Path, timeout: float) -> bool:
     No sleep in the loop: the caller kills the bot right after, so the kill lands between
     the console's write and the bot's next commit as often as possible.
     """
+
     def size() -> int:
         try:
             return path.stat().st_size
@@ -217,14 +223,18 @@ class Verdict:
     group_deliveries: int = 0
 
 
-def explain(post: PostRow, records: list[dict[str, Any]],
-            events: dict[int, list[Event]]) -> str:
+def explain(post: PostRow, records: list[dict[str, Any]], events: dict[int, list[Event]]) -> str:
     """A post with every outbox line about it and its post_events rows, for a failure."""
-    lines = [f"post #{post.id} {post.text!r}: status={post.status} "
-             f"wa_message_id={post.wa_message_id} due={post.due_at.isoformat()}"]
+    lines = [
+        f"post #{post.id} {post.text!r}: status={post.status} "
+        f"wa_message_id={post.wa_message_id} due={post.due_at.isoformat()}"
+    ]
     for r in records:
-        if r.get("text") == post.text or r.get("post_id") == post.id or (
-                r.get("chat") == OWNER_CHAT and mentions(str(r.get("text")), f"#{post.id}")):
+        if (
+            r.get("text") == post.text
+            or r.get("post_id") == post.id
+            or (r.get("chat") == OWNER_CHAT and mentions(str(r.get("text")), f"#{post.id}"))
+        ):
             lines.append(f"  outbox: {json.dumps(r, ensure_ascii=False)}")
     lines.extend(f"  post_events: {e}" for e in events.get(post.id, []))
     return "\n".join(lines)
@@ -235,8 +245,13 @@ def _post_id(record: dict[str, Any]) -> int | None:
     return tagged if isinstance(tagged, int) and not isinstance(tagged, bool) else None
 
 
-def judge(records: list[dict[str, Any]], posts: list[PostRow], events: dict[int, list[Event]],
-          retry_command: str | None, now: datetime) -> Verdict:
+def judge(
+    records: list[dict[str, Any]],
+    posts: list[PostRow],
+    events: dict[int, list[Event]],
+    retry_command: str | None,
+    now: datetime,
+) -> Verdict:
     """Check the delivery guarantees: what the outbox holds against what the database says.
 
     A group record is matched to its post by its `post_id` when the outbox has one, else by
@@ -249,10 +264,14 @@ def judge(records: list[dict[str, Any]], posts: list[PostRow], events: dict[int,
     groups = group_records(records)
     verdict.group_deliveries = len(groups)
     owner = [r for r in records if r.get("chat") == OWNER_CHAT]
-    problems.extend(f"outbox record to an unexpected chat: {r}" for r in records
-                    if r.get("chat") != OWNER_CHAT and not str(r.get("chat")).endswith("@g.us"))
-    problems.extend(f"owner record with a post_id: {r}" for r in owner
-                    if r.get("post_id") is not None)
+    problems.extend(
+        f"outbox record to an unexpected chat: {r}"
+        for r in records
+        if r.get("chat") != OWNER_CHAT and not str(r.get("chat")).endswith("@g.us")
+    )
+    problems.extend(
+        f"owner record with a post_id: {r}" for r in owner if r.get("post_id") is not None
+    )
 
     deliveries: dict[int, list[dict[str, Any]]] = {p.id: [] for p in posts}
     untagged = 0
@@ -263,26 +282,34 @@ def judge(records: list[dict[str, Any]], posts: list[PostRow], events: dict[int,
         if tagged is None:
             untagged += 1
         elif post is None or by_its_text is not post:
-            problems.append(f"group record with post_id={tagged} and the text of "
-                            f"{'no post' if by_its_text is None else f'#{by_its_text.id}'}: {r}")
+            problems.append(
+                f"group record with post_id={tagged} and the text of "
+                f"{'no post' if by_its_text is None else f'#{by_its_text.id}'}: {r}"
+            )
         if post is None:
             problems.append(f"group record that is no post: {r}")
             continue
         if (r.get("chat"), r.get("chat_name"), r.get("media")) != (
-                DESTINATION, DESTINATION_NAME, None):
+            DESTINATION,
+            DESTINATION_NAME,
+            None,
+        ):
             problems.append(f"post #{post.id} delivered to the wrong place: {r}")
         deliveries[post.id].append(r)
     if untagged:
-        verdict.notes.append(f"{untagged} of {len(groups)} group records have no post_id; "
-                             "matched to their posts by text")
+        verdict.notes.append(
+            f"{untagged} of {len(groups)} group records have no post_id; "
+            "matched to their posts by text"
+        )
 
     # The main guarantee: no text is delivered to the group twice.
     twice = Counter(str(r.get("text")) for r in groups)
     for text, n in twice.items():
         if n > 1:
             post = by_text.get(text)
-            problems.append(f"DELIVERED {n} TIMES: "
-                            + (explain(post, records, events) if post else repr(text)))
+            problems.append(
+                f"DELIVERED {n} TIMES: " + (explain(post, records, events) if post else repr(text))
+            )
 
     if retry_command is None:
         verdict.notes.append("the bot has no /ulang command; uncertain notices checked for #id")
@@ -302,8 +329,9 @@ def judge(records: list[dict[str, Any]], posts: list[PostRow], events: dict[int,
             elif not told:
                 why = "'uncertain' and the owner was never told"
             elif retry_command and not any(
-                    mentions(t, f"#{post.id}") and mentions(t, f"/{retry_command} {post.id}")
-                    for t in owner_texts):
+                mentions(t, f"#{post.id}") and mentions(t, f"/{retry_command} {post.id}")
+                for t in owner_texts
+            ):
                 why = f"'uncertain' but no notice names /{retry_command} {post.id}"
         elif post.status in ("missed", "failed"):
             if got:

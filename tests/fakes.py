@@ -69,15 +69,16 @@ class FakeTransport:
         return OWNER
 
     def connection(self) -> ConnectionState:
-        return ConnectionState(self.connected, "terhubung (uji)" if self.connected else
-                               "terputus (uji)")
+        return ConnectionState(
+            self.connected, "terhubung (uji)" if self.connected else "terputus (uji)"
+        )
 
-    async def send_text(self, chat: str, text: str, *, post_id: int | None = None
-                        ) -> SentMessage:
+    async def send_text(self, chat: str, text: str, *, post_id: int | None = None) -> SentMessage:
         return self._record(Sent(chat, text, post_id=post_id))
 
-    async def send_image(self, chat: str, image: Path, caption: str, *,
-                         post_id: int | None = None) -> SentMessage:
+    async def send_image(
+        self, chat: str, image: Path, caption: str, *, post_id: int | None = None
+    ) -> SentMessage:
         return self._record(Sent(chat, caption, image, post_id=post_id))
 
     async def list_groups(self) -> list[Group]:
@@ -108,10 +109,17 @@ class FakeTransport:
         return replies[-1]
 
 
-def make_message(text: str, *, sender: str = OWNER, chat: str | None = None,
-                 from_me: bool = True, is_group: bool = False, image: bytes | None = None,
-                 quoted_image: bytes | None = None,
-                 timestamp: datetime | None = None) -> IncomingMessage:
+def make_message(
+    text: str,
+    *,
+    sender: str = OWNER,
+    chat: str | None = None,
+    from_me: bool = True,
+    is_group: bool = False,
+    image: bytes | None = None,
+    quoted_image: bytes | None = None,
+    timestamp: datetime | None = None,
+) -> IncomingMessage:
     def ref(data: bytes | None) -> MediaRef | None:
         if data is None:
             return None
@@ -123,10 +131,15 @@ def make_message(text: str, *, sender: str = OWNER, chat: str | None = None,
 
     sender_jid = sender if "@" in sender else f"{sender}@s.whatsapp.net"  # or '123@lid'
     return IncomingMessage(
-        chat=chat or sender_jid, sender=sender_jid,
-        text=text, message_id=f"msg-{next(_ids)}",
-        timestamp=timestamp or datetime.now(UTC), from_me=from_me, is_group=is_group,
-        image=ref(image), quoted_image=ref(quoted_image),
+        chat=chat or sender_jid,
+        sender=sender_jid,
+        text=text,
+        message_id=f"msg-{next(_ids)}",
+        timestamp=timestamp or datetime.now(UTC),
+        from_me=from_me,
+        is_group=is_group,
+        image=ref(image),
+        quoted_image=ref(quoted_image),
     )
 
 
@@ -149,8 +162,11 @@ def refuse_network() -> None:
 
     def guarded(self: socket.socket, address: object) -> None:
         host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and host not in ("127.0.0.1", "::1", "localhost") and \
-                self.family in (socket.AF_INET, socket.AF_INET6):
+        if (
+            isinstance(host, str)
+            and host not in ("127.0.0.1", "::1", "localhost")
+            and self.family in (socket.AF_INET, socket.AF_INET6)
+        ):
             raise NetworkRefused(f"test tried to reach the network: {address!r}")
         original(self, address)  # type: ignore[arg-type]
 
@@ -169,8 +185,7 @@ class StampedTransport(FakeTransport):
         self.clock = clock
         self.stamped: list[tuple[int | None, str, datetime]] = []  # post id (None: not a post)
 
-    async def send_text(self, chat: str, text: str, *, post_id: int | None = None
-                        ) -> SentMessage:
+    async def send_text(self, chat: str, text: str, *, post_id: int | None = None) -> SentMessage:
         self.stamped.append((post_id, text, self.clock()))
         return await super().send_text(chat, text, post_id=post_id)
 

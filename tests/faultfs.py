@@ -30,8 +30,10 @@ def q(path: Path | str) -> str:
 
 
 def tmpfs(mountpoint: Path, size: str = TMPFS_SIZE) -> str:
-    return f"mkdir -p {q(mountpoint)} && mount -t tmpfs -o size={size},mode=0755 " \
-           f"jadwal-test {q(mountpoint)}"
+    return (
+        f"mkdir -p {q(mountpoint)} && mount -t tmpfs -o size={size},mode=0755 "
+        f"jadwal-test {q(mountpoint)}"
+    )
 
 
 def fill(mountpoint: Path) -> str:
@@ -53,25 +55,42 @@ def mount_problem() -> str | None:
     prefix, why = unshare_prefix("-m")
     if prefix is None:
         return f"`unshare -m` is not available: {why}"
-    probe = subprocess.run([*prefix, "sh", "-c", "mount -t tmpfs -o size=64k t /mnt"],
-                           capture_output=True, text=True, check=False)
+    probe = subprocess.run(
+        [*prefix, "sh", "-c", "mount -t tmpfs -o size=64k t /mnt"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if probe.returncode != 0:
         return f"cannot mount a tmpfs in a mount namespace: {probe.stderr.strip()}"
     return None
 
 
-def in_namespace(setup: Sequence[str], data_dir: Path, record: Path,
-                 command: Sequence[str], *extra_unshare: str) -> list[str]:
+def in_namespace(
+    setup: Sequence[str], data_dir: Path, record: Path, command: Sequence[str], *extra_unshare: str
+) -> list[str]:
     """The argv that runs `command` after `setup` in new namespaces (`-m` plus `extra`),
     writing `record`.before and `record`.after: 'checksum  ./relative/path' per data file."""
     prefix, why = unshare_prefix("-m", *extra_unshare)
     assert prefix is not None, why
-    snapshot = (f"snapshot() {{ if [ -d {q(data_dir)} ]; then (cd {q(data_dir)} && "
-                "find . -type f ! -path './logs/*' ! -name bot.lock -exec sha256sum {} + "
-                "| sort); fi > \"$1\"; }")
-    script = "\n".join([
-        "set -e", *setup, snapshot, f"snapshot {q(str(record) + '.before')}", "set +e",
-        '"$@"', "code=$?", f"snapshot {q(str(record) + '.after')}", "exit $code"])
+    snapshot = (
+        f"snapshot() {{ if [ -d {q(data_dir)} ]; then (cd {q(data_dir)} && "
+        "find . -type f ! -path './logs/*' ! -name bot.lock -exec sha256sum {} + "
+        '| sort); fi > "$1"; }'
+    )
+    script = "\n".join(
+        [
+            "set -e",
+            *setup,
+            snapshot,
+            f"snapshot {q(str(record) + '.before')}",
+            "set +e",
+            '"$@"',
+            "code=$?",
+            f"snapshot {q(str(record) + '.after')}",
+            "exit $code",
+        ]
+    )
     return [*prefix, "sh", "-c", script, "faultfs", *command]
 
 

@@ -71,13 +71,13 @@ def unshare_prefix(*flags: str) -> tuple[list[str] | None, str]:
     tried = []
     for extra in ([], ["-r"]):
         command = ["unshare", *extra, *flags]
-        probe = subprocess.run([*command, "true"], capture_output=True, text=True,
-                               check=False)
+        probe = subprocess.run([*command, "true"], capture_output=True, text=True, check=False)
         if probe.returncode == 0:
             return command, ""
         tried.append(f"`{' '.join(command)}`: {probe.stderr.strip() or probe.returncode}")
-    return None, ("needs new namespaces (root, or unprivileged user namespaces): "
-                  + "; ".join(tried))
+    return None, (
+        "needs new namespaces (root, or unprivileged user namespaces): " + "; ".join(tried)
+    )
 
 
 def neonize_problem() -> str | None:
@@ -128,16 +128,17 @@ def task_listing(pid: int) -> str:
             try:
                 name = (base / "comm").read_text().strip()
                 state = re.search(r"^State:\s+(.*)$", (base / "status").read_text(), re.M)
-                wchan = (base / "wchan").read_text().strip() if (base / "wchan").exists() \
-                    else "?"
+                wchan = (base / "wchan").read_text().strip() if (base / "wchan").exists() else "?"
             except OSError:
                 continue
-            lines.append(f"  tid {tid:>7}  {name:<16} {state[1] if state else '?':<16} "
-                         f"wchan={wchan or '-'}")
+            lines.append(
+                f"  tid {tid:>7}  {name:<16} {state[1] if state else '?':<16} wchan={wchan or '-'}"
+            )
             if state and state[1][0] in "RD":  # busy or stuck in the kernel: where
                 with contextlib.suppress(OSError):
-                    lines += [f"      {frame}" for frame in
-                              (base / "stack").read_text().splitlines()[:8]]
+                    lines += [
+                        f"      {frame}" for frame in (base / "stack").read_text().splitlines()[:8]
+                    ]
     return "\n".join(lines) or "  (process gone)"
 
 
@@ -147,8 +148,13 @@ def py_spy_dump(pid: int) -> str:
     if exe is None:
         return "(py-spy not installed)"
     try:
-        out = subprocess.run([exe, "dump", "--pid", str(pid)], capture_output=True,
-                             text=True, timeout=20, check=False)
+        out = subprocess.run(
+            [exe, "dump", "--pid", str(pid)],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         return "(py-spy dump timed out)"
     return out.stdout + out.stderr
@@ -161,11 +167,30 @@ def openssl_problem() -> str | None:
 def make_certificate(cert: Path, host: str) -> Path:
     """A self-signed certificate for `host` at `cert`; returns a PEM file with key and cert."""
     key = cert.with_suffix(".key")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-                    "-subj", f"/CN={host}", "-addext", f"subjectAltName=DNS:{host}",
-                    "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            f"/CN={host}",
+            "-addext",
+            f"subjectAltName=DNS:{host}",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     both = cert.with_suffix(".both.pem")
     both.write_text(key.read_text() + cert.read_text())
     return both
@@ -213,10 +238,15 @@ class NetnsBot:
     def __enter__(self) -> NetnsBot:
         prefix, why = unshare_prefix("-n", "-m")
         assert prefix is not None, why
-        self.hosts_path.write_text("127.0.0.1 localhost\n::1 localhost\n"
-                                   + "".join(f"127.0.0.1 {host}\n" for host in HOSTS))
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith("JADWAL_") and k.lower() not in _PROXY_VARS}
+        self.hosts_path.write_text(
+            "127.0.0.1 localhost\n::1 localhost\n"
+            + "".join(f"127.0.0.1 {host}\n" for host in HOSTS)
+        )
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("JADWAL_") and k.lower() not in _PROXY_VARS
+        }
         env |= {"PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
         server = ["--serve", self.server]
         if self.server == "tls-hold":
@@ -227,20 +257,42 @@ class NetnsBot:
         self.started_at = time.monotonic()
         try:
             self.proc = subprocess.Popen(
-                [*prefix, sys.executable, str(SCRIPT), *server,
-                 "--hosts", str(self.hosts_path), "--record", str(self.record_path),
-                 "--outside-mnt", os.readlink("/proc/self/ns/mnt"),
-                 "--outside-net", os.readlink("/proc/self/ns/net"),
-                 "--", sys.executable, "-m", "bot", "run"],
-                stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                cwd=self.workdir, env=env)
+                [
+                    *prefix,
+                    sys.executable,
+                    str(SCRIPT),
+                    *server,
+                    "--hosts",
+                    str(self.hosts_path),
+                    "--record",
+                    str(self.record_path),
+                    "--outside-mnt",
+                    os.readlink("/proc/self/ns/mnt"),
+                    "--outside-net",
+                    os.readlink("/proc/self/ns/net"),
+                    "--",
+                    sys.executable,
+                    "-m",
+                    "bot",
+                    "run",
+                ],
+                stdout=self._log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=self.workdir,
+                env=env,
+            )
         except BaseException:
             self._log.close()
             raise
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         if self.proc is not None:
             if self.proc.poll() is None:
                 self.proc.kill()
@@ -318,9 +370,15 @@ class NetnsBot:
             if re.search(r"^State:\s+Z", status, re.M):
                 self.exit_seen_at = self.exit_seen_at or time.monotonic()
                 return None
-            reading = Sample(time.monotonic() - self.started_at, threads(self.pid),
-                             fds(self.pid), fds_to(self.pid, "/session.db"), rss_kb(self.pid),
-                             self.attempts(output), " ready: data " in output)
+            reading = Sample(
+                time.monotonic() - self.started_at,
+                threads(self.pid),
+                fds(self.pid),
+                fds_to(self.pid, "/session.db"),
+                rss_kb(self.pid),
+                self.attempts(output),
+                " ready: data " in output,
+            )
         except (OSError, AssertionError):  # it ended between two reads
             return None
         self.samples.append(reading)
@@ -350,10 +408,14 @@ class NetnsBot:
         """What is left of a process that did not end: its threads, and py-spy's stacks."""
         ending = ""
         if self.exit_seen_at is not None:
-            ending = (f"its main thread exited {time.monotonic() - self.exit_seen_at:.1f} s "
-                      "ago; the kernel has not finished tearing it down\n")
-        return (f"{ending}threads of pid {self.pid}:\n{task_listing(self.pid)}\n"
-                f"py-spy dump:\n{py_spy_dump(self.pid)}")
+            ending = (
+                f"its main thread exited {time.monotonic() - self.exit_seen_at:.1f} s "
+                "ago; the kernel has not finished tearing it down\n"
+            )
+        return (
+            f"{ending}threads of pid {self.pid}:\n{task_listing(self.pid)}\n"
+            f"py-spy dump:\n{py_spy_dump(self.pid)}"
+        )
 
 
 FIGURES = ("threads", "fds", "session_fds", "rss_kb")
@@ -364,15 +426,23 @@ def summary(samples: list[Sample], warm: Sample) -> dict[str, tuple[int, int, in
     start = next((s for s in samples if s.ready), samples[0])
     later = [s for s in samples if s.at >= warm.at]
     last = samples[-1]
-    return {name: (getattr(start, name), getattr(warm, name),
-                   max(getattr(s, name) for s in later), getattr(last, name))
-            for name in FIGURES}
+    return {
+        name: (
+            getattr(start, name),
+            getattr(warm, name),
+            max(getattr(s, name) for s in later),
+            getattr(last, name),
+        )
+        for name in FIGURES
+    }
 
 
 def format_summary(rows: dict[str, tuple[int, int, int, int]]) -> str:
     lines = [f"  {'':<12}{'start':>8}{'warm':>8}{'max':>8}{'end':>8}"]
-    lines += [f"  {name:<12}" + "".join(f"{value:>8}" for value in values)
-              for name, values in rows.items()]
+    lines += [
+        f"  {name:<12}" + "".join(f"{value:>8}" for value in values)
+        for name, values in rows.items()
+    ]
     return "\n".join(lines)
 
 
@@ -431,8 +501,7 @@ class _Recorder:
             self._out.write(f"{time.monotonic():.3f} #{number} {what}\n")
 
 
-def _hold(conn: socket.socket, number: int, record: _Recorder,
-          tls: ssl.SSLContext | None) -> None:
+def _hold(conn: socket.socket, number: int, record: _Recorder, tls: ssl.SSLContext | None) -> None:
     """Read and discard until the peer closes; never answer. With `tls`, first complete the
     TLS handshake and record the first line of the request (the websocket upgrade)."""
     with contextlib.ExitStack() as stack:
@@ -453,8 +522,9 @@ def _hold(conn: socket.socket, number: int, record: _Recorder,
     record(number, "closed by peer")
 
 
-def _serve(kind: str, listener: socket.socket, record: _Recorder,
-           tls: ssl.SSLContext | None) -> None:
+def _serve(
+    kind: str, listener: socket.socket, record: _Recorder, tls: ssl.SSLContext | None
+) -> None:
     """drop: accept and close at once. hold: accept, read and discard, never answer.
     tls-hold: complete TLS, then read and discard, never answer the HTTP request."""
     for number in itertools.count(1):
@@ -480,8 +550,10 @@ def _main(argv: list[str]) -> int:
     if not command:
         parser.error("no command")
     # Never mount over the host's /etc/hosts, nor serve on the host's port 443.
-    if os.readlink("/proc/self/ns/mnt") == args.outside_mnt or \
-            os.readlink("/proc/self/ns/net") == args.outside_net:
+    if (
+        os.readlink("/proc/self/ns/mnt") == args.outside_mnt
+        or os.readlink("/proc/self/ns/net") == args.outside_net
+    ):
         print("netns: not inside new namespaces; refusing", file=sys.stderr)
         return 2
     tls = None

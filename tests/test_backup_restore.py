@@ -32,9 +32,16 @@ DAILY = RepeatRule(hour=9, minute=0).to_text()
 def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("JADWAL_")}
     env["PYTHONPATH"] = str(ROOT)
-    return subprocess.run([sys.executable, "-m", "bot", *map(str, args)], cwd=ROOT / "tests",
-                          env=env, capture_output=True, text=True, encoding="utf-8",
-                          timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *map(str, args)],
+        cwd=ROOT / "tests",
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    )
 
 
 def backup(data_dir: Path) -> str:
@@ -48,29 +55,71 @@ async def fill(data_dir: Path) -> None:
     store = await Store.open(data_dir / "bot.db")
     now = SATURDAY_EVENING
     try:
-        await store.add_post(now + timedelta(hours=12), "Selamat pagi \u201csemua\u201d\nbaris 2",
-                             GROUP, "Grup Demo A", now=now)
-        cancelled = await store.add_post(now + timedelta(hours=2), "Batal", GROUP, "Grup Demo A",
-                                         now=now)
-        await store.transition(cancelled.id, PostStatus.CANCELLED, expect=PostStatus.PENDING,
-                               now=now)
-        await store.add_post(now + timedelta(hours=3), "Foto ada", GROUP, "Grup Demo A",
-                             media_path="ada.jpg", media_mime="image/jpeg", now=now)
-        await store.add_post(now + timedelta(hours=4), "", GROUP, "Grup Demo A",
-                             media_path="hilang.png", media_mime="image/png", now=now)
-        first = await store.add_post(MONDAY_NINE, "Senam", GROUP, "Grup Demo A", now=now,
-                                     repeat_rule=DAILY)
+        await store.add_post(
+            now + timedelta(hours=12),
+            "Selamat pagi \u201csemua\u201d\nbaris 2",
+            GROUP,
+            "Grup Demo A",
+            now=now,
+        )
+        cancelled = await store.add_post(
+            now + timedelta(hours=2), "Batal", GROUP, "Grup Demo A", now=now
+        )
+        await store.transition(
+            cancelled.id, PostStatus.CANCELLED, expect=PostStatus.PENDING, now=now
+        )
+        await store.add_post(
+            now + timedelta(hours=3),
+            "Foto ada",
+            GROUP,
+            "Grup Demo A",
+            media_path="ada.jpg",
+            media_mime="image/jpeg",
+            now=now,
+        )
+        await store.add_post(
+            now + timedelta(hours=4),
+            "",
+            GROUP,
+            "Grup Demo A",
+            media_path="hilang.png",
+            media_mime="image/png",
+            now=now,
+        )
+        first = await store.add_post(
+            MONDAY_NINE, "Senam", GROUP, "Grup Demo A", now=now, repeat_rule=DAILY
+        )
         for post_id, outcome in ((first.id, PostStatus.SENT), (None, PostStatus.FAILED)):
             if post_id is None:
-                post_id = (await store.add_post(MONDAY_NINE + timedelta(days=1), "Senam", GROUP,
-                                                "Grup Demo A", now=now, repeat_rule=DAILY,
-                                                series_id=first.id)).id
+                post_id = (
+                    await store.add_post(
+                        MONDAY_NINE + timedelta(days=1),
+                        "Senam",
+                        GROUP,
+                        "Grup Demo A",
+                        now=now,
+                        repeat_rule=DAILY,
+                        series_id=first.id,
+                    )
+                ).id
             await store.transition(post_id, PostStatus.SENDING, expect=PostStatus.PENDING)
-            await store.transition(post_id, outcome, expect=PostStatus.SENDING,
-                                   reason="grup tidak ditemukan", wa_message_id="wa-1",
-                                   sent_at=MONDAY_NINE if outcome is PostStatus.SENT else None)
-        await store.add_post(MONDAY_NINE + timedelta(days=2), "Senam", GROUP, "Grup Demo A",
-                             now=now, repeat_rule=DAILY, series_id=first.id)
+            await store.transition(
+                post_id,
+                outcome,
+                expect=PostStatus.SENDING,
+                reason="grup tidak ditemukan",
+                wa_message_id="wa-1",
+                sent_at=MONDAY_NINE if outcome is PostStatus.SENT else None,
+            )
+        await store.add_post(
+            MONDAY_NINE + timedelta(days=2),
+            "Senam",
+            GROUP,
+            "Grup Demo A",
+            now=now,
+            repeat_rule=DAILY,
+            series_id=first.id,
+        )
     finally:
         await store.close()
 
@@ -84,14 +133,21 @@ async def original(tmp_path: Path) -> Path:
     return data_dir
 
 
-async def test_round_trip_keeps_every_post(original: Path, tmp_path: Path,
-                                           start_bot: BotFactory, settings: Settings):
+async def test_round_trip_keeps_every_post(
+    original: Path, tmp_path: Path, start_bot: BotFactory, settings: Settings
+):
     saved = tmp_path / "backup.jsonl"
     saved.write_text(backup(original), encoding="utf-8")
     rows = [json.loads(line) for line in saved.read_text(encoding="utf-8").splitlines()]
     assert [(r["id"], r["status"], r["series_id"]) for r in rows] == [
-        (1, "pending", None), (2, "cancelled", None), (3, "pending", None),
-        (4, "pending", None), (5, "sent", 5), (6, "failed", 5), (7, "pending", 5)]
+        (1, "pending", None),
+        (2, "cancelled", None),
+        (3, "pending", None),
+        (4, "pending", None),
+        (5, "sent", 5),
+        (6, "failed", 5),
+        (7, "pending", 5),
+    ]
     assert rows[4]["rule"] == json.loads(DAILY) and rows[4]["repeat"] == "setiap hari 09:00"
     assert rows[4]["sent_at"] == "2026-11-23T09:00:00+07:00"
     assert rows[5]["last_error"] == "grup tidak ditemukan"
@@ -118,8 +174,9 @@ async def test_round_trip_keeps_every_post(original: Path, tmp_path: Path,
 async def test_plain_queue_names_the_series_and_its_rule(original: Path):
     done = cli("queue", "--data-dir", original)
     lines = done.stdout.splitlines()
-    assert lines[6].startswith("#7     pending    2026-11-25 09:00  Grup Demo A: "
-                               "[seri #5: setiap hari 09:00] Senam")
+    assert lines[6].startswith(
+        "#7     pending    2026-11-25 09:00  Grup Demo A: [seri #5: setiap hari 09:00] Senam"
+    )
 
 
 async def test_restore_refuses_a_data_dir_with_posts(original: Path, tmp_path: Path):
@@ -131,15 +188,16 @@ async def test_restore_refuses_a_data_dir_with_posts(original: Path, tmp_path: P
     assert done.stdout == ""
     assert done.stderr.strip() == (
         f"jadwal-bot restore: {original / 'bot.db'} already holds 7 post(s); restore only "
-        "into an empty data dir (give a new --data-dir); nothing was restored")
+        "into an empty data dir (give a new --data-dir); nothing was restored"
+    )
     assert backup(original) == before
 
 
-async def test_a_malformed_line_is_named_and_nothing_is_written(original: Path,
-                                                                tmp_path: Path):
+async def test_a_malformed_line_is_named_and_nothing_is_written(original: Path, tmp_path: Path):
     lines = backup(original).splitlines()
-    lines[4] = lines[4].replace('"due_at": "2026-11-23T09:00:00+07:00"',
-                                '"due_at": "2026-11-23 09:00"')
+    lines[4] = lines[4].replace(
+        '"due_at": "2026-11-23T09:00:00+07:00"', '"due_at": "2026-11-23 09:00"'
+    )
     saved = tmp_path / "backup.jsonl"
     saved.write_text("\n".join(lines) + "\n", encoding="utf-8")
     empty = tmp_path / "new"
@@ -147,7 +205,8 @@ async def test_a_malformed_line_is_named_and_nothing_is_written(original: Path,
     assert done.returncode == exitcodes.USAGE
     assert done.stderr.strip() == (
         f"jadwal-bot restore: {saved} line 5: due_at '2026-11-23 09:00' has no UTC offset; "
-        "nothing was restored")
+        "nothing was restored"
+    )
     assert backup(empty) == ""
 
 
@@ -168,26 +227,38 @@ def test_a_missing_backup_file(tmp_path: Path):
     assert "cannot read" in done.stderr and "nothing was restored" in done.stderr
 
 
-GOOD = {"id": 1, "status": "pending", "due_at": "2026-11-22T08:00:00+07:00", "text": "Hai",
-        "media": None, "destination": GROUP, "destination_name": "Grup Demo A"}
+GOOD = {
+    "id": 1,
+    "status": "pending",
+    "due_at": "2026-11-22T08:00:00+07:00",
+    "text": "Hai",
+    "media": None,
+    "destination": GROUP,
+    "destination_name": "Grup Demo A",
+}
 
 
-@pytest.mark.parametrize(("change", "reason"), [
-    ({"status": "done"}, "unknown status 'done'"),
-    ({"id": "1"}, "id must be a number, not '1'"),
-    ({"id": 0}, "id must be a positive number"),
-    ({"id": True}, "id must be a number, not True"),
-    ({"due_at": "besok"}, "due_at 'besok' is not an ISO 8601 time"),
-    ({"due_at": None}, "due_at is missing"),
-    ({"text": 5}, "text must be text, not 5"),
-    ({"destination": ""}, "destination is empty"),
-    ({"media": "../bot.db"}, "media '../bot.db' is not a name inside the media directory"),
-    ({"media": "/etc/passwd"}, "media '/etc/passwd' is not a name inside the media directory"),
-    ({"series_id": 1}, "a repeating post needs both series_id and rule"),
-    ({"series_id": 1, "rule": {"v": 99}}, 'not a repeat rule: \'{"v":99}\''),
-    ({"series_id": 2, "rule": json.loads(DAILY)},
-     "series_id 2 names no post that starts a series in this backup"),
-])
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"status": "done"}, "unknown status 'done'"),
+        ({"id": "1"}, "id must be a number, not '1'"),
+        ({"id": 0}, "id must be a positive number"),
+        ({"id": True}, "id must be a number, not True"),
+        ({"due_at": "besok"}, "due_at 'besok' is not an ISO 8601 time"),
+        ({"due_at": None}, "due_at is missing"),
+        ({"text": 5}, "text must be text, not 5"),
+        ({"destination": ""}, "destination is empty"),
+        ({"media": "../bot.db"}, "media '../bot.db' is not a name inside the media directory"),
+        ({"media": "/etc/passwd"}, "media '/etc/passwd' is not a name inside the media directory"),
+        ({"series_id": 1}, "a repeating post needs both series_id and rule"),
+        ({"series_id": 1, "rule": {"v": 99}}, "not a repeat rule: '{\"v\":99}'"),
+        (
+            {"series_id": 2, "rule": json.loads(DAILY)},
+            "series_id 2 names no post that starts a series in this backup",
+        ),
+    ],
+)
 def test_each_bad_field_is_named(change: dict[str, object], reason: str):
     line = json.dumps({**GOOD, **change})
     with pytest.raises(BackupError) as refused:
@@ -198,8 +269,11 @@ def test_each_bad_field_is_named(change: dict[str, object], reason: str):
 def test_structural_problems_are_named():
     now = SATURDAY_EVENING
     for lines, line, reason in (
-        (["{not json"], 1, "Expecting property name enclosed in double quotes: line 1 "
-                           "column 2 (char 1)"),
+        (
+            ["{not json"],
+            1,
+            "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)",
+        ),
         (["[1, 2]"], 1, "not a JSON object"),
         ([json.dumps(GOOD), json.dumps(GOOD)], 2, "post id 1 already on line 1"),
         ([json.dumps({k: v for k, v in GOOD.items() if k != "status"})], 1, "missing 'status'"),
@@ -212,6 +286,10 @@ def test_structural_problems_are_named():
 def test_a_backup_from_before_series_still_reads():
     [post] = read_backup([json.dumps(GOOD)], SATURDAY_EVENING)
     assert (post.id, post.status, post.series_id, post.repeat_rule) == (
-        1, PostStatus.PENDING, None, None)
+        1,
+        PostStatus.PENDING,
+        None,
+        None,
+    )
     assert post.due_at == datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
     assert post.created_at == SATURDAY_EVENING

@@ -8,8 +8,9 @@ from bench import resources, startup
 from bench.procs import can_unshare
 
 KEYS = {"figure", "unit", "n", "median", "p99", "max"}
-needs_unshare = pytest.mark.skipif(not can_unshare(),
-                                   reason="needs `unshare -n` (root or user namespaces)")
+needs_unshare = pytest.mark.skipif(
+    not can_unshare(), reason="needs `unshare -n` (root or user namespaces)"
+)
 
 
 def _check(rows: list[dict[str, object]], count: int) -> None:

@@ -45,24 +45,54 @@ class Rig:
         self.wall = WallClock(self.monotonic)
         self.transport = StampedTransport(self.wall)
         self.missed: list[int] = []
-        settings = Settings(data_dir=tmp_path / "data", owners=(OWNER,),
-                            pacing_min_s=PACING_S, pacing_max_s=PACING_S)
+        settings = Settings(
+            data_dir=tmp_path / "data",
+            owners=(OWNER,),
+            pacing_min_s=PACING_S,
+            pacing_max_s=PACING_S,
+        )
         media = MediaStore(tmp_path / "media")
         self.scheduler = PostScheduler(
-            store, self._deliver, self._missed, settings.grace, self.wall,
-            pacing_s=(PACING_S, PACING_S), tz=lambda: WIB, sleep=self.monotonic.sleep,
-            monotonic=lambda: self.monotonic.elapsed)
-        self.deliverer = Deliverer(store, self.transport, media, self._unexpected,
-                                   self._unexpected, self.wall, nap=self.scheduler.nap)
-        services = Services(store=store, media=media, settings=settings, tz=WIB,
-                            started_at=self.wall(), version="test", clock=self.wall,
-                            queue_changed=self.scheduler.queue_changed,
-                            list_groups=self.transport.list_groups,
-                            connection=self.transport.connection)
-        self.dispatcher = Dispatcher(services, handlers.all_commands(),
-                                     self.transport.send_text, self.transport.send_image,
-                                     self.transport.owner_chat, self.transport.self_id,
-                                     self._unexpected)
+            store,
+            self._deliver,
+            self._missed,
+            settings.grace,
+            self.wall,
+            pacing_s=(PACING_S, PACING_S),
+            tz=lambda: WIB,
+            sleep=self.monotonic.sleep,
+            monotonic=lambda: self.monotonic.elapsed,
+        )
+        self.deliverer = Deliverer(
+            store,
+            self.transport,
+            media,
+            self._unexpected,
+            self._unexpected,
+            self.wall,
+            nap=self.scheduler.nap,
+        )
+        services = Services(
+            store=store,
+            media=media,
+            settings=settings,
+            tz=WIB,
+            started_at=self.wall(),
+            version="test",
+            clock=self.wall,
+            queue_changed=self.scheduler.queue_changed,
+            list_groups=self.transport.list_groups,
+            connection=self.transport.connection,
+        )
+        self.dispatcher = Dispatcher(
+            services,
+            handlers.all_commands(),
+            self.transport.send_text,
+            self.transport.send_image,
+            self.transport.owner_chat,
+            self.transport.self_id,
+            self._unexpected,
+        )
 
     async def _deliver(self, post: Post) -> Outcome:
         return await self.deliverer.deliver(post)
@@ -117,7 +147,10 @@ async def test_an_edit_typed_during_a_burst_is_what_goes_out(rig: Rig):
     await rig.monotonic.advance(60)
 
     assert [(post_id, text) for post_id, text, _ in rig.transport.post_stamps] == [
-        (1, "post 1 teks lama"), (2, "post 2 teks lama"), (4, "TEKS BARU")]
+        (1, "post 1 teks lama"),
+        (2, "post 2 teks lama"),
+        (4, "TEKS BARU"),
+    ]
     moved = await rig.stored(3)
     assert moved.status is PostStatus.PENDING
     assert moved.due_at == datetime(2026, 11, 21, 20, 30, tzinfo=WIB)

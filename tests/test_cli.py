@@ -25,14 +25,24 @@ NOW = "2026-11-21T20:00:00+07:00"
 GROUP = "120363000000000001@g.us"
 
 
-def run_cli(args: list[str], cwd: Path, env: dict[str, str] | None = None,
-            ) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    args: list[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("JADWAL_")}
     clean["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), clean.get("PYTHONPATH")]))
     clean.update(env or {})
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, env=clean,
-                          capture_output=True, text=True, encoding="utf-8", timeout=60,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=clean,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    )
 
 
 def parse_json(out: str) -> dict[str, object]:
@@ -58,37 +68,69 @@ def data_dir(tmp_path: Path) -> Path:
 
 # --- parse -----------------------------------------------------------------------------------
 
+
 def test_parse_prints_exact_json(work: Path, data_dir: Path) -> None:
-    done = run_cli(["parse", "--data-dir", str(data_dir), "--now", NOW,
-                    "besok 08:00 Selamat pagi"], work)
+    done = run_cli(
+        ["parse", "--data-dir", str(data_dir), "--now", NOW, "besok 08:00 Selamat pagi"], work
+    )
     assert done.returncode == exitcodes.OK, done.stderr
-    assert parse_json(done.stdout) == {"when": "2026-11-22T08:00:00+07:00", "repeat": None,
-                                       "text": "Selamat pagi", "error": None}
-    assert done.stdout == ('{"when": "2026-11-22T08:00:00+07:00", "repeat": null, '
-                           '"text": "Selamat pagi", "error": null}\n')
+    assert parse_json(done.stdout) == {
+        "when": "2026-11-22T08:00:00+07:00",
+        "repeat": None,
+        "text": "Selamat pagi",
+        "error": None,
+    }
+    assert done.stdout == (
+        '{"when": "2026-11-22T08:00:00+07:00", "repeat": null, '
+        '"text": "Selamat pagi", "error": null}\n'
+    )
     assert not data_dir.exists()  # parsing writes nothing
 
 
 def test_parse_keeps_non_ascii_and_newlines(work: Path, data_dir: Path) -> None:
-    done = run_cli(["parse", "--data-dir", str(data_dir), "--now", NOW,
-                    "dalam 30 menit Rapat “penting” 😀\nbaris dua"], work)
+    done = run_cli(
+        [
+            "parse",
+            "--data-dir",
+            str(data_dir),
+            "--now",
+            NOW,
+            "dalam 30 menit Rapat “penting” 😀\nbaris dua",
+        ],
+        work,
+    )
     assert done.returncode == exitcodes.OK, done.stderr
-    assert parse_json(done.stdout) == {"when": "2026-11-21T20:30:00+07:00", "repeat": None,
-                                       "text": "Rapat “penting” 😀\nbaris dua", "error": None}
+    assert parse_json(done.stdout) == {
+        "when": "2026-11-21T20:30:00+07:00",
+        "repeat": None,
+        "text": "Rapat “penting” 😀\nbaris dua",
+        "error": None,
+    }
 
 
-@pytest.mark.parametrize("now", ["2026-11-21T13:00:00Z", "2026-11-21T13:00:00+00:00",
-                                 "2026-11-21T21:00:00+08:00", "2026-11-21T20:00:00"])
-def test_parse_now_in_any_offset_answers_in_local_time(work: Path, data_dir: Path,
-                                                        now: str) -> None:
+@pytest.mark.parametrize(
+    "now",
+    [
+        "2026-11-21T13:00:00Z",
+        "2026-11-21T13:00:00+00:00",
+        "2026-11-21T21:00:00+08:00",
+        "2026-11-21T20:00:00",
+    ],
+)
+def test_parse_now_in_any_offset_answers_in_local_time(
+    work: Path, data_dir: Path, now: str
+) -> None:
     done = run_cli(["parse", "--data-dir", str(data_dir), "--now", now, "21:00 x"], work)
     assert done.returncode == exitcodes.OK, done.stderr
     assert parse_json(done.stdout)["when"] == "2026-11-21T21:00:00+07:00"
 
 
 def test_parse_uses_the_configured_timezone(work: Path, data_dir: Path) -> None:
-    done = run_cli(["parse", "--data-dir", str(data_dir), "--now", NOW, "besok 08:00 x"], work,
-                   {"JADWAL_TIMEZONE": "Asia/Makassar"})
+    done = run_cli(
+        ["parse", "--data-dir", str(data_dir), "--now", NOW, "besok 08:00 x"],
+        work,
+        {"JADWAL_TIMEZONE": "Asia/Makassar"},
+    )
     assert done.returncode == exitcodes.OK, done.stderr
     assert parse_json(done.stdout)["when"] == "2026-11-22T08:00:00+08:00"
 
@@ -111,8 +153,7 @@ def test_parse_unreadable_phrase(work: Path, data_dir: Path) -> None:
 
 
 def test_parse_passed_today(work: Path, data_dir: Path) -> None:
-    done = run_cli(["parse", "--data-dir", str(data_dir), "--now", NOW, "hari ini 19:00 x"],
-                   work)
+    done = run_cli(["parse", "--data-dir", str(data_dir), "--now", NOW, "hari ini 19:00 x"], work)
     assert done.returncode == exitcodes.USAGE
     result = parse_json(done.stdout)
     assert result["when"] is None
@@ -137,8 +178,11 @@ def test_parse_without_now_uses_the_clock(work: Path, data_dir: Path) -> None:
 
 
 def test_bad_settings_exit_2_with_message(work: Path, data_dir: Path) -> None:
-    done = run_cli(["parse", "--data-dir", str(data_dir), "--now", NOW, "besok 08:00 x"], work,
-                   {"JADWAL_TIMEZONE": "Mars/Base"})
+    done = run_cli(
+        ["parse", "--data-dir", str(data_dir), "--now", NOW, "besok 08:00 x"],
+        work,
+        {"JADWAL_TIMEZONE": "Mars/Base"},
+    )
     assert done.returncode == exitcodes.USAGE
     assert done.stdout == ""
     assert "JADWAL_TIMEZONE" in done.stderr
@@ -146,8 +190,11 @@ def test_bad_settings_exit_2_with_message(work: Path, data_dir: Path) -> None:
 
 
 def test_bad_settings_stop_queue_too(work: Path, data_dir: Path) -> None:
-    done = run_cli(["queue", "--json", "--data-dir", str(data_dir)], work,
-                   {"JADWAL_TIMEZONE": "Mars/Base", "JADWAL_LOG_LEVEL": "loud"})
+    done = run_cli(
+        ["queue", "--json", "--data-dir", str(data_dir)],
+        work,
+        {"JADWAL_TIMEZONE": "Mars/Base", "JADWAL_LOG_LEVEL": "loud"},
+    )
     assert done.returncode == exitcodes.USAGE
     assert done.stdout == ""
     assert "JADWAL_TIMEZONE" in done.stderr and "JADWAL_LOG_LEVEL" in done.stderr
@@ -161,18 +208,28 @@ def test_no_command_is_a_usage_error(work: Path) -> None:
 
 # --- queue -----------------------------------------------------------------------------------
 
+
 async def fill(data_dir: Path, timezone: str | None = None) -> None:
     store = await Store.open(data_dir / "bot.db")
     try:
         now = datetime(2026, 11, 21, 13, 0, tzinfo=UTC)
-        await store.add_post(datetime(2026, 11, 22, 1, 0, tzinfo=UTC), "Selamat pagi “semua”",
-                             GROUP, "Grup Demo A", now=now)
-        second = await store.add_post(datetime(2026, 11, 21, 17, 30, tzinfo=UTC),
-                                      "Foto\nbaris dua", GROUP, "Grup Demo A",
-                                      media_path="media/abc.jpg", media_mime="image/jpeg",
-                                      now=now)
-        await store.transition(second.id, PostStatus.CANCELLED, expect=PostStatus.PENDING,
-                               now=now)
+        await store.add_post(
+            datetime(2026, 11, 22, 1, 0, tzinfo=UTC),
+            "Selamat pagi “semua”",
+            GROUP,
+            "Grup Demo A",
+            now=now,
+        )
+        second = await store.add_post(
+            datetime(2026, 11, 21, 17, 30, tzinfo=UTC),
+            "Foto\nbaris dua",
+            GROUP,
+            "Grup Demo A",
+            media_path="media/abc.jpg",
+            media_mime="image/jpeg",
+            now=now,
+        )
+        await store.transition(second.id, PostStatus.CANCELLED, expect=PostStatus.PENDING, now=now)
         if timezone:
             await store.set_settings({"timezone": timezone})
     finally:
@@ -186,24 +243,34 @@ async def test_queue_json_lines(work: Path, data_dir: Path) -> None:
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     assert len(rows) == 2
     assert {k: rows[0][k] for k in ("id", "status", "due_at", "text", "media", "destination")} == {
-        "id": 1, "status": "pending", "due_at": "2026-11-22T08:00:00+07:00",
-        "text": "Selamat pagi “semua”", "media": None, "destination": GROUP}
+        "id": 1,
+        "status": "pending",
+        "due_at": "2026-11-22T08:00:00+07:00",
+        "text": "Selamat pagi “semua”",
+        "media": None,
+        "destination": GROUP,
+    }
     assert {k: rows[1][k] for k in ("id", "status", "due_at", "text", "media", "destination")} == {
-        "id": 2, "status": "cancelled", "due_at": "2026-11-22T00:30:00+07:00",
-        "text": "Foto\nbaris dua", "media": "media/abc.jpg", "destination": GROUP}
+        "id": 2,
+        "status": "cancelled",
+        "due_at": "2026-11-22T00:30:00+07:00",
+        "text": "Foto\nbaris dua",
+        "media": "media/abc.jpg",
+        "destination": GROUP,
+    }
     assert rows[0]["destination_name"] == "Grup Demo A"
 
 
 @pytest.mark.parametrize("name", ["data", "data #1", "data?x", "50%25 data"])
-async def test_queue_uses_the_timezone_saved_in_the_database(work: Path, tmp_path: Path,
-                                                             name: str) -> None:
+async def test_queue_uses_the_timezone_saved_in_the_database(
+    work: Path, tmp_path: Path, name: str
+) -> None:
     data_dir = tmp_path / name
     await fill(data_dir, timezone="Asia/Makassar")
     done = run_cli(["queue", "--json", "--data-dir", str(data_dir)], work)
     assert done.returncode == exitcodes.OK, done.stderr
     rows = [json.loads(line) for line in done.stdout.splitlines()]
-    assert [r["due_at"] for r in rows] == ["2026-11-22T09:00:00+08:00",
-                                          "2026-11-22T01:30:00+08:00"]
+    assert [r["due_at"] for r in rows] == ["2026-11-22T09:00:00+08:00", "2026-11-22T01:30:00+08:00"]
 
 
 async def test_queue_plain_text(work: Path, data_dir: Path) -> None:
@@ -234,9 +301,13 @@ def test_queue_into_a_closed_pipe_exits_quietly(work: Path, data_dir: Path) -> N
     asyncio.run(fill_many(data_dir, 1500))
     clean = {k: v for k, v in os.environ.items() if not k.startswith("JADWAL_")}
     clean["PYTHONPATH"] = str(ROOT)
-    queue = subprocess.Popen([sys.executable, "-m", "bot", "queue", "--json", "--data-dir",
-                              str(data_dir)], cwd=work, env=clean, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE)
+    queue = subprocess.Popen(
+        [sys.executable, "-m", "bot", "queue", "--json", "--data-dir", str(data_dir)],
+        cwd=work,
+        env=clean,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert queue.stdout is not None and queue.stderr is not None
     head = subprocess.run(["head", "-1"], stdin=queue.stdout, capture_output=True, check=False)
     queue.stdout.close()
@@ -254,58 +325,94 @@ def test_queue_without_database_prints_nothing(work: Path, data_dir: Path) -> No
     assert done.stdout == ""
 
 
-async def test_queue_of_a_data_dir_written_by_the_bot(start_bot: BotFactory, work: Path,
-                                                      settings: Settings) -> None:
+async def test_queue_of_a_data_dir_written_by_the_bot(
+    start_bot: BotFactory, work: Path, settings: Settings
+) -> None:
     bot = await start_bot(clock=Clock(SATURDAY_EVENING))
-    await bot.app.store.add_post(datetime(2026, 11, 22, 1, 0, tzinfo=UTC), "Dari bot", GROUP,
-                                 "Grup Demo A", now=SATURDAY_EVENING)
+    await bot.app.store.add_post(
+        datetime(2026, 11, 22, 1, 0, tzinfo=UTC),
+        "Dari bot",
+        GROUP,
+        "Grup Demo A",
+        now=SATURDAY_EVENING,
+    )
     await bot.app.stop()
     done = run_cli(["queue", "--json", "--data-dir", str(settings.data_dir)], work)
     assert done.returncode == exitcodes.OK, done.stderr
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     assert [(r["id"], r["status"], r["due_at"], r["text"]) for r in rows] == [
-        (1, "pending", "2026-11-22T08:00:00+07:00", "Dari bot")]
+        (1, "pending", "2026-11-22T08:00:00+07:00", "Dari bot")
+    ]
 
 
 def test_parse_fills_repeat_with_a_readable_rule(work: Path, data_dir: Path) -> None:
-    done = run_cli(["parse", "--data-dir", str(data_dir), "--now", NOW,
-                    "setiap senin dan kamis 16:00 Latihan"], work)
+    done = run_cli(
+        [
+            "parse",
+            "--data-dir",
+            str(data_dir),
+            "--now",
+            NOW,
+            "setiap senin dan kamis 16:00 Latihan",
+        ],
+        work,
+    )
     assert done.returncode == 0
-    assert parse_json(done.stdout) == {"when": "2026-11-23T16:00:00+07:00",
-                                       "repeat": "setiap Senin dan Kamis 16:00",
-                                       "text": "Latihan", "error": None}
+    assert parse_json(done.stdout) == {
+        "when": "2026-11-23T16:00:00+07:00",
+        "repeat": "setiap Senin dan Kamis 16:00",
+        "text": "Latihan",
+        "error": None,
+    }
 
 
 # --- doctor ----------------------------------------------------------------------------------
 # Real neonize, no network: a data dir without a session stops before any connection.
 
-def run_doctor_cli(args: list[str], cwd: Path, data_dir: Path, *, bot_tag: str | None = "off",
-                   ) -> tuple[subprocess.CompletedProcess[str], float]:
+
+def run_doctor_cli(
+    args: list[str],
+    cwd: Path,
+    data_dir: Path,
+    *,
+    bot_tag: str | None = "off",
+) -> tuple[subprocess.CompletedProcess[str], float]:
     """`python -m bot doctor` on `data_dir`, in `cwd` without a .env; NEONIZE_BOT_TAG=off skips
     the one-time re-exec (bot/transport/whatsapp/neonize_env.py), None leaves it to happen."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("JADWAL_") and k != "NEONIZE_BOT_TAG"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("JADWAL_") and k != "NEONIZE_BOT_TAG"
+    }
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     if bot_tag is not None:
         env["NEONIZE_BOT_TAG"] = bot_tag
     began = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "bot", "doctor", "--data-dir", str(data_dir), *args],
-        cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8", timeout=60,
-        check=False)
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    )
     return done, time.monotonic() - began
 
 
 @pytest.mark.parametrize("bot_tag", ["off", None], ids=["tag set", "re-exec"])
-def test_doctor_without_a_session_fails_fast_and_creates_none(work: Path, data_dir: Path,
-                                                              bot_tag: str | None) -> None:
+def test_doctor_without_a_session_fails_fast_and_creates_none(
+    work: Path, data_dir: Path, bot_tag: str | None
+) -> None:
     done, seconds = run_doctor_cli(["--send", "--send-group"], work, data_dir, bot_tag=bot_tag)
     assert done.returncode == exitcodes.ERROR, done.stderr
     assert done.stdout.splitlines() == [
         "jadwal-bot doctor",
         f"FAIL  session    no {data_dir / 'session.db'}: pair first with `python -m bot run`",
         "FAIL  connected  skipped: not paired",
-        "2 check(s) failed"]
+        "2 check(s) failed",
+    ]
     assert not (data_dir / "session.db").exists()
     assert seconds < 20  # no connection attempt, no --timeout wait (30 s)
 
@@ -321,13 +428,21 @@ def test_doctor_refuses_to_run_next_to_a_running_bot(work: Path, data_dir: Path)
     assert not (data_dir / "session.db").exists()
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    ([], {"send": False, "send_group": False, "timeout_s": 30.0}),
-    (["--send", "--timeout", "7.5"], {"send": True, "send_group": False, "timeout_s": 7.5}),
-    (["--send-group"], {"send": False, "send_group": True, "timeout_s": 30.0})])
-def test_doctor_options_reach_run_doctor(monkeypatch: pytest.MonkeyPatch, work: Path,
-                                         data_dir: Path, args: list[str],
-                                         expected: dict[str, object]) -> None:
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], {"send": False, "send_group": False, "timeout_s": 30.0}),
+        (["--send", "--timeout", "7.5"], {"send": True, "send_group": False, "timeout_s": 7.5}),
+        (["--send-group"], {"send": False, "send_group": True, "timeout_s": 30.0}),
+    ],
+)
+def test_doctor_options_reach_run_doctor(
+    monkeypatch: pytest.MonkeyPatch,
+    work: Path,
+    data_dir: Path,
+    args: list[str],
+    expected: dict[str, object],
+) -> None:
     from bot import cli, runner
 
     seen: list[tuple[Settings, dict[str, object]]] = []

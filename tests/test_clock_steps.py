@@ -45,11 +45,24 @@ class Rig:
         async def on_missed(posts: list[Post]) -> None:
             self.missed.extend(p.id for p in posts)
 
-        self.scheduler = PostScheduler(store, self._deliver, on_missed, GRACE, self.wall,
-                                       sleep=self.monotonic.sleep,
-                                       monotonic=lambda: self.monotonic.elapsed)
-        self.deliverer = Deliverer(store, self.transport, MediaStore(tmp_path / "media"),
-                                   nobody, nobody, self.wall, nap=self.scheduler.nap)
+        self.scheduler = PostScheduler(
+            store,
+            self._deliver,
+            on_missed,
+            GRACE,
+            self.wall,
+            sleep=self.monotonic.sleep,
+            monotonic=lambda: self.monotonic.elapsed,
+        )
+        self.deliverer = Deliverer(
+            store,
+            self.transport,
+            MediaStore(tmp_path / "media"),
+            nobody,
+            nobody,
+            self.wall,
+            nap=self.scheduler.nap,
+        )
 
     async def _deliver(self, post: Post) -> Outcome:
         return await self.deliverer.deliver(post)
@@ -71,8 +84,7 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
 
 
 @pytest.mark.parametrize("step", [timedelta(minutes=59, seconds=50), timedelta(hours=2)])
-async def test_forward_step_sends_a_post_whose_time_came_within_a_second(rig: Rig,
-                                                                         step: timedelta):
+async def test_forward_step_sends_a_post_whose_time_came_within_a_second(rig: Rig, step: timedelta):
     due = START + timedelta(hours=1)
     post = await rig.add(due)
     await rig.monotonic.advance(0.5)

@@ -13,13 +13,16 @@ from tests.fakes import JPEG
 LONG = "Pengumuman penting untuk seluruh warga RT 05 tentang kerja bakti hari Minggu pagi"
 
 
-@pytest.mark.parametrize(("text", "quoted"), [
-    ("Selamat pagi semua", "Selamat pagi semua"),
-    ("Rapat RT: bawa KTP", "Rapat RT: bawa KTP"),
-    ("Rapat RT\ndi balai warga\njam 19.30", "Rapat RT \u2026"),
-    (LONG, LONG[:QUOTE_CHARS - 1].rstrip() + "\u2026"),
-    ("  *Promo*  \n", "*Promo*"),
-])
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("Selamat pagi semua", "Selamat pagi semua"),
+        ("Rapat RT: bawa KTP", "Rapat RT: bawa KTP"),
+        ("Rapat RT\ndi balai warga\njam 19.30", "Rapat RT \u2026"),
+        (LONG, LONG[: QUOTE_CHARS - 1].rstrip() + "\u2026"),
+        ("  *Promo*  \n", "*Promo*"),
+    ],
+)
 async def test_schedule_quotes_the_first_line(bot_with_target: Bot, text: str, quoted: str):
     reply = await bot_with_target.say(f"/jadwal besok 08:00 {text}")
     first, second = reply.split("\n")
@@ -48,5 +51,7 @@ async def test_a_repeating_post_is_quoted(bot_with_target: Bot):
 async def test_edits_are_quoted(bot_with_target: Bot):
     await bot_with_target.say("/jadwal besok 08:00 Rapat RT")
     assert (await bot_with_target.say("/ubah 1 besok 09:00")).endswith("\n\u201cRapat RT\u201d")
-    assert await bot_with_target.say("/ubah 1 teks Rapat RW") == \
-        m.TEXT_CHANGED.format(id=1) + "\n\u201cRapat RW\u201d"
+    assert (
+        await bot_with_target.say("/ubah 1 teks Rapat RW")
+        == m.TEXT_CHANGED.format(id=1) + "\n\u201cRapat RW\u201d"
+    )

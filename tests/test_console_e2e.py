@@ -30,8 +30,12 @@ class Console:
         self.data_dir = data_dir
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "console", "--data-dir", str(data_dir)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, cwd=cwd, env=clean_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=cwd,
+            env=clean_env(),
         )
 
     def send(self, *lines: str) -> None:
@@ -75,12 +79,19 @@ def posts(records: list[dict[str, str | None]]) -> list[dict[str, str | None]]:
 
 
 def test_schedule_deliver_and_exit_on_eof(console: Console, tmp_path: Path):
-    console.send("/grup", "/tujuan 2", "/jadwal dalam 1 detik Halo dari konsol\\", "baris dua",
-                 "/jadwal besok 08:00 Nanti saja", "!orang /batal 2")
+    console.send(
+        "/grup",
+        "/tujuan 2",
+        "/jadwal dalam 1 detik Halo dari konsol\\",
+        "baris dua",
+        "/jadwal besok 08:00 Nanti saja",
+        "!orang /batal 2",
+    )
     records = console.wait_outbox(lambda r: posts(r))
     delivered = posts(records)
     assert [(r["chat_name"], r["text"]) for r in delivered] == [
-        ("Grup Demo B", "Halo dari konsol\nbaris dua")]
+        ("Grup Demo B", "Halo dari konsol\nbaris dua")
+    ]
     console.send("/antrian")
     console.wait_outbox(lambda r: any("Antrian: 1 post" in str(x["text"]) for x in r))
     code, out, err = console.close()  # stdin closed: EOF
@@ -92,7 +103,12 @@ def test_schedule_deliver_and_exit_on_eof(console: Console, tmp_path: Path):
     # the stranger's /batal was ignored: post 2 is still pending after restart
     listing = subprocess.run(
         [sys.executable, "-m", "bot", "queue", "--json", "--data-dir", str(console.data_dir)],
-        capture_output=True, text=True, cwd=tmp_path, env=clean_env(), check=True)
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=clean_env(),
+        check=True,
+    )
     queue = [json.loads(line) for line in listing.stdout.splitlines()]
     assert [(q["id"], q["status"]) for q in queue] == [(1, "sent"), (2, "pending")]
     assert queue[1]["due_at"].endswith("08:00:00+07:00")
@@ -121,7 +137,13 @@ def test_second_instance_refused_with_the_running_one_named(console: Console, tm
     console.wait_outbox(lambda r: r)
     second = subprocess.run(
         [sys.executable, "-m", "bot", "console", "--data-dir", str(console.data_dir)],
-        input="", capture_output=True, text=True, cwd=tmp_path, env=clean_env(), timeout=20)
+        input="",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=clean_env(),
+        timeout=20,
+    )
     assert second.returncode == 3
     assert f'"pid": {console.proc.pid}' in second.stderr
     assert "already running" in second.stderr

@@ -16,23 +16,42 @@ from bot import messages as m
 from bot.transport.console import MAX_WAIT_S
 
 ROOT = Path(__file__).resolve().parents[1]
-LOCALE_VARIABLES = ("LANG", "LC_ALL", "LC_CTYPE", "PYTHONIOENCODING", "PYTHONUTF8",
-                    "PYTHONCOERCECLOCALE")
+LOCALE_VARIABLES = (
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "PYTHONIOENCODING",
+    "PYTHONUTF8",
+    "PYTHONCOERCECLOCALE",
+)
 
 
-def console(tmp_path: Path, stdin: bytes, lang: str = "C.UTF-8", io_encoding: str = "",
-            timeout: float = 30.0) -> tuple[subprocess.CompletedProcess[bytes], list[str]]:
+def console(
+    tmp_path: Path,
+    stdin: bytes,
+    lang: str = "C.UTF-8",
+    io_encoding: str = "",
+    timeout: float = 30.0,
+) -> tuple[subprocess.CompletedProcess[bytes], list[str]]:
     """Run the console bot on `stdin` to its end; its result and the texts it sent."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("JADWAL_") and k not in LOCALE_VARIABLES}
-    env.update(PYTHONPATH=str(ROOT), LANG=lang, JADWAL_PACING_MIN_S="0",
-               JADWAL_PACING_MAX_S="0")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("JADWAL_") and k not in LOCALE_VARIABLES
+    }
+    env.update(PYTHONPATH=str(ROOT), LANG=lang, JADWAL_PACING_MIN_S="0", JADWAL_PACING_MAX_S="0")
     if io_encoding:
         env["PYTHONIOENCODING"] = io_encoding
     data = tmp_path / "data"
-    done = subprocess.run([sys.executable, "-m", "bot", "console", "--data-dir", str(data)],
-                          input=stdin, capture_output=True, cwd=tmp_path, env=env,
-                          timeout=timeout, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--data-dir", str(data)],
+        input=stdin,
+        capture_output=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
     outbox = data / "outbox.jsonl"
     lines = outbox.read_text(encoding="utf-8").splitlines() if outbox.exists() else []
     return done, [json.loads(line)["text"] for line in lines]
@@ -43,13 +62,17 @@ def console(tmp_path: Path, stdin: bytes, lang: str = "C.UTF-8", io_encoding: st
 # en_US.UTF-8 makes the read strict, and the first bad byte used to end the input silently,
 # taking the lines before it; those locales are not installed here, so PYTHONIOENCODING
 # makes the read strict as they do.
-@pytest.mark.parametrize(("lang", "io_encoding"), [("C", ""), ("C.UTF-8", ""),
-                                                   ("C.UTF-8", "utf-8:strict")])
-def test_invalid_utf8_line_is_refused_and_the_others_are_handled(tmp_path: Path, lang: str,
-                                                                 io_encoding: str):
-    stdin = (b"/tujuan 1\n"
-             b"/jadwal besok 08:00 Kopi caf\xe9 enak\n"  # Latin-1, as some terminals send it
-             b"/antrian\n")
+@pytest.mark.parametrize(
+    ("lang", "io_encoding"), [("C", ""), ("C.UTF-8", ""), ("C.UTF-8", "utf-8:strict")]
+)
+def test_invalid_utf8_line_is_refused_and_the_others_are_handled(
+    tmp_path: Path, lang: str, io_encoding: str
+):
+    stdin = (
+        b"/tujuan 1\n"
+        b"/jadwal besok 08:00 Kopi caf\xe9 enak\n"  # Latin-1, as some terminals send it
+        b"/antrian\n"
+    )
     done, sent = console(tmp_path, stdin, lang, io_encoding)
     out = done.stdout.decode("utf-8")
     assert done.returncode == 0, done.stderr.decode(errors="replace")
@@ -63,8 +86,9 @@ def test_invalid_utf8_line_is_refused_and_the_others_are_handled(tmp_path: Path,
 
 def test_wait_that_would_never_end_is_refused(tmp_path: Path):
     refused = ("inf", "nan", "-5", str(MAX_WAIT_S + 1), "1e9", "sebentar")
-    stdin = b"".join(f"!tunggu {value}\n".encode() for value in refused) + \
-        b"!tunggu 0.2\n/tujuan 2\n"
+    stdin = (
+        b"".join(f"!tunggu {value}\n".encode() for value in refused) + b"!tunggu 0.2\n/tujuan 2\n"
+    )
     done, sent = console(tmp_path, stdin, timeout=20.0)
     out = done.stdout.decode("utf-8")
     assert done.returncode == 0, done.stderr.decode(errors="replace")
@@ -73,20 +97,24 @@ def test_wait_that_would_never_end_is_refused(tmp_path: Path):
 
 
 def test_invalid_line_inside_a_continued_message_drops_the_whole_message(tmp_path: Path):
-    stdin = (b"/tujuan 1\n"
-             b"/jadwal besok 08:00 Rapat wali murid \\\n"  # continued on the next line ...
-             b"di aula caf\xe9\n"  # ... which is not UTF-8
-             b"/jadwal besok 09:00 Kopi caf\xe9 \\\n"  # a bad line that continues ...
-             b"/batal 1\n"  # ... into this one, which is part of that message, not a command
-             b"/antrian\n")
+    stdin = (
+        b"/tujuan 1\n"
+        b"/jadwal besok 08:00 Rapat wali murid \\\n"  # continued on the next line ...
+        b"di aula caf\xe9\n"  # ... which is not UTF-8
+        b"/jadwal besok 09:00 Kopi caf\xe9 \\\n"  # a bad line that continues ...
+        b"/batal 1\n"  # ... into this one, which is part of that message, not a command
+        b"/antrian\n"
+    )
     done, sent = console(tmp_path, stdin)
     out = done.stdout.decode("utf-8")
     assert done.returncode == 0, done.stderr.decode(errors="replace")
     assert sent == [m.TARGET_SET.format(name="Grup Demo A"), m.QUEUE_EMPTY]
-    first = m.CONSOLE_NOT_TEXT_CONTINUED.format(line="di aula caf\ufffd",
-                                                first="/jadwal besok 08:00 Rapat wali murid ")
-    second = m.CONSOLE_NOT_TEXT_CONTINUED.format(line="/jadwal besok 09:00 Kopi caf\ufffd \\",
-                                                 first="/jadwal besok 09:00 Kopi caf\ufffd ")
+    first = m.CONSOLE_NOT_TEXT_CONTINUED.format(
+        line="di aula caf\ufffd", first="/jadwal besok 08:00 Rapat wali murid "
+    )
+    second = m.CONSOLE_NOT_TEXT_CONTINUED.format(
+        line="/jadwal besok 09:00 Kopi caf\ufffd \\", first="/jadwal besok 09:00 Kopi caf\ufffd "
+    )
     assert first in out and second in out
     assert out.index(first) < out.index(second) < out.index("Antrian kosong")
     assert m.CONSOLE_NOT_TEXT.format(line="di aula caf\ufffd") not in out

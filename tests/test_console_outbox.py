@@ -44,7 +44,7 @@ class FillingDisk:
         if step == "full":
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         if step == "short":
-            return os.write(fd, data[:len(data) // 2])
+            return os.write(fd, data[: len(data) // 2])
         return os.write(fd, data)
 
 
@@ -55,8 +55,7 @@ class Rig:
         self.outbox = outbox
 
     def lines(self) -> list[str]:
-        return self.outbox.read_text(encoding="utf-8").splitlines() if self.outbox.exists() \
-            else []
+        return self.outbox.read_text(encoding="utf-8").splitlines() if self.outbox.exists() else []
 
     def records(self) -> list[dict[str, Any]]:
         return [json.loads(line) for line in self.lines()]  # every line one whole record
@@ -88,11 +87,15 @@ async def until(check: Callable[[], Awaitable[bool]], limit_s: float = 5.0) -> N
 
 @pytest.fixture
 async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
-    settings = Settings(data_dir=tmp_path / "data", owners=(OWNER,), pacing_min_s=0,
-                        pacing_max_s=0)
+    settings = Settings(data_dir=tmp_path / "data", owners=(OWNER,), pacing_min_s=0, pacing_max_s=0)
     disk = FillingDisk()
-    transport = ConsoleTransport(settings.data_dir, self_number=OWNER, stdin=io.StringIO(""),
-                                 stdout=io.StringIO(), write=disk)
+    transport = ConsoleTransport(
+        settings.data_dir,
+        self_number=OWNER,
+        stdin=io.StringIO(""),
+        stdout=io.StringIO(),
+        write=disk,
+    )
     app = App(settings, transport)
     await app.start()
     made = Rig(app, disk, settings.data_dir / "outbox.jsonl")
@@ -119,8 +122,7 @@ async def test_refused_record_is_uncertain_and_never_written_later(rig: Rig):
     # the refused record never appeared, not with the next write, not at the close
     assert rig.posts() == [second]
     reason = m.SEND_UNEXPECTED.format(error=m.DISK_FULL)
-    assert rig.notices() == [m.SEND_UNCERTAIN.format(id=first, dest=DEMO_A.name,
-                                                     reason=reason)]
+    assert rig.notices() == [m.SEND_UNCERTAIN.format(id=first, dest=DEMO_A.name, reason=reason)]
     assert rig.notices()[0].endswith(f"/ulang {first}")
 
 

@@ -76,8 +76,9 @@ def runs() -> Iterator[list[BotRun]]:
         run.close()
 
 
-def test_sigkill_while_delivering_never_sends_a_post_twice(tmp_path: Path,
-                                                           runs: list[BotRun]) -> None:
+def test_sigkill_while_delivering_never_sends_a_post_twice(
+    tmp_path: Path, runs: list[BotRun]
+) -> None:
     seed = int(os.environ.get("CRASH_SEED", DEFAULT_SEED))
     rng = random.Random(seed)
     print(f"\ncrash test seed={seed} (replay: CRASH_SEED={seed})")
@@ -106,8 +107,10 @@ def test_sigkill_while_delivering_never_sends_a_post_twice(tmp_path: Path,
         # a purely random moment almost never finds one in flight.
         hit = on_send and wait_for_growth(outbox_path, ON_SEND_WAIT_S)
         early = run.kill()
-        assert early is None, (f"seed={seed}: run {run.number} exited by itself with code "
-                               f"{early} before it was killed:\n{run.stderr()}")
+        assert early is None, (
+            f"seed={seed}: run {run.number} exited by itself with code "
+            f"{early} before it was killed:\n{run.stderr()}"
+        )
         kills.append((alive, hit, len(group_records(read_outbox(outbox_path)[0]))))
 
     final = BotRun(data_dir, tmp_path, len(runs) + 1)
@@ -119,17 +122,23 @@ def test_sigkill_while_delivering_never_sends_a_post_twice(tmp_path: Path,
         now = datetime.now(UTC)
         if now <= last_due:
             return False
-        return not any(p.status == "sending" or (p.status == "pending" and p.due_at <= now)
-                       for p in read_posts(db_path))
+        return not any(
+            p.status == "sending" or (p.status == "pending" and p.due_at <= now)
+            for p in read_posts(db_path)
+        )
 
     done = wait_until(settled, FINAL_TIMEOUT_S)
-    assert final.proc.poll() is None, (f"seed={seed}: the final run exited by itself with code "
-                                       f"{final.proc.returncode}:\n{final.stderr()}")
+    assert final.proc.poll() is None, (
+        f"seed={seed}: the final run exited by itself with code "
+        f"{final.proc.returncode}:\n{final.stderr()}"
+    )
     if not done:
         counts = Counter(p.status for p in read_posts(db_path))
         final.finish()
-        raise AssertionError(f"seed={seed}: queue not settled after {FINAL_TIMEOUT_S} s: "
-                             f"{dict(counts)}\n{final.stderr()}")
+        raise AssertionError(
+            f"seed={seed}: queue not settled after {FINAL_TIMEOUT_S} s: "
+            f"{dict(counts)}\n{final.stderr()}"
+        )
     code = final.finish()
     assert code == 0, f"seed={seed}: final run exited {code} on end of input:\n{final.stderr()}"
     elapsed = time.monotonic() - began
@@ -149,19 +158,25 @@ def test_sigkill_while_delivering_never_sends_a_post_twice(tmp_path: Path,
     counts = verdict.counts
     deliveries = verdict.group_deliveries
     during = sum(1 for _, _, delivered in kills if 0 < delivered < deliveries)
-    print(f"crash test seed={seed} kills={len(kills)} "
-          + " ".join(f"{k}={counts.get(k, 0)}" for k in OUTCOMES)
-          + f" kills_during_delivery={during} runs={len(runs)} deliveries={deliveries}"
-          f" {elapsed:.1f}s")
-    print("kills (alive s[+right after a send]/group deliveries so far): "
-          + ", ".join(f"{alive:.2f}{'+' if hit else ''}/{n}" for alive, hit, n in kills))
+    print(
+        f"crash test seed={seed} kills={len(kills)} "
+        + " ".join(f"{k}={counts.get(k, 0)}" for k in OUTCOMES)
+        + f" kills_during_delivery={during} runs={len(runs)} deliveries={deliveries}"
+        f" {elapsed:.1f}s"
+    )
+    print(
+        "kills (alive s[+right after a send]/group deliveries so far): "
+        + ", ".join(f"{alive:.2f}{'+' if hit else ''}/{n}" for alive, hit, n in kills)
+    )
     for note in verdict.notes:
         print(f"note: {note}")
 
     assert not problems, f"seed={seed}: {len(problems)} problem(s):\n" + "\n".join(problems)
     assert sum(counts.get(k, 0) for k in OUTCOMES) == POSTS, dict(counts)
-    assert during >= 1, (f"seed={seed}: no kill landed between the first and the last "
-                         f"delivery; the timing drifted: {kills} of {deliveries} deliveries")
+    assert during >= 1, (
+        f"seed={seed}: no kill landed between the first and the last "
+        f"delivery; the timing drifted: {kills} of {deliveries} deliveries"
+    )
 
 
 def test_the_judge_flags_every_broken_guarantee() -> None:
@@ -172,9 +187,13 @@ def test_the_judge_flags_every_broken_guarantee() -> None:
         return PostRow(n, status, due, f"crash post {n}", wa)
 
     def group(n: int, out: str, tagged: bool = True) -> dict[str, object]:
-        record: dict[str, object] = {"id": out, "chat": DESTINATION,
-                                     "chat_name": DESTINATION_NAME, "text": f"crash post {n}",
-                                     "media": None}
+        record: dict[str, object] = {
+            "id": out,
+            "chat": DESTINATION,
+            "chat_name": DESTINATION_NAME,
+            "text": f"crash post {n}",
+            "media": None,
+        }
         if tagged:
             record["post_id"] = n
         return record
@@ -182,23 +201,46 @@ def test_the_judge_flags_every_broken_guarantee() -> None:
     def owner(text: str) -> dict[str, object]:
         return {"id": "out-9", "chat": OWNER_CHAT, "text": text, "media": None, "post_id": None}
 
-    posts = [post(1, "sent", "out-1"), post(2, "sent", "out-2"), post(3, "sent", "out-3"),
-             post(4, "sent", "out-4"), post(5, "uncertain"), post(6, "uncertain"),
-             post(7, "missed"), post(8, "sending"), post(9, "pending"), post(10, "uncertain"),
-             post(11, "sent", "out-5"), post(12, "failed")]
-    records = [group(1, "out-1"), group(2, "out-2"), group(2, "out-7"), group(4, "out-9"),
-               group(5, "out-3"), group(6, "out-4"), group(7, "out-6"),
-               owner("#10 -> Grup Demo A: /ulang 10"), owner("Post #6 belum pasti"),
-               group(11, "out-5", tagged=False), owner("Post #12 gagal; /ulang 12")]
+    posts = [
+        post(1, "sent", "out-1"),
+        post(2, "sent", "out-2"),
+        post(3, "sent", "out-3"),
+        post(4, "sent", "out-4"),
+        post(5, "uncertain"),
+        post(6, "uncertain"),
+        post(7, "missed"),
+        post(8, "sending"),
+        post(9, "pending"),
+        post(10, "uncertain"),
+        post(11, "sent", "out-5"),
+        post(12, "failed"),
+    ]
+    records = [
+        group(1, "out-1"),
+        group(2, "out-2"),
+        group(2, "out-7"),
+        group(4, "out-9"),
+        group(5, "out-3"),
+        group(6, "out-4"),
+        group(7, "out-6"),
+        owner("#10 -> Grup Demo A: /ulang 10"),
+        owner("Post #6 belum pasti"),
+        group(11, "out-5", tagged=False),
+        owner("Post #12 gagal; /ulang 12"),
+    ]
     verdict = judge(records, posts, {}, "ulang", due + timedelta(hours=1))
     found = "\n".join(verdict.problems)
-    for expected in ("DELIVERED 2 TIMES: post #2 ", "'sent' but delivered 2 times:\npost #2 ",
-                     "'sent' but delivered 0 times:\npost #3 ",
-                     "wa_message_id 'out-4' != outbox id 'out-9':\npost #4 ",
-                     "'uncertain' and the owner was never told:\npost #5 ",
-                     "'uncertain' but no notice names /ulang 6:\npost #6 ",
-                     "'missed' but delivered 1 times:\npost #7 ", "left 'sending':\npost #8 ",
-                     "due but still 'pending':\npost #9 "):
+    for expected in (
+        "DELIVERED 2 TIMES: post #2 ",
+        "'sent' but delivered 2 times:\npost #2 ",
+        "'sent' but delivered 0 times:\npost #3 ",
+        "wa_message_id 'out-4' != outbox id 'out-9':\npost #4 ",
+        "'uncertain' and the owner was never told:\npost #5 ",
+        "'uncertain' but no notice names /ulang 6:\npost #6 ",
+        "'missed' but delivered 1 times:\npost #7 ",
+        "left 'sending':\npost #8 ",
+        "due but still 'pending':\npost #9 ",
+    ):
         assert expected in found, (expected, found)
     assert "post #1 " not in found and "post #10 " not in found
     assert "post #11 " not in found and "post #12 " not in found

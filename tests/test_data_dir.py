@@ -24,11 +24,22 @@ READY_WITHIN_S = 20.0
 SHARED_WARNING = "is shared (mode"
 
 
-def bot(command: str, data_dir: Path, cwd: Path, stdin: str = "",
-        ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot", command, "--data-dir", str(data_dir)],
-                          cwd=cwd, env=bot_env(), input=stdin, capture_output=True, text=True,
-                          timeout=60, check=False)
+def bot(
+    command: str,
+    data_dir: Path,
+    cwd: Path,
+    stdin: str = "",
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", command, "--data-dir", str(data_dir)],
+        cwd=cwd,
+        env=bot_env(),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def modes(data_dir: Path) -> dict[str, str]:
@@ -40,16 +51,21 @@ def modes(data_dir: Path) -> dict[str, str]:
 
 
 def private(found: dict[str, str], data_dir: Path) -> bool:
-    return all(mode == ("0o700" if (data_dir / name).is_dir() else "0o600")
-               for name, mode in found.items())
+    return all(
+        mode == ("0o700" if (data_dir / name).is_dir() else "0o600") for name, mode in found.items()
+    )
 
 
-@pytest.mark.parametrize(("command", "stdin", "code"), [
-    ("console", "/status\n", exitcodes.OK),
-    ("doctor", "", exitcodes.ERROR),  # no session yet: it stops before any connection
-])
-def test_a_new_data_dir_is_private_in_every_mode(tmp_path: Path, command: str, stdin: str,
-                                                 code: int) -> None:
+@pytest.mark.parametrize(
+    ("command", "stdin", "code"),
+    [
+        ("console", "/status\n", exitcodes.OK),
+        ("doctor", "", exitcodes.ERROR),  # no session yet: it stops before any connection
+    ],
+)
+def test_a_new_data_dir_is_private_in_every_mode(
+    tmp_path: Path, command: str, stdin: str, code: int
+) -> None:
     data_dir = tmp_path / "data"
     done = bot(command, data_dir, tmp_path, stdin)
     assert done.returncode == code, done.stderr
@@ -93,8 +109,10 @@ def _foreign(path: Path) -> None:
 
 
 @pytest.mark.parametrize("share", [_sticky, _foreign], ids=["sticky, world-writable", "foreign"])
-def test_a_shared_data_dir_is_left_as_it_is_with_one_warning(tmp_path: Path, share: object,
-                                                            ) -> None:
+def test_a_shared_data_dir_is_left_as_it_is_with_one_warning(
+    tmp_path: Path,
+    share: object,
+) -> None:
     data_dir = tmp_path / "shared"
     data_dir.mkdir()
     (data_dir / "session.db").write_bytes(b"keys")
@@ -116,10 +134,15 @@ def test_a_shared_data_dir_is_left_as_it_is_with_one_warning(tmp_path: Path, sha
 def test_deleting_bot_lock_does_not_let_a_second_instance_start(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     log = data_dir / "logs" / "jadwal-bot.log"
-    first = subprocess.Popen([sys.executable, "-m", "bot", "console", "--data-dir",
-                              str(data_dir)], cwd=tmp_path, env=bot_env(),
-                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "bot", "console", "--data-dir", str(data_dir)],
+        cwd=tmp_path,
+        env=bot_env(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + READY_WITHIN_S
         while not (log.is_file() and " ready: data " in log.read_text(encoding="utf-8")):
@@ -150,8 +173,9 @@ def test_a_new_data_dir_with_an_empty_bot_db_starts(tmp_path: Path) -> None:
     assert "Koneksi: terhubung" in done.stdout
 
 
-async def test_a_first_open_that_fails_leaves_no_bot_db(tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_first_open_that_fails_leaves_no_bot_db(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Otherwise the 0-byte file it made, next to the logs of that start, would look like a
     lost queue to every later start."""
     path = tmp_path / "data" / "bot.db"
@@ -173,4 +197,5 @@ def test_a_link_above_the_data_dir_to_nothing_is_named(tmp_path: Path) -> None:
     assert str(refused.value) == (
         f"cannot use {mount / 'bot' / 'data'}: {mount} points to /nonexistent-disk/jadwal, "
         "which does not exist (not mounted?): mount it or create it, or point "
-        "JADWAL_DATA_DIR elsewhere")
+        "JADWAL_DATA_DIR elsewhere"
+    )

@@ -40,8 +40,13 @@ async def make_db(path: Path, posts: int = 1) -> None:
     store = await Store.open(path)
     try:
         for i in range(posts):
-            await store.add_post(SATURDAY_EVENING + timedelta(hours=i + 1), f"post {i} " * 20,
-                                 GROUP, "Grup Demo A", now=SATURDAY_EVENING)
+            await store.add_post(
+                SATURDAY_EVENING + timedelta(hours=i + 1),
+                f"post {i} " * 20,
+                GROUP,
+                "Grup Demo A",
+                now=SATURDAY_EVENING,
+            )
     finally:
         await store.close()
 
@@ -65,7 +70,8 @@ def damaged_page(path: Path) -> None:
 
 @pytest.mark.parametrize("damage", [garbage, truncated, damaged_page])
 async def test_a_damaged_database_is_refused_and_the_connection_closed(
-        tmp_path: Path, damage: object) -> None:
+    tmp_path: Path, damage: object
+) -> None:
     path = tmp_path / "data" / "bot.db"
     await make_db(path, posts=300)
     assert callable(damage)
@@ -190,7 +196,8 @@ def errors() -> Iterator[list[str]]:
 
 
 async def test_a_locked_database_gets_a_specific_reply_and_the_bot_goes_on(
-        start_bot: BotFactory, monkeypatch: pytest.MonkeyPatch, errors: list[str]) -> None:
+    start_bot: BotFactory, monkeypatch: pytest.MonkeyPatch, errors: list[str]
+) -> None:
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 100)
     bot = await start_bot(clock=Clock(SATURDAY_EVENING))
     await bot.say("/tujuan Grup Demo A")
@@ -210,7 +217,8 @@ async def test_a_locked_database_gets_a_specific_reply_and_the_bot_goes_on(
 
 
 async def test_damage_found_while_running_gets_a_specific_reply(
-        start_bot: BotFactory, errors: list[str]) -> None:
+    start_bot: BotFactory, errors: list[str]
+) -> None:
     bot = await start_bot(clock=Clock(SATURDAY_EVENING))
     path = bot.app.settings.db_path
     await bot.say("/tujuan Grup Demo A")
@@ -218,9 +226,10 @@ async def test_damage_found_while_running_gets_a_specific_reply(
     # Post #1's history fills the last pages of the file; then those pages are damaged on
     # disk, and a commit by another connection makes the bot drop its page cache (WAL).
     with sqlite3.connect(path, isolation_level=None) as other:
-        other.executemany("INSERT INTO post_events (post_id, at, to_status, reason)"
-                          " VALUES (1, ?, 'pending', ?)",
-                          [(datetime.now(UTC).isoformat(), "x" * 1000)] * 200)
+        other.executemany(
+            "INSERT INTO post_events (post_id, at, to_status, reason) VALUES (1, ?, 'pending', ?)",
+            [(datetime.now(UTC).isoformat(), "x" * 1000)] * 200,
+        )
         other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         pages = path.stat().st_size // PAGE
         with path.open("r+b") as db:
@@ -233,7 +242,9 @@ async def test_damage_found_while_running_gets_a_specific_reply(
     await bot.app.dispatcher.dispatch(make_message("/lihat 1", timestamp=SATURDAY_EVENING))
     # /lihat shows the post itself first, then its history, which is where the damage is.
     assert bot.transport.replies()[before:] == [
-        "Selamat pagi", m.STORAGE_FAULT["corrupt"].format(name="lihat")]
+        "Selamat pagi",
+        m.STORAGE_FAULT["corrupt"].format(name="lihat"),
+    ]
     assert [line for line in errors if "malformed" in line], errors
     status = await bot.say("/status")
     assert status not in (m.GENERIC_ERROR, *m.STORAGE_FAULT.values()), status

@@ -48,16 +48,16 @@ class CountingTransport(FakeTransport):
         self.script: list[Exception | None] = []
         self.after_send: Callable[[], None] = lambda: None  # once a group send went out
 
-    async def send_text(self, chat: str, text: str, *, post_id: int | None = None
-                        ) -> SentMessage:
+    async def send_text(self, chat: str, text: str, *, post_id: int | None = None) -> SentMessage:
         self._attempt(chat)
         sent = await super().send_text(chat, text, post_id=post_id)
         if chat != OWNER_CHAT:
             self.after_send()
         return sent
 
-    async def send_image(self, chat: str, image: Path, caption: str, *,
-                         post_id: int | None = None) -> SentMessage:
+    async def send_image(
+        self, chat: str, image: Path, caption: str, *, post_id: int | None = None
+    ) -> SentMessage:
         self._attempt(chat)
         return await super().send_image(chat, image, caption, post_id=post_id)
 
@@ -66,8 +66,7 @@ class CountingTransport(FakeTransport):
             return
         self.attempts += 1
         if self.script:
-            scripted = self.script[self.attempts - 1] if self.attempts <= len(self.script) \
-                else None
+            scripted = self.script[self.attempts - 1] if self.attempts <= len(self.script) else None
             if scripted is not None:
                 raise scripted
             return
@@ -86,8 +85,9 @@ class FakeMonotonic:
 class Harness:
     """A Deliverer over a real Store, with every side effect recorded."""
 
-    def __init__(self, store: Store, media: MediaStore, monotonic: FakeMonotonic,
-                 retry_for_s: float = 600.0) -> None:
+    def __init__(
+        self, store: Store, media: MediaStore, monotonic: FakeMonotonic, retry_for_s: float = 600.0
+    ) -> None:
         self.store = store
         self.media = media
         self.monotonic = monotonic
@@ -97,10 +97,18 @@ class Harness:
         self.notices: list[str] = []
         self.errors: list[str] = []
         self.deliverer = Deliverer(
-            store, self.transport, media, self._notify, self._record_error,
-            lambda: datetime.now(UTC), self._nap, retry_for_s=retry_for_s,
-            retry_first_s=2.0, retry_max_s=60.0,
-            faults=Faults(self._notify, self._record_error))
+            store,
+            self.transport,
+            media,
+            self._notify,
+            self._record_error,
+            lambda: datetime.now(UTC),
+            self._nap,
+            retry_for_s=retry_for_s,
+            retry_first_s=2.0,
+            retry_max_s=60.0,
+            faults=Faults(self._notify, self._record_error),
+        )
 
     async def _nap(self, seconds: float) -> bool:
         self.naps.append(seconds)
@@ -114,9 +122,14 @@ class Harness:
         self.errors.append(text)
 
     async def add(self, text: str = "Halo grup", media_path: str | None = None) -> Post:
-        return await self.store.add_post(datetime.now(UTC) - timedelta(seconds=1), text,
-                                         DEMO_A.jid, DEMO_A.name, media_path=media_path,
-                                         media_mime="image/jpeg" if media_path else None)
+        return await self.store.add_post(
+            datetime.now(UTC) - timedelta(seconds=1),
+            text,
+            DEMO_A.jid,
+            DEMO_A.name,
+            media_path=media_path,
+            media_mime="image/jpeg" if media_path else None,
+        )
 
     async def status(self, post: Post) -> PostStatus:
         stored = await self.store.get_post(post.id)
@@ -124,8 +137,9 @@ class Harness:
         return stored.status
 
     async def moves(self, post: Post) -> list[tuple[str | None, str, str | None]]:
-        return [(before, after, reason) for _, before, after, reason
-                in await self.store.events(post.id)]
+        return [
+            (before, after, reason) for _, before, after, reason in await self.store.events(post.id)
+        ]
 
 
 @pytest.fixture
@@ -157,10 +171,11 @@ def transient() -> TransportError:
 
 # --- retry timing --------------------------------------------------------------------------
 
+
 def assert_backoff(naps: list[float], first: float = 2.0, cap: float = 60.0) -> None:
     """Exponential from `first`, doubling, at most 1 s of jitter on top, capped at `cap`."""
     for n, delay in enumerate(naps):
-        base = first * 2 ** n
+        base = first * 2**n
         assert min(base, cap) <= delay <= min(base + 1.0, cap), (n, delay, naps)
 
 
@@ -178,7 +193,10 @@ async def test_transient_failures_are_retried_with_exponential_backoff(harness: 
     stored = await harness.store.get_post(post.id)
     assert stored is not None and stored.wa_message_id and stored.sent_at is not None
     assert [(b, a) for b, a, _ in await harness.moves(post)] == [
-        (None, "pending"), ("pending", "sending"), ("sending", "sent")]
+        (None, "pending"),
+        ("pending", "sending"),
+        ("sending", "sent"),
+    ]
     assert [s.text for s in harness.transport.posts()] == ["Halo grup"]
     assert harness.notices == [] and harness.errors == []
 
@@ -203,8 +221,9 @@ async def test_retries_stop_after_the_budget_and_the_owner_is_told(harness: Harn
     assert stored is not None and stored.status is PostStatus.FAILED
     assert stored.last_error == error.reason
     assert (await harness.moves(post))[-1] == ("sending", "failed", error.reason)
-    assert harness.notices == [m.SEND_FAILED.format(id=post.id, dest=DEMO_A.name,
-                                                    reason=error.reason)]
+    assert harness.notices == [
+        m.SEND_FAILED.format(id=post.id, dest=DEMO_A.name, reason=error.reason)
+    ]
     notice = harness.notices[0]
     assert notice.startswith(f"Post #{post.id} gagal dikirim ke Grup Demo A: ")
     assert BEFORE_WRITE_TIMEOUT in notice and notice.endswith(f"/ulang {post.id}")
@@ -235,7 +254,10 @@ async def test_disconnected_releases_the_claim_without_failing(harness: Harness)
     assert harness.transport.attempts == 1 and harness.naps == []  # no retry loop while down
     assert await harness.status(post) is PostStatus.PENDING
     assert [(b, a) for b, a, _ in await harness.moves(post)] == [
-        (None, "pending"), ("pending", "sending"), ("sending", "pending")]
+        (None, "pending"),
+        ("pending", "sending"),
+        ("sending", "pending"),
+    ]
     stored = await harness.store.get_post(post.id)
     assert stored is not None and stored.last_error is None
     assert harness.notices == [] and harness.errors == []
@@ -257,8 +279,7 @@ async def test_shutdown_during_a_retry_wait_releases_the_claim(harness: Harness)
 
 async def test_post_no_longer_pending_is_skipped(harness: Harness):
     post = await harness.add()
-    assert await harness.store.transition(post.id, PostStatus.CANCELLED,
-                                          expect=PostStatus.PENDING)
+    assert await harness.store.transition(post.id, PostStatus.CANCELLED, expect=PostStatus.PENDING)
     assert await harness.deliverer.deliver(post) is Outcome.SKIPPED
     assert harness.transport.attempts == 0
 
@@ -278,21 +299,32 @@ async def test_post_moved_later_since_it_was_read_is_not_claimed(harness: Harnes
     assert harness.transport.attempts == 0
     assert await harness.status(copy) is PostStatus.PENDING
     assert [(b, a) for b, a, _ in await harness.moves(copy)] == [
-        (None, "pending"), ("pending", "pending")]
+        (None, "pending"),
+        ("pending", "pending"),
+    ]
 
 
 # --- permanent failures --------------------------------------------------------------------
 
-@pytest.mark.parametrize(("whatsapp_says", "reason_starts"), [
-    ("failed to get group members: that group does not exist", "grup tujuan tidak ada lagi"),
-    ("failed to get group members: you're not participating in that group",
-     "akun bot bukan anggota grup itu lagi"),
-    ("failed to send message node: frame too large (got 16777300 bytes, max 16777216 bytes)",
-     "pesan atau foto terlalu besar"),
-    ("server returned error 463", "WhatsApp sementara melarang perangkat tertaut"),
-])
-async def test_permanent_failure_fails_at_once(harness: Harness, whatsapp_says: str,
-                                               reason_starts: str):
+
+@pytest.mark.parametrize(
+    ("whatsapp_says", "reason_starts"),
+    [
+        ("failed to get group members: that group does not exist", "grup tujuan tidak ada lagi"),
+        (
+            "failed to get group members: you're not participating in that group",
+            "akun bot bukan anggota grup itu lagi",
+        ),
+        (
+            "failed to send message node: frame too large (got 16777300 bytes, max 16777216 bytes)",
+            "pesan atau foto terlalu besar",
+        ),
+        ("server returned error 463", "WhatsApp sementara melarang perangkat tertaut"),
+    ],
+)
+async def test_permanent_failure_fails_at_once(
+    harness: Harness, whatsapp_says: str, reason_starts: str
+):
     error = send_error(whatsapp_says, True)
     assert not error.transient and not error.disconnected
     assert error.reason.startswith(reason_starts)
@@ -308,10 +340,14 @@ async def test_permanent_failure_fails_at_once(harness: Harness, whatsapp_says: 
     assert harness.notices[0].endswith(f"Kirim ulang dengan /ulang {post.id}")
 
 
-@pytest.mark.parametrize("whatsapp_says", [
-    "failed to get group members: that group does not exist",
-    "failed to get group members: you're not participating in that group",
-    "server returned error 463"])
+@pytest.mark.parametrize(
+    "whatsapp_says",
+    [
+        "failed to get group members: that group does not exist",
+        "failed to get group members: you're not participating in that group",
+        "server returned error 463",
+    ],
+)
 def test_permanent_wins_over_a_dropped_link(whatsapp_says: str):
     error = send_error(whatsapp_says, False)
     assert not error.disconnected and not error.transient
@@ -324,8 +360,9 @@ TIMED_OUT = "timed out waiting for message send response"
 
 
 @pytest.mark.parametrize("connected_after", [True, False])
-async def test_timed_out_send_is_uncertain_and_never_retried(harness: Harness,
-                                                            connected_after: bool):
+async def test_timed_out_send_is_uncertain_and_never_retried(
+    harness: Harness, connected_after: bool
+):
     error = send_error(TIMED_OUT, connected_after)
     harness.transport.error, harness.transport.failures = error, ALWAYS
     post = await harness.add()
@@ -335,9 +372,13 @@ async def test_timed_out_send_is_uncertain_and_never_retried(harness: Harness,
     assert stored is not None and stored.status is PostStatus.UNCERTAIN
     assert stored.last_error == error.reason and TIMED_OUT in error.reason
     assert [(b, a) for b, a, _ in await harness.moves(post)] == [
-        (None, "pending"), ("pending", "sending"), ("sending", "uncertain")]
-    assert harness.notices == [m.SEND_UNCERTAIN.format(id=post.id, dest=DEMO_A.name,
-                                                       reason=error.reason)]
+        (None, "pending"),
+        ("pending", "sending"),
+        ("sending", "uncertain"),
+    ]
+    assert harness.notices == [
+        m.SEND_UNCERTAIN.format(id=post.id, dest=DEMO_A.name, reason=error.reason)
+    ]
     assert harness.notices[0].startswith(f"Post #{post.id} ke Grup Demo A belum pasti terkirim")
     assert harness.notices[0].endswith(f"/ulang {post.id}")
     assert harness.errors == [f"post #{post.id}: {error.reason}"]
@@ -371,6 +412,7 @@ async def test_missing_media_file_fails_at_once(harness: Harness):
 
 # --- an error no transport names: maybe delivered, so never sent twice ---------------------
 
+
 async def test_unexpected_error_during_a_send_is_uncertain_not_failed(harness: Harness):
     # What the console's outbox write raises on a full disk; the record may be half written.
     harness.transport.error = OSError(errno.ENOSPC, "No space left on device")
@@ -382,22 +424,23 @@ async def test_unexpected_error_during_a_send_is_uncertain_not_failed(harness: H
     stored = await harness.store.get_post(post.id)
     assert stored is not None and stored.status is PostStatus.UNCERTAIN
     assert stored.last_error == reason == "disk penuh saat mengirim"
-    assert harness.notices == [m.SEND_UNCERTAIN.format(id=post.id, dest=DEMO_A.name,
-                                                       reason=reason)]
+    assert harness.notices == [m.SEND_UNCERTAIN.format(id=post.id, dest=DEMO_A.name, reason=reason)]
     assert harness.notices[0].endswith(f"/ulang {post.id}")
     assert harness.errors == [f"post #{post.id}: {reason}"]
 
 
 # --- the disk fills between the send and its record ------------------------------------------
 
-STORAGE_NOTICE = m.FAULT_NOTICE.format(what=m.FAULT_NAMES["storage"], error=m.DISK_FULL,
-                                       hint=m.FAULT_HINT_DISK)
+STORAGE_NOTICE = m.FAULT_NOTICE.format(
+    what=m.FAULT_NAMES["storage"], error=m.DISK_FULL, hint=m.FAULT_HINT_DISK
+)
 RECOVERED_NOTICE = m.FAULT_RECOVERED.format(what=m.FAULT_NAMES["storage"])
 
 
 @pytest.mark.parametrize("failures", [1, 4])
-async def test_sent_record_is_retried_until_written_and_never_resent(harness: Harness,
-                                                                     failures: int):
+async def test_sent_record_is_retried_until_written_and_never_resent(
+    harness: Harness, failures: int
+):
     disk = under_full_disk(harness.store)
     harness.transport.after_send = lambda: setattr(disk, "fail_next", failures)
     post = await harness.add()
@@ -410,7 +453,10 @@ async def test_sent_record_is_retried_until_written_and_never_resent(harness: Ha
     stored = await harness.store.get_post(post.id)
     assert stored is not None and stored.status is PostStatus.SENT and stored.wa_message_id
     assert [(b, a) for b, a, _ in await harness.moves(post)] == [
-        (None, "pending"), ("pending", "sending"), ("sending", "sent")]
+        (None, "pending"),
+        ("pending", "sending"),
+        ("sending", "sent"),
+    ]
     # told once that the disk is full, once that it works again; never asked to /ulang
     assert harness.notices == [STORAGE_NOTICE, RECOVERED_NOTICE]
     assert harness.errors == ["penyimpanan: disk penuh"]
@@ -450,7 +496,6 @@ async def test_claim_that_cannot_be_written_sends_nothing(harness: Harness):
 # --- through the whole bot: waiting for the connection is not failing ----------------------
 
 
-
 @pytest.fixture
 def quick_polls(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("bot.scheduler._CONNECTION_POLL_S", 0.02)
@@ -462,8 +507,9 @@ async def test_due_post_waits_while_disconnected_then_goes_once(start_bot: BotFa
     transport = FakeTransport()
     transport.connected = False
     bot = await start_bot(transport=transport)
-    post = await bot.app.store.add_post(datetime.now(UTC), "Tunggu koneksi", DEMO_A.jid,
-                                        DEMO_A.name)
+    post = await bot.app.store.add_post(
+        datetime.now(UTC), "Tunggu koneksi", DEMO_A.jid, DEMO_A.name
+    )
     bot.services.queue_changed()
     await asyncio.sleep(0.4)
     stored = await bot.app.store.get_post(post.id)
@@ -487,11 +533,11 @@ async def test_due_post_waits_while_disconnected_then_goes_once(start_bot: BotFa
 async def test_link_dropping_mid_send_keeps_the_post_waiting(start_bot: BotFactory):
     transport = FakeTransport()
     # socket/constants.go:41 ErrSocketClosed, wrapped before the write; connection() still up
-    transport.fail_with = send_error("failed to send message node: frame socket is closed",
-                                     False)
+    transport.fail_with = send_error("failed to send message node: frame socket is closed", False)
     bot = await start_bot(transport=transport)
-    post = await bot.app.store.add_post(datetime.now(UTC), "Lewat jalur putus", DEMO_A.jid,
-                                        DEMO_A.name)
+    post = await bot.app.store.add_post(
+        datetime.now(UTC), "Lewat jalur putus", DEMO_A.jid, DEMO_A.name
+    )
     bot.services.queue_changed()
     await asyncio.sleep(0.3)
     stored = await bot.app.store.get_post(post.id)
@@ -512,15 +558,16 @@ async def test_link_dropping_mid_send_keeps_the_post_waiting(start_bot: BotFacto
 
 async def test_final_failure_sets_last_error_and_tells_owner(start_bot: BotFactory):
     transport = FakeTransport()
-    transport.fail_with = send_error("failed to get group members: that group does not exist",
-                                     True)
+    transport.fail_with = send_error("failed to get group members: that group does not exist", True)
     bot = await start_bot(transport=transport)
-    post = await bot.app.store.add_post(datetime.now(UTC), "Ke grup hilang", DEMO_A.jid,
-                                        DEMO_A.name)
+    post = await bot.app.store.add_post(
+        datetime.now(UTC), "Ke grup hilang", DEMO_A.jid, DEMO_A.name
+    )
     bot.services.queue_changed()
     await eventually(lambda: transport.replies())
     reason = transport.fail_with.reason
-    assert transport.replies() == [m.SEND_FAILED.format(id=post.id, dest=DEMO_A.name,
-                                                        reason=reason)]
+    assert transport.replies() == [
+        m.SEND_FAILED.format(id=post.id, dest=DEMO_A.name, reason=reason)
+    ]
     assert await bot.app.store.get_setting("last_error") == f"post #{post.id}: {reason}"
     assert await bot.app.store.unsent_notices() == []

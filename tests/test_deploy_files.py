@@ -17,10 +17,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_ecosystem_loads_with_node_and_stops_on_permanent_codes():
-    script = ("const c = require('./ecosystem.config.js');"
-              "console.log(JSON.stringify(c.apps));")
-    out = subprocess.run(["node", "-e", script], cwd=ROOT, capture_output=True, text=True,
-                         check=True).stdout
+    script = "const c = require('./ecosystem.config.js');console.log(JSON.stringify(c.apps));"
+    out = subprocess.run(
+        ["node", "-e", script], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     apps = json.loads(out)
     assert len(apps) == 1
     app = apps[0]
@@ -38,7 +38,12 @@ def test_systemd_unit_prevents_restart_on_permanent_codes():
     match = re.search(r"^RestartPreventExitStatus=(.+)$", unit, re.M)
     assert match is not None
     assert sorted(int(c) for c in match[1].split()) == sorted(exitcodes.PERMANENT)
-    for line in ("Restart=on-failure", "NoNewPrivileges=yes", "ProtectSystem=strict",
-                 "PrivateTmp=yes", "ExecStart=/opt/jadwal-bot/.venv/bin/python -m bot run",
-                 "Environment=NEONIZE_BOT_TAG=off"):
+    for line in (
+        "Restart=on-failure",
+        "NoNewPrivileges=yes",
+        "ProtectSystem=strict",
+        "PrivateTmp=yes",
+        "ExecStart=/opt/jadwal-bot/.venv/bin/python -m bot run",
+        "Environment=NEONIZE_BOT_TAG=off",
+    ):
         assert line in unit.splitlines()

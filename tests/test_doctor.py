@@ -46,8 +46,9 @@ class Devices:
 
     def __init__(self, *users: str) -> None:
         # get_all_devices_from_db builds each JID with build_jid(user, server)
-        self.devices = [Device(JID=build_jid(user), PushName="Pemilik", Initialized=True)
-                        for user in users]
+        self.devices = [
+            Device(JID=build_jid(user), PushName="Pemilik", Initialized=True) for user in users
+        ]
         self.asked: list[str] = []
 
     def __call__(self, path: str) -> list[Device]:
@@ -78,11 +79,22 @@ async def set_destination(settings: Settings, world: WhatsAppSim, name: str) -> 
     return target
 
 
-async def run(world: WhatsAppSim, clock: VirtualClock, settings: Settings,
-              options: Options | None = None, devices: Devices | None = None) -> list[Check]:
-    return await clock.run(diagnose(settings, options or Options(),
-                                    client_factory=world.factory,
-                                    devices=devices or Devices(BOT_PHONE), sleep=clock.sleep))
+async def run(
+    world: WhatsAppSim,
+    clock: VirtualClock,
+    settings: Settings,
+    options: Options | None = None,
+    devices: Devices | None = None,
+) -> list[Check]:
+    return await clock.run(
+        diagnose(
+            settings,
+            options or Options(),
+            client_factory=world.factory,
+            devices=devices or Devices(BOT_PHONE),
+            sleep=clock.sleep,
+        )
+    )
 
 
 def by_name(checks: list[Check]) -> dict[str, Check]:
@@ -126,9 +138,11 @@ async def paired(tmp_path: Path, world: WhatsAppSim) -> Settings:
 
 # --- all pass ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("mode", ["self", "owners"])
-async def test_a_working_setup_passes_every_check(tmp_path: Path, world: WhatsAppSim,
-                                                  clock: VirtualClock, mode: str) -> None:
+async def test_a_working_setup_passes_every_check(
+    tmp_path: Path, world: WhatsAppSim, clock: VirtualClock, mode: str
+) -> None:
     settings = settings_for(tmp_path, mode)
     session = session_file(settings)
     await set_destination(settings, world, "Grup Pengumuman")
@@ -146,8 +160,9 @@ async def test_a_working_setup_passes_every_check(tmp_path: Path, world: WhatsAp
         assert owners.startswith(f"self mode: commands only in {BOT_PHONE}'s own chat")
         assert "JADWAL_OWNERS is recommended" in owners
     else:
-        assert owners == (f"JADWAL_OWNERS: {OWNER_PHONE} (commands from their private chat "
-                          "with this number)")
+        assert owners == (
+            f"JADWAL_OWNERS: {OWNER_PHONE} (commands from their private chat with this number)"
+        )
     assert found["destination"].detail == "Grup Pengumuman: admin, can post"
     assert world.sent == []  # nothing is sent without --send / --send-group
     # one connection, stopped at the end by Go Stop (never by cancelling the task)
@@ -155,21 +170,29 @@ async def test_a_working_setup_passes_every_check(tmp_path: Path, world: WhatsAp
     assert world.orphaned_calls == 0 and world.loop_freezes == []
 
 
-async def test_a_plain_member_of_an_open_group_passes(world: WhatsAppSim, clock: VirtualClock,
-                                                      paired: Settings) -> None:
+async def test_a_plain_member_of_an_open_group_passes(
+    world: WhatsAppSim, clock: VirtualClock, paired: Settings
+) -> None:
     await set_destination(paired, world, "Arisan RT 05")
     found = by_name(await run(world, clock, paired))
     assert found["destination"] == Check("destination", True, "Arisan RT 05: member, can post")
 
 
 async def test_the_destination_set_by_the_running_bot_is_the_one_checked(
-        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock) -> None:
+    tmp_path: Path, world: WhatsAppSim, clock: VirtualClock
+) -> None:
     """The real App writes bot.db through /tujuan; doctor reads that file after it stopped."""
     settings = Settings(data_dir=tmp_path / "data", pacing_min_s=0, pacing_max_s=0)
     transport = WhatsAppTransport(
-        settings.data_dir, settings.timezone, settings.owners,
-        policy=ReconnectPolicy(jitter=0), client_factory=world.factory, probe=_reachable,
-        clock=clock, sleep=clock.sleep)
+        settings.data_dir,
+        settings.timezone,
+        settings.owners,
+        policy=ReconnectPolicy(jitter=0),
+        client_factory=world.factory,
+        probe=_reachable,
+        clock=clock,
+        sleep=clock.sleep,
+    )
     app = App(settings, transport, clock)
     await app.start()
     await clock.settle()
@@ -188,80 +211,95 @@ async def _reachable() -> None:
 
 # --- test messages -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("mode", ["self", "owners"])
 @pytest.mark.parametrize(("send", "send_group"), [(True, False), (False, True), (True, True)])
 async def test_send_options_send_exactly_one_test_message_each(
-        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock, mode: str, send: bool,
-        send_group: bool) -> None:
+    tmp_path: Path, world: WhatsAppSim, clock: VirtualClock, mode: str, send: bool, send_group: bool
+) -> None:
     settings = settings_for(tmp_path, mode)
     session_file(settings)
     group = await set_destination(settings, world, "Grup Pengumuman")
     checks = await run(world, clock, settings, Options(send=send, send_group=send_group))
     owner_chat = f"{BOT_PHONE if mode == 'self' else OWNER_PHONE}@s.whatsapp.net"
     expected = [owner_chat] * send + [group] * send_group
-    assert [(s.to, s.kind, s.text) for s in world.sent] == [(to, "text", TEST_TEXT)
-                                                           for to in expected]
+    assert [(s.to, s.kind, s.text) for s in world.sent] == [
+        (to, "text", TEST_TEXT) for to in expected
+    ]
     assert all(s.shown for s in world.sent)
     names = ["send to owner"] * send + ["send to group"] * send_group
     assert [c.name for c in checks] == ALL_CHECKS + names
-    sends = checks[len(ALL_CHECKS):]
+    sends = checks[len(ALL_CHECKS) :]
     assert [c.detail for c in sends] == [
-        f"{s.to}: sent (id {s.id}); look for it on the phone" for s in world.sent]
+        f"{s.to}: sent (id {s.id}); look for it on the phone" for s in world.sent
+    ]
     assert all(c.ok for c in checks)
     assert world.live_calls == 0
 
 
 async def test_a_refused_test_message_fails_with_whatsapps_reason(
-        world: WhatsAppSim, clock: VirtualClock, paired: Settings) -> None:
+    world: WhatsAppSim, clock: VirtualClock, paired: Settings
+) -> None:
     world.fail_next_send(server_error(479))
     found = by_name(await run(world, clock, paired, Options(send=True)))
     assert found["send to owner"] == Check(
-        "send to owner", False, f"{BOT_PHONE}@s.whatsapp.net: {server_error(479)}")
+        "send to owner", False, f"{BOT_PHONE}@s.whatsapp.net: {server_error(479)}"
+    )
     assert world.sent == []
 
 
 async def test_send_group_sends_nothing_to_a_group_that_would_not_show_it(
-        world: WhatsAppSim, clock: VirtualClock, paired: Settings) -> None:
+    world: WhatsAppSim, clock: VirtualClock, paired: Settings
+) -> None:
     world.add_group("Info Sekolah", announce=True, admin=False)
     await set_destination(paired, world, "Info Sekolah")
     found = by_name(await run(world, clock, paired, Options(send_group=True)))
-    assert found["send to group"] == Check("send to group", False,
-                                           "skipped: no usable group")
+    assert found["send to group"] == Check("send to group", False, "skipped: no usable group")
     assert world.sent == []
 
 
 # --- not paired ----------------------------------------------------------------------------
 
+
 async def test_without_a_session_file_it_fails_before_connecting(
-        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock) -> None:
+    tmp_path: Path, world: WhatsAppSim, clock: VirtualClock
+) -> None:
     settings = settings_for(tmp_path)
     devices = Devices(BOT_PHONE)
     checks = await run(world, clock, settings, Options(send=True), devices=devices)
     session = settings.data_dir / "session.db"
     assert checks == [
         Check("session", False, f"no {session}: pair first with `python -m bot run`"),
-        Check("connected", False, "skipped: not paired")]
+        Check("connected", False, "skipped: not paired"),
+    ]
     assert world.connect_calls == 0 and devices.asked == []
     assert not session.exists()  # looking never creates one (neonize would)
 
 
 @pytest.mark.parametrize("devices", [Devices(), Devices("")], ids=["no device", "empty JID"])
 async def test_a_session_without_a_device_fails_before_connecting(
-        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock, devices: Devices) -> None:
+    tmp_path: Path, world: WhatsAppSim, clock: VirtualClock, devices: Devices
+) -> None:
     settings = settings_for(tmp_path)
     session = session_file(settings)
     checks = await run(world, clock, settings, devices=devices)
     assert checks == [
-        Check("session", False, f"{session} holds no paired device (logged out?): "
-                                "pair again with `python -m bot run`"),
-        Check("connected", False, "skipped: not paired")]
+        Check(
+            "session",
+            False,
+            f"{session} holds no paired device (logged out?): pair again with `python -m bot run`",
+        ),
+        Check("connected", False, "skipped: not paired"),
+    ]
     assert devices.asked == [str(session)] and world.connect_calls == 0
 
 
 # --- connecting ----------------------------------------------------------------------------
 
+
 async def test_network_down_fails_with_the_dial_error_and_leaves_no_call(
-        world: WhatsAppSim, clock: VirtualClock, paired: Settings) -> None:
+    world: WhatsAppSim, clock: VirtualClock, paired: Settings
+) -> None:
     world.network = "down"
     checks = await run(world, clock, paired, Options(send=True, send_group=True))
     assert [c.name for c in checks] == ["session", "connected"]
@@ -271,7 +309,8 @@ async def test_network_down_fails_with_the_dial_error_and_leaves_no_call(
 
 
 async def test_no_answer_within_the_timeout_fails_then_the_call_is_stopped(
-        world: WhatsAppSim, clock: VirtualClock, paired: Settings) -> None:
+    world: WhatsAppSim, clock: VirtualClock, paired: Settings
+) -> None:
     """A host that takes the TCP connection and never answers: whatsmeow gives up after
     ~14 s, doctor after --timeout 10; its Go Stop waits for the dial (socketLock) and the
     call ends within STOP_LIMIT_S of it."""
@@ -285,7 +324,8 @@ async def test_no_answer_within_the_timeout_fails_then_the_call_is_stopped(
 
 
 async def test_a_dial_that_outlasts_the_stop_limit_is_left_behind_not_waited_for(
-        world: WhatsAppSim, clock: VirtualClock, paired: Settings) -> None:
+    world: WhatsAppSim, clock: VirtualClock, paired: Settings
+) -> None:
     world.network = "hang"
     world.dial_timeout_s = 600
     checks = await run(world, clock, paired, Options(timeout_s=10))
@@ -298,14 +338,15 @@ async def test_a_dial_that_outlasts_the_stop_limit_is_left_behind_not_waited_for
 
 
 async def test_a_session_whatsapp_wants_paired_again_fails_without_pairing(
-        world: WhatsAppSim, clock: VirtualClock, paired: Settings,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    world: WhatsAppSim, clock: VirtualClock, paired: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The session file lists a device but whatsmeow finds none to log in with: it offers QR
     codes. Doctor never pairs: no QR is shown (neonize's default handler prints one)."""
     world.paired = False
     checks = await run(world, clock, paired, Options(timeout_s=10))
-    assert checks[1:] == [Check("connected", False,
-                                "WhatsApp asks to pair: the session is not logged in")]
+    assert checks[1:] == [
+        Check("connected", False, "WhatsApp asks to pair: the session is not logged in")
+    ]
     assert capsys.readouterr().out == "" and world.pair_codes == []
     # whatsmeow's QR loop never ends once stopped: doctor waits STOP_LIMIT_S for it, no more
     assert clock.elapsed == STOP_LIMIT_S and world.stuck_calls == 1
@@ -314,7 +355,8 @@ async def test_a_session_whatsapp_wants_paired_again_fails_without_pairing(
 
 @pytest.mark.parametrize("reason", [401, 403, 406])
 async def test_logged_out_while_connecting_fails_with_the_reason(
-        world: WhatsAppSim, clock: VirtualClock, paired: Settings, reason: int) -> None:
+    world: WhatsAppSim, clock: VirtualClock, paired: Settings, reason: int
+) -> None:
     world.logged_out(reason)  # the phone unlinked this device while the bot was stopped
     checks = await run(world, clock, paired, Options(send=True))
     assert checks[1:] == [Check("connected", False, "logged out by WhatsApp: re-pair (README)")]
@@ -322,16 +364,19 @@ async def test_logged_out_while_connecting_fails_with_the_reason(
 
 
 async def test_an_outdated_client_fails_with_the_reason(
-        world: WhatsAppSim, clock: VirtualClock, paired: Settings) -> None:
+    world: WhatsAppSim, clock: VirtualClock, paired: Settings
+) -> None:
     world.client_outdated()
     checks = await run(world, clock, paired)
-    assert checks[1:] == [Check("connected", False,
-                                "client outdated: upgrade neonize (README, exit 12)")]
+    assert checks[1:] == [
+        Check("connected", False, "client outdated: upgrade neonize (README, exit 12)")
+    ]
     assert world.live_calls == 0
 
 
 async def test_a_temporary_ban_fails_with_the_reason(
-        world: WhatsAppSim, clock: VirtualClock, paired: Settings) -> None:
+    world: WhatsAppSim, clock: VirtualClock, paired: Settings
+) -> None:
     world.temporary_ban(101, 3600)
     checks = await run(world, clock, paired)
     assert checks[1:] == [Check("connected", False, "temporarily banned by WhatsApp")]
@@ -339,7 +384,8 @@ async def test_a_temporary_ban_fails_with_the_reason(
 
 
 async def test_a_go_call_that_ends_before_any_event_fails_with_its_error(
-        world: WhatsAppSim, clock: VirtualClock, paired: Settings) -> None:
+    world: WhatsAppSim, clock: VirtualClock, paired: Settings
+) -> None:
     """A ban code goneonize cannot encode: proto.Marshal fails and Neonize() returns that."""
     world.temporary_ban(105, 3600)
     checks = await run(world, clock, paired)
@@ -350,9 +396,11 @@ async def test_a_go_call_that_ends_before_any_event_fails_with_its_error(
 
 # --- destination ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("with_db", [False, True], ids=["no bot.db", "bot.db without one"])
 async def test_no_destination_fails_with_tujuan_advice(
-        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock, with_db: bool) -> None:
+    tmp_path: Path, world: WhatsAppSim, clock: VirtualClock, with_db: bool
+) -> None:
     settings = settings_for(tmp_path)
     session_file(settings)
     if with_db:
@@ -360,22 +408,25 @@ async def test_no_destination_fails_with_tujuan_advice(
         await store.set_settings({"timezone": "Asia/Makassar"})
         await store.close()
     found = by_name(await run(world, clock, settings, Options(send_group=True)))
-    assert found["destination"] == Check("destination", False,
-                                         "no destination group: send /tujuan to the bot")
+    assert found["destination"] == Check(
+        "destination", False, "no destination group: send /tujuan to the bot"
+    )
     assert found["send to group"].ok is False and world.sent == []
     assert found["account"].ok  # the rest still ran
 
 
-async def test_a_group_the_account_left_fails(world: WhatsAppSim, clock: VirtualClock,
-                                              paired: Settings) -> None:
+async def test_a_group_the_account_left_fails(
+    world: WhatsAppSim, clock: VirtualClock, paired: Settings
+) -> None:
     world.add_group("Grup Lama", member=False)
     await set_destination(paired, world, "Grup Lama")
     found = by_name(await run(world, clock, paired))
     assert found["destination"] == Check("destination", False, f"Grup Lama: {NOT_IN_GROUP}")
 
 
-async def test_a_deleted_group_fails(world: WhatsAppSim, clock: VirtualClock,
-                                     paired: Settings) -> None:
+async def test_a_deleted_group_fails(
+    world: WhatsAppSim, clock: VirtualClock, paired: Settings
+) -> None:
     world.add_group("Grup Hilang")
     await set_destination(paired, world, "Grup Hilang")
     world.groups.pop()
@@ -384,56 +435,72 @@ async def test_a_deleted_group_fails(world: WhatsAppSim, clock: VirtualClock,
 
 
 async def test_an_announcement_group_where_the_account_is_no_admin_fails(
-        world: WhatsAppSim, clock: VirtualClock, paired: Settings) -> None:
+    world: WhatsAppSim, clock: VirtualClock, paired: Settings
+) -> None:
     world.add_group("Info Sekolah", announce=True, admin=False)
     await set_destination(paired, world, "Info Sekolah")
     found = by_name(await run(world, clock, paired))
     assert found["destination"] == Check(
-        "destination", False, "Info Sekolah: only admins may send there and this account is "
-                              "not one (posts may be accepted and never shown)")
+        "destination",
+        False,
+        "Info Sekolah: only admins may send there and this account is "
+        "not one (posts may be accepted and never shown)",
+    )
 
 
-async def test_a_community_parent_fails(world: WhatsAppSim, clock: VirtualClock,
-                                        paired: Settings) -> None:
+async def test_a_community_parent_fails(
+    world: WhatsAppSim, clock: VirtualClock, paired: Settings
+) -> None:
     world.add_group("Komunitas Induk", parent=True)
     await set_destination(paired, world, "Komunitas Induk")
     found = by_name(await run(world, clock, paired))
     assert found["destination"] == Check(
-        "destination", False, "Komunitas Induk is a community, not a group: pick one of its "
-                              "groups with /grup and /tujuan")
+        "destination",
+        False,
+        "Komunitas Induk is a community, not a group: pick one of its "
+        "groups with /grup and /tujuan",
+    )
 
 
 # --- the table -----------------------------------------------------------------------------
 
+
 def test_the_table_has_one_line_per_check_and_a_verdict() -> None:
-    checks = [Check("session", True, "data/session.db: paired as 6281234567890"),
-              Check("send to owner", False, "x@s.whatsapp.net: boom")]
+    checks = [
+        Check("session", True, "data/session.db: paired as 6281234567890"),
+        Check("send to owner", False, "x@s.whatsapp.net: boom"),
+    ]
     assert table(checks) == (
         "jadwal-bot doctor\n"
         "PASS  session        data/session.db: paired as 6281234567890\n"
         "FAIL  send to owner  x@s.whatsapp.net: boom\n"
-        "1 check(s) failed")
+        "1 check(s) failed"
+    )
     assert table(checks[:1]).splitlines()[-1] == "all checks passed"
 
 
-async def test_the_table_of_a_passing_run(world: WhatsAppSim, clock: VirtualClock,
-                                          paired: Settings) -> None:
+async def test_the_table_of_a_passing_run(
+    world: WhatsAppSim, clock: VirtualClock, paired: Settings
+) -> None:
     lines = table(await run(world, clock, paired, Options(send=True))).splitlines()
     assert lines[0] == "jadwal-bot doctor"
     assert [line[:6] + line[6:19].rstrip() for line in lines[1:-1]] == [
-        f"PASS  {name}" for name in [*ALL_CHECKS, "send to owner"]]
+        f"PASS  {name}" for name in [*ALL_CHECKS, "send to owner"]
+    ]
     assert lines[-1] == "all checks passed"
 
 
 # --- run_doctor: lock and exit code (the command line itself: tests/test_cli.py) -------------
+
 
 @pytest.fixture
 def in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """run_doctor without what would touch the test process itself: the one-time re-exec,
     the global umask, loguru's sinks, and the hard exit for stuck threads."""
     monkeypatch.setattr(runner, "_library_env", lambda _: None)
-    monkeypatch.setattr(runner, "secure_data_dir",
-                        lambda s: s.data_dir.mkdir(parents=True, exist_ok=True))
+    monkeypatch.setattr(
+        runner, "secure_data_dir", lambda s: s.data_dir.mkdir(parents=True, exist_ok=True)
+    )
     monkeypatch.setattr(runner, "setup_logging", lambda *_, **__: None)
     monkeypatch.setattr(runner, "exit_if_threads_stuck", lambda _: None)
 
@@ -454,8 +521,9 @@ def simulated(monkeypatch: pytest.MonkeyPatch, prepare: str) -> None:
             # the lock is held while it runs
             with pytest.raises(AlreadyRunning):
                 InstanceLock(settings.data_dir / "bot.lock").acquire()
-            return await clock.run(real(settings, options, world.factory, Devices(BOT_PHONE),
-                                        clock.sleep))
+            return await clock.run(
+                real(settings, options, world.factory, Devices(BOT_PHONE), clock.sleep)
+            )
         finally:
             await world.aclose()
             reset_event_loop()
@@ -463,12 +531,19 @@ def simulated(monkeypatch: pytest.MonkeyPatch, prepare: str) -> None:
     monkeypatch.setattr(doctor, "diagnose", diagnose_on_sim)
 
 
-@pytest.mark.parametrize(("prepare", "code", "verdict"), [
-    ("up", exitcodes.OK, "all checks passed"),
-    ("down", exitcodes.ERROR, "1 check(s) failed")])
+@pytest.mark.parametrize(
+    ("prepare", "code", "verdict"),
+    [("up", exitcodes.OK, "all checks passed"), ("down", exitcodes.ERROR, "1 check(s) failed")],
+)
 def test_run_doctor_prints_the_table_and_exits_0_only_when_all_pass(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        in_process: None, prepare: str, code: int, verdict: str) -> None:
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    in_process: None,
+    prepare: str,
+    code: int,
+    verdict: str,
+) -> None:
     settings = settings_for(tmp_path)
     session_file(settings)
     simulated(monkeypatch, prepare)
@@ -479,9 +554,12 @@ def test_run_doctor_prints_the_table_and_exits_0_only_when_all_pass(
         pass
 
 
-def test_run_doctor_refuses_while_the_bot_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                               capsys: pytest.CaptureFixture[str],
-                                               in_process: None) -> None:
+def test_run_doctor_refuses_while_the_bot_runs(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    in_process: None,
+) -> None:
     settings = settings_for(tmp_path)
     ran: list[Settings] = []
 
@@ -497,20 +575,20 @@ def test_run_doctor_refuses_while_the_bot_runs(tmp_path: Path, monkeypatch: pyte
     assert captured.out == "" and "Stop it first" in captured.err
 
 
-
 async def test_the_session_line_names_the_phone_without_the_device_number(
-        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock) -> None:
+    tmp_path: Path, world: WhatsAppSim, clock: VirtualClock
+) -> None:
     """goneonize GetAllDevices returns device.ID.String(), "user:device@server", and neonize's
     get_all_devices_from_db keeps "user:device" as the JID's User."""
     settings = settings_for(tmp_path)
     session = session_file(settings)
     checks = await run(world, clock, settings, devices=Devices(f"{BOT_PHONE}:7"))
-    assert by_name(checks)["session"] == Check("session", True,
-                                               f"{session}: paired as {BOT_PHONE}")
+    assert by_name(checks)["session"] == Check("session", True, f"{session}: paired as {BOT_PHONE}")
 
 
 async def test_a_session_file_goneonize_cannot_read_fails_without_a_traceback(
-        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock) -> None:
+    tmp_path: Path, world: WhatsAppSim, clock: VirtualClock
+) -> None:
     """goneonize GetAllDevices answers "error: ..." as if it were the device list; neonize's
     parser then fails to unpack it."""
     settings = settings_for(tmp_path)

@@ -27,11 +27,15 @@ def test_measures_both_settings_and_keeps_the_rest_of_the_file(tmp_path: Path) -
 
 def test_each_writer_keeps_the_other_sections(tmp_path: Path) -> None:
     path = tmp_path / "BENCHMARKS.md"
-    path.write_text("# Benchmarks\n\nold table\n\n## Soak test\n\nold soak\n\n"
-                    "## Durability: synchronous=FULL\n\nold durability\n", encoding="utf-8")
+    path.write_text(
+        "# Benchmarks\n\nold table\n\n## Soak test\n\nold soak\n\n"
+        "## Durability: synchronous=FULL\n\nold durability\n",
+        encoding="utf-8",
+    )
     bench_report.write(path, benchmarks="# Benchmarks\n\nnew table\n")
     bench_report.write(path, soak="## Soak test\n\nnew soak\n")
     assert path.read_text(encoding="utf-8") == (
         "# Benchmarks\n\nnew table\n\n## Soak test\n\nnew soak\n\n"
-        "## Durability: synchronous=FULL\n\nold durability\n")
+        "## Durability: synchronous=FULL\n\nold durability\n"
+    )
     assert bench_report.soak_section(path) == "## Soak test\n\nnew soak\n"

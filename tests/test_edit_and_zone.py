@@ -22,21 +22,26 @@ async def test_move_a_pending_post(bot_with_target: Bot):
 
 async def test_change_the_text(bot_with_target: Bot):
     await bot_with_target.say("/jadwal besok 08:00 Rapat")
-    assert await bot_with_target.say("/edit 1 teks Rapat batal\nditunda minggu depan") == \
-        m.TEXT_CHANGED.format(id=1) + "\n\u201cRapat batal \u2026\u201d"
+    assert (
+        await bot_with_target.say("/edit 1 teks Rapat batal\nditunda minggu depan")
+        == m.TEXT_CHANGED.format(id=1) + "\n\u201cRapat batal \u2026\u201d"
+    )
     post = await bot_with_target.app.store.get_post(1)
     assert post is not None and post.text == "Rapat batal\nditunda minggu depan"
 
 
-@pytest.mark.parametrize(("command", "expected"), [
-    ("/ubah", "tidak terbaca"),
-    ("/ubah 1", m.EDIT_MISSING),
-    ("/ubah 9 besok 09:00", m.POST_NOT_FOUND.format(id=9)),
-    ("/ubah 1 kemarin dulu", "Waktu tidak terbaca"),
-    ("/ubah 1 hari ini 08:00", "sudah lewat"),
-    ("/ubah 1 setiap hari 08:00", m.EDIT_NO_REPEAT),
-    ("/ubah 1 besok 09:00 Rapat baru", "Setelah waktu ada teks lain"),
-])
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("/ubah", "tidak terbaca"),
+        ("/ubah 1", m.EDIT_MISSING),
+        ("/ubah 9 besok 09:00", m.POST_NOT_FOUND.format(id=9)),
+        ("/ubah 1 kemarin dulu", "Waktu tidak terbaca"),
+        ("/ubah 1 hari ini 08:00", "sudah lewat"),
+        ("/ubah 1 setiap hari 08:00", m.EDIT_NO_REPEAT),
+        ("/ubah 1 besok 09:00 Rapat baru", "Setelah waktu ada teks lain"),
+    ],
+)
 async def test_edit_errors_change_nothing(bot_with_target: Bot, command: str, expected: str):
     await bot_with_target.say("/jadwal besok 08:00 Rapat")
     assert expected in await bot_with_target.say(command)
@@ -48,8 +53,9 @@ async def test_edit_errors_change_nothing(bot_with_target: Bot, command: str, ex
 async def test_a_cancelled_post_cannot_be_edited(bot_with_target: Bot):
     await bot_with_target.say("/jadwal besok 08:00 Rapat")
     await bot_with_target.say("/batal 1")
-    assert await bot_with_target.say("/ubah 1 besok 09:00") == \
-        m.CANNOT_EDIT.format(id=1, status="dibatalkan")
+    assert await bot_with_target.say("/ubah 1 besok 09:00") == m.CANNOT_EDIT.format(
+        id=1, status="dibatalkan"
+    )
 
 
 async def test_zone_change_keeps_moments_and_shows_the_new_zone(bot_with_target: Bot):
@@ -60,8 +66,7 @@ async def test_zone_change_keeps_moments_and_shows_the_new_zone(bot_with_target:
     post = await bot_with_target.app.store.get_post(1)
     assert post is not None and post.due_at == datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
     # new times are read in the new zone
-    assert "Minggu, 22 Nov 2026 10:00 WITA" in await bot_with_target.say(
-        "/jadwal besok 10:00 Lagi")
+    assert "Minggu, 22 Nov 2026 10:00 WITA" in await bot_with_target.say("/jadwal besok 10:00 Lagi")
     second = await bot_with_target.app.store.get_post(2)
     assert second is not None and second.due_at == datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
     assert "Asia/Makassar (WITA)" in await bot_with_target.say("/status")

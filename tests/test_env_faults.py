@@ -40,9 +40,13 @@ async def fill_db(path: Path, posts: int = 1) -> None:
     store = await Store.open(path)
     try:
         for i in range(posts):
-            await store.add_post(SATURDAY_EVENING + timedelta(hours=i + 1),
-                                 f"Pengumuman nomor {i} " * 10, GROUP, "Grup Demo A",
-                                 now=SATURDAY_EVENING)
+            await store.add_post(
+                SATURDAY_EVENING + timedelta(hours=i + 1),
+                f"Pengumuman nomor {i} " * 10,
+                GROUP,
+                "Grup Demo A",
+                now=SATURDAY_EVENING,
+            )
     finally:
         await store.close()
 
@@ -57,8 +61,11 @@ def snapshot(data_dir: Path) -> dict[str, bytes]:
     """The data (not the lock or the logs) under `data_dir`."""
     if not data_dir.is_dir():
         return {}
-    return {str(p.relative_to(data_dir)): p.read_bytes() for p in sorted(data_dir.rglob("*"))
-            if p.is_file() and p.name != "bot.lock" and "logs" not in p.parts}
+    return {
+        str(p.relative_to(data_dir)): p.read_bytes()
+        for p in sorted(data_dir.rglob("*"))
+        if p.is_file() and p.name != "bot.lock" and "logs" not in p.parts
+    }
 
 
 # --- the table ---------------------------------------------------------------------------
@@ -89,6 +96,7 @@ def env_file(content: bytes) -> Callable[[Path, Path], Setup]:
     def arrange(tmp: Path, work: Path) -> Setup:
         (work / ".env").write_bytes(content)
         return Setup(tmp / "data")
+
     return arrange
 
 
@@ -140,8 +148,11 @@ def full_disk_fresh(tmp: Path, work: Path) -> Setup:
 def full_disk_restart(tmp: Path, work: Path) -> Setup:
     seed = seeded(tmp / "seed", posts=3)
     mount = tmp / "disk"
-    return Setup(mount / "data", fresh=False, mounts=[
-        faultfs.tmpfs(mount), faultfs.copy_in(seed, mount / "data"), faultfs.fill(mount)])
+    return Setup(
+        mount / "data",
+        fresh=False,
+        mounts=[faultfs.tmpfs(mount), faultfs.copy_in(seed, mount / "data"), faultfs.fill(mount)],
+    )
 
 
 def read_only_data_dir(tmp: Path, work: Path) -> Setup:
@@ -159,6 +170,7 @@ def damaged_db(damage: Callable[[Path], None]) -> Callable[[Path, Path], Setup]:
         data = seeded(tmp / "data", posts=300)
         damage(data / "bot.db")
         return Setup(data, fresh=False)
+
     return arrange
 
 
@@ -185,48 +197,81 @@ def newer(path: Path) -> None:
 
 
 CASES = [
-    Case(".env saved as UTF-16", env_file("JADWAL_TIMEZONE=Asia/Makassar\n".encode("utf-16")),
-         "is saved as UTF-16"),
-    Case(".env with a Latin-1 byte", env_file(b"# Jadwal caf\xe9\nJADWAL_TIMEZONE=UTC\n"),
-         "line 1: byte 0xe9 is not UTF-8"),
+    Case(
+        ".env saved as UTF-16",
+        env_file("JADWAL_TIMEZONE=Asia/Makassar\n".encode("utf-16")),
+        "is saved as UTF-16",
+    ),
+    Case(
+        ".env with a Latin-1 byte",
+        env_file(b"# Jadwal caf\xe9\nJADWAL_TIMEZONE=UTC\n"),
+        "line 1: byte 0xe9 is not UTF-8",
+    ),
     Case(".env is a directory", env_dir, "is a directory"),
     Case(".env unreadable (chmod 000)", unreadable_env, "cannot be read by this user"),
     Case("NUL in the data dir path", nul_in_data_dir, "contains a NUL character"),
     Case("--env-file that does not exist", missing_env_file, "prod.env does not exist"),
-    Case("1.5 for a whole number", setting(JADWAL_MAX_FAILED_CONNECTS="1.5"),
-         "JADWAL_MAX_FAILED_CONNECTS='1.5': a whole number"),
-    Case("pacing min above max", setting(JADWAL_PACING_MIN_S="10", JADWAL_PACING_MAX_S="5"),
-         "JADWAL_PACING_MIN_S (10) is more than JADWAL_PACING_MAX_S (5)"),
+    Case(
+        "1.5 for a whole number",
+        setting(JADWAL_MAX_FAILED_CONNECTS="1.5"),
+        "JADWAL_MAX_FAILED_CONNECTS='1.5': a whole number",
+    ),
+    Case(
+        "pacing min above max",
+        setting(JADWAL_PACING_MIN_S="10", JADWAL_PACING_MAX_S="5"),
+        "JADWAL_PACING_MIN_S (10) is more than JADWAL_PACING_MAX_S (5)",
+    ),
     Case("data dir under a file", under_a_file, "is a file, not a directory"),
-    Case("data dir links to nothing", dangling_link, "/missing/x, which does not exist "
-         "(not mounted?)", ("console", "queue", "run")),
+    Case(
+        "data dir links to nothing",
+        dangling_link,
+        "/missing/x, which does not exist (not mounted?)",
+        ("console", "queue", "run"),
+    ),
     Case("disk full, fresh data dir", full_disk_fresh, "the disk is full"),
     Case("disk full, restart", full_disk_restart, "the disk is full", ("console", "run")),
-    Case("read-only data dir", read_only_data_dir, "the file system is read-only",
-         ("console", "run")),
+    Case(
+        "read-only data dir", read_only_data_dir, "the file system is read-only", ("console", "run")
+    ),
     Case("read-only parent, fresh data dir", read_only_parent, "the file system is read-only"),
-    Case("bot.db is not a database", damaged_db(garbage), "python -m bot restore",
-         ("console", "queue", "run")),
-    Case("bot.db truncated", damaged_db(truncated), "python -m bot restore",
-         ("console", "queue")),
-    Case("bot.db emptied (0 bytes) in a used data dir", damaged_db(emptied),
-         "is empty (0 bytes)", ("console", "queue", "run")),
-    Case("bot.db from a newer version", damaged_db(newer), "written by a newer jadwal-bot",
-         ("console", "queue")),
+    Case(
+        "bot.db is not a database",
+        damaged_db(garbage),
+        "python -m bot restore",
+        ("console", "queue", "run"),
+    ),
+    Case("bot.db truncated", damaged_db(truncated), "python -m bot restore", ("console", "queue")),
+    Case(
+        "bot.db emptied (0 bytes) in a used data dir",
+        damaged_db(emptied),
+        "is empty (0 bytes)",
+        ("console", "queue", "run"),
+    ),
+    Case(
+        "bot.db from a newer version",
+        damaged_db(newer),
+        "written by a newer jadwal-bot",
+        ("console", "queue"),
+    ),
 ]
 
 
 def mount_cases_problem(case: Case, command: str) -> str | None:
-    needs_mounts = case.arrange in (full_disk_fresh, full_disk_restart, read_only_data_dir,
-                                    read_only_parent) or command == "run"
+    needs_mounts = (
+        case.arrange in (full_disk_fresh, full_disk_restart, read_only_data_dir, read_only_parent)
+        or command == "run"
+    )
     return faultfs.mount_problem() if needs_mounts else None
 
 
-@pytest.mark.parametrize(("case", "command"),
-                         [(c, command) for c in CASES for command in c.commands],
-                         ids=[f"{c.name} [{command}]" for c in CASES for command in c.commands])
-def test_an_environment_fault_is_one_line_and_exit_2(tmp_path: Path, case: Case,
-                                                     command: str) -> None:
+@pytest.mark.parametrize(
+    ("case", "command"),
+    [(c, command) for c in CASES for command in c.commands],
+    ids=[f"{c.name} [{command}]" for c in CASES for command in c.commands],
+)
+def test_an_environment_fault_is_one_line_and_exit_2(
+    tmp_path: Path, case: Case, command: str
+) -> None:
     if why := mount_cases_problem(case, command):
         pytest.skip(why)
     work = tmp_path / "work"
@@ -238,12 +283,21 @@ def test_an_environment_fault_is_one_line_and_exit_2(tmp_path: Path, case: Case,
     record = tmp_path / "record"
     if setup.mounts or command == "run":
         # `run` talks to WhatsApp when it gets that far: give it no network at all.
-        argv = faultfs.in_namespace(setup.mounts, setup.data_dir, record, argv,
-                                    *(["-n"] if command == "run" else []))
+        argv = faultfs.in_namespace(
+            setup.mounts, setup.data_dir, record, argv, *(["-n"] if command == "run" else [])
+        )
     before = snapshot(setup.data_dir)
     began = time.monotonic()
-    done = subprocess.run(argv, cwd=work, env=bot_env(setup.env), stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        argv,
+        cwd=work,
+        env=bot_env(setup.env),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     took = time.monotonic() - began
     lines = done.stderr.strip().splitlines()
     assert done.returncode == exitcodes.USAGE, done.stderr + done.stdout

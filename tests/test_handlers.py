@@ -24,6 +24,7 @@ async def pending(bot: Bot) -> list[tuple[int, str]]:
 
 # --- /jadwal ------------------------------------------------------------------------------
 
+
 async def test_schedule_echoes_id_time_weekday_zone_and_destination(bot_with_target: Bot):
     reply = await bot_with_target.say("/jadwal besok 08:00 Selamat pagi semua")
     assert reply.startswith("#1 terjadwal Minggu, 22 Nov 2026 08:00 WIB -> Grup Demo A")
@@ -42,26 +43,33 @@ async def test_schedule_english_alias_and_case(bot_with_target: Bot):
     assert await pending(bot_with_target) == [(1, "Rapat RT")]
 
 
-@pytest.mark.parametrize(("command", "text"), [
-    ("/jadwal besok 08:00 Judul\nBaris dua\n\nBaris empat", "Judul\nBaris dua\n\nBaris empat"),
-    ("/jadwal besok 08:00\nSelamat pagi\nsemua", "Selamat pagi\nsemua"),
-])
+@pytest.mark.parametrize(
+    ("command", "text"),
+    [
+        ("/jadwal besok 08:00 Judul\nBaris dua\n\nBaris empat", "Judul\nBaris dua\n\nBaris empat"),
+        ("/jadwal besok 08:00\nSelamat pagi\nsemua", "Selamat pagi\nsemua"),
+    ],
+)
 async def test_schedule_keeps_multiline_text(bot_with_target: Bot, command: str, text: str):
     await bot_with_target.say(command)
     assert await pending(bot_with_target) == [(1, text)]
 
 
-@pytest.mark.parametrize(("command", "expected"), [
-    ("/jadwal", m.SCHEDULE_MISSING),
-    ("/jadwal   ", m.SCHEDULE_MISSING),
-    ("/jadwal kapan-kapan halo", "Waktu tidak terbaca"),
-    ("/jadwal besok 08:00", m.SCHEDULE_EMPTY_TEXT),
-    ("/jadwal besok 25:00 Halo", "Jam 25:00 tidak ada"),
-    ("/jadwal 32/01 08:00 Halo", "Tanggal 32/01 tidak ada"),
-    ("/jadwal besok Halo", m.TIME_MISSING_CLOCK),
-])
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("/jadwal", m.SCHEDULE_MISSING),
+        ("/jadwal   ", m.SCHEDULE_MISSING),
+        ("/jadwal kapan-kapan halo", "Waktu tidak terbaca"),
+        ("/jadwal besok 08:00", m.SCHEDULE_EMPTY_TEXT),
+        ("/jadwal besok 25:00 Halo", "Jam 25:00 tidak ada"),
+        ("/jadwal 32/01 08:00 Halo", "Tanggal 32/01 tidak ada"),
+        ("/jadwal besok Halo", m.TIME_MISSING_CLOCK),
+    ],
+)
 async def test_schedule_errors_show_reason_and_usage_and_queue_nothing(
-        bot_with_target: Bot, command: str, expected: str):
+    bot_with_target: Bot, command: str, expected: str
+):
     reply = await bot_with_target.say(command)
     assert expected in reply
     assert m.USAGE["jadwal"] in reply
@@ -108,8 +116,9 @@ async def test_photo_that_cannot_be_fetched_queues_nothing(bot_with_target: Bot)
     async def broken() -> bytes:
         raise ConnectionError("media server gone")
 
-    message = replace(make_message("/jadwal besok 09:00 Promo"),
-                      image=MediaRef("image/jpeg", broken))
+    message = replace(
+        make_message("/jadwal besok 09:00 Promo"), image=MediaRef("image/jpeg", broken)
+    )
     assert bot_with_target.app.dispatcher is not None
     await bot_with_target.app.dispatcher.dispatch(message)
     assert bot_with_target.transport.last_reply() == m.SCHEDULE_MEDIA_FAILED
@@ -117,6 +126,7 @@ async def test_photo_that_cannot_be_fetched_queues_nothing(bot_with_target: Bot)
 
 
 # --- /antrian -----------------------------------------------------------------------------
+
 
 async def test_queue_empty(bot: Bot):
     assert await bot.say("/antrian") == m.QUEUE_EMPTY
@@ -150,6 +160,7 @@ async def test_queue_pages(bot_with_target: Bot):
 
 # --- /batal -------------------------------------------------------------------------------
 
+
 async def test_cancel_pending_post(bot_with_target: Bot):
     await bot_with_target.say("/jadwal besok 08:00 Halo")
     reply = await bot_with_target.say("/batal 1")
@@ -163,11 +174,14 @@ async def test_cancel_pending_post(bot_with_target: Bot):
     assert [(e[1], e[2]) for e in events] == [(None, "pending"), ("pending", "cancelled")]
 
 
-@pytest.mark.parametrize(("command", "expected"), [
-    ("/batal", "tidak terbaca"),
-    ("/batal abc", "tidak terbaca: \u201cabc\u201d"),
-    ("/batal 99", m.POST_NOT_FOUND.format(id=99)),
-])
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("/batal", "tidak terbaca"),
+        ("/batal abc", "tidak terbaca: \u201cabc\u201d"),
+        ("/batal 99", m.POST_NOT_FOUND.format(id=99)),
+    ],
+)
 async def test_cancel_errors(bot_with_target: Bot, command: str, expected: str):
     await bot_with_target.say("/jadwal besok 08:00 Tetap")
     assert expected in await bot_with_target.say(command)
@@ -175,6 +189,7 @@ async def test_cancel_errors(bot_with_target: Bot, command: str, expected: str):
 
 
 # --- /grup and /tujuan --------------------------------------------------------------------
+
 
 async def test_groups_are_numbered_by_name(bot: Bot):
     reply = await bot.say("/grup")
@@ -188,23 +203,29 @@ async def test_groups_empty_and_unavailable(bot: Bot):
     assert await bot.say("/grup") == m.GROUPS_UNAVAILABLE
 
 
-@pytest.mark.parametrize(("command", "name"), [
-    ("/tujuan 3", "Grup Demo B"),
-    ("/target alumni", "Alumni SMA"),
-    ("/tujuan GRUP DEMO A", "Grup Demo A"),
-])
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        ("/tujuan 3", "Grup Demo B"),
+        ("/target alumni", "Alumni SMA"),
+        ("/tujuan GRUP DEMO A", "Grup Demo A"),
+    ],
+)
 async def test_target_by_number_or_name(bot: Bot, command: str, name: str):
     assert await bot.say(command) == m.TARGET_SET.format(name=name)
     assert await bot.app.store.get_setting("destination_name") == name
     assert (await bot.say("/tujuan")).startswith(m.TARGET_CURRENT.format(name=name))
 
 
-@pytest.mark.parametrize(("command", "expected"), [
-    ("/tujuan grup demo", "cocok dengan beberapa grup"),
-    ("/tujuan arisan", "tidak ditemukan"),
-    ("/tujuan 9", m.TARGET_BAD_NUMBER.format(number=9, count=3)),
-    ("/tujuan", m.TARGET_NONE),
-])
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("/tujuan grup demo", "cocok dengan beberapa grup"),
+        ("/tujuan arisan", "tidak ditemukan"),
+        ("/tujuan 9", m.TARGET_BAD_NUMBER.format(number=9, count=3)),
+        ("/tujuan", m.TARGET_NONE),
+    ],
+)
 async def test_target_errors_leave_destination_unset(bot: Bot, command: str, expected: str):
     assert expected in await bot.say(command)
     assert await bot.app.store.get_setting("destination") is None
@@ -219,6 +240,7 @@ async def test_target_sent_inside_a_group_picks_it_and_answers_privately(bot: Bo
 
 
 # --- /status, /bantuan, unknown, owners ---------------------------------------------------
+
 
 async def test_status_reports_everything(bot_with_target: Bot):
     await bot_with_target.say("/jadwal besok 08:00 Satu")
@@ -235,7 +257,8 @@ async def test_status_reports_everything(bot_with_target: Bot):
 
 
 async def test_unexpected_error_gets_apology_not_details_and_is_recorded(
-        bot: Bot, monkeypatch: pytest.MonkeyPatch):
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+):
     async def boom(self: object) -> None:
         raise RuntimeError("secret internal detail")
 
@@ -266,8 +289,9 @@ async def test_strangers_and_plain_text_are_ignored(bot_with_target: Bot):
     dispatch = bot_with_target.app.dispatcher
     assert dispatch is not None
     before = len(bot_with_target.transport.sent)
-    await dispatch.dispatch(make_message("/jadwal besok 08:00 spam", sender="6289999",
-                                         from_me=False))
+    await dispatch.dispatch(
+        make_message("/jadwal besok 08:00 spam", sender="6289999", from_me=False)
+    )
     await dispatch.dispatch(make_message("halo bot, apa kabar"))
     await dispatch.dispatch(make_message("/"))
     assert len(bot_with_target.transport.sent) == before
@@ -279,6 +303,7 @@ async def test_without_owner_setting_the_logged_in_account_is_the_owner(start_bo
 
     from tests.conftest import Clock
     from tests.fakes import OWNER
+
     bot = await start_bot(clock=Clock(SATURDAY_EVENING), settings_=replace(settings, owners=()))
     assert await bot.say("/status", sender=OWNER, from_me=True)
     before = len(bot.transport.sent)
@@ -310,4 +335,3 @@ async def test_a_reply_that_cannot_be_sent_does_not_escape_dispatch(bot: Bot):
         logger.remove(sink)
     assert sum("could not answer message" in line for line in logged) == 2
     assert bot.transport.replies() == []
-

@@ -24,7 +24,8 @@ def leftovers(directory: Path) -> list[Path]:
 
 
 async def test_a_heartbeat_that_cannot_be_written_is_logged_once_and_its_recovery_once(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / HEARTBEAT_FILE
     path.mkdir()  # a directory in its place: every write fails, after the temp file is written
     (path / "x").touch()
@@ -41,15 +42,22 @@ async def test_a_heartbeat_that_cannot_be_written_is_logged_once_and_its_recover
 
     monkeypatch.setattr(health, "write_heartbeat", counted)
     records: list[tuple[str, str, bool]] = []
-    sink = logger.add(lambda message: records.append((
-        message.record["level"].name, message.record["message"],
-        message.record["exception"] is not None)), level="DEBUG")
+    sink = logger.add(
+        lambda message: records.append(
+            (
+                message.record["level"].name,
+                message.record["message"],
+                message.record["exception"] is not None,
+            )
+        ),
+        level="DEBUG",
+    )
     beating = asyncio.create_task(
-        heartbeat(path, lambda: ConnectionState(True, "terhubung"), interval_s=INTERVAL_S))
+        heartbeat(path, lambda: ConnectionState(True, "terhubung"), interval_s=INTERVAL_S)
+    )
     try:
         await eventually(lambda: len(attempts) >= 20)
-        failed = [(level, text, traced) for level, text, traced in records
-                  if "heartbeat" in text]
+        failed = [(level, text, traced) for level, text, traced in records if "heartbeat" in text]
         assert len(failed) == 1, failed
         level, text, traced = failed[0]
         assert level == "WARNING" and not traced and "\n" not in text
@@ -65,6 +73,7 @@ async def test_a_heartbeat_that_cannot_be_written_is_logged_once_and_its_recover
         logger.remove(sink)
     lines = [(level, text) for level, text, _ in records if "heartbeat" in text]
     failures = attempts.index(True)
-    assert lines[1:] == [("INFO", f"the heartbeat file {path} is written again (after "
-                                  f"{failures} failed writes)")]
+    assert lines[1:] == [
+        ("INFO", f"the heartbeat file {path} is written again (after {failures} failed writes)")
+    ]
     assert health.check(path, datetime.now(UTC)) is None

@@ -19,8 +19,6 @@ from tests.fakes import GROUPS, JPEG, OWNER_CHAT, Sent, eventually, make_message
 DEMO_A = GROUPS[0]
 
 
-
-
 async def exchange(bot: Bot, text: str) -> list[Sent]:
     """Everything the bot sent the owner in answer to `text` (for multi-message replies)."""
     before = len(bot.transport.sent)
@@ -62,6 +60,7 @@ async def failed_post(bot: Bot, reason: str = "grup tidak ditemukan") -> int:
 
 
 # --- /kirim -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("command", ["/kirim", "/send", "/KIRIM"])
 async def test_send_now_moves_a_pending_post_to_now(bot_with_target: Bot, command: str):
@@ -108,23 +107,28 @@ async def test_send_now_on_a_failed_post_points_to_retry(bot_with_target: Bot):
 
 # --- /ulang -------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("command", ["/ulang", "/retry"])
 async def test_retry_a_failed_post(bot_with_target: Bot, command: str):
     bot = bot_with_target
     post_id = await failed_post(bot)
     assert bot.transport.posts() == []
-    assert await bot.say(f"{command} {post_id}") == m.RETRYING.format(id=post_id,
-                                                                     dest=DEMO_A.name)
+    assert await bot.say(f"{command} {post_id}") == m.RETRYING.format(id=post_id, dest=DEMO_A.name)
     await delivered(bot, post_id)
     moves = [(e[1], e[2]) for e in await bot.app.store.events(post_id)]
-    assert moves[-4:] == [("sending", "failed"), ("failed", "pending"), ("pending", "sending"),
-                          ("sending", "sent")]
+    assert moves[-4:] == [
+        ("sending", "failed"),
+        ("failed", "pending"),
+        ("pending", "sending"),
+        ("sending", "sent"),
+    ]
 
 
 async def test_retry_a_missed_post(bot_with_target: Bot):
     bot = bot_with_target
-    post = await bot.app.store.add_post(SATURDAY_EVENING - timedelta(hours=3), "Terlewat",
-                                        DEMO_A.jid, DEMO_A.name)
+    post = await bot.app.store.add_post(
+        SATURDAY_EVENING - timedelta(hours=3), "Terlewat", DEMO_A.jid, DEMO_A.name
+    )
     bot.services.queue_changed()
     await eventually(lambda: any("terlewat" in r for r in bot.transport.replies()))
     assert await status(bot, post.id) is PostStatus.MISSED
@@ -137,8 +141,9 @@ async def test_retry_a_missed_post(bot_with_target: Bot):
 
 async def test_retry_an_uncertain_post(start_bot: BotFactory, settings: Settings):
     store = await Store.open(settings.db_path)
-    post = await store.add_post(SATURDAY_EVENING - timedelta(minutes=1), "Belum pasti",
-                                DEMO_A.jid, DEMO_A.name)
+    post = await store.add_post(
+        SATURDAY_EVENING - timedelta(minutes=1), "Belum pasti", DEMO_A.jid, DEMO_A.name
+    )
     assert await store.transition(post.id, PostStatus.SENDING, expect=PostStatus.PENDING)
     await store.close()
     bot = await start_bot(clock=Clock(SATURDAY_EVENING))
@@ -146,8 +151,7 @@ async def test_retry_an_uncertain_post(start_bot: BotFactory, settings: Settings
     assert await status(bot, post.id) is PostStatus.UNCERTAIN
     assert f"/ulang {post.id}" in bot.transport.last_reply()
     assert bot.transport.posts() == []
-    assert await bot.say(f"/ulang {post.id}") == m.RETRYING.format(id=post.id,
-                                                                   dest=DEMO_A.name)
+    assert await bot.say(f"/ulang {post.id}") == m.RETRYING.format(id=post.id, dest=DEMO_A.name)
     await delivered(bot, post.id)
 
 
@@ -172,26 +176,38 @@ async def test_retry_refusals(bot_with_target: Bot):
 
 # --- /riwayat -----------------------------------------------------------------------------
 
+
 async def finished_posts(bot: Bot, count: int) -> dict[int, PostStatus]:
     """`count` posts finished one minute apart: sent, failed, missed in turn."""
     store = bot.app.store
     outcomes: dict[int, PostStatus] = {}
     for n in range(count):
         at = SATURDAY_EVENING - timedelta(hours=2) + timedelta(minutes=n)
-        post = await store.add_post(SATURDAY_EVENING + timedelta(days=1, minutes=n),
-                                    f"Post nomor {n + 1}", DEMO_A.jid, DEMO_A.name, now=at)
+        post = await store.add_post(
+            SATURDAY_EVENING + timedelta(days=1, minutes=n),
+            f"Post nomor {n + 1}",
+            DEMO_A.jid,
+            DEMO_A.name,
+            now=at,
+        )
         kind = (PostStatus.SENT, PostStatus.FAILED, PostStatus.MISSED)[n % 3]
         if kind is PostStatus.MISSED:
-            await store.transition(post.id, kind, expect=PostStatus.PENDING,
-                                   reason="overdue beyond grace", now=at)
+            await store.transition(
+                post.id, kind, expect=PostStatus.PENDING, reason="overdue beyond grace", now=at
+            )
         else:
-            await store.transition(post.id, PostStatus.SENDING, expect=PostStatus.PENDING,
-                                   now=at)
-            await store.transition(post.id, kind, expect=PostStatus.SENDING, now=at,
-                                   reason="grup tujuan tidak ada lagi (item-not-found)"
-                                   if kind is PostStatus.FAILED else None,
-                                   sent_at=at if kind is PostStatus.SENT else None,
-                                   wa_message_id="wa-x" if kind is PostStatus.SENT else None)
+            await store.transition(post.id, PostStatus.SENDING, expect=PostStatus.PENDING, now=at)
+            await store.transition(
+                post.id,
+                kind,
+                expect=PostStatus.SENDING,
+                now=at,
+                reason="grup tujuan tidak ada lagi (item-not-found)"
+                if kind is PostStatus.FAILED
+                else None,
+                sent_at=at if kind is PostStatus.SENT else None,
+                wa_message_id="wa-x" if kind is PostStatus.SENT else None,
+            )
         outcomes[post.id] = kind
     return outcomes
 
@@ -205,7 +221,7 @@ async def test_history_pages_newest_first(bot_with_target: Bot):
     outcomes = await finished_posts(bot, 25)
     await bot.say("/jadwal besok 08:00 Belum terkirim")  # pending: not history
     await bot.say("/jadwal besok 08:00 Batal")
-    await bot.say("/batal 27")                           # cancelled: not history
+    await bot.say("/batal 27")  # cancelled: not history
 
     first = await bot.say("/riwayat")
     assert first.splitlines()[0] == "Riwayat: 25 post (halaman 1/3), terbaru dulu"
@@ -249,6 +265,7 @@ async def test_history_of_real_deliveries_and_when_empty(bot_with_target: Bot):
 
 
 # --- /lihat -------------------------------------------------------------------------------
+
 
 async def test_show_a_text_post_with_status_times_and_events(bot_with_target: Bot):
     bot = bot_with_target
@@ -305,5 +322,6 @@ async def test_show_refusals(bot: Bot):
 @pytest.mark.parametrize("page", ["0", "4"])
 async def test_history_page_outside_the_pages_is_refused(bot_with_target: Bot, page: str):
     await finished_posts(bot_with_target, 25)
-    assert await bot_with_target.say(f"/riwayat {page}") == \
-        m.QUEUE_BAD_PAGE.format(page=int(page), pages=3)
+    assert await bot_with_target.say(f"/riwayat {page}") == m.QUEUE_BAD_PAGE.format(
+        page=int(page), pages=3
+    )

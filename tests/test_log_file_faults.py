@@ -52,15 +52,18 @@ class FullDisk(io.TextIOBase):
         self._stream.close()
 
 
-def test_a_full_disk_is_said_once_and_its_end_once(tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_full_disk_is_said_once_and_its_end_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / LOG_FILE
     log_file = LogFile(path)
     disk = FullDisk(log_file.stream)
     log_file.stream = disk  # type: ignore[assignment]
     console = io.StringIO()
-    sinks = [logger.add(log_file, format=_FORMAT, level="INFO"),
-             logger.add(console, format="{message}", level="INFO")]
+    sinks = [
+        logger.add(log_file, format=_FORMAT, level="INFO"),
+        logger.add(console, format="{message}", level="INFO"),
+    ]
     try:
         logger.info("before")
         disk.full = True
@@ -84,7 +87,10 @@ def test_a_full_disk_is_said_once_and_its_end_once(tmp_path: Path,
     assert written == ["before", "after"]
     # The console (stdout, the journal) kept every line.
     assert console.getvalue().splitlines() == [
-        "before", *(f"while full {n}" for n in range(LINES_WHILE_FULL)), "after"]
+        "before",
+        *(f"while full {n}" for n in range(LINES_WHILE_FULL)),
+        "after",
+    ]
 
 
 # What loguru printed per line before: a whole block. Run on a real full tmpfs.
@@ -118,12 +124,27 @@ def test_on_a_real_full_disk(tmp_path: Path) -> None:
     prefix, _ = unshare_prefix("-m")
     assert prefix is not None
     disk = tmp_path / "disk"
-    script = f"{faultfs.tmpfs(disk, '64k')} && exec \"$@\""
+    script = f'{faultfs.tmpfs(disk, "64k")} && exec "$@"'
     done = subprocess.run(
-        [*prefix, "sh", "-c", script, "probe", sys.executable, "-c", PROBE, str(disk),
-         str(LINES_WHILE_FULL)],
-        capture_output=True, text=True, timeout=60, check=False, cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "PYTHONPATH": str(ROOT)})
+        [
+            *prefix,
+            "sh",
+            "-c",
+            script,
+            "probe",
+            sys.executable,
+            "-c",
+            PROBE,
+            str(disk),
+            str(LINES_WHILE_FULL),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "PYTHONPATH": str(ROOT)},
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stderr.splitlines()
     log = disk / "logs" / LOG_FILE

@@ -53,8 +53,9 @@ def partial(media: MediaStore, name: str, age_s: float) -> str:
 
 async def post_with(store: Store, name: str, status: PostStatus, at: datetime) -> int:
     """A post using `name`, brought to `status` with every change stamped `at`."""
-    post = await store.add_post(at, "foto", DEMO_A.jid, DEMO_A.name, media_path=name,
-                                media_mime="image/jpeg", now=at)
+    post = await store.add_post(
+        at, "foto", DEMO_A.jid, DEMO_A.name, media_path=name, media_mime="image/jpeg", now=at
+    )
     path = {
         PostStatus.PENDING: [],
         PostStatus.SENDING: [PostStatus.SENDING],
@@ -66,8 +67,9 @@ async def post_with(store: Store, name: str, status: PostStatus, at: datetime) -
     }[status]
     current = PostStatus.PENDING
     for step in path:
-        assert await store.transition(post.id, step, expect=current, now=at,
-                                      sent_at=at if step is PostStatus.SENT else None)
+        assert await store.transition(
+            post.id, step, expect=current, now=at, sent_at=at if step is PostStatus.SENT else None
+        )
         current = step
     return post.id
 
@@ -87,8 +89,13 @@ async def test_prune_removes_only_media_of_posts_sent_long_ago(tmp_path: Path, s
 
     keep["sent 5 days ago"] = image(media, "recent sent")
     await post_with(store, keep["sent 5 days ago"], PostStatus.SENT, recently)
-    for status in (PostStatus.PENDING, PostStatus.SENDING, PostStatus.FAILED,
-                   PostStatus.MISSED, PostStatus.UNCERTAIN):
+    for status in (
+        PostStatus.PENDING,
+        PostStatus.SENDING,
+        PostStatus.FAILED,
+        PostStatus.MISSED,
+        PostStatus.UNCERTAIN,
+    ):
         keep[f"{status} since 40 days"] = image(media, f"old {status}")
         await post_with(store, keep[f"{status} since 40 days"], status, long_ago)
     # one file, two posts: the old sent one may go, the pending one still needs it
@@ -180,8 +187,7 @@ async def old_photo(tmp_path: Path, store: Store) -> tuple[MediaStore, str]:
     return media, name
 
 
-async def test_photo_scheduled_between_reading_and_deleting_is_kept(tmp_path: Path,
-                                                                    store: Store):
+async def test_photo_scheduled_between_reading_and_deleting_is_kept(tmp_path: Path, store: Store):
     media, name = await old_photo(tmp_path, store)
     racing = ScheduledDuringCleanUp(store, media)
     removed = await prune_media(racing, media, RETENTION, NOW)
@@ -193,8 +199,9 @@ async def test_photo_scheduled_between_reading_and_deleting_is_kept(tmp_path: Pa
     assert media.path(name).exists()
 
 
-async def test_photo_saved_before_a_clean_up_and_posted_after_it_is_kept(tmp_path: Path,
-                                                                         store: Store):
+async def test_photo_saved_before_a_clean_up_and_posted_after_it_is_kept(
+    tmp_path: Path, store: Store
+):
     # /jadwal saved the photo (an old file: same content, so nothing written, and its age
     # says 40 days), then the whole clean-up ran, then the post was committed.
     media, name = await old_photo(tmp_path, store)
@@ -204,8 +211,7 @@ async def test_photo_saved_before_a_clean_up_and_posted_after_it_is_kept(tmp_pat
     assert media.path(name).read_bytes() == PHOTO
 
 
-async def test_photo_removed_just_before_it_is_saved_is_written_again(tmp_path: Path,
-                                                                      store: Store):
+async def test_photo_removed_just_before_it_is_saved_is_written_again(tmp_path: Path, store: Store):
     media, name = await old_photo(tmp_path, store)
     assert await prune_media(store, media, RETENTION, NOW) == 2
     assert not media.path(name).exists()

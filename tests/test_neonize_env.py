@@ -29,14 +29,25 @@ from neonize.utils.enum import ClientName, ClientType
 from bot.transport.whatsapp import neonize_env
 
 ROOT = Path(__file__).resolve().parent.parent
-_PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
-               "all_proxy", "NO_PROXY", "no_proxy")
+_PROXY_VARS = (
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+)
 
 
 def child_env(**extra: str) -> dict[str, str]:
     """This environment without the variables under test, plus `extra`."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in (*_PROXY_VARS, neonize_env.BOT_TAG, neonize_env._REEXECUTED)}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in (*_PROXY_VARS, neonize_env.BOT_TAG, neonize_env._REEXECUTED)
+    }
     env.update(extra)
     return env
 
@@ -44,8 +55,15 @@ def child_env(**extra: str) -> dict[str, str]:
 def run_python(code: str, env: dict[str, str], *args: str) -> list[str]:
     """Run `code` (with `args` in sys.argv[1:]) in a new interpreter from the project root;
     its stdout lines."""
-    done = subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=90, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout.splitlines()
 
@@ -116,8 +134,9 @@ def test_the_library_does_not_see_a_variable_added_after_start() -> None:
     with proxies() as (at_start, set_later):
         code = f"import os\nos.environ['HTTPS_PROXY'] = {set_later.url!r}\n" + CONNECT_ONCE
         run_python(code, child_env(https_proxy=at_start.url))
-    assert [r.split(b"\r\n")[0] for r in at_start.received] == \
-        [b"CONNECT web.whatsapp.com:443 HTTP/1.1"]
+    assert [r.split(b"\r\n")[0] for r in at_start.received] == [
+        b"CONNECT web.whatsapp.com:443 HTTP/1.1"
+    ]
     assert set_later.received == []
 
 
@@ -135,22 +154,23 @@ print("tag", os.environ.get("NEONIZE_BOT_TAG"), started.get("NEONIZE_BOT_TAG"), 
 
 def test_reexec_puts_the_bot_tag_where_the_library_reads_it() -> None:
     with proxies() as (at_start, set_later):
-        lines = run_python(REEXEC + CONNECT_ONCE,
-                           child_env(https_proxy=at_start.url, LATER_PROXY=set_later.url))
+        lines = run_python(
+            REEXEC + CONNECT_ONCE, child_env(https_proxy=at_start.url, LATER_PROXY=set_later.url)
+        )
     starts = [line for line in lines if line.startswith("start ")]
     assert len(starts) == 2 and starts[0] == starts[1], lines  # replaced once, same pid
     assert "tag off off" in lines
     # After the re-exec the Go code saw what Python had set: the later proxy got the dial.
     assert at_start.received == []
-    assert [r.split(b"\r\n")[0] for r in set_later.received] == \
-        [b"CONNECT web.whatsapp.com:443 HTTP/1.1"]
+    assert [r.split(b"\r\n")[0] for r in set_later.received] == [
+        b"CONNECT web.whatsapp.com:443 HTTP/1.1"
+    ]
 
 
 @pytest.mark.parametrize("value", ["on", "off"])
 def test_a_value_set_by_the_user_is_kept_and_needs_no_reexec(value: str) -> None:
     code = REEXEC + "neonize_env.prepare('INFO')\nprint('after', os.environ['NEONIZE_BOT_TAG'])"
-    lines = run_python(code, child_env(LATER_PROXY="http://127.0.0.1:9",
-                                       NEONIZE_BOT_TAG=value))
+    lines = run_python(code, child_env(LATER_PROXY="http://127.0.0.1:9", NEONIZE_BOT_TAG=value))
     assert len([line for line in lines if line.startswith("start ")]) == 1
     assert f"tag {value} {value}" in lines
     assert lines[-1] == f"after {value}"
@@ -185,22 +205,36 @@ def neonize_logging(when: str, level: str) -> dict[str, object]:
 def test_without_prepare_neonize_ships_everything_to_go() -> None:
     # The problem prepare() solves: an empty level, which Go reads as "everything".
     assert neonize_logging("never", "INFO") == {
-        "tag": None, "level": 0, "relayed": ["INFO", "INFO", "INFO"], "to_go": ""}
+        "tag": None,
+        "level": 0,
+        "relayed": ["INFO", "INFO", "INFO"],
+        "to_go": "",
+    }
 
 
 @pytest.mark.parametrize("when", ["before", "after"])
 def test_prepare_lowers_what_neonize_ships_from_go(when: str) -> None:
     assert neonize_logging(when, "INFO") == {
-        "tag": "off", "level": 30, "relayed": ["WARNING", "WARNING", "WARNING"],
-        "to_go": "WARN"}
+        "tag": "off",
+        "level": 30,
+        "relayed": ["WARNING", "WARNING", "WARNING"],
+        "to_go": "WARN",
+    }
 
 
-@pytest.mark.parametrize(("bot_level", "level", "to_go"), [
-    ("DEBUG", "DEBUG", "DEBUG"), ("TRACE", "DEBUG", "DEBUG"), ("SUCCESS", "WARNING", "WARN"),
-    ("ERROR", "ERROR", "ERROR"), ("CRITICAL", "CRITICAL", "ERROR"),
-])
+@pytest.mark.parametrize(
+    ("bot_level", "level", "to_go"),
+    [
+        ("DEBUG", "DEBUG", "DEBUG"),
+        ("TRACE", "DEBUG", "DEBUG"),
+        ("SUCCESS", "WARNING", "WARN"),
+        ("ERROR", "ERROR", "ERROR"),
+        ("CRITICAL", "CRITICAL", "ERROR"),
+    ],
+)
 def test_library_level_follows_the_bot_only_for_debug_or_quieter(
-        bot_level: str, level: str, to_go: str) -> None:
+    bot_level: str, level: str, to_go: str
+) -> None:
     result = neonize_logging("before", bot_level)
     assert result["relayed"] == [level] * 3
     assert result["to_go"] == to_go
@@ -228,7 +262,9 @@ def test_pairing_by_code_names_a_browser_whatsapp_accepts() -> None:
 
 
 def test_startup_environ_is_the_environment_at_exec() -> None:
-    code = ("import os\nos.environ['ADDED_LATER'] = '1'\n"
-            "from bot.transport.whatsapp.neonize_env import startup_environ\n"
-            "env = startup_environ()\nprint(env.get('GIVEN'), env.get('ADDED_LATER'))")
+    code = (
+        "import os\nos.environ['ADDED_LATER'] = '1'\n"
+        "from bot.transport.whatsapp.neonize_env import startup_environ\n"
+        "env = startup_environ()\nprint(env.get('GIVEN'), env.get('ADDED_LATER'))"
+    )
     assert run_python(code, child_env(GIVEN="x y=z"))[-1] == "x y=z None"

@@ -69,8 +69,9 @@ def _warm(samples: list[Sample]) -> Sample:
 
 def test_failed_connects_keep_threads_flat_then_exit_for_restart(tmp_path: Path) -> None:
     with NetnsBot(tmp_path, "drop", FAST_BACKOFF) as bot:
-        gave_up = bot.watch(lambda: "giving up after" in bot.output(), CEILING_WITHIN_S,
-                            every_s=0.05)
+        gave_up = bot.watch(
+            lambda: "giving up after" in bot.output(), CEILING_WITHIN_S, every_s=0.05
+        )
         teardown = bot.wait_exit(TEARDOWN_WITHIN_S) if gave_up else None
         lingering = bot.threads_report() if bot.returncode() is None else ""
         code = bot.returncode()
@@ -80,21 +81,27 @@ def test_failed_connects_keep_threads_flat_then_exit_for_restart(tmp_path: Path)
     assert bot.samples, f"no reading of the process was taken\n{bot.tail()}"
     warm = _warm(bot.samples)
     rows = summary(bot.samples, warm)
-    print(f"\ndrop server: exit code {code} after {total:.1f} s, "
-          f"ceiling logged: {gave_up}, log line to exit: "
-          f"{'-' if teardown is None else f'{teardown:.2f} s'}; attempts logged "
-          f"{bot.attempts(output)} (+1 giving up), server connections {connections}")
+    print(
+        f"\ndrop server: exit code {code} after {total:.1f} s, "
+        f"ceiling logged: {gave_up}, log line to exit: "
+        f"{'-' if teardown is None else f'{teardown:.2f} s'}; attempts logged "
+        f"{bot.attempts(output)} (+1 giving up), server connections {connections}"
+    )
     print(format_summary(rows))
     print("  per attempt (s, attempts, threads, fds, session.db fds, rss kB):")
     for s in per_attempt(bot.samples):
-        print(f"    {s.at:6.2f} {s.attempts:3d} {s.threads:4d} {s.fds:4d} {s.session_fds:4d} "
-              f"{s.rss_kb:7d}")
+        print(
+            f"    {s.at:6.2f} {s.attempts:3d} {s.threads:4d} {s.fds:4d} {s.session_fds:4d} "
+            f"{s.rss_kb:7d}"
+        )
 
-    assert gave_up, (f"no 'giving up' within {CEILING_WITHIN_S:.0f} s (exit code {code})\n"
-                     f"{_figures(bot)}")
+    assert gave_up, (
+        f"no 'giving up' within {CEILING_WITHIN_S:.0f} s (exit code {code})\n{_figures(bot)}"
+    )
     assert teardown is not None, (
         f"still running {TEARDOWN_WITHIN_S:.0f} s after logging its exit\n{lingering}\n"
-        f"{_figures(bot)}")
+        f"{_figures(bot)}"
+    )
     assert code == exitcodes.RESTART, f"exit code {code}\n{_figures(bot)}"
     assert f"giving up after {MAX_FAILED} failed connects" in output, _figures(bot)
     # The last failure is reported by the "giving up" line, every other one on its own.
@@ -110,18 +117,21 @@ def test_failed_connects_keep_threads_flat_then_exit_for_restart(tmp_path: Path)
     most = max(later, key=lambda s: s.threads)
     assert most.threads - warm.threads <= THREAD_SLACK, (
         f"threads grew from {warm.threads} (attempt {warm.attempts}) to {most.threads} "
-        f"(attempt {most.attempts})\n{format_summary(rows)}\n{_figures(bot)}")
+        f"(attempt {most.attempts})\n{format_summary(rows)}\n{_figures(bot)}"
+    )
     # neonize opens data/session.db on each connect() and keeps it when the connect fails:
     # one handle for the client, then at most one per connect() so far (the logged failures
     # and the one in flight); the ceiling bounds it. Every other handle stays flat.
     worst = max(later, key=lambda s: s.session_fds - s.attempts)
     assert worst.session_fds <= worst.attempts + 2, (
         f"{worst.session_fds} session.db handles after {worst.attempts} failed connects\n"
-        f"{format_summary(rows)}")
+        f"{format_summary(rows)}"
+    )
     other = max(s.fds - s.session_fds for s in later)
     assert other - (warm.fds - warm.session_fds) <= OTHER_FD_SLACK, (
         f"other handles grew from {warm.fds - warm.session_fds} to {other}\n"
-        f"{format_summary(rows)}\n{_figures(bot)}")
+        f"{format_summary(rows)}\n{_figures(bot)}"
+    )
 
 
 def _stop_while_hanging(tmp_path: Path, server: str, signum: signal.Signals) -> None:
@@ -130,8 +140,9 @@ def _stop_while_hanging(tmp_path: Path, server: str, signum: signal.Signals) -> 
         # closes at once), then a little longer, so that the Go call is surely blocked.
         def dial_hanging() -> bool:
             now = time.monotonic()
-            return any(number > 1 and now - at >= HANG_BEFORE_SIGNAL_S
-                       for number, at in bot.held().items())
+            return any(
+                number > 1 and now - at >= HANG_BEFORE_SIGNAL_S for number, at in bot.held().items()
+            )
 
         hanging = bot.watch(dial_hanging, 15.0, every_s=0.05)
         events_before = bot.server_events()
@@ -144,41 +155,58 @@ def _stop_while_hanging(tmp_path: Path, server: str, signum: signal.Signals) -> 
         lingering = bot.threads_report() if took is None else ""
         code = bot.returncode()
         events = bot.server_events()
-    dial_end = [round(at - sent_at, 2) for at, number, what in events
-                if number > 1 and at > sent_at and not what.startswith("accepted")]
+    dial_end = [
+        round(at - sent_at, 2)
+        for at, number, what in events
+        if number > 1 and at > sent_at and not what.startswith("accepted")
+    ]
     at_signal = [s for s in bot.samples if s.at <= sent_at - bot.started_at]
-    print(f"\n{server} server, {signum.name} {since_start:.1f} s after start "
-          f"({sent_at - dial_at:.1f} s into whatsmeow's dial): "
-          + (f"exit code {code}, reaped {took:.2f} s after the signal" if took is not None
-             else f"still running {WATCH_STOP_S:.0f} s after the signal")
-          + (f" (main thread exited at {bot.exit_seen_at - sent_at:.2f} s)"
-             if bot.exit_seen_at is not None else "")
-          + "; whatsmeow's dial "
-          + (f"ended {dial_end[0]} s after the signal" if dial_end else "still held at exit"))
-    for label, reading in (("at signal", at_signal[-1] if at_signal else None),
-                           ("last", bot.samples[-1] if bot.samples else None)):
+    print(
+        f"\n{server} server, {signum.name} {since_start:.1f} s after start "
+        f"({sent_at - dial_at:.1f} s into whatsmeow's dial): "
+        + (
+            f"exit code {code}, reaped {took:.2f} s after the signal"
+            if took is not None
+            else f"still running {WATCH_STOP_S:.0f} s after the signal"
+        )
+        + (
+            f" (main thread exited at {bot.exit_seen_at - sent_at:.2f} s)"
+            if bot.exit_seen_at is not None
+            else ""
+        )
+        + "; whatsmeow's dial "
+        + (f"ended {dial_end[0]} s after the signal" if dial_end else "still held at exit")
+    )
+    for label, reading in (
+        ("at signal", at_signal[-1] if at_signal else None),
+        ("last", bot.samples[-1] if bot.samples else None),
+    ):
         if reading is not None:
-            print(f"  {label:<10} threads {reading.threads}, fds {reading.fds}, "
-                  f"rss {reading.rss_kb} kB")
+            print(
+                f"  {label:<10} threads {reading.threads}, fds {reading.fds}, "
+                f"rss {reading.rss_kb} kB"
+            )
     assert took is not None, (
         f"{signum.name}: still running {WATCH_STOP_S:.0f} s after the signal\n{lingering}\n"
-        f"{_figures(bot)}")
+        f"{_figures(bot)}"
+    )
     assert took <= STOP_WITHIN_S, (
-        f"{signum.name}: exit took {took:.1f} s (limit {STOP_WITHIN_S:.0f} s)\n{_figures(bot)}")
+        f"{signum.name}: exit took {took:.1f} s (limit {STOP_WITHIN_S:.0f} s)\n{_figures(bot)}"
+    )
     assert code == exitcodes.OK, f"{signum.name}: exit code {code}\n{_figures(bot)}"
     assert "shutting down (signal)" in bot.output(), _figures(bot)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_stop_signal_while_the_dial_hangs_ends_within_10_s(tmp_path: Path,
-                                                           signum: signal.Signals) -> None:
+def test_stop_signal_while_the_dial_hangs_ends_within_10_s(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
     """The server accepts TCP and never answers: whatsmeow's TLS handshake waits."""
     _stop_while_hanging(tmp_path, "hold", signum)
 
 
 @pytest.mark.skipif(openssl_problem() is not None, reason=openssl_problem() or "")
-def test_stop_signal_while_the_websocket_upgrade_hangs_ends_within_10_s(tmp_path: Path
-                                                                        ) -> None:
+def test_stop_signal_while_the_websocket_upgrade_hangs_ends_within_10_s(tmp_path: Path) -> None:
     """TLS completes (the bot's Go side trusts a test certificate via SSL_CERT_FILE) and the
     websocket upgrade is never answered: whatsmeow sets no time limit there, so its Go call
     does not end by itself."""

@@ -38,8 +38,7 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
     await opened.close()
 
 
-async def test_a_delivered_notice_is_not_resent_while_its_mark_fails(store: Store,
-                                                                     tmp_path: Path):
+async def test_a_delivered_notice_is_not_resent_while_its_mark_fails(store: Store, tmp_path: Path):
     clock = VirtualClock(START)
     transport = FakeTransport()
     last_errors: list[str] = []
@@ -47,8 +46,7 @@ async def test_a_delivered_notice_is_not_resent_while_its_mark_fails(store: Stor
     async def record_error(text: str) -> None:  # App.record_error
         last_errors.append(text)
 
-    sender = NoticeSender(store, transport, clock, record_error, poll_s=POLL_S,
-                          sleep=clock.sleep)
+    sender = NoticeSender(store, transport, clock, record_error, poll_s=POLL_S, sleep=clock.sleep)
     await store.add_notice(NOTICE, START)
     disk = under_full_disk(store)
     refused_at: list[float] = []
@@ -60,7 +58,14 @@ async def test_a_delivered_notice_is_not_resent_while_its_mark_fails(store: Stor
         # Sent at 0 s; the mark refused at 0 s and retried after 1, 2, 4, 8, 16, 30, 30 s.
         tries = sorted(set(refused_at))
         assert [b - a for a, b in itertools.pairwise(tries)] == [
-            1.0, 2.0, 4.0, 8.0, 16.0, MAX_RETRY_S, MAX_RETRY_S]
+            1.0,
+            2.0,
+            4.0,
+            8.0,
+            16.0,
+            MAX_RETRY_S,
+            MAX_RETRY_S,
+        ]
         assert tries[0] == 0.0
         # Eight failed marks in twenty 5 s polls' worth of time: the notice went out once.
         assert transport.replies() == [NOTICE]
@@ -104,7 +109,8 @@ async def test_a_mark_still_owed_at_shutdown_is_written_then(store: Store, tmp_p
 
 @pytest.mark.usefixtures("quick_retries")
 async def test_running_bot_sends_a_notice_once_while_the_disk_is_full(
-        start_bot: BotFactory, settings: Settings):
+    start_bot: BotFactory, settings: Settings
+):
     transport = FakeTransport()
     transport.connected = False
     bot = await start_bot(transport=transport)

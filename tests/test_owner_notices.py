@@ -28,8 +28,6 @@ def quick_polls(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("bot.scheduler._CONNECTION_POLL_S", 0.02)
 
 
-
-
 def names(text: str, post_id: int) -> bool:
     return re.search(rf"#{post_id}(?!\d)", text) is not None
 
@@ -38,16 +36,20 @@ async def seed(settings: Settings, dues: list[datetime], text: str = "p{n}") -> 
     """Queue posts straight into the DB, as an earlier run would have left them."""
     store = await Store.open(settings.db_path)
     try:
-        return [(await store.add_post(due, text.format(n=n), DEMO_A.jid, DEMO_A.name)).id
-                for n, due in enumerate(dues)]
+        return [
+            (await store.add_post(due, text.format(n=n), DEMO_A.jid, DEMO_A.name)).id
+            for n, due in enumerate(dues)
+        ]
     finally:
         await store.close()
 
 
 # --- durable notices ----------------------------------------------------------------------
 
+
 async def test_notices_wait_for_the_connection_then_go_once_in_order(
-        start_bot: BotFactory, settings: Settings):
+    start_bot: BotFactory, settings: Settings
+):
     transport = FakeTransport()
     transport.connected = False
     bot = await start_bot(transport=transport)
@@ -100,7 +102,8 @@ async def test_notice_survives_a_restart(start_bot: BotFactory, settings: Settin
 
 
 async def test_interrupted_post_reported_once_after_a_late_connection(
-        start_bot: BotFactory, settings: Settings):
+    start_bot: BotFactory, settings: Settings
+):
     clock = Clock(SATURDAY_EVENING)
     [post_id] = await seed(settings, [SATURDAY_EVENING + timedelta(minutes=5)])
     store = await Store.open(settings.db_path)
@@ -137,7 +140,8 @@ async def test_interrupted_post_reported_once_after_a_late_connection(
 
 
 async def test_several_interrupted_posts_share_one_notice(
-        start_bot: BotFactory, settings: Settings):
+    start_bot: BotFactory, settings: Settings
+):
     ids = await seed(settings, [SATURDAY_EVENING + timedelta(minutes=n) for n in range(3)])
     store = await Store.open(settings.db_path)
     for post_id in ids:
@@ -153,8 +157,10 @@ async def test_several_interrupted_posts_share_one_notice(
 
 # --- missed while down --------------------------------------------------------------------
 
+
 async def test_thirty_missed_posts_one_summary_naming_each(
-        start_bot: BotFactory, settings: Settings):
+    start_bot: BotFactory, settings: Settings
+):
     ids = await seed(settings, [SATURDAY_EVENING + timedelta(minutes=n) for n in range(30)])
     bot = await start_bot(clock=Clock(SATURDAY_EVENING + timedelta(days=1)))
     await eventually(lambda: bot.transport.replies())
@@ -170,8 +176,7 @@ async def test_thirty_missed_posts_one_summary_naming_each(
 async def test_burst_mixing_late_and_too_late_posts(start_bot: BotFactory, settings: Settings):
     now = SATURDAY_EVENING
     # alternating: even n three hours late (beyond the 2 h grace), odd n one hour late
-    dues = [now - timedelta(hours=3 if n % 2 == 0 else 1) + timedelta(seconds=n)
-            for n in range(20)]
+    dues = [now - timedelta(hours=3 if n % 2 == 0 else 1) + timedelta(seconds=n) for n in range(20)]
     ids = await seed(settings, dues)
     too_late = ids[0::2]
     late = ids[1::2]
@@ -187,13 +192,15 @@ async def test_burst_mixing_late_and_too_late_posts(start_bot: BotFactory, setti
     assert statuses == {i: PostStatus.MISSED if i in too_late else PostStatus.SENT for i in ids}
 
 
-async def test_grace_judged_when_the_connection_returns(start_bot: BotFactory,
-                                                        settings: Settings):
+async def test_grace_judged_when_the_connection_returns(start_bot: BotFactory, settings: Settings):
     clock = Clock(SATURDAY_EVENING)
-    still_ok, too_late = await seed(settings, [
-        SATURDAY_EVENING - timedelta(minutes=30),  # 1 h 15 min late when the link returns
-        SATURDAY_EVENING - timedelta(minutes=90),  # 2 h 15 min late: beyond the grace
-    ])
+    still_ok, too_late = await seed(
+        settings,
+        [
+            SATURDAY_EVENING - timedelta(minutes=30),  # 1 h 15 min late when the link returns
+            SATURDAY_EVENING - timedelta(minutes=90),  # 2 h 15 min late: beyond the grace
+        ],
+    )
     transport = FakeTransport()
     transport.connected = False
     bot = await start_bot(clock=clock, transport=transport)
@@ -213,11 +220,13 @@ async def test_grace_judged_when_the_connection_returns(start_bot: BotFactory,
     assert statuses == {still_ok: PostStatus.SENT, too_late: PostStatus.MISSED}
 
 
-async def test_zero_grace_still_sends_a_post_due_while_running(start_bot: BotFactory,
-                                                              settings: Settings):
+async def test_zero_grace_still_sends_a_post_due_while_running(
+    start_bot: BotFactory, settings: Settings
+):
     bot = await start_bot(settings_=replace(settings, grace=timedelta(0)))
-    post = await bot.app.store.add_post(datetime.now(UTC) + timedelta(seconds=0.2), "Tepat",
-                                        DEMO_A.jid, DEMO_A.name)
+    post = await bot.app.store.add_post(
+        datetime.now(UTC) + timedelta(seconds=0.2), "Tepat", DEMO_A.jid, DEMO_A.name
+    )
     bot.services.queue_changed()
     await eventually(lambda: bot.transport.sent)
     await asyncio.sleep(0.1)

@@ -37,8 +37,9 @@ STATUS_HEAD = "jadwal-bot "  # how a /status reply starts
 @pytest.fixture
 def logs() -> Iterator[list[tuple[str, str]]]:
     records: list[tuple[str, str]] = []
-    sink = logger.add(lambda msg: records.append((msg.record["level"].name,
-                                                  msg.record["message"])), level="DEBUG")
+    sink = logger.add(
+        lambda msg: records.append((msg.record["level"].name, msg.record["message"])), level="DEBUG"
+    )
     yield records
     logger.remove(sink)
 
@@ -52,8 +53,9 @@ async def self_bot(start_bot: BotFactory, settings: Settings) -> Bot:
 @pytest.fixture
 async def owners_bot(start_bot: BotFactory, settings: Settings) -> Bot:
     """Owners mode: the bot runs on its own number (OWNER); BOSS and BOSS_LID command it."""
-    return await start_bot(clock=Clock(SATURDAY_EVENING),
-                           settings_=replace(settings, owners=(BOSS, BOSS_LID)))
+    return await start_bot(
+        clock=Clock(SATURDAY_EVENING), settings_=replace(settings, owners=(BOSS, BOSS_LID))
+    )
 
 
 async def run(bot: Bot, text: str, **kwargs: object) -> list[tuple[str, str]]:
@@ -89,64 +91,89 @@ def hint_group(name: str, where: str) -> str:
 
 SELF_CASES = {
     "own chat runs, reply there": Case(
-        "/status", {"chat": OWNER_CHAT}, [(OWNER_CHAT, STATUS_HEAD)]),
+        "/status", {"chat": OWNER_CHAT}, [(OWNER_CHAT, STATUS_HEAD)]
+    ),
     "own chat, unknown command is answered": Case(
-        "/hapus 1", {"chat": OWNER_CHAT},
-        [(OWNER_CHAT, m.UNKNOWN_COMMAND.format(name="hapus"))]),
+        "/hapus 1", {"chat": OWNER_CHAT}, [(OWNER_CHAT, m.UNKNOWN_COMMAND.format(name="hapus"))]
+    ),
     "customer chat: not run, hint privately": Case(
-        "/jadwal besok 08:00 Halo", {"chat": CUSTOMER},
-        [(OWNER_CHAT, hint_elsewhere("jadwal"))]),
+        "/jadwal besok 08:00 Halo", {"chat": CUSTOMER}, [(OWNER_CHAT, hint_elsewhere("jadwal"))]
+    ),
     "customer chat, English alias: hint names the command": Case(
-        "/status", {"chat": CUSTOMER}, [(OWNER_CHAT, hint_elsewhere("status"))]),
+        "/status", {"chat": CUSTOMER}, [(OWNER_CHAT, hint_elsewhere("status"))]
+    ),
     "customer chat, unknown /word: silent": Case("/menu", {"chat": CUSTOMER}, []),
     "own LID chat left unmapped: not taken for the own chat": Case(
-        "/status", {"chat": "123456789@lid"}, [(OWNER_CHAT, hint_elsewhere("status"))]),
+        "/status", {"chat": "123456789@lid"}, [(OWNER_CHAT, hint_elsewhere("status"))]
+    ),
     "someone else writing to the account: silent": Case(
-        "/status", {"sender": "628777000222", "from_me": False}, []),
+        "/status", {"sender": "628777000222", "from_me": False}, []
+    ),
     "group: /tujuan picks it, answer privately": Case(
-        "/tujuan", {"chat": GROUP.jid, "is_group": True},
-        [(OWNER_CHAT, m.TARGET_SET.format(name=GROUP.name))], destination=GROUP.jid),
+        "/tujuan",
+        {"chat": GROUP.jid, "is_group": True},
+        [(OWNER_CHAT, m.TARGET_SET.format(name=GROUP.name))],
+        destination=GROUP.jid,
+    ),
     "group: /target alias too": Case(
-        "/target", {"chat": GROUP.jid, "is_group": True},
-        [(OWNER_CHAT, m.TARGET_SET.format(name=GROUP.name))], destination=GROUP.jid),
+        "/target",
+        {"chat": GROUP.jid, "is_group": True},
+        [(OWNER_CHAT, m.TARGET_SET.format(name=GROUP.name))],
+        destination=GROUP.jid,
+    ),
     "group: /jadwal not run, hint privately": Case(
-        "/jadwal besok 08:00 Halo", {"chat": GROUP.jid, "is_group": True},
-        [(OWNER_CHAT, hint_group("jadwal", SELF_WHERE))]),
-    "group: unknown /word silent": Case(
-        "/menu", {"chat": GROUP.jid, "is_group": True}, []),
+        "/jadwal besok 08:00 Halo",
+        {"chat": GROUP.jid, "is_group": True},
+        [(OWNER_CHAT, hint_group("jadwal", SELF_WHERE))],
+    ),
+    "group: unknown /word silent": Case("/menu", {"chat": GROUP.jid, "is_group": True}, []),
     "group: someone else's /tujuan silent": Case(
-        "/tujuan", {"sender": "628777000222", "from_me": False, "chat": GROUP.jid,
-                    "is_group": True}, []),
+        "/tujuan",
+        {"sender": "628777000222", "from_me": False, "chat": GROUP.jid, "is_group": True},
+        [],
+    ),
 }
 
 OWNERS_CASES = {
     "listed phone, private chat: runs, reply there": Case(
-        "/status", {"sender": BOSS, "from_me": False}, [(BOSS_CHAT, STATUS_HEAD)]),
+        "/status", {"sender": BOSS, "from_me": False}, [(BOSS_CHAT, STATUS_HEAD)]
+    ),
     "listed LID, private chat: runs, reply there": Case(
-        "/status", {"sender": BOSS_LID, "from_me": False}, [(BOSS_LID, STATUS_HEAD)]),
+        "/status", {"sender": BOSS_LID, "from_me": False}, [(BOSS_LID, STATUS_HEAD)]
+    ),
     "listed LID from another device": Case(
-        "/status", {"sender": "99887766554433:7@lid", "chat": BOSS_LID, "from_me": False},
-        [(BOSS_LID, STATUS_HEAD)]),
+        "/status",
+        {"sender": "99887766554433:7@lid", "chat": BOSS_LID, "from_me": False},
+        [(BOSS_LID, STATUS_HEAD)],
+    ),
     "unlisted LID: ignored": Case("/status", {"sender": STRANGER_LID, "from_me": False}, []),
-    "unlisted phone: ignored": Case(
-        "/status", {"sender": "628777000222", "from_me": False}, []),
+    "unlisted phone: ignored": Case("/status", {"sender": "628777000222", "from_me": False}, []),
     "the bot's own number, not listed: ignored": Case("/status", {"chat": OWNER_CHAT}, []),
     "owner's status update: ignored": Case(
-        "/status", {"sender": BOSS, "from_me": False, "chat": "status@broadcast"}, []),
+        "/status", {"sender": BOSS, "from_me": False, "chat": "status@broadcast"}, []
+    ),
     "group: /tujuan picks it, answer to that owner privately": Case(
-        "/tujuan", {"sender": BOSS, "from_me": False, "chat": GROUP.jid, "is_group": True},
-        [(BOSS_CHAT, m.TARGET_SET.format(name=GROUP.name))], destination=GROUP.jid),
+        "/tujuan",
+        {"sender": BOSS, "from_me": False, "chat": GROUP.jid, "is_group": True},
+        [(BOSS_CHAT, m.TARGET_SET.format(name=GROUP.name))],
+        destination=GROUP.jid,
+    ),
     "group: /jadwal not run, hint to that owner": Case(
         "/jadwal besok 08:00 Halo",
         {"sender": BOSS_LID, "from_me": False, "chat": GROUP.jid, "is_group": True},
-        [(BOSS_LID, hint_group("jadwal", OWNERS_WHERE))]),
+        [(BOSS_LID, hint_group("jadwal", OWNERS_WHERE))],
+    ),
     "group, from another device of a listed LID: answer to its private chat": Case(
-        "/tujuan", {"sender": "99887766554433:7@lid", "from_me": False, "chat": GROUP.jid,
-                    "is_group": True},
-        [(BOSS_LID, m.TARGET_SET.format(name=GROUP.name))], destination=GROUP.jid),
+        "/tujuan",
+        {"sender": "99887766554433:7@lid", "from_me": False, "chat": GROUP.jid, "is_group": True},
+        [(BOSS_LID, m.TARGET_SET.format(name=GROUP.name))],
+        destination=GROUP.jid,
+    ),
     "group: a stranger's /tujuan ignored": Case(
-        "/tujuan", {"sender": "628777000222", "from_me": False, "chat": GROUP.jid,
-                    "is_group": True}, []),
+        "/tujuan",
+        {"sender": "628777000222", "from_me": False, "chat": GROUP.jid, "is_group": True},
+        [],
+    ),
 }
 
 
@@ -165,7 +192,8 @@ async def test_owners_mode(owners_bot: Bot, case: Case):
 
 
 async def test_command_to_a_customer_is_logged_and_never_runs(
-        self_bot: Bot, logs: list[tuple[str, str]]):
+    self_bot: Bot, logs: list[tuple[str, str]]
+):
     await run(self_bot, "/tujuan 2", chat=OWNER_CHAT)  # a destination, so /jadwal could run
     logs.clear()
     sent = await run(self_bot, "/jadwal besok 08:00 Promo", chat=CUSTOMER)
@@ -176,21 +204,22 @@ async def test_command_to_a_customer_is_logged_and_never_runs(
 
 
 async def test_unknown_word_in_another_chat_is_not_logged_at_info(
-        self_bot: Bot, logs: list[tuple[str, str]]):
+    self_bot: Bot, logs: list[tuple[str, str]]
+):
     assert await run(self_bot, "/menu", chat=CUSTOMER) == []
     assert [level for level, text in logs if CUSTOMER in text] == ["DEBUG"]
 
 
 async def test_unlisted_lid_is_logged_with_how_to_allow_it(
-        owners_bot: Bot, logs: list[tuple[str, str]]):
+    owners_bot: Bot, logs: list[tuple[str, str]]
+):
     assert await run(owners_bot, "/status", sender=STRANGER_LID, from_me=False) == []
     infos = [text for level, text in logs if level == "INFO"]
     assert len(infos) == 1
     assert f"add {STRANGER_LID} to JADWAL_OWNERS" in infos[0]
 
 
-async def test_unlisted_phone_is_not_logged_at_info(
-        owners_bot: Bot, logs: list[tuple[str, str]]):
+async def test_unlisted_phone_is_not_logged_at_info(owners_bot: Bot, logs: list[tuple[str, str]]):
     assert await run(owners_bot, "/status", sender="628777000222", from_me=False) == []
     assert [level for level, _ in logs] == ["DEBUG"]
 
@@ -204,20 +233,28 @@ async def test_the_in_group_flag_decides_what_runs_in_a_group(self_bot: Bot):
         await ctx.reply("ok")
 
     transport = self_bot.transport
-    dispatcher = Dispatcher(self_bot.services,
-                            [Command("satu", (), note, in_group=True), Command("dua", (), note)],
-                            transport.send_text, transport.send_image, transport.owner_chat,
-                            transport.self_id, self_bot.app.record_error)
+    dispatcher = Dispatcher(
+        self_bot.services,
+        [Command("satu", (), note, in_group=True), Command("dua", (), note)],
+        transport.send_text,
+        transport.send_image,
+        transport.owner_chat,
+        transport.self_id,
+        self_bot.app.record_error,
+    )
     for text in ("/satu", "/dua"):
-        await dispatcher.dispatch(make_message(text, chat=GROUP.jid, is_group=True,
-                                               timestamp=self_bot.clock()))
+        await dispatcher.dispatch(
+            make_message(text, chat=GROUP.jid, is_group=True, timestamp=self_bot.clock())
+        )
     assert ran == ["satu"]
     assert [(s.chat, s.text) for s in transport.sent] == [
         (OWNER_CHAT, "ok"),
-        (OWNER_CHAT, m.NOT_IN_GROUP.format(name="dua", allowed="/satu", where=SELF_WHERE))]
+        (OWNER_CHAT, m.NOT_IN_GROUP.format(name="dua", allowed="/satu", where=SELF_WHERE)),
+    ]
 
 
 # --- JADWAL_OWNERS ------------------------------------------------------------------------
+
 
 def load(owners: str) -> Settings:
     return load_settings(environ={"JADWAL_OWNERS": owners}, env_file=None, data_dir=Path("x"))
@@ -228,8 +265,9 @@ def test_owners_take_phone_numbers_and_lids() -> None:
     assert settings.owners == (BOSS, BOSS_LID, "12345678901234@lid")
 
 
-@pytest.mark.parametrize("bad", ["abc@lid", "@lid", "123:4@lid", "123@lid.x", "123@g.us",
-                                 "1" * 21 + "@lid"])
+@pytest.mark.parametrize(
+    "bad", ["abc@lid", "@lid", "123:4@lid", "123@lid.x", "123@g.us", "1" * 21 + "@lid"]
+)
 def test_a_bad_lid_is_named(bad: str) -> None:
     with pytest.raises(SettingsError) as caught:
         load(f"{OWNER}, {bad}, {BOSS_LID}")
@@ -241,5 +279,7 @@ def test_each_bad_owner_gets_its_own_line() -> None:
     with pytest.raises(SettingsError) as caught:
         load("bukan-nomor, 1x@lid, 628123456789")
     lines = str(caught.value).splitlines()[1:]
-    assert [("'bukan-nomor'" in line, "'1x@lid'" in line) for line in lines] == \
-        [(True, False), (False, True)]
+    assert [("'bukan-nomor'" in line, "'1x@lid'" in line) for line in lines] == [
+        (True, False),
+        (False, True),
+    ]

@@ -105,12 +105,14 @@ async def test_max_below_min_is_treated_as_min():
 
 
 async def test_burst_of_100_due_together_goes_out_paced_in_order_once(
-        start_bot: BotFactory, settings: Settings):
+    start_bot: BotFactory, settings: Settings
+):
     paced = replace(settings, pacing_min_s=0.002, pacing_max_s=0.004)
     due = datetime.now(UTC) - timedelta(seconds=1)
     store = await Store.open(paced.db_path)
-    ids = [(await store.add_post(due, f"post {n:03d}", DEMO_A.jid, DEMO_A.name)).id
-           for n in range(100)]
+    ids = [
+        (await store.add_post(due, f"post {n:03d}", DEMO_A.jid, DEMO_A.name)).id for n in range(100)
+    ]
     await store.close()
 
     bot = await start_bot(settings_=paced)
@@ -129,14 +131,16 @@ async def test_burst_of_100_due_together_goes_out_paced_in_order_once(
 
 
 async def test_posts_due_in_a_burst_keep_due_order_not_insertion_order(
-        start_bot: BotFactory, settings: Settings):
+    start_bot: BotFactory, settings: Settings
+):
     paced = replace(settings, pacing_min_s=0.002, pacing_max_s=0.004)
     base = datetime.now(UTC) - timedelta(seconds=10)
     store = await Store.open(paced.db_path)
     # inserted newest-due first: ids run against the due order
     for n in reversed(range(20)):
-        await store.add_post(base + timedelta(milliseconds=n * 10), f"p{n:02d}", DEMO_A.jid,
-                             DEMO_A.name)
+        await store.add_post(
+            base + timedelta(milliseconds=n * 10), f"p{n:02d}", DEMO_A.jid, DEMO_A.name
+        )
     await store.close()
     bot = await start_bot(settings_=paced)
     await wait_for(lambda: len(bot.transport.posts()) >= 20)
@@ -145,16 +149,17 @@ async def test_posts_due_in_a_burst_keep_due_order_not_insertion_order(
 
 
 async def test_pacing_delay_alone_never_turns_a_post_into_missed(
-        start_bot: BotFactory, settings: Settings):
+    start_bot: BotFactory, settings: Settings
+):
     # The bot is up and connected the whole time; the posts are only late because the burst
     # queues behind the pacing. The grace policy is for posts that fell due while the bot was
     # down; the pacing "never drops one".
-    paced = replace(settings, pacing_min_s=0.05, pacing_max_s=0.06,
-                    grace=timedelta(seconds=0.3))
+    paced = replace(settings, pacing_min_s=0.05, pacing_max_s=0.06, grace=timedelta(seconds=0.3))
     bot = await start_bot(settings_=paced)
     due = datetime.now(UTC) + timedelta(seconds=0.2)
-    ids = [(await bot.app.store.add_post(due, f"q{n}", DEMO_A.jid, DEMO_A.name)).id
-           for n in range(12)]
+    ids = [
+        (await bot.app.store.add_post(due, f"q{n}", DEMO_A.jid, DEMO_A.name)).id for n in range(12)
+    ]
     bot.services.queue_changed()
     deadline = asyncio.get_running_loop().time() + 3
     while await bot.app.store.posts_with_status(PostStatus.PENDING):

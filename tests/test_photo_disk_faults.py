@@ -33,27 +33,36 @@ def mounts(fault: Fault, media: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("fault", [Fault.FULL, Fault.READ_ONLY])
-def test_photo_on_a_disk_that_refuses_it_gets_the_storage_reply(tmp_path: Path,
-                                                                fault: Fault) -> None:
+def test_photo_on_a_disk_that_refuses_it_gets_the_storage_reply(
+    tmp_path: Path, fault: Fault
+) -> None:
     if why := faultfs.mount_problem():
         pytest.skip(why)
     data = tmp_path / "data"
     photo = tmp_path / "promo.png"
     photo.write_bytes(PHOTO)
-    stdin = (f"/tujuan 1\n!foto {photo} /jadwal besok 08:00 Promo minggu ini\n"
-             "/jadwal besok 09:00 Teks saja\n").encode()
+    stdin = (
+        f"/tujuan 1\n!foto {photo} /jadwal besok 08:00 Promo minggu ini\n"
+        "/jadwal besok 09:00 Teks saja\n"
+    ).encode()
     env = {k: v for k, v in os.environ.items() if not k.startswith("JADWAL_")}
     env.update(PYTHONPATH=str(ROOT), JADWAL_PACING_MIN_S="0", JADWAL_PACING_MAX_S="0")
     record = tmp_path / "record"
     argv = faultfs.in_namespace(
-        mounts(fault, data / "media"), data, record,
-        [sys.executable, "-m", "bot", "console", "--data-dir", str(data)])
-    done = subprocess.run(argv, input=stdin, capture_output=True, cwd=tmp_path, env=env,
-                          timeout=60, check=False)
+        mounts(fault, data / "media"),
+        data,
+        record,
+        [sys.executable, "-m", "bot", "console", "--data-dir", str(data)],
+    )
+    done = subprocess.run(
+        argv, input=stdin, capture_output=True, cwd=tmp_path, env=env, timeout=60, check=False
+    )
     assert done.returncode == 0, done.stderr.decode(errors="replace")
 
-    sent = [json.loads(line)["text"] for line in
-            (data / "outbox.jsonl").read_text(encoding="utf-8").splitlines()]
+    sent = [
+        json.loads(line)["text"]
+        for line in (data / "outbox.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     assert len(sent) == 3, sent
     assert sent[1] == m.STORAGE_FAULT[fault].format(name="jadwal")
     assert sent[2].startswith("#1 "), sent[2]  # the post without a photo is queued

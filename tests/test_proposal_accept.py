@@ -20,8 +20,9 @@ PAST_TODAY = "/jadwal hari ini 08:00 Rapat pagi\ndi aula"  # Saturday 20:00: 08:
 NINE_PM = SATURDAY_EVENING + timedelta(hours=1)  # Saturday 21:00 WIB
 
 
-async def propose(bot: Bot, command: str = "/jadwal dalam 1 jam Rapat pagi\ndi aula",
-                  **kwargs: object) -> str:
+async def propose(
+    bot: Bot, command: str = "/jadwal dalam 1 jam Rapat pagi\ndi aula", **kwargs: object
+) -> str:
     """A command typed three hours ago: "in one hour" has passed, and what it means now
     (21:00) is proposed."""
     reply = await bot.say(command, timestamp=SATURDAY_EVENING - timedelta(hours=3), **kwargs)
@@ -51,16 +52,18 @@ async def test_the_proposal_ends_with_the_hint_and_queues_nothing(bot_with_targe
 
 
 @pytest.mark.parametrize("answer", ["ya", "Ya", " iya ", "YES", "y", "ok", "Oke!", "/ya", "/ok"])
-async def test_ya_queues_the_proposed_reading_with_the_same_text(bot_with_target: Bot,
-                                                                  answer: str):
+async def test_ya_queues_the_proposed_reading_with_the_same_text(bot_with_target: Bot, answer: str):
     reply = await propose(bot_with_target)
     assert "Maksudnya Sabtu, 21 Nov 2026 21:00 WIB?" in reply
     reply = await bot_with_target.say(answer)
     assert reply.startswith("#1 terjadwal Sabtu, 21 Nov 2026 21:00 WIB -> Grup Demo A")
     assert reply.endswith("\n\u201cRapat pagi \u2026\u201d")
     [post] = await posts(bot_with_target)
-    assert (post.due_at, post.text, post.destination_name) == (NINE_PM, "Rapat pagi\ndi aula",
-                                                               "Grup Demo A")
+    assert (post.due_at, post.text, post.destination_name) == (
+        NINE_PM,
+        "Rapat pagi\ndi aula",
+        "Grup Demo A",
+    )
     # accepted once: a second "ya" has nothing to accept
     assert await bot_with_target.say("/ya") == m.PROPOSAL_NONE
 
@@ -73,8 +76,7 @@ async def test_ya_for_a_time_that_has_passed_today(bot_with_target: Bot):
     assert (post.due_at, post.text) == (SUNDAY_8, "Rapat pagi\ndi aula")
 
 
-async def test_ya_for_a_clock_that_passed_while_the_command_was_on_its_way(
-        bot_with_target: Bot):
+async def test_ya_for_a_clock_that_passed_while_the_command_was_on_its_way(bot_with_target: Bot):
     # typed at 17:00 for 18:00 today; read at 20:00, tomorrow 18:00 is proposed
     reply = await propose(bot_with_target, "/jadwal hari ini 18:00 Rapat RT")
     assert "Maksudnya besok 18:00?" in reply
@@ -97,8 +99,7 @@ async def test_ya_accepts_a_proposed_repeat_rule(bot_with_target: Bot):
     reply = await bot_with_target.say("/jadwal setiap hari 07:00:30 Senam pagi")
     assert "Maksudnya setiap hari 07:00" in reply and reply.endswith(m.PROPOSAL_HINT)
     reply = await bot_with_target.say("ya")
-    assert reply.startswith("#1 terjadwal setiap hari 07:00, pertama Minggu, 22 Nov 2026 "
-                            "07:00 WIB")
+    assert reply.startswith("#1 terjadwal setiap hari 07:00, pertama Minggu, 22 Nov 2026 07:00 WIB")
     [post] = await posts(bot_with_target)
     assert post.series_id == 1 and post.repeat_rule is not None and post.text == "Senam pagi"
     rule = RepeatRule.from_text(post.repeat_rule)
@@ -179,7 +180,8 @@ async def test_other_text_does_not_accept(bot_with_target: Bot):
 
 
 async def test_a_refusal_without_a_proposal_keeps_the_usage_and_offers_nothing(
-        bot_with_target: Bot):
+    bot_with_target: Bot,
+):
     reply = await bot_with_target.say("/jadwal kapan-kapan halo")
     assert m.USAGE["jadwal"] in reply and m.PROPOSAL_HINT not in reply
     await quiet(bot_with_target, "ya")

@@ -29,8 +29,16 @@ def queue_argv(data_dir: Path, *extra: str) -> list[str]:
 
 
 def run(argv: list[str], cwd: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(argv, cwd=cwd, env=bot_env(), stdin=subprocess.DEVNULL, text=True,
-                          timeout=60, check=False, **kwargs)  # type: ignore[call-overload]
+    return subprocess.run(
+        argv,
+        cwd=cwd,
+        env=bot_env(),
+        stdin=subprocess.DEVNULL,
+        text=True,
+        timeout=60,
+        check=False,
+        **kwargs,
+    )  # type: ignore[call-overload]
 
 
 def queue(data_dir: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -64,8 +72,11 @@ def expected_output(data_dir: Path, tmp_path: Path) -> str:
     return done.stdout
 
 
-def _in_namespace(tmp_path: Path, mounts: list[str], data_dir: Path,
-                  ) -> tuple[subprocess.CompletedProcess[str], str, str]:
+def _in_namespace(
+    tmp_path: Path,
+    mounts: list[str],
+    data_dir: Path,
+) -> tuple[subprocess.CompletedProcess[str], str, str]:
     if why := faultfs.mount_problem():
         pytest.skip(why)
     record = tmp_path / "record"
@@ -78,9 +89,11 @@ def test_queue_on_a_full_disk(tmp_path: Path) -> None:
     seed = seeded(tmp_path / "seed", POSTS)
     expected = expected_output(seed, tmp_path)
     mount = tmp_path / "disk"
-    done, before, after = _in_namespace(tmp_path, [
-        faultfs.tmpfs(mount), faultfs.copy_in(seed, mount / "data"), faultfs.fill(mount)],
-        mount / "data")
+    done, before, after = _in_namespace(
+        tmp_path,
+        [faultfs.tmpfs(mount), faultfs.copy_in(seed, mount / "data"), faultfs.fill(mount)],
+        mount / "data",
+    )
     assert done.returncode == exitcodes.OK, done.stderr
     assert done.stderr == ""
     assert done.stdout == expected
@@ -114,9 +127,11 @@ def test_queue_in_a_data_dir_it_may_only_read(tmp_path: Path) -> None:
 
 def _insert(db: sqlite3.Connection, text: str) -> None:
     stamp = "2026-11-21T13:00:00.000Z"
-    db.execute("INSERT INTO posts (status, due_at, text, destination, created_at, updated_at)"
-               " VALUES ('pending', ?, ?, '120363000000000001@g.us', ?, ?)",
-               ("2026-11-23T01:00:00.000Z", text, stamp, stamp))
+    db.execute(
+        "INSERT INTO posts (status, due_at, text, destination, created_at, updated_at)"
+        " VALUES ('pending', ?, ?, '120363000000000001@g.us', ?, ?)",
+        ("2026-11-23T01:00:00.000Z", text, stamp, stamp),
+    )
 
 
 def test_queue_while_another_connection_writes(tmp_path: Path) -> None:
@@ -136,7 +151,8 @@ def test_queue_while_another_connection_writes(tmp_path: Path) -> None:
     assert done.returncode == exitcodes.OK, done.stderr
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     assert [(r["id"], r["text"]) for r in rows[POSTS:]] == [
-        (POSTS + 1, "committed, not yet checkpointed")]
+        (POSTS + 1, "committed, not yet checkpointed")
+    ]
 
 
 def test_queue_reads_an_older_version_untouched(tmp_path: Path) -> None:
@@ -159,7 +175,11 @@ def test_queue_reads_an_older_version_untouched(tmp_path: Path) -> None:
     assert done.returncode == exitcodes.OK, done.stderr
     row = json.loads(done.stdout)
     assert (row["id"], row["status"], row["text"], row["due_at"]) == (
-        1, "pending", "dari versi lama", "2026-11-23T08:00:00+07:00")
+        1,
+        "pending",
+        "dari versi lama",
+        "2026-11-23T08:00:00+07:00",
+    )
     assert (row["series_id"], row["rule"], row["repeat"]) == (None, None, None)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
     assert names(data_dir) == listed

@@ -15,8 +15,9 @@ from bot import exitcodes
 from bot.transport.whatsapp.linkstate import LinkStatus, Phase
 from bot.transport.whatsapp.reconnect import Kind, LinkEvent, ReconnectPolicy, maintain_connection
 
-NO_JITTER = ReconnectPolicy(initial=3, cap=60, jitter=0, max_failed_connects=1000,
-                            connect_timeout=30, stay_down_limit=600)
+NO_JITTER = ReconnectPolicy(
+    initial=3, cap=60, jitter=0, max_failed_connects=1000, connect_timeout=30, stay_down_limit=600
+)
 
 
 class ScriptedLink:
@@ -24,9 +25,13 @@ class ScriptedLink:
     that stays live until stop_call() (goneonize main.go Neonize/Stop), or until a scripted
     ATTEMPT_FAILED ends it. A connect while a call is live would orphan that call."""
 
-    def __init__(self, probes: list[str | None] | None = None,
-                 outcomes: list[list[LinkEvent]] | None = None,
-                 then_probe: str | None = None, stuck: bool = False) -> None:
+    def __init__(
+        self,
+        probes: list[str | None] | None = None,
+        outcomes: list[list[LinkEvent]] | None = None,
+        then_probe: str | None = None,
+        stuck: bool = False,
+    ) -> None:
         self.then_probe = then_probe  # the answer once `probes` is used up
         self.events: asyncio.Queue[LinkEvent] = asyncio.Queue()
         self.probes = probes or []
@@ -74,13 +79,15 @@ class AutoClock:
 
     async def sleep(self, seconds: float) -> None:
         future = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._waiters,
-                       (self.now + timedelta(seconds=seconds), next(self._seq), future))
+        heapq.heappush(
+            self._waiters, (self.now + timedelta(seconds=seconds), next(self._seq), future)
+        )
         await future
         self.sleeps.append(seconds)
 
-    async def run(self, task: asyncio.Task[int], until: Callable[[], bool],
-                  max_jumps: int = 500) -> None:
+    async def run(
+        self, task: asyncio.Task[int], until: Callable[[], bool], max_jumps: int = 500
+    ) -> None:
         for _ in range(max_jumps):
             for _ in range(30):
                 await asyncio.sleep(0)
@@ -101,10 +108,13 @@ def ev(kind: Kind, detail: str = "", seconds: float = 0) -> LinkEvent:
     return LinkEvent(kind, detail, seconds)
 
 
-async def run(link: ScriptedLink, policy: ReconnectPolicy = NO_JITTER,
-              until: Callable[[AutoClock], bool] | None = None,
-              notes: list[str] | None = None, time: AutoClock | None = None,
-              ) -> tuple[int | None, LinkStatus, AutoClock]:
+async def run(
+    link: ScriptedLink,
+    policy: ReconnectPolicy = NO_JITTER,
+    until: Callable[[AutoClock], bool] | None = None,
+    notes: list[str] | None = None,
+    time: AutoClock | None = None,
+) -> tuple[int | None, LinkStatus, AutoClock]:
     """Run the loop until it returns, `until` holds, or it waits for ever."""
     time = time or AutoClock()
     status = LinkStatus()
@@ -112,8 +122,9 @@ async def run(link: ScriptedLink, policy: ReconnectPolicy = NO_JITTER,
     async def notify(text: str) -> None:
         (notes if notes is not None else []).append(text)
 
-    task = asyncio.create_task(maintain_connection(link, status, policy, sleep=time.sleep,
-                                                   clock=time.clock, notify=notify))
+    task = asyncio.create_task(
+        maintain_connection(link, status, policy, sleep=time.sleep, clock=time.clock, notify=notify)
+    )
     await time.run(task, lambda: bool(until and until(time)))
     assert link.orphaned == 0, "connect() was called while a call was still live"
     if not task.done():
@@ -142,7 +153,8 @@ async def test_jitter_stays_within_one_second():
 async def test_backoff_starts_over_after_a_successful_connection():
     link = ScriptedLink(
         probes=["down", "down", "down", None, "down", "down"],
-        outcomes=[[ev(Kind.CONNECTED), ev(Kind.ATTEMPT_FAILED, "whatsmeow gave up")]])
+        outcomes=[[ev(Kind.CONNECTED), ev(Kind.ATTEMPT_FAILED, "whatsmeow gave up")]],
+    )
     _, _, time = await run(link, until=lambda t: len(t.sleeps) >= 5)
     assert time.sleeps[:5] == [3, 6, 12, 3, 6]
 
@@ -157,8 +169,7 @@ async def test_failed_connects_hit_the_ceiling_and_exit_for_a_clean_restart():
 
 
 async def test_connect_without_an_answer_is_stopped_before_the_next_attempt():
-    policy = ReconnectPolicy(initial=1, cap=1, jitter=0, max_failed_connects=2,
-                             connect_timeout=30)
+    policy = ReconnectPolicy(initial=1, cap=1, jitter=0, max_failed_connects=2, connect_timeout=30)
     link = ScriptedLink(outcomes=[[], []])
     code, status, time = await run(link, policy)
     assert code == exitcodes.RESTART
@@ -207,8 +218,7 @@ async def test_an_expired_pairing_attempt_exits_for_a_fresh_start():
 
 
 async def test_pairing_success_waits_for_the_login_connection():
-    policy = ReconnectPolicy(initial=1, cap=1, jitter=0, connect_timeout=30,
-                             max_failed_connects=1)
+    policy = ReconnectPolicy(initial=1, cap=1, jitter=0, connect_timeout=30, max_failed_connects=1)
     link = ScriptedLink(outcomes=[[ev(Kind.PAIRING, seconds=60), ev(Kind.PAIRED)]])
     code, status, time = await run(link, policy)
     assert code == exitcodes.RESTART  # no Connected within connect_timeout after pairing
@@ -216,16 +226,20 @@ async def test_pairing_success_waits_for_the_login_connection():
     assert status.failed_connects == 1
 
 
-@pytest.mark.parametrize(("kind", "code", "phase"), [
-    (Kind.LOGGED_OUT, exitcodes.LOGGED_OUT, Phase.LOGGED_OUT),
-    (Kind.REPLACED, exitcodes.REPLACED, Phase.REPLACED),
-    (Kind.OUTDATED, exitcodes.OUTDATED, Phase.OUTDATED),
-    (Kind.REFUSED, exitcodes.RESTART, Phase.REFUSED),
-])
+@pytest.mark.parametrize(
+    ("kind", "code", "phase"),
+    [
+        (Kind.LOGGED_OUT, exitcodes.LOGGED_OUT, Phase.LOGGED_OUT),
+        (Kind.REPLACED, exitcodes.REPLACED, Phase.REPLACED),
+        (Kind.OUTDATED, exitcodes.OUTDATED, Phase.OUTDATED),
+        (Kind.REFUSED, exitcodes.RESTART, Phase.REFUSED),
+    ],
+)
 @pytest.mark.parametrize("when", ["connecting", "connected"])
 async def test_permanent_reasons_stop_the_loop(kind: Kind, code: int, phase: Phase, when: str):
-    events = [ev(kind, "detail")] if when == "connecting" else [ev(Kind.CONNECTED),
-                                                                 ev(kind, "detail")]
+    events = (
+        [ev(kind, "detail")] if when == "connecting" else [ev(Kind.CONNECTED), ev(kind, "detail")]
+    )
     link = ScriptedLink(outcomes=[events])
     result, status, time = await run(link)
     assert result == code
@@ -235,10 +249,15 @@ async def test_permanent_reasons_stop_the_loop(kind: Kind, code: int, phase: Pha
 
 async def test_ban_stops_the_call_waits_until_expiry_then_reconnects_and_tells_the_owner():
     notes: list[str] = []
-    link = ScriptedLink(outcomes=[[ev(Kind.CONNECTED), ev(Kind.BANNED, "SENT_TOO_MANY", 7200)],
-                                  [ev(Kind.CONNECTED)]])
-    _, status, time = await run(link, until=lambda t: link.calls.count("connect") == 2
-                                and bool(notes), notes=notes)
+    link = ScriptedLink(
+        outcomes=[
+            [ev(Kind.CONNECTED), ev(Kind.BANNED, "SENT_TOO_MANY", 7200)],
+            [ev(Kind.CONNECTED)],
+        ]
+    )
+    _, status, time = await run(
+        link, until=lambda t: link.calls.count("connect") == 2 and bool(notes), notes=notes
+    )
     assert time.sleeps == [7200]
     assert link.calls == ["probe", "connect", "stop", "probe", "connect"]
     assert status.phase is Phase.CONNECTED and status.banned_until is None
@@ -246,16 +265,18 @@ async def test_ban_stops_the_call_waits_until_expiry_then_reconnects_and_tells_t
 
 
 async def test_ban_without_expiry_waits_the_default_not_one_second():
-    link = ScriptedLink(outcomes=[[ev(Kind.CONNECTED), ev(Kind.BANNED, "unknown", 0)],
-                                  [ev(Kind.CONNECTED)]])
+    link = ScriptedLink(
+        outcomes=[[ev(Kind.CONNECTED), ev(Kind.BANNED, "unknown", 0)], [ev(Kind.CONNECTED)]]
+    )
     _, status, time = await run(link, until=lambda t: link.calls.count("connect") == 2)
     assert time.sleeps == [NO_JITTER.ban_unknown_expiry] == [3600]
     assert status.phase is Phase.CONNECTED
 
 
 async def test_a_drop_is_left_to_whatsmeow_while_it_recovers():
-    link = ScriptedLink(outcomes=[[ev(Kind.CONNECTED), ev(Kind.DISCONNECTED, "eof"),
-                                   ev(Kind.CONNECTED)]])
+    link = ScriptedLink(
+        outcomes=[[ev(Kind.CONNECTED), ev(Kind.DISCONNECTED, "eof"), ev(Kind.CONNECTED)]]
+    )
     _, status, _ = await run(link)
     assert link.calls == ["probe", "connect"]
     assert status.phase is Phase.CONNECTED
@@ -264,8 +285,9 @@ async def test_a_drop_is_left_to_whatsmeow_while_it_recovers():
 
 async def test_keepalive_timeouts_mark_the_link_down_until_restored():
     time = AutoClock()
-    link = ScriptedLink(outcomes=[[ev(Kind.CONNECTED),
-                                   ev(Kind.KEEPALIVE_TIMEOUT, "keep-alive timeout (1x)")]])
+    link = ScriptedLink(
+        outcomes=[[ev(Kind.CONNECTED), ev(Kind.KEEPALIVE_TIMEOUT, "keep-alive timeout (1x)")]]
+    )
     seen: list[Phase] = []
 
     async def later() -> None:
@@ -279,8 +301,9 @@ async def test_keepalive_timeouts_mark_the_link_down_until_restored():
         return status.phase
 
     side = asyncio.create_task(later())
-    task = asyncio.create_task(maintain_connection(link, status, NO_JITTER, sleep=time.sleep,
-                                                   clock=time.clock))
+    task = asyncio.create_task(
+        maintain_connection(link, status, NO_JITTER, sleep=time.sleep, clock=time.clock)
+    )
     await time.run(task, side.done)
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
@@ -290,8 +313,9 @@ async def test_keepalive_timeouts_mark_the_link_down_until_restored():
 
 
 async def test_a_link_that_stays_down_is_stopped_then_taken_over_by_the_loop():
-    link = ScriptedLink(outcomes=[[ev(Kind.CONNECTED), ev(Kind.DISCONNECTED, "eof")],
-                                  [ev(Kind.CONNECTED)]])
+    link = ScriptedLink(
+        outcomes=[[ev(Kind.CONNECTED), ev(Kind.DISCONNECTED, "eof")], [ev(Kind.CONNECTED)]]
+    )
     _, status, time = await run(link, until=lambda t: link.calls.count("connect") == 2)
     assert status.phase is Phase.CONNECTED
     assert link.calls[:5] == ["probe", "connect", "stop", "probe", "connect"]
@@ -299,8 +323,9 @@ async def test_a_link_that_stays_down_is_stopped_then_taken_over_by_the_loop():
 
 
 async def test_a_call_that_ends_while_connected_is_reconnected_without_a_stop():
-    link = ScriptedLink(outcomes=[[ev(Kind.CONNECTED), ev(Kind.ATTEMPT_FAILED, "gave up")],
-                                  [ev(Kind.CONNECTED)]])
+    link = ScriptedLink(
+        outcomes=[[ev(Kind.CONNECTED), ev(Kind.ATTEMPT_FAILED, "gave up")], [ev(Kind.CONNECTED)]]
+    )
     _, status, _ = await run(link, until=lambda t: link.calls.count("connect") == 2)
     assert link.calls == ["probe", "connect", "probe", "connect"]
     assert status.phase is Phase.CONNECTED

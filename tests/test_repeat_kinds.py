@@ -29,63 +29,141 @@ def days(*values: int) -> frozenset[int]:
 
 # (phrase, first occurrence after SUN, rule, description, post text)
 ROWS: list[tuple[str, datetime, RepeatRule, str, str]] = [
-    ("setiap tanggal 1 dan 15 jam 8 pagi Iuran", wib(1, 8, month=12),
-     RepeatRule(days_of_month=days(1, 15), hour=8, zone="Asia/Jakarta"),
-     "setiap tanggal 1 dan 15, 08:00", "Iuran"),
-    ("setiap tanggal 1, 15 dan 28 08:00 Iuran", wib(28, 8),
-     RepeatRule(days_of_month=days(1, 15, 28), hour=8, zone="Asia/Jakarta"),
-     "setiap tanggal 1, 15 dan 28, 08:00", "Iuran"),
-    ("tiap tgl 5 & 20 jam 19.30 Arisan", wib(5, 19, 30, month=12),
-     RepeatRule(days_of_month=days(5, 20), hour=19, minute=30, zone="Asia/Jakarta"),
-     "setiap tanggal 5 dan 20, 19:30", "Arisan"),
-    ("setiap tanggal 15 dan 31 08:00 Laporan", wib(30, 8, month=11) + timedelta(days=15),
-     RepeatRule(days_of_month=days(15, 31), hour=8, zone="Asia/Jakarta"),
-     "setiap tanggal 15 dan 31, 08:00 (bulan tanpa tanggal 31 dilewati)", "Laporan"),
-    ("setiap jam 9 pagi Apel", wib(23, 9), RepeatRule(hour=9, zone="Asia/Jakarta"),
-     "setiap hari 09:00", "Apel"),
-    ("setiap jam 3 Pengajian", wib(22, 15), RepeatRule(hour=15, zone="Asia/Jakarta"),
-     "setiap hari 15:00", "Pengajian"),
-    ("setiap akhir pekan jam 7 pagi Senam", wib(28, 7),
-     RepeatRule(weekdays=days(5, 6), hour=7, zone="Asia/Jakarta"),
-     "setiap Sabtu dan Minggu 07:00", "Senam"),
-    ("setiap sabtu dan minggu jam 7 pagi Senam", wib(28, 7),
-     RepeatRule(weekdays=days(5, 6), hour=7, zone="Asia/Jakarta"),
-     "setiap Sabtu dan Minggu 07:00", "Senam"),
-    ("setiap 2 jam Minum obat", wib(22, 11, 44),
-     RepeatRule(every_minutes=120, start=wib(22, 11, 44)), "setiap 2 jam", "Minum obat"),
-    ("tiap 30 menit mulai besok 08:00 Antrean", wib(23, 8),
-     RepeatRule(every_minutes=30, start=wib(23, 8)), "setiap 30 menit", "Antrean"),
-    ("setiap jam Cek", wib(22, 10, 44), RepeatRule(every_minutes=60, start=wib(22, 10, 44)),
-     "setiap jam", "Cek"),
-    ("setiap setengah jam Cek", wib(22, 10, 14),
-     RepeatRule(every_minutes=30, start=wib(22, 10, 14)), "setiap 30 menit", "Cek"),
-    ("setiap 1,5 jam mulai jam 10.30 Cek", wib(22, 10, 30),
-     RepeatRule(every_minutes=90, start=wib(22, 10, 30)), "setiap 1 jam 30 menit", "Cek"),
-    ("tiap 15 menit mulai nanti jam 10 pagi: Cek", wib(22, 10),
-     RepeatRule(every_minutes=15, start=wib(22, 10)), "setiap 15 menit", "Cek"),
-    ("every 2 hours starting tomorrow 8am Check", wib(23, 8),
-     RepeatRule(every_minutes=120, start=wib(23, 8)), "setiap 2 jam", "Check"),
+    (
+        "setiap tanggal 1 dan 15 jam 8 pagi Iuran",
+        wib(1, 8, month=12),
+        RepeatRule(days_of_month=days(1, 15), hour=8, zone="Asia/Jakarta"),
+        "setiap tanggal 1 dan 15, 08:00",
+        "Iuran",
+    ),
+    (
+        "setiap tanggal 1, 15 dan 28 08:00 Iuran",
+        wib(28, 8),
+        RepeatRule(days_of_month=days(1, 15, 28), hour=8, zone="Asia/Jakarta"),
+        "setiap tanggal 1, 15 dan 28, 08:00",
+        "Iuran",
+    ),
+    (
+        "tiap tgl 5 & 20 jam 19.30 Arisan",
+        wib(5, 19, 30, month=12),
+        RepeatRule(days_of_month=days(5, 20), hour=19, minute=30, zone="Asia/Jakarta"),
+        "setiap tanggal 5 dan 20, 19:30",
+        "Arisan",
+    ),
+    (
+        "setiap tanggal 15 dan 31 08:00 Laporan",
+        wib(30, 8, month=11) + timedelta(days=15),
+        RepeatRule(days_of_month=days(15, 31), hour=8, zone="Asia/Jakarta"),
+        "setiap tanggal 15 dan 31, 08:00 (bulan tanpa tanggal 31 dilewati)",
+        "Laporan",
+    ),
+    (
+        "setiap jam 9 pagi Apel",
+        wib(23, 9),
+        RepeatRule(hour=9, zone="Asia/Jakarta"),
+        "setiap hari 09:00",
+        "Apel",
+    ),
+    (
+        "setiap jam 3 Pengajian",
+        wib(22, 15),
+        RepeatRule(hour=15, zone="Asia/Jakarta"),
+        "setiap hari 15:00",
+        "Pengajian",
+    ),
+    (
+        "setiap akhir pekan jam 7 pagi Senam",
+        wib(28, 7),
+        RepeatRule(weekdays=days(5, 6), hour=7, zone="Asia/Jakarta"),
+        "setiap Sabtu dan Minggu 07:00",
+        "Senam",
+    ),
+    (
+        "setiap sabtu dan minggu jam 7 pagi Senam",
+        wib(28, 7),
+        RepeatRule(weekdays=days(5, 6), hour=7, zone="Asia/Jakarta"),
+        "setiap Sabtu dan Minggu 07:00",
+        "Senam",
+    ),
+    (
+        "setiap 2 jam Minum obat",
+        wib(22, 11, 44),
+        RepeatRule(every_minutes=120, start=wib(22, 11, 44)),
+        "setiap 2 jam",
+        "Minum obat",
+    ),
+    (
+        "tiap 30 menit mulai besok 08:00 Antrean",
+        wib(23, 8),
+        RepeatRule(every_minutes=30, start=wib(23, 8)),
+        "setiap 30 menit",
+        "Antrean",
+    ),
+    (
+        "setiap jam Cek",
+        wib(22, 10, 44),
+        RepeatRule(every_minutes=60, start=wib(22, 10, 44)),
+        "setiap jam",
+        "Cek",
+    ),
+    (
+        "setiap setengah jam Cek",
+        wib(22, 10, 14),
+        RepeatRule(every_minutes=30, start=wib(22, 10, 14)),
+        "setiap 30 menit",
+        "Cek",
+    ),
+    (
+        "setiap 1,5 jam mulai jam 10.30 Cek",
+        wib(22, 10, 30),
+        RepeatRule(every_minutes=90, start=wib(22, 10, 30)),
+        "setiap 1 jam 30 menit",
+        "Cek",
+    ),
+    (
+        "tiap 15 menit mulai nanti jam 10 pagi: Cek",
+        wib(22, 10),
+        RepeatRule(every_minutes=15, start=wib(22, 10)),
+        "setiap 15 menit",
+        "Cek",
+    ),
+    (
+        "every 2 hours starting tomorrow 8am Check",
+        wib(23, 8),
+        RepeatRule(every_minutes=120, start=wib(23, 8)),
+        "setiap 2 jam",
+        "Check",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("phrase", "first", "rule", "description", "text"), ROWS,
-                         ids=[r[0][:40] for r in ROWS])
-def test_reads_the_repeat(phrase: str, first: datetime, rule: RepeatRule, description: str,
-                          text: str) -> None:
+@pytest.mark.parametrize(
+    ("phrase", "first", "rule", "description", "text"), ROWS, ids=[r[0][:40] for r in ROWS]
+)
+def test_reads_the_repeat(
+    phrase: str, first: datetime, rule: RepeatRule, description: str, text: str
+) -> None:
     result = parse_schedule(phrase, SUN, WIB)
     assert result.error is None, result.error
-    assert (result.rule, result.when, result.repeat, result.text) == (rule, first, description,
-                                                                      text)
+    assert (result.rule, result.when, result.repeat, result.text) == (
+        rule,
+        first,
+        description,
+        text,
+    )
     assert RepeatRule.from_text(rule.to_text()) == rule
 
 
-@pytest.mark.parametrize(("phrase", "words"), [
-    ("tiap 10 menit Cek", ("paling sering setiap 15 menit",)),
-    ("setiap 90 detik Cek", ("paling sering setiap 15 menit",)),
-    ("setiap 2 hari 08:00 Cek", ("per beberapa hari",)),
-    ("setiap seminggu Cek", ("per beberapa hari",)),
-    ("setiap 2 jam mulai kemarin Cek", ("tidak terbaca",)),
-])
+@pytest.mark.parametrize(
+    ("phrase", "words"),
+    [
+        ("tiap 10 menit Cek", ("paling sering setiap 15 menit",)),
+        ("setiap 90 detik Cek", ("paling sering setiap 15 menit",)),
+        ("setiap 2 hari 08:00 Cek", ("per beberapa hari",)),
+        ("setiap seminggu Cek", ("per beberapa hari",)),
+        ("setiap 2 jam mulai kemarin Cek", ("tidak terbaca",)),
+    ],
+)
 def test_refuses_what_it_will_not_repeat(phrase: str, words: tuple[str, ...]) -> None:
     result = parse_schedule(phrase, SUN, WIB)
     assert result.when is None and result.rule is None and result.error is not None
@@ -124,13 +202,19 @@ def test_several_days_of_the_month_agree_with_cron() -> None:
     for _ in range(6):
         moment = next_occurrence(rule, moment, WIB)
         seen.append(moment)
-    assert seen == [wib(1, 8, month=12), wib(15, 8, month=12), wib(31, 8, month=12),
-                    datetime(2027, 1, 1, 8, tzinfo=WIB), datetime(2027, 1, 15, 8, tzinfo=WIB),
-                    datetime(2027, 1, 31, 8, tzinfo=WIB)]
+    assert seen == [
+        wib(1, 8, month=12),
+        wib(15, 8, month=12),
+        wib(31, 8, month=12),
+        datetime(2027, 1, 1, 8, tzinfo=WIB),
+        datetime(2027, 1, 15, 8, tzinfo=WIB),
+        datetime(2027, 1, 31, 8, tzinfo=WIB),
+    ]
     assert [rule.next_after(a, WIB) for a in [SUN, *seen[:-1]]] == seen
 
 
 # --- the zone a rule was written in -------------------------------------------------------
+
 
 def test_a_rule_keeps_its_zone_after_the_bot_moves_to_wita() -> None:
     written = parse_schedule("setiap hari 08:00 Apel", SUN, WIB)
@@ -155,11 +239,16 @@ def test_a_rule_written_in_berlin_keeps_08_00_across_dst() -> None:
     for _ in range(3):  # the bot has moved to WIB meanwhile: the clock stays Berlin's
         moment = next_occurrence(written.rule, moment, WIB)
         seen.append(moment.astimezone(UTC).replace(tzinfo=None))
-    assert seen == [datetime(2027, 3, 27, 7), datetime(2027, 3, 28, 6),  # noqa: DTZ001
-                    datetime(2027, 3, 29, 6)]  # noqa: DTZ001
+    assert seen == [
+        datetime(2027, 3, 27, 7),  # noqa: DTZ001
+        datetime(2027, 3, 28, 6),  # noqa: DTZ001
+        datetime(2027, 3, 29, 6),  # noqa: DTZ001
+    ]
     assert written.rule.describe(WIB) == "setiap hari 08:00 Europe/Berlin"
     autumn = datetime(2027, 10, 30, 12, tzinfo=BERLIN)
-    assert next_due(written.rule, autumn, autumn + timedelta(hours=1), BERLIN) == \
-        datetime(2027, 10, 31, 8, tzinfo=BERLIN)
-    assert next_due(written.rule, autumn, autumn + timedelta(hours=1), BERLIN).utcoffset() == \
-        timedelta(hours=1)
+    assert next_due(written.rule, autumn, autumn + timedelta(hours=1), BERLIN) == datetime(
+        2027, 10, 31, 8, tzinfo=BERLIN
+    )
+    assert next_due(
+        written.rule, autumn, autumn + timedelta(hours=1), BERLIN
+    ).utcoffset() == timedelta(hours=1)

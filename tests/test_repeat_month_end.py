@@ -33,8 +33,10 @@ def wib(year: int, month: int, day: int, hour: int = 8, minute: int = 0) -> date
 
 def test_stored_as_format_3_and_read_back() -> None:
     text = PAYDAY.to_text()
-    assert text == ('{"days":null,"every":null,"hour":8,"last":true,"minute":0,"start":null,'
-                    '"v":3,"weekdays":null,"zone":"Asia/Jakarta"}')
+    assert text == (
+        '{"days":null,"every":null,"hour":8,"last":true,"minute":0,"start":null,'
+        '"v":3,"weekdays":null,"zone":"Asia/Jakarta"}'
+    )
     assert RepeatRule.from_text(text) == PAYDAY
     # every other rule keeps format 2, so an older version still reads it
     other = RepeatRule(days_of_month=frozenset({1}), hour=8, zone="Asia/Jakarta")
@@ -42,25 +44,32 @@ def test_stored_as_format_3_and_read_back() -> None:
     assert RepeatRule.from_text(other.to_text()).month_end is False
 
 
-@pytest.mark.parametrize("text", [
-    '{"days":null,"every":null,"hour":8,"last":false,"minute":0,"start":null,"v":3,'
-    '"weekdays":null,"zone":null}',
-    '{"days":null,"every":null,"hour":8,"minute":0,"start":null,"v":3,"weekdays":null,'
-    '"zone":null}',
-    '{"days":[1],"every":null,"hour":8,"last":true,"minute":0,"start":null,"v":3,'
-    '"weekdays":null,"zone":null}',
-    '{"days":null,"every":null,"hour":8,"last":true,"minute":0,"start":null,"v":4,'
-    '"weekdays":null,"zone":null}',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"days":null,"every":null,"hour":8,"last":false,"minute":0,"start":null,"v":3,'
+        '"weekdays":null,"zone":null}',
+        '{"days":null,"every":null,"hour":8,"minute":0,"start":null,"v":3,"weekdays":null,'
+        '"zone":null}',
+        '{"days":[1],"every":null,"hour":8,"last":true,"minute":0,"start":null,"v":3,'
+        '"weekdays":null,"zone":null}',
+        '{"days":null,"every":null,"hour":8,"last":true,"minute":0,"start":null,"v":4,'
+        '"weekdays":null,"zone":null}',
+    ],
+)
 def test_a_broken_format_3_is_refused(text: str) -> None:
     with pytest.raises(ValueError):
         RepeatRule.from_text(text)
 
 
-@pytest.mark.parametrize("bad", [
-    {"weekdays": frozenset({0})}, {"days_of_month": frozenset({15})},
-    {"every_minutes": 60, "start": datetime(2026, 1, 1, tzinfo=UTC)},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"weekdays": frozenset({0})},
+        {"days_of_month": frozenset({15})},
+        {"every_minutes": 60, "start": datetime(2026, 1, 1, tzinfo=UTC)},
+    ],
+)
 def test_the_last_day_goes_alone(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         RepeatRule(month_end=True, **bad)  # type: ignore[arg-type]
@@ -92,12 +101,34 @@ def _cron_steps(rule: RepeatRule, start: datetime, count: int) -> list[datetime]
     return seen
 
 
-@pytest.mark.parametrize(("start", "expected"), [
-    (SUN, [wib(2026, 11, 30), wib(2026, 12, 31), wib(2027, 1, 31), wib(2027, 2, 28),
-           wib(2027, 3, 31), wib(2027, 4, 30)]),
-    (wib(2027, 12, 31, 9), [wib(2028, 1, 31), wib(2028, 2, 29), wib(2028, 3, 31),
-                            wib(2028, 4, 30), wib(2028, 5, 31), wib(2028, 6, 30)]),
-], ids=["non-leap", "leap"])
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        (
+            SUN,
+            [
+                wib(2026, 11, 30),
+                wib(2026, 12, 31),
+                wib(2027, 1, 31),
+                wib(2027, 2, 28),
+                wib(2027, 3, 31),
+                wib(2027, 4, 30),
+            ],
+        ),
+        (
+            wib(2027, 12, 31, 9),
+            [
+                wib(2028, 1, 31),
+                wib(2028, 2, 29),
+                wib(2028, 3, 31),
+                wib(2028, 4, 30),
+                wib(2028, 5, 31),
+                wib(2028, 6, 30),
+            ],
+        ),
+    ],
+    ids=["non-leap", "leap"],
+)
 def test_occurrences_across_february(start: datetime, expected: list[datetime]) -> None:
     assert _steps(PAYDAY, start, WIB, 6) == expected
     assert _cron_steps(PAYDAY, start, 6) == expected  # CronTrigger(day="last") agrees
@@ -112,46 +143,97 @@ def test_occurrences_in_a_dst_zone() -> None:
     berlin = RepeatRule(month_end=True, hour=8, zone="Europe/Berlin")
     start = datetime(2027, 1, 31, 12, tzinfo=BERLIN)
     seen = _steps(berlin, start, BERLIN, 4)
-    assert seen == [datetime(2027, month, day, 8, tzinfo=BERLIN)
-                    for month, day in ((2, 28), (3, 31), (4, 30), (5, 31))]
+    assert seen == [
+        datetime(2027, month, day, 8, tzinfo=BERLIN)
+        for month, day in ((2, 28), (3, 31), (4, 30), (5, 31))
+    ]
     # 08:00 on each side of the change on 28 Mar 2027: an hour apart in UTC
     assert [d.astimezone(UTC).hour for d in seen[:2]] == [7, 6]
     # shown in WIB, the same instants
-    assert [d.astimezone(UTC) for d in _steps(berlin, start, WIB, 4)] == \
-        [d.astimezone(UTC) for d in seen]
+    assert [d.astimezone(UTC) for d in _steps(berlin, start, WIB, 4)] == [
+        d.astimezone(UTC) for d in seen
+    ]
 
 
 # (phrase, now, first occurrence, description, post text)
 ROWS: list[tuple[str, datetime, datetime, str, str]] = [
-    ("setiap akhir bulan 08:00 Gajian", SUN, wib(2026, 11, 30),
-     "setiap akhir bulan 08:00", "Gajian"),
-    ("tiap akhir bulan jam 8 pagi Gajian", SUN, wib(2026, 11, 30),
-     "setiap akhir bulan 08:00", "Gajian"),
-    ("setiap tanggal terakhir 08:00 Gajian", SUN, wib(2026, 11, 30),
-     "setiap akhir bulan 08:00", "Gajian"),
-    ("setiap tanggal terakhir bulan jam 8 pagi Gajian", SUN, wib(2026, 11, 30),
-     "setiap akhir bulan 08:00", "Gajian"),
-    ("tiap tgl terakhir 17.30 Tutup buku", SUN, wib(2026, 11, 30, 17, 30),
-     "setiap akhir bulan 17:30", "Tutup buku"),
-    ("setiap hari terakhir bulan 08:00 Gajian", SUN, wib(2026, 11, 30),
-     "setiap akhir bulan 08:00", "Gajian"),
-    ("every last day of the month 8am Payday", SUN, wib(2026, 11, 30),
-     "setiap akhir bulan 08:00", "Payday"),
+    (
+        "setiap akhir bulan 08:00 Gajian",
+        SUN,
+        wib(2026, 11, 30),
+        "setiap akhir bulan 08:00",
+        "Gajian",
+    ),
+    (
+        "tiap akhir bulan jam 8 pagi Gajian",
+        SUN,
+        wib(2026, 11, 30),
+        "setiap akhir bulan 08:00",
+        "Gajian",
+    ),
+    (
+        "setiap tanggal terakhir 08:00 Gajian",
+        SUN,
+        wib(2026, 11, 30),
+        "setiap akhir bulan 08:00",
+        "Gajian",
+    ),
+    (
+        "setiap tanggal terakhir bulan jam 8 pagi Gajian",
+        SUN,
+        wib(2026, 11, 30),
+        "setiap akhir bulan 08:00",
+        "Gajian",
+    ),
+    (
+        "tiap tgl terakhir 17.30 Tutup buku",
+        SUN,
+        wib(2026, 11, 30, 17, 30),
+        "setiap akhir bulan 17:30",
+        "Tutup buku",
+    ),
+    (
+        "setiap hari terakhir bulan 08:00 Gajian",
+        SUN,
+        wib(2026, 11, 30),
+        "setiap akhir bulan 08:00",
+        "Gajian",
+    ),
+    (
+        "every last day of the month 8am Payday",
+        SUN,
+        wib(2026, 11, 30),
+        "setiap akhir bulan 08:00",
+        "Payday",
+    ),
     # on the last day, after its clock: next month's
-    ("setiap akhir bulan 08:00 Gajian", wib(2026, 11, 30, 9), wib(2026, 12, 31),
-     "setiap akhir bulan 08:00", "Gajian"),
+    (
+        "setiap akhir bulan 08:00 Gajian",
+        wib(2026, 11, 30, 9),
+        wib(2026, 12, 31),
+        "setiap akhir bulan 08:00",
+        "Gajian",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("phrase", "now", "first", "description", "text"), ROWS,
-                         ids=[f"{r[0][:40]}@{r[1]:%d%H}" for r in ROWS])
-def test_reads_the_last_day_of_the_month(phrase: str, now: datetime, first: datetime,
-                                         description: str, text: str) -> None:
+@pytest.mark.parametrize(
+    ("phrase", "now", "first", "description", "text"),
+    ROWS,
+    ids=[f"{r[0][:40]}@{r[1]:%d%H}" for r in ROWS],
+)
+def test_reads_the_last_day_of_the_month(
+    phrase: str, now: datetime, first: datetime, description: str, text: str
+) -> None:
     result = parse_schedule(phrase, now, WIB)
     assert result.error is None, result.error
     rule = RepeatRule(month_end=True, hour=first.hour, minute=first.minute, zone="Asia/Jakarta")
-    assert (result.rule, result.when, result.repeat, result.text) == (rule, first, description,
-                                                                      text)
+    assert (result.rule, result.when, result.repeat, result.text) == (
+        rule,
+        first,
+        description,
+        text,
+    )
 
 
 def test_a_zone_word_is_kept() -> None:
@@ -179,8 +261,9 @@ async def test_the_series_runs_from_30_nov_to_31_dec(start_bot: BotFactory) -> N
     bot = await start_bot(clock=clock)
     await bot.say("/tujuan Grup Demo A")
     reply = await bot.say("/jadwal setiap akhir bulan 08:00 Gajian")
-    assert reply.startswith("#1 terjadwal setiap akhir bulan 08:00, pertama Senin, "
-                            "30 Nov 2026 08:00 WIB -> Grup Demo A"), reply
+    assert reply.startswith(
+        "#1 terjadwal setiap akhir bulan 08:00, pertama Senin, 30 Nov 2026 08:00 WIB -> Grup Demo A"
+    ), reply
     assert "[setiap akhir bulan 08:00] Gajian" in await bot.say("/antrian")
     clock.advance(seconds=1)
     bot.services.queue_changed()
@@ -188,5 +271,7 @@ async def test_the_series_runs_from_30_nov_to_31_dec(start_bot: BotFactory) -> N
     await asyncio.sleep(0.1)
     posts = await bot.app.store.all_posts()
     assert [(p.id, p.status, p.due_at.astimezone(WIB)) for p in posts] == [
-        (1, PostStatus.SENT, wib(2026, 11, 30)), (2, PostStatus.PENDING, wib(2026, 12, 31))]
+        (1, PostStatus.SENT, wib(2026, 11, 30)),
+        (2, PostStatus.PENDING, wib(2026, 12, 31)),
+    ]
     assert posts[1].series_id == 1 and posts[1].text == "Gajian"

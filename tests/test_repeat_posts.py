@@ -16,16 +16,16 @@ from tests.fakes import FakeTransport, eventually
 WIB = ZoneInfo("Asia/Jakarta")
 
 
-
-
 async def statuses(bot: Bot) -> list[tuple[int, PostStatus, datetime]]:
     return [(p.id, p.status, p.due_at.astimezone(WIB)) for p in await bot.app.store.all_posts()]
 
 
 async def test_repeat_is_queued_as_a_rule_and_shown_in_the_queue(bot_with_target: Bot):
     reply = await bot_with_target.say("/jadwal setiap senin dan kamis 16:00 Latihan")
-    assert reply.startswith("#1 terjadwal setiap Senin dan Kamis 16:00, pertama Senin, "
-                            "23 Nov 2026 16:00 WIB -> Grup Demo A")
+    assert reply.startswith(
+        "#1 terjadwal setiap Senin dan Kamis 16:00, pertama Senin, "
+        "23 Nov 2026 16:00 WIB -> Grup Demo A"
+    )
     post = await bot_with_target.app.store.get_post(1)
     assert post is not None and post.series_id == 1 and post.repeat_rule
     assert RepeatRule.from_text(post.repeat_rule).weekdays == frozenset({0, 3})
@@ -52,8 +52,11 @@ async def test_each_occurrence_is_delivered_and_the_next_one_queued(start_bot: B
     bot.services.queue_changed()
     await eventually(lambda: len(bot.transport.posts()) == 2)
     await asyncio.sleep(0.1)
-    assert [s for _, s, _ in await statuses(bot)] == [PostStatus.SENT, PostStatus.SENT,
-                                                      PostStatus.PENDING]
+    assert [s for _, s, _ in await statuses(bot)] == [
+        PostStatus.SENT,
+        PostStatus.SENT,
+        PostStatus.PENDING,
+    ]
 
 
 async def test_cancel_stops_the_series(bot_with_target: Bot):
@@ -62,8 +65,7 @@ async def test_cancel_stops_the_series(bot_with_target: Bot):
     assert "Seri berulang #1 (setiap Senin 09:00) dihentikan" in reply
     bot_with_target.services.queue_changed()
     await asyncio.sleep(0.2)
-    assert [(i, s) for i, s, _ in await statuses(bot_with_target)] == [
-        (1, PostStatus.CANCELLED)]
+    assert [(i, s) for i, s, _ in await statuses(bot_with_target)] == [(1, PostStatus.CANCELLED)]
 
 
 async def test_a_long_outage_gives_one_missed_occurrence_not_a_flood(start_bot: BotFactory):
@@ -79,8 +81,7 @@ async def test_a_long_outage_gives_one_missed_occurrence_not_a_flood(start_bot: 
     await asyncio.sleep(0.2)
     rows = await statuses(second)
     assert transport.posts() == []
-    assert [s for _, s, _ in rows] == [PostStatus.MISSED, PostStatus.MISSED,
-                                       PostStatus.PENDING]
+    assert [s for _, s, _ in rows] == [PostStatus.MISSED, PostStatus.MISSED, PostStatus.PENDING]
     # the second one is the latest occurrence that fell due, not the next of ten days ago
     assert rows[1][2] == datetime(2026, 12, 1, 21, 0, tzinfo=WIB) - timedelta(days=1)
     assert rows[2][2] == datetime(2026, 12, 1, 21, 0, tzinfo=WIB)
@@ -116,8 +117,7 @@ def test_next_due_skips_to_the_latest_past_occurrence():
     weekly = RepeatRule(weekdays=frozenset({0}), hour=9, minute=0)
     monday = datetime(2026, 11, 23, 9, 0, tzinfo=WIB)
     assert next_due(weekly, monday, monday, WIB) == monday + timedelta(days=7)
-    assert next_due(weekly, monday, datetime.now(UTC) + timedelta(days=400),
-                    WIB).weekday() == 0
+    assert next_due(weekly, monday, datetime.now(UTC) + timedelta(days=400), WIB).weekday() == 0
 
 
 def test_next_occurrence_comes_from_cron_in_wib_and_from_the_calendar_across_dst():
@@ -128,12 +128,10 @@ def test_next_occurrence_comes_from_cron_in_wib_and_from_the_calendar_across_dst
     weekly = RepeatRule(weekdays=frozenset({0, 3}), hour=16, minute=0)
     after = datetime(2026, 11, 21, 20, 0, tzinfo=WIB)
     cron = CronTrigger(timezone=WIB, **weekly.cron_kwargs()).get_next_fire_time(after, after)
-    assert next_occurrence(weekly, after, WIB) == cron == datetime(2026, 11, 23, 16, 0,
-                                                                    tzinfo=WIB)
+    assert next_occurrence(weekly, after, WIB) == cron == datetime(2026, 11, 23, 16, 0, tzinfo=WIB)
     # New York, Mondays 00:00, across the March 2025 DST change: CronTrigger 3.11 answers
     # 17 March (a week skipped); the bot posts on 10 March, as the calendar says.
     new_york = ZoneInfo("America/New_York")
     monday = RepeatRule(weekdays=frozenset({0}), hour=0, minute=0)
     before = datetime(2025, 3, 4, 0, 0, tzinfo=UTC)
-    assert next_occurrence(monday, before, new_york) == datetime(2025, 3, 10, 0, 0,
-                                                                 tzinfo=new_york)
+    assert next_occurrence(monday, before, new_york) == datetime(2025, 3, 10, 0, 0, tzinfo=new_york)

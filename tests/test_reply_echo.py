@@ -14,12 +14,13 @@ UNREADABLE_START = "Waktu tidak terbaca di awal pesan: \u201c"
 
 def quoted(reply: str) -> str:
     assert reply.startswith(UNREADABLE_START), reply[:200]
-    return reply[len(UNREADABLE_START):].split("\u201d", 1)[0]
+    return reply[len(UNREADABLE_START) :].split("\u201d", 1)[0]
 
 
 @pytest.mark.parametrize("length", [70_000, WHATSAPP_MAX_CHARS + 1])
-async def test_an_unreadable_time_quotes_a_long_message_shortened(bot_with_target: Bot,
-                                                                  length: int) -> None:
+async def test_an_unreadable_time_quotes_a_long_message_shortened(
+    bot_with_target: Bot, length: int
+) -> None:
     reply = await bot_with_target.say("/jadwal " + "x" * length)
     assert quoted(reply) == "x" * (m.ECHO_CHARS - 1) + "\u2026"
     assert len(reply) < 1_000
@@ -44,16 +45,20 @@ async def test_a_short_unreadable_time_is_quoted_whole(bot_with_target: Bot) -> 
     assert quoted(reply) == "kapan saja boleh,"
 
 
-@pytest.mark.parametrize("command", [
-    "/" + "x" * 70_000,                      # an unknown command
-    "/batal " + "9" * 70_000,                # not an id
-    "/lihat #" + "a" * 70_000,
-    "/antrian " + "z" * 70_000,              # not a page
-    "/tujuan " + "Grup " * 14_000,           # no such group
-    "/zona " + "Asia/" * 14_000,             # no such zone (and too long for a file name)
-])
-async def test_every_refusal_that_quotes_the_owner_stays_short(bot_with_target: Bot,
-                                                                command: str) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        "/" + "x" * 70_000,  # an unknown command
+        "/batal " + "9" * 70_000,  # not an id
+        "/lihat #" + "a" * 70_000,
+        "/antrian " + "z" * 70_000,  # not a page
+        "/tujuan " + "Grup " * 14_000,  # no such group
+        "/zona " + "Asia/" * 14_000,  # no such zone (and too long for a file name)
+    ],
+)
+async def test_every_refusal_that_quotes_the_owner_stays_short(
+    bot_with_target: Bot, command: str
+) -> None:
     reply = await bot_with_target.say(command)
     assert reply != m.GENERIC_ERROR
     assert "\u2026" in reply and len(reply) < 1_000, reply[:300]

@@ -20,8 +20,6 @@ def real_now() -> datetime:
     return datetime.now(UTC)
 
 
-
-
 async def add(bot: Bot, due: datetime, text: str) -> int:
     post = await bot.app.store.add_post(due, text, DEMO_A.jid, DEMO_A.name)
     bot.services.queue_changed()
@@ -65,15 +63,21 @@ async def test_posts_due_together_go_out_in_order(start_bot: BotFactory):
     for n in range(5):
         await add(bot, due + timedelta(milliseconds=n % 2), f"post {n}")
     await eventually(lambda: len(bot.transport.posts()) == 5)
-    assert [s.text for s in bot.transport.posts()] == ["post 0", "post 2", "post 4", "post 1",
-                                                       "post 3"]
+    assert [s.text for s in bot.transport.posts()] == [
+        "post 0",
+        "post 2",
+        "post 4",
+        "post 1",
+        "post 3",
+    ]
 
 
 async def test_image_post_is_sent_as_image(start_bot: BotFactory):
     bot = await start_bot()
     name = bot.services.media.save(b"\xff\xd8\xff" + b"1" * 10, "image/jpeg")
-    await bot.app.store.add_post(real_now(), "caption", DEMO_A.jid, DEMO_A.name,
-                                 media_path=name, media_mime="image/jpeg")
+    await bot.app.store.add_post(
+        real_now(), "caption", DEMO_A.jid, DEMO_A.name, media_path=name, media_mime="image/jpeg"
+    )
     bot.services.queue_changed()
     await eventually(lambda: bot.transport.posts())
     sent = bot.transport.posts()[0]
@@ -86,8 +90,9 @@ async def test_failed_send_is_recorded_and_owner_told(start_bot: BotFactory):
     bot = await start_bot(transport=transport)
     post_id = await add(bot, real_now(), "Halo")
     await eventually(lambda: any("gagal" in r for r in transport.replies()))
-    assert transport.replies()[-1] == ("Post #1 gagal dikirim ke Grup Demo A: grup tidak "
-                                       "ditemukan\nKirim ulang dengan /ulang 1")
+    assert transport.replies()[-1] == (
+        "Post #1 gagal dikirim ke Grup Demo A: grup tidak ditemukan\nKirim ulang dengan /ulang 1"
+    )
     post = await bot.app.store.get_post(post_id)
     assert post is not None and post.status is PostStatus.FAILED
     assert post.last_error == "grup tidak ditemukan"
@@ -96,8 +101,9 @@ async def test_failed_send_is_recorded_and_owner_told(start_bot: BotFactory):
 
 async def test_missing_media_fails_the_post_not_the_bot(start_bot: BotFactory):
     bot = await start_bot()
-    await bot.app.store.add_post(real_now(), "x", DEMO_A.jid, DEMO_A.name,
-                                 media_path="gone.jpg", media_mime="image/jpeg")
+    await bot.app.store.add_post(
+        real_now(), "x", DEMO_A.jid, DEMO_A.name, media_path="gone.jpg", media_mime="image/jpeg"
+    )
     await add(bot, real_now() + timedelta(milliseconds=50), "after")
     await eventually(lambda: bot.transport.posts())
     assert [s.text for s in bot.transport.posts()] == ["after"]
@@ -107,12 +113,13 @@ async def test_missing_media_fails_the_post_not_the_bot(start_bot: BotFactory):
 
 
 async def test_restart_keeps_queue_and_applies_overdue_policy(
-        start_bot: BotFactory, settings: Settings):
+    start_bot: BotFactory, settings: Settings
+):
     clock = Clock(SATURDAY_EVENING)
     first = await start_bot(clock=clock)
     await first.say("/tujuan Grup Demo A")
-    await first.say("/jadwal dalam 10 menit Terlewat jauh")       # 3 h 50 min late at restart
-    await first.say("/jadwal dalam 3 jam Telat sedikit")          # 1 h late: within grace
+    await first.say("/jadwal dalam 10 menit Terlewat jauh")  # 3 h 50 min late at restart
+    await first.say("/jadwal dalam 3 jam Telat sedikit")  # 1 h late: within grace
     await first.say("/jadwal besok 08:00 Masih nanti")
     await first.app.stop()
     assert first.transport.posts() == []
@@ -137,8 +144,9 @@ async def test_many_missed_posts_give_one_summary(start_bot: BotFactory):
     clock = Clock(SATURDAY_EVENING)
     first = await start_bot(clock=clock)
     for n in range(150):
-        await first.app.store.add_post(SATURDAY_EVENING + timedelta(minutes=n + 1), f"p{n}",
-                                       DEMO_A.jid, DEMO_A.name)
+        await first.app.store.add_post(
+            SATURDAY_EVENING + timedelta(minutes=n + 1), f"p{n}", DEMO_A.jid, DEMO_A.name
+        )
     await first.app.stop()
     clock.advance(days=1)
     transport = FakeTransport()
@@ -155,11 +163,11 @@ async def test_many_missed_posts_give_one_summary(start_bot: BotFactory):
 async def test_post_interrupted_while_sending_is_not_resent(start_bot: BotFactory):
     clock = Clock(SATURDAY_EVENING)
     first = await start_bot(clock=clock)
-    post = await first.app.store.add_post(SATURDAY_EVENING + timedelta(hours=1), "x",
-                                          DEMO_A.jid, DEMO_A.name)
+    post = await first.app.store.add_post(
+        SATURDAY_EVENING + timedelta(hours=1), "x", DEMO_A.jid, DEMO_A.name
+    )
     # What a crash between claim and send leaves behind:
-    assert await first.app.store.transition(post.id, PostStatus.SENDING,
-                                            expect=PostStatus.PENDING)
+    assert await first.app.store.transition(post.id, PostStatus.SENDING, expect=PostStatus.PENDING)
     await first.app.stop()
     clock.advance(hours=1)
     transport = FakeTransport()
@@ -201,8 +209,9 @@ async def test_stop_lets_the_post_in_hand_finish(start_bot: BotFactory, settings
 async def test_zero_grace_marks_any_late_post_missed(start_bot: BotFactory, settings: Settings):
     clock = Clock(SATURDAY_EVENING)
     bot = await start_bot(clock=clock, settings_=replace(settings, grace=timedelta(0)))
-    await bot.app.store.add_post(SATURDAY_EVENING - timedelta(seconds=1), "late", DEMO_A.jid,
-                                 DEMO_A.name)
+    await bot.app.store.add_post(
+        SATURDAY_EVENING - timedelta(seconds=1), "late", DEMO_A.jid, DEMO_A.name
+    )
     bot.services.queue_changed()
     await eventually(lambda: bot.transport.replies())
     assert bot.transport.posts() == []

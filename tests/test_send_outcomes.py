@@ -31,64 +31,169 @@ U, T, D, P = "uncertain", "transient", "disconnected", "permanent"
 # (what neonize raises, link up afterwards?, outcome, words of the reason, Go source text)
 TABLE = [
     # errors.go:24 ErrMessageTimedOut; send.go:432, after the stanza was written
-    ("timed out waiting for message send response", True, U,
-     "belum pasti sampai", "timed out waiting for message send response"),
-    ("timed out waiting for message send response", False, U,
-     "belum pasti sampai", "timed out waiting for message send response"),
+    (
+        "timed out waiting for message send response",
+        True,
+        U,
+        "belum pasti sampai",
+        "timed out waiting for message send response",
+    ),
+    (
+        "timed out waiting for message send response",
+        False,
+        U,
+        "belum pasti sampai",
+        "timed out waiting for message send response",
+    ),
     # errors.go:259 DisconnectedError (request.go retryFrame, reqType "message send"): written,
     # then the link dropped before the ack
-    ("websocket disconnected before message send returned response", False, U,
-     "belum pasti sampai", "websocket disconnected before %s returned response"),
-    ("websocket disconnected before message send (retry) returned response", True, U,
-     "belum pasti sampai", "websocket disconnected before %s returned response"),
+    (
+        "websocket disconnected before message send returned response",
+        False,
+        U,
+        "belum pasti sampai",
+        "websocket disconnected before %s returned response",
+    ),
+    (
+        "websocket disconnected before message send (retry) returned response",
+        True,
+        U,
+        "belum pasti sampai",
+        "websocket disconnected before %s returned response",
+    ),
     # request.go:208: bare ErrNotConnected only from retryFrame, i.e. after the first write
     ("websocket not connected", False, U, "belum pasti sampai", "websocket not connected"),
     # send.go:302 wrapping errors.go:21 ErrIQTimedOut: the member lookup, nothing written yet
-    ("failed to get group members: info query timed out", True, T,
-     "sibuk atau lambat", "failed to get group members: %w"),
-    ("failed to get group members: info query timed out", False, D,
-     "koneksi WhatsApp putus", "info query timed out"),
+    (
+        "failed to get group members: info query timed out",
+        True,
+        T,
+        "sibuk atau lambat",
+        "failed to get group members: %w",
+    ),
+    (
+        "failed to get group members: info query timed out",
+        False,
+        D,
+        "koneksi WhatsApp putus",
+        "info query timed out",
+    ),
     # send.go:1177 prepareMessageNode "failed to get device list: %w": before the write
-    ("failed to get device list: info query timed out", True, T,
-     "sibuk atau lambat", "failed to get device list: %w"),
+    (
+        "failed to get device list: info query timed out",
+        True,
+        T,
+        "sibuk atau lambat",
+        "failed to get device list: %w",
+    ),
     # send.go:741/823/843/897 wrapping client.go:919 ErrNotConnected: nothing written
-    ("failed to send message node: websocket not connected", True, D,
-     "koneksi WhatsApp putus", "failed to send message node: %w"),
-    ("failed to send message node: websocket not connected", False, D,
-     "koneksi WhatsApp putus", "websocket not connected"),
+    (
+        "failed to send message node: websocket not connected",
+        True,
+        D,
+        "koneksi WhatsApp putus",
+        "failed to send message node: %w",
+    ),
+    (
+        "failed to send message node: websocket not connected",
+        False,
+        D,
+        "koneksi WhatsApp putus",
+        "websocket not connected",
+    ),
     # socket/constants.go:41 ErrSocketClosed, wrapped the same way
-    ("failed to send message node: frame socket is closed", True, D,
-     "koneksi WhatsApp putus", "frame socket is closed"),
+    (
+        "failed to send message node: frame socket is closed",
+        True,
+        D,
+        "koneksi WhatsApp putus",
+        "frame socket is closed",
+    ),
     # errors.go:259 for the member lookup (an info query), before the write
-    ("failed to get group members: websocket disconnected before info query returned response",
-     True, D, "koneksi WhatsApp putus", "websocket disconnected before %s returned response"),
+    (
+        "failed to get group members: websocket disconnected before info query returned response",
+        True,
+        D,
+        "koneksi WhatsApp putus",
+        "websocket disconnected before %s returned response",
+    ),
     # errors.go:88 ErrGroupNotFound / :86 ErrNotInGroup (group.go getGroupInfo), send.go:302
-    ("failed to get group members: that group does not exist", True, P,
-     "grup tujuan tidak ada lagi", "that group does not exist"),
-    ("failed to get group members: you're not participating in that group", True, P,
-     "akun bot bukan anggota grup itu lagi", "you're not participating in that group"),
-    ("failed to get group members: you're not participating in that group", False, P,
-     "akun bot bukan anggota grup itu lagi", "you're not participating in that group"),
+    (
+        "failed to get group members: that group does not exist",
+        True,
+        P,
+        "grup tujuan tidak ada lagi",
+        "that group does not exist",
+    ),
+    (
+        "failed to get group members: you're not participating in that group",
+        True,
+        P,
+        "akun bot bukan anggota grup itu lagi",
+        "you're not participating in that group",
+    ),
+    (
+        "failed to get group members: you're not participating in that group",
+        False,
+        P,
+        "akun bot bukan anggota grup itu lagi",
+        "you're not participating in that group",
+    ),
     # errors.go:195 ErrIQRateOverLimit as an info query answer
-    ("failed to get group members: info query returned status 429: rate-overlimit", True, T,
-     "sibuk atau lambat", "info query returned status %d: %s"),
+    (
+        "failed to get group members: info query returned status 429: rate-overlimit",
+        True,
+        T,
+        "sibuk atau lambat",
+        "info query returned status %d: %s",
+    ),
     # send.go:452 `%w %d` with errors.go:112 ErrServerReturnedError: the ack's error code
-    ("server returned error 429", True, T, "membatasi laju kiriman (kode 429)",
-     "server returned error"),
+    (
+        "server returned error 429",
+        True,
+        T,
+        "membatasi laju kiriman (kode 429)",
+        "server returned error",
+    ),
     ("server returned error 463", True, P, "memulai chat baru (kode 463)", "server returned error"),
-    ("server returned error 479", True, P, "menolak bentuk pesan ini (kode 479)",
-     "server returned error"),
+    (
+        "server returned error 479",
+        True,
+        P,
+        "menolak bentuk pesan ini (kode 479)",
+        "server returned error",
+    ),
     ("server returned error 500", True, T, "bermasalah (kode 500)", "server returned error"),
-    ("server returned error 420", True, P, "WhatsApp menolak pesan (kode 420)",
-     "server returned error"),
+    (
+        "server returned error 420",
+        True,
+        P,
+        "WhatsApp menolak pesan (kode 420)",
+        "server returned error",
+    ),
     # socket/framesocket.go:132, wrapped before the write
-    ("failed to send message node: frame too large (got 16777300 bytes, max 16777216 bytes)",
-     True, P, "terlalu besar", "(got %d bytes, max %d bytes)"),
+    (
+        "failed to send message node: frame too large (got 16777300 bytes, max 16777216 bytes)",
+        True,
+        P,
+        "terlalu besar",
+        "(got %d bytes, max %d bytes)",
+    ),
     # upload.go:244 / :242: the photo upload, before any message exists
-    ("upload failed with status code 503", True, T, "foto gagal diunggah",
-     "upload failed with status code %d"),
-    ("failed to execute request: Post \"https://mmg.whatsapp.net/x\": dial tcp: i/o timeout",
-     True, T, "foto gagal diunggah", "failed to execute request: %w"),
+    (
+        "upload failed with status code 503",
+        True,
+        T,
+        "foto gagal diunggah",
+        "upload failed with status code %d",
+    ),
+    (
+        'failed to execute request: Post "https://mmg.whatsapp.net/x": dial tcp: i/o timeout',
+        True,
+        T,
+        "foto gagal diunggah",
+        "failed to execute request: %w",
+    ),
 ]
 
 
@@ -103,8 +208,9 @@ def outcome(error: TransportError) -> str:
 
 
 @pytest.mark.parametrize(("text", "connected", "expected", "words", "_source"), TABLE)
-def test_whatsmeow_text_classified(text: str, connected: bool, expected: str, words: str,
-                                   _source: str):
+def test_whatsmeow_text_classified(
+    text: str, connected: bool, expected: str, words: str, _source: str
+):
     error = send_error(text, connected)
     assert outcome(error) == expected
     assert words in error.reason
@@ -135,6 +241,7 @@ def test_each_cited_text_is_in_the_installed_whatsmeow(neonize_library: bytes, s
 
 # --- through the whole bot ---------------------------------------------------------------------
 
+
 class AckLost(FakeTransport):
     """Group sends: the first `lost` attempts are written and never acknowledged."""
 
@@ -143,8 +250,7 @@ class AckLost(FakeTransport):
         self.lost = lost
         self.attempts: list[int | None] = []
 
-    async def send_text(self, chat: str, text: str, *, post_id: int | None = None
-                        ) -> SentMessage:
+    async def send_text(self, chat: str, text: str, *, post_id: int | None = None) -> SentMessage:
         if chat != OWNER_CHAT:
             self.attempts.append(post_id)
             if len(self.attempts) <= self.lost:
@@ -152,13 +258,13 @@ class AckLost(FakeTransport):
         return await super().send_text(chat, text, post_id=post_id)
 
 
-async def test_lost_ack_leaves_the_post_uncertain_until_the_owner_resends(
-        start_bot: BotFactory):
+async def test_lost_ack_leaves_the_post_uncertain_until_the_owner_resends(start_bot: BotFactory):
     transport = AckLost(lost=1)
     bot = await start_bot(transport=transport)
     store = bot.app.store
-    first = await store.add_post(datetime.now(UTC), "Mungkin terkirim", GROUPS[0].jid,
-                                 GROUPS[0].name)
+    first = await store.add_post(
+        datetime.now(UTC), "Mungkin terkirim", GROUPS[0].jid, GROUPS[0].name
+    )
     second = await store.add_post(datetime.now(UTC), "Berikutnya", GROUPS[0].jid, GROUPS[0].name)
     bot.services.queue_changed()
     await eventually(lambda: transport.replies() and transport.posts())
@@ -170,13 +276,15 @@ async def test_lost_ack_leaves_the_post_uncertain_until_the_owner_resends(
     assert stored is not None and stored.status is PostStatus.UNCERTAIN
     reason = send_error("timed out waiting for message send response", True).reason
     assert stored.last_error == reason
-    assert transport.replies() == [m.SEND_UNCERTAIN.format(id=first.id, dest=GROUPS[0].name,
-                                                           reason=reason)]
+    assert transport.replies() == [
+        m.SEND_UNCERTAIN.format(id=first.id, dest=GROUPS[0].name, reason=reason)
+    ]
     assert await store.get_setting("last_error") == f"post #{first.id}: {reason}"
 
     # The owner looked: not there. /ulang sends it, once.
-    assert await bot.say(f"/ulang {first.id}") == m.RETRYING.format(id=first.id,
-                                                                    dest=GROUPS[0].name)
+    assert await bot.say(f"/ulang {first.id}") == m.RETRYING.format(
+        id=first.id, dest=GROUPS[0].name
+    )
     await eventually(lambda: len(transport.posts()) == 2)
     await asyncio.sleep(0.2)
     assert [s.post_id for s in transport.posts()] == [second.id, first.id]
@@ -199,10 +307,18 @@ async def test_an_uncertain_send_counts_for_pacing(tmp_path: Path):
     async def on_missed(_: list[Post]) -> None:
         raise AssertionError("nothing is overdue here")
 
-    deliverer = Deliverer(store, transport, MediaStore(tmp_path / "media"), note, note,
-                          lambda: datetime.now(UTC), no_wait)
-    scheduler = PostScheduler(store, deliverer.deliver, on_missed, timedelta(minutes=10),
-                              lambda: datetime.now(UTC))
+    deliverer = Deliverer(
+        store,
+        transport,
+        MediaStore(tmp_path / "media"),
+        note,
+        note,
+        lambda: datetime.now(UTC),
+        no_wait,
+    )
+    scheduler = PostScheduler(
+        store, deliverer.deliver, on_missed, timedelta(minutes=10), lambda: datetime.now(UTC)
+    )
     paced: list[float] = []
 
     async def pacing_nap(seconds: float) -> bool:

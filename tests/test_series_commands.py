@@ -50,7 +50,10 @@ async def daily(start_bot: BotFactory) -> tuple[Bot, Clock]:
     await due(bot, clock, 3, days=1)
     bot.transport.fail_with = None
     assert [(i, s) for i, s, _ in await statuses(bot)] == [
-        (1, PostStatus.SENT), (2, PostStatus.FAILED), (3, PostStatus.PENDING)]
+        (1, PostStatus.SENT),
+        (2, PostStatus.FAILED),
+        (3, PostStatus.PENDING),
+    ]
     return bot, clock
 
 
@@ -64,11 +67,18 @@ async def exchange(bot: Bot, text: str) -> list[Sent]:
 async def test_the_queue_shows_a_series_once_under_its_id(daily: tuple[Bot, Clock]):
     bot, _ = daily
     # the failed occurrence queued again for later today: two pending occurrences
-    assert await bot.app.store.transition(2, PostStatus.PENDING, expect=PostStatus.FAILED,
-                                          due_at=WEDNESDAY_NINE.replace(day=24, hour=18))
+    assert await bot.app.store.transition(
+        2,
+        PostStatus.PENDING,
+        expect=PostStatus.FAILED,
+        due_at=WEDNESDAY_NINE.replace(day=24, hour=18),
+    )
     await bot.say("/jadwal besok 08:00 Rapat RT")
     assert [(i, s) for i, s, _ in await statuses(bot)][1:] == [
-        (2, PostStatus.PENDING), (3, PostStatus.PENDING), (4, PostStatus.PENDING)]
+        (2, PostStatus.PENDING),
+        (3, PostStatus.PENDING),
+        (4, PostStatus.PENDING),
+    ]
     assert (await bot.say("/antrian")).splitlines() == [
         m.QUEUE_HEADER.format(total=2, page=1, pages=1),
         "#1 Sel 24 Nov 18:00 -> Grup Demo A",
@@ -82,11 +92,16 @@ async def test_the_queue_shows_a_series_once_under_its_id(daily: tuple[Bot, Cloc
 async def test_cancel_stops_the_series(daily: tuple[Bot, Clock], named: str):
     bot, clock = daily
     reply = await bot.say(f"/batal {named}")
-    assert reply == (m.CANCELLED.format(id=1, when="Rabu, 25 Nov 2026 09:00 WIB",
-                                        dest="Grup Demo A") + "\n"
-                     + m.SERIES_STOPPED.format(id=1, rule="setiap hari 09:00"))
+    assert reply == (
+        m.CANCELLED.format(id=1, when="Rabu, 25 Nov 2026 09:00 WIB", dest="Grup Demo A")
+        + "\n"
+        + m.SERIES_STOPPED.format(id=1, rule="setiap hari 09:00")
+    )
     assert [(i, s) for i, s, _ in await statuses(bot)] == [
-        (1, PostStatus.SENT), (2, PostStatus.FAILED), (3, PostStatus.CANCELLED)]
+        (1, PostStatus.SENT),
+        (2, PostStatus.FAILED),
+        (3, PostStatus.CANCELLED),
+    ]
     assert [e[3] for e in await bot.app.store.events(3)][-1] == "series stopped by owner"
     clock.advance(days=2)  # past Wednesday and Thursday 09:00: nothing more
     bot.services.queue_changed()
@@ -100,9 +115,11 @@ async def test_cancel_stops_the_series(daily: tuple[Bot, Clock], named: str):
 async def test_move_changes_only_the_next_occurrence(daily: tuple[Bot, Clock]):
     bot, _ = daily
     reply = await bot.say("/ubah 1 besok 10:00")
-    assert reply == ("#1 dipindah ke Rabu, 25 Nov 2026 10:00 WIB -> Grup Demo A\n"
-                     + m.SERIES_MOVED.format(rule="setiap hari 09:00")
-                     + "\n\u201cSelamat pagi\u201d")
+    assert reply == (
+        "#1 dipindah ke Rabu, 25 Nov 2026 10:00 WIB -> Grup Demo A\n"
+        + m.SERIES_MOVED.format(rule="setiap hari 09:00")
+        + "\n\u201cSelamat pagi\u201d"
+    )
     third = await bot.app.store.get_post(3)
     assert third is not None and third.due_at == WEDNESDAY_NINE.replace(hour=10)
     assert third.repeat_rule is not None  # still the series' rule
@@ -112,12 +129,18 @@ async def test_new_text_for_the_coming_occurrences(daily: tuple[Bot, Clock]):
     bot, clock = daily
     reply = await bot.say("/ubah 2 teks Selamat siang\nsemua")
     assert reply == m.SERIES_TEXT_CHANGED.format(id=1) + "\n\u201cSelamat siang \u2026\u201d"
-    assert [t for _, _, t in await statuses(bot)] == ["Selamat pagi", "Selamat pagi",
-                                                      "Selamat siang\nsemua"]
+    assert [t for _, _, t in await statuses(bot)] == [
+        "Selamat pagi",
+        "Selamat pagi",
+        "Selamat siang\nsemua",
+    ]
     await due(bot, clock, 4, days=1)  # Wednesday's goes out; Thursday's copies the new text
     rows = await statuses(bot)
-    assert rows[2][1] is PostStatus.SENT and rows[3] == (4, PostStatus.PENDING,
-                                                          "Selamat siang\nsemua")
+    assert rows[2][1] is PostStatus.SENT and rows[3] == (
+        4,
+        PostStatus.PENDING,
+        "Selamat siang\nsemua",
+    )
     assert bot.transport.posts()[-1].text == "Selamat siang\nsemua"
 
 
@@ -152,13 +175,17 @@ async def test_history_names_the_series(daily: tuple[Bot, Clock]):
     assert any(line.startswith("#1 terkirim ") for line in lines)
 
 
-@pytest.mark.parametrize(("when", "photo", "limit"), [
-    ("besok 08:00", False, 65_536),
-    ("setiap hari 08:00", False, 65_536),
-    ("besok 08:00", True, 1_024),
-])
-async def test_new_text_has_the_same_limits_as_jadwal(bot_with_target: Bot, when: str,
-                                                      photo: bool, limit: int):
+@pytest.mark.parametrize(
+    ("when", "photo", "limit"),
+    [
+        ("besok 08:00", False, 65_536),
+        ("setiap hari 08:00", False, 65_536),
+        ("besok 08:00", True, 1_024),
+    ],
+)
+async def test_new_text_has_the_same_limits_as_jadwal(
+    bot_with_target: Bot, when: str, photo: bool, limit: int
+):
     image = JPEG if photo else None
     await bot_with_target.say(f"/jadwal {when} Halo", image=image)
     assert "Teks" in await bot_with_target.say("/ubah 1 teks " + "x" * limit)
@@ -175,8 +202,9 @@ async def test_a_series_being_sent_cannot_be_changed_yet(bot_with_target: Bot):
     await bot_with_target.say("/jadwal setiap hari 08:00 Senam")
     store = bot_with_target.app.store
     assert await store.transition(1, PostStatus.SENDING, expect=PostStatus.PENDING)
-    expected = m.SERIES_NOTHING_PENDING.format(id=1, ordinal="#1 ke-1",
-                                               status=m.STATUS_NAMES["sending"])
+    expected = m.SERIES_NOTHING_PENDING.format(
+        id=1, ordinal="#1 ke-1", status=m.STATUS_NAMES["sending"]
+    )
     for command in ("/batal 1", "/ubah 1 besok 09:00", "/ubah 1 teks Baru", "/kirim 1"):
         assert await bot_with_target.say(command) == expected
     post = await store.get_post(1)

@@ -47,24 +47,33 @@ async def daily(start_bot: BotFactory) -> tuple[Bot, Clock]:
     await eventually(lambda: len(bot.transport.posts()) == 1)
     await at(bot, clock, wib(23, 7))
     assert await rows(bot) == [
-        (1, PostStatus.SENT, wib(22, 8)), (2, PostStatus.PENDING, wib(23, 8))]
+        (1, PostStatus.SENT, wib(22, 8)),
+        (2, PostStatus.PENDING, wib(23, 8)),
+    ]
     return bot, clock
 
 
-@pytest.mark.parametrize(("command", "sent_at"), [
-    ("/kirim 1", wib(23, 7)),  # sent now, an hour before its slot
-    ("/ubah 1 hari ini 07:30", wib(23, 7, 30)),  # moved half an hour earlier
-])
+@pytest.mark.parametrize(
+    ("command", "sent_at"),
+    [
+        ("/kirim 1", wib(23, 7)),  # sent now, an hour before its slot
+        ("/ubah 1 hari ini 07:30", wib(23, 7, 30)),  # moved half an hour earlier
+    ],
+)
 async def test_an_occurrence_sent_before_its_slot_does_not_post_the_slot_again(
-        daily: tuple[Bot, Clock], command: str, sent_at: datetime):
+    daily: tuple[Bot, Clock], command: str, sent_at: datetime
+):
     bot, clock = daily
     await bot.say(command)
     await at(bot, clock, sent_at)
     await eventually(lambda: len(bot.transport.posts()) == 2)
     await at(bot, clock, wib(23, 8).replace(second=1))  # Monday's slot: nothing more
     assert len(bot.transport.posts()) == 2
-    assert await rows(bot) == [(1, PostStatus.SENT, wib(22, 8)), (2, PostStatus.SENT, sent_at),
-                               (3, PostStatus.PENDING, wib(24, 8))]
+    assert await rows(bot) == [
+        (1, PostStatus.SENT, wib(22, 8)),
+        (2, PostStatus.SENT, sent_at),
+        (3, PostStatus.PENDING, wib(24, 8)),
+    ]
     await at(bot, clock, wib(24, 8).replace(second=1))  # Tuesday's slot: posted
     await eventually(lambda: len(bot.transport.posts()) == 3)
     assert [p.post_id for p in bot.transport.posts()] == [1, 2, 3]
@@ -79,9 +88,11 @@ async def test_an_occurrence_moved_later_gives_no_slot_before_it(daily: tuple[Bo
     await at(bot, clock, wib(24, 9).replace(second=1))
     await eventually(lambda: len(bot.transport.posts()) == 2)
     await asyncio.sleep(0.1)
-    assert await rows(bot) == [(1, PostStatus.SENT, wib(22, 8)),
-                               (2, PostStatus.SENT, wib(24, 9)),
-                               (3, PostStatus.PENDING, wib(25, 8))]
+    assert await rows(bot) == [
+        (1, PostStatus.SENT, wib(22, 8)),
+        (2, PostStatus.SENT, wib(24, 9)),
+        (3, PostStatus.PENDING, wib(25, 8)),
+    ]
 
 
 async def test_an_occurrence_not_moved_keeps_the_daily_rhythm(daily: tuple[Bot, Clock]):
@@ -94,9 +105,23 @@ async def test_an_occurrence_not_moved_keeps_the_daily_rhythm(daily: tuple[Bot, 
 
 def test_the_slot_of_an_occurrence_queued_after_an_outage_is_its_due_time() -> None:
     rule = RepeatRule(hour=8)
-    caught_up = Post(id=5, status=PostStatus.SENT, due_at=wib(23, 8), text="x",
-                     destination="g", destination_name="G", created_at=wib(23, 10))
+    caught_up = Post(
+        id=5,
+        status=PostStatus.SENT,
+        due_at=wib(23, 8),
+        text="x",
+        destination="g",
+        destination_name="G",
+        created_at=wib(23, 10),
+    )
     assert slot_of(rule, caught_up, WIB) == wib(23, 8)
-    moved = Post(id=6, status=PostStatus.SENT, due_at=wib(23, 12), text="x",
-                 destination="g", destination_name="G", created_at=wib(22, 8, 1))
+    moved = Post(
+        id=6,
+        status=PostStatus.SENT,
+        due_at=wib(23, 12),
+        text="x",
+        destination="g",
+        destination_name="G",
+        created_at=wib(22, 8, 1),
+    )
     assert slot_of(rule, moved, WIB) == wib(23, 8)

@@ -11,8 +11,9 @@ import pytest
 from bot.settings import Settings, SettingsError, load_settings, normalize_phone, read_env_file
 
 
-def load(env: dict[str, str] | None = None, env_file: Path | None = None,
-         data_dir: Path | None = None) -> Settings:
+def load(
+    env: dict[str, str] | None = None, env_file: Path | None = None, data_dir: Path | None = None
+) -> Settings:
     return load_settings(environ=env or {}, env_file=env_file, data_dir=data_dir)
 
 
@@ -56,22 +57,26 @@ def test_invalid_timezone_names_the_variable(zone: str) -> None:
     assert repr(zone) in message
 
 
-@pytest.mark.parametrize(("raw", "normal"), [
-    ("+62 812-3456-7890", "6281234567890"),
-    ("081234567890", "6281234567890"),
-    ("6281234567890", "6281234567890"),
-    ("0812 3456 7890", "6281234567890"),
-    ("(0812) 3456.7890", "6281234567890"),
-    ("+62 (0)812-3456-7890", "6281234567890"),
-    ("62-812-3456-7890", "6281234567890"),
-    ("+1 415 555 0100", "14155550100"),
-])
+@pytest.mark.parametrize(
+    ("raw", "normal"),
+    [
+        ("+62 812-3456-7890", "6281234567890"),
+        ("081234567890", "6281234567890"),
+        ("6281234567890", "6281234567890"),
+        ("0812 3456 7890", "6281234567890"),
+        ("(0812) 3456.7890", "6281234567890"),
+        ("+62 (0)812-3456-7890", "6281234567890"),
+        ("62-812-3456-7890", "6281234567890"),
+        ("+1 415 555 0100", "14155550100"),
+    ],
+)
 def test_normalize_phone(raw: str, normal: str) -> None:
     assert normalize_phone(raw) == normal
 
 
-@pytest.mark.parametrize("raw", ["abc", "0812", "0812-3456-7890x", "62812345678901234", "+",
-                                 "62 812 3456 789 0 1 2 3 4"])
+@pytest.mark.parametrize(
+    "raw", ["abc", "0812", "0812-3456-7890x", "62812345678901234", "+", "62 812 3456 789 0 1 2 3 4"]
+)
 def test_normalize_phone_rejects(raw: str) -> None:
     with pytest.raises(ValueError):
         normalize_phone(raw)
@@ -95,8 +100,10 @@ def test_bad_owner_is_rejected_by_name() -> None:
     assert "081234567890" not in message
 
 
-@pytest.mark.parametrize(("raw", "level"), [("debug", "DEBUG"), (" Warning ", "WARNING"),
-                                            ("TRACE", "TRACE"), ("success", "SUCCESS")])
+@pytest.mark.parametrize(
+    ("raw", "level"),
+    [("debug", "DEBUG"), (" Warning ", "WARNING"), ("TRACE", "TRACE"), ("success", "SUCCESS")],
+)
 def test_log_level(raw: str, level: str) -> None:
     assert load({"JADWAL_LOG_LEVEL": raw}).log_level == level
 
@@ -107,12 +114,15 @@ def test_bad_log_level(raw: str) -> None:
         load({"JADWAL_LOG_LEVEL": raw})
 
 
-@pytest.mark.parametrize(("raw", "grace"), [
-    ("30", timedelta(minutes=30)),
-    (" 0 ", timedelta(0)),
-    ("1.5", timedelta(seconds=90)),
-    ("1440", timedelta(days=1)),
-])
+@pytest.mark.parametrize(
+    ("raw", "grace"),
+    [
+        ("30", timedelta(minutes=30)),
+        (" 0 ", timedelta(0)),
+        ("1.5", timedelta(seconds=90)),
+        ("1440", timedelta(days=1)),
+    ],
+)
 def test_grace_minutes(raw: str, grace: timedelta) -> None:
     assert load({"JADWAL_GRACE_MINUTES": raw}).grace == grace
 
@@ -140,18 +150,24 @@ def test_data_dir_that_is_a_file(tmp_path: Path) -> None:
 
 
 def test_env_file_is_read(tmp_path: Path) -> None:
-    path = write_env(tmp_path, "\n".join([
-        "# jadwal-bot settings",
-        "",
-        '   # indented comment',
-        'JADWAL_TIMEZONE="Asia/Makassar"',
-        "export JADWAL_LOG_LEVEL='debug'",
-        "  JADWAL_OWNERS = +62 812-3456-7890 , 081111111111",
-        "JADWAL_GRACE_MINUTES=45",
-        "NOT_AN_ASSIGNMENT",
-        "OTHER_APP=ignored",
-        f"JADWAL_DATA_DIR={tmp_path / 'state'}",
-    ]) + "\n")
+    path = write_env(
+        tmp_path,
+        "\n".join(
+            [
+                "# jadwal-bot settings",
+                "",
+                "   # indented comment",
+                'JADWAL_TIMEZONE="Asia/Makassar"',
+                "export JADWAL_LOG_LEVEL='debug'",
+                "  JADWAL_OWNERS = +62 812-3456-7890 , 081111111111",
+                "JADWAL_GRACE_MINUTES=45",
+                "NOT_AN_ASSIGNMENT",
+                "OTHER_APP=ignored",
+                f"JADWAL_DATA_DIR={tmp_path / 'state'}",
+            ]
+        )
+        + "\n",
+    )
     settings = load(env_file=path)
     assert settings.timezone == ZoneInfo("Asia/Makassar")
     assert settings.log_level == "DEBUG"
@@ -161,26 +177,43 @@ def test_env_file_is_read(tmp_path: Path) -> None:
 
 
 def test_env_file_values_keep_inner_characters(tmp_path: Path) -> None:
-    path = write_env(tmp_path, "\n".join([
-        'A="has # hash and = sign"',
-        "B='single'",
-        'C="unbalanced',
-        "D=",
-        'E=""',
-        "F=p#ss",
-        "export G=x",
-    ]))
+    path = write_env(
+        tmp_path,
+        "\n".join(
+            [
+                'A="has # hash and = sign"',
+                "B='single'",
+                'C="unbalanced',
+                "D=",
+                'E=""',
+                "F=p#ss",
+                "export G=x",
+            ]
+        ),
+    )
     values = read_env_file(path)
-    assert values == {"A": "has # hash and = sign", "B": "single", "C": '"unbalanced', "D": "",
-                      "E": "", "F": "p#ss", "G": "x"}
+    assert values == {
+        "A": "has # hash and = sign",
+        "B": "single",
+        "C": '"unbalanced',
+        "D": "",
+        "E": "",
+        "F": "p#ss",
+        "G": "x",
+    }
 
 
 def test_env_file_inline_comments(tmp_path: Path) -> None:
-    path = write_env(tmp_path, "\n".join([
-        "JADWAL_GRACE_MINUTES=30  # half an hour",
-        'JADWAL_TIMEZONE="Asia/Jayapura" # WIT',
-        "JADWAL_LOG_LEVEL=debug\t# noisy",
-    ]))
+    path = write_env(
+        tmp_path,
+        "\n".join(
+            [
+                "JADWAL_GRACE_MINUTES=30  # half an hour",
+                'JADWAL_TIMEZONE="Asia/Jayapura" # WIT',
+                "JADWAL_LOG_LEVEL=debug\t# noisy",
+            ]
+        ),
+    )
     settings = load(env_file=path)
     assert settings.grace == timedelta(minutes=30)
     assert settings.timezone == ZoneInfo("Asia/Jayapura")
@@ -219,16 +252,23 @@ def test_several_bad_values_reported_together(tmp_path: Path) -> None:
     blocker = tmp_path / "blocker"
     blocker.write_text("x")
     with pytest.raises(SettingsError) as caught:
-        load({
-            "JADWAL_TIMEZONE": "Mars/Base",
-            "JADWAL_OWNERS": "bukan-nomor",
-            "JADWAL_LOG_LEVEL": "loud",
-            "JADWAL_GRACE_MINUTES": "-5",
-            "JADWAL_DATA_DIR": str(blocker),
-        })
+        load(
+            {
+                "JADWAL_TIMEZONE": "Mars/Base",
+                "JADWAL_OWNERS": "bukan-nomor",
+                "JADWAL_LOG_LEVEL": "loud",
+                "JADWAL_GRACE_MINUTES": "-5",
+                "JADWAL_DATA_DIR": str(blocker),
+            }
+        )
     message = str(caught.value)
-    for name in ("JADWAL_TIMEZONE", "JADWAL_OWNERS", "JADWAL_LOG_LEVEL", "JADWAL_GRACE_MINUTES",
-                 "JADWAL_DATA_DIR"):
+    for name in (
+        "JADWAL_TIMEZONE",
+        "JADWAL_OWNERS",
+        "JADWAL_LOG_LEVEL",
+        "JADWAL_GRACE_MINUTES",
+        "JADWAL_DATA_DIR",
+    ):
         assert name in message
     assert len(message.splitlines()) == 6  # a header and one line per problem
 
@@ -243,21 +283,28 @@ def test_settings_error_is_a_value_error() -> None:
 def test_one_bad_value_is_briefly_one_line() -> None:
     with pytest.raises(SettingsError) as caught:
         load({"JADWAL_LOG_LEVEL": "loud"})
-    assert caught.value.brief() == ("invalid setting: JADWAL_LOG_LEVEL='LOUD': use one of "
-                                    "TRACE, DEBUG, INFO, SUCCESS, WARNING, ERROR, CRITICAL")
+    assert caught.value.brief() == (
+        "invalid setting: JADWAL_LOG_LEVEL='LOUD': use one of "
+        "TRACE, DEBUG, INFO, SUCCESS, WARNING, ERROR, CRITICAL"
+    )
     with pytest.raises(SettingsError) as caught:
         load({"JADWAL_LOG_LEVEL": "loud", "JADWAL_TIMEZONE": "Mars/Base"})
     assert caught.value.brief() == str(caught.value)
     assert len(caught.value.brief().splitlines()) == 3
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    ("JADWAL_TIMEZONE=Asia/Makassar\n".encode("utf-16"), "is saved as UTF-16"),
-    ("JADWAL_TIMEZONE=Asia/Makassar\n".encode("utf-16-le"), "is saved as UTF-16"),
-    (b"JADWAL_TIMEZONE=Asia/Makassar\n# caf\xe9\n", "line 2: byte 0xe9 is not UTF-8"),
-], ids=["utf-16 with BOM", "utf-16 without BOM", "latin-1 byte"])
-def test_env_file_in_another_encoding_is_named(tmp_path: Path, content: bytes,
-                                               expected: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("JADWAL_TIMEZONE=Asia/Makassar\n".encode("utf-16"), "is saved as UTF-16"),
+        ("JADWAL_TIMEZONE=Asia/Makassar\n".encode("utf-16-le"), "is saved as UTF-16"),
+        (b"JADWAL_TIMEZONE=Asia/Makassar\n# caf\xe9\n", "line 2: byte 0xe9 is not UTF-8"),
+    ],
+    ids=["utf-16 with BOM", "utf-16 without BOM", "latin-1 byte"],
+)
+def test_env_file_in_another_encoding_is_named(
+    tmp_path: Path, content: bytes, expected: str
+) -> None:
     path = tmp_path / ".env"
     path.write_bytes(content)
     with pytest.raises(SettingsError) as caught:
@@ -304,17 +351,30 @@ def test_whole_number_settings_accept_whole_floats() -> None:
     assert load({"JADWAL_MAX_FAILED_CONNECTS": "25.0"}).max_failed_connects == 25
 
 
-@pytest.mark.parametrize(("env", "named", "fix"), [
-    ({"JADWAL_PACING_MIN_S": "10", "JADWAL_PACING_MAX_S": "5"},
-     "PACING_MIN_S (10) is more than JADWAL_PACING_MAX_S (5)", "set min <= max"),
-    ({"JADWAL_PACING_MAX_S": "2"}, "(unset, default 3) is more than", "set min <= max"),
-    ({"JADWAL_RECONNECT_INITIAL_S": "90", "JADWAL_RECONNECT_MAX_S": "30"},
-     "RECONNECT_INITIAL_S (90) is more than JADWAL_RECONNECT_MAX_S (30)", "set initial <= max"),
-    ({"JADWAL_RECONNECT_MAX_S": "1"}, "(unset, default 3) is more than JADWAL_RECONNECT_MAX_S",
-     "set initial <= max"),
-])
-def test_a_lower_bound_above_its_upper_bound_is_refused(env: dict[str, str], named: str,
-                                                         fix: str) -> None:
+@pytest.mark.parametrize(
+    ("env", "named", "fix"),
+    [
+        (
+            {"JADWAL_PACING_MIN_S": "10", "JADWAL_PACING_MAX_S": "5"},
+            "PACING_MIN_S (10) is more than JADWAL_PACING_MAX_S (5)",
+            "set min <= max",
+        ),
+        ({"JADWAL_PACING_MAX_S": "2"}, "(unset, default 3) is more than", "set min <= max"),
+        (
+            {"JADWAL_RECONNECT_INITIAL_S": "90", "JADWAL_RECONNECT_MAX_S": "30"},
+            "RECONNECT_INITIAL_S (90) is more than JADWAL_RECONNECT_MAX_S (30)",
+            "set initial <= max",
+        ),
+        (
+            {"JADWAL_RECONNECT_MAX_S": "1"},
+            "(unset, default 3) is more than JADWAL_RECONNECT_MAX_S",
+            "set initial <= max",
+        ),
+    ],
+)
+def test_a_lower_bound_above_its_upper_bound_is_refused(
+    env: dict[str, str], named: str, fix: str
+) -> None:
     with pytest.raises(SettingsError) as caught:
         load(env)
     assert named in str(caught.value) and fix in str(caught.value)

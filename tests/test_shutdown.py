@@ -37,8 +37,13 @@ _CHILD = textwrap.dedent("""
 
 def _run(mode: str, limit: float = 15.0) -> tuple[subprocess.CompletedProcess[str], float]:
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-c", _CHILD, mode], capture_output=True,
-                            text=True, timeout=limit, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", _CHILD, mode],
+        capture_output=True,
+        text=True,
+        timeout=limit,
+        check=False,
+    )
     return result, time.monotonic() - started
 
 
@@ -95,8 +100,12 @@ _SERVE_CHILD = textwrap.dedent("""
 
 @pytest.mark.parametrize("signals", [1, 2])
 def test_a_second_signal_ends_a_hanging_shutdown_at_once(signals: int):
-    child = subprocess.Popen([sys.executable, "-c", _SERVE_CHILD], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", _SERVE_CHILD],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "started"

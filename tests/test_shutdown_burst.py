@@ -41,8 +41,12 @@ class PacedBot:
         self.stderr_path = cwd / f"run-{run}.stderr"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "console", "--data-dir", str(data_dir)],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._err, cwd=ROOT,
-            env=env)
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=self._err,
+            cwd=ROOT,
+            env=env,
+        )
 
     def wait(self, timeout: float = 20.0) -> int:
         try:
@@ -65,8 +69,9 @@ def deliveries(outbox: Path) -> list[dict[str, Any]]:
     return group_records(records)
 
 
-def spin_until_deliveries(outbox: Path, count: int, proc: subprocess.Popen[bytes],
-                          timeout: float = 15.0) -> None:
+def spin_until_deliveries(
+    outbox: Path, count: int, proc: subprocess.Popen[bytes], timeout: float = 15.0
+) -> None:
     """Return the moment the outbox holds `count` deliveries (no sleep: the signal should land
     as close as possible to a send, with its post still in hand)."""
     deadline = time.monotonic() + timeout
@@ -132,6 +137,7 @@ def test_sigterm_during_a_burst_then_restart(tmp_path: Path):
 
 # --- in process: the post in hand when the stop comes ----------------------------------------
 
+
 async def stored_after_stop(settings: Settings, post_id: int) -> tuple[str, list[Any]]:
     store = await Store.open(settings.db_path)
     try:
@@ -142,13 +148,13 @@ async def stored_after_stop(settings: Settings, post_id: int) -> tuple[str, list
         await store.close()
 
 
-async def test_stop_during_a_retry_wait_releases_the_post(start_bot: BotFactory,
-                                                          settings: Settings):
+async def test_stop_during_a_retry_wait_releases_the_post(
+    start_bot: BotFactory, settings: Settings
+):
     transport = FakeTransport()
     transport.fail_with = send_error("504 gateway timeout", True)  # transient: retried in ~2 s
     bot = await start_bot(transport=transport)
-    post = await bot.app.store.add_post(datetime.now(UTC), "Ditahan", GROUPS[0].jid,
-                                        GROUPS[0].name)
+    post = await bot.app.store.add_post(datetime.now(UTC), "Ditahan", GROUPS[0].jid, GROUPS[0].name)
     bot.services.queue_changed()
     deadline = time.monotonic() + 3
     while "sending" not in [e[2] for e in await bot.app.store.events(post.id)]:
@@ -162,7 +168,8 @@ async def test_stop_during_a_retry_wait_releases_the_post(start_bot: BotFactory,
     assert status == PostStatus.PENDING
     assert [(e[1], e[2], e[3]) for e in events][1:] == [
         ("pending", "sending", "due"),
-        ("sending", "pending", "shutdown during a retry wait")]
+        ("sending", "pending", "shutdown during a retry wait"),
+    ]
     assert transport.sent == []
 
     second = await start_bot(transport=FakeTransport())  # the link is fine again
@@ -179,8 +186,9 @@ async def test_stop_while_waiting_for_the_connection(start_bot: BotFactory, sett
     transport = FakeTransport()
     transport.connected = False
     bot = await start_bot(transport=transport)
-    post = await bot.app.store.add_post(datetime.now(UTC), "Menunggu", GROUPS[0].jid,
-                                        GROUPS[0].name)
+    post = await bot.app.store.add_post(
+        datetime.now(UTC), "Menunggu", GROUPS[0].jid, GROUPS[0].name
+    )
     bot.services.queue_changed()
     await asyncio.sleep(0.1)
     started = time.monotonic()

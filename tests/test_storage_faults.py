@@ -32,8 +32,9 @@ from tests.vclock import VirtualClock
 
 DEMO_A = GROUPS[0]
 START = datetime(2026, 11, 21, 13, 0, tzinfo=UTC)
-STORAGE_NOTICE = m.FAULT_NOTICE.format(what=m.FAULT_NAMES["storage"], error=m.DISK_FULL,
-                                       hint=m.FAULT_HINT_DISK)
+STORAGE_NOTICE = m.FAULT_NOTICE.format(
+    what=m.FAULT_NAMES["storage"], error=m.DISK_FULL, hint=m.FAULT_HINT_DISK
+)
 STORAGE_RECOVERED = m.FAULT_RECOVERED.format(what=m.FAULT_NAMES["storage"])
 
 
@@ -44,8 +45,7 @@ class Transport(FakeTransport):
         super().__init__()
         self.after_post: Callable[[], None] = lambda: None
 
-    async def send_text(self, chat: str, text: str, *, post_id: int | None = None
-                        ) -> SentMessage:
+    async def send_text(self, chat: str, text: str, *, post_id: int | None = None) -> SentMessage:
         sent = await super().send_text(chat, text, post_id=post_id)
         if post_id is not None:
             self.after_post()
@@ -67,12 +67,26 @@ class Rig:
         self.disk.on_refuse = lambda: self.refused_at.append(self.clock.elapsed)
         faults = Faults(self._queue_notice, self._record_error, send_now=self._send_now)
         self.deliver_calls = 0
-        self.scheduler = PostScheduler(store, self._deliver, self._missed, grace, self.wall,
-                                       faults=faults, sleep=self.clock.sleep,
-                                       monotonic=lambda: self.clock.elapsed)
-        self.deliverer = Deliverer(store, self.transport, MediaStore(tmp_path / "media"),
-                                   self._queue_notice, self._record_error, self.wall,
-                                   nap=self.scheduler.nap, faults=faults)
+        self.scheduler = PostScheduler(
+            store,
+            self._deliver,
+            self._missed,
+            grace,
+            self.wall,
+            faults=faults,
+            sleep=self.clock.sleep,
+            monotonic=lambda: self.clock.elapsed,
+        )
+        self.deliverer = Deliverer(
+            store,
+            self.transport,
+            MediaStore(tmp_path / "media"),
+            self._queue_notice,
+            self._record_error,
+            self.wall,
+            nap=self.scheduler.nap,
+            faults=faults,
+        )
         self.broken_passes = 0  # the next passes fail with a bug, not the disk
 
     def wall(self) -> datetime:
@@ -120,7 +134,8 @@ async def status_of(store: Store, post_id: int) -> PostStatus:
 
 
 async def test_full_disk_is_told_once_retried_with_backoff_then_recovered(
-        store: Store, tmp_path: Path):
+    store: Store, tmp_path: Path
+):
     rig = Rig(store, tmp_path, grace=timedelta(minutes=10))
     post = await store.add_post(START + timedelta(seconds=10), "Halo", DEMO_A.jid, DEMO_A.name)
     await rig.scheduler.start()
@@ -152,7 +167,8 @@ async def test_full_disk_is_told_once_retried_with_backoff_then_recovered(
 
 
 async def test_post_delayed_beyond_the_grace_by_a_full_disk_is_reported_missed(
-        store: Store, tmp_path: Path):
+    store: Store, tmp_path: Path
+):
     rig = Rig(store, tmp_path, grace=timedelta(minutes=2))
     late = await store.add_post(START + timedelta(seconds=10), "Telat", DEMO_A.jid, DEMO_A.name)
     await rig.scheduler.start()
@@ -160,8 +176,9 @@ async def test_post_delayed_beyond_the_grace_by_a_full_disk_is_reported_missed(
         rig.disk.full = True
         await rig.clock.advance(300)
         rig.disk.full = False
-        on_time = await store.add_post(START + timedelta(seconds=320), "Tepat", DEMO_A.jid,
-                                       DEMO_A.name)
+        on_time = await store.add_post(
+            START + timedelta(seconds=320), "Tepat", DEMO_A.jid, DEMO_A.name
+        )
         await rig.clock.advance(60)
         assert [s.post_id for s in rig.transport.posts()] == [on_time.id]
         assert await status_of(store, late.id) is PostStatus.MISSED
@@ -170,8 +187,7 @@ async def test_post_delayed_beyond_the_grace_by_a_full_disk_is_reported_missed(
         await rig.scheduler.stop()
 
 
-async def test_a_failing_pass_that_is_not_the_disk_is_told_once_too(store: Store,
-                                                                    tmp_path: Path):
+async def test_a_failing_pass_that_is_not_the_disk_is_told_once_too(store: Store, tmp_path: Path):
     rig = Rig(store, tmp_path, grace=timedelta(minutes=10))
     rig.broken_passes = 3
     post = await store.add_post(START, "Halo", DEMO_A.jid, DEMO_A.name)
@@ -179,12 +195,16 @@ async def test_a_failing_pass_that_is_not_the_disk_is_told_once_too(store: Store
     try:
         await rig.clock.advance(10)  # failed at 0, 1 and 3 s; worked at 7 s
         assert [s.post_id for s in rig.transport.posts()] == [post.id]
-        notice = m.FAULT_NOTICE.format(what=m.FAULT_NAMES["scheduler"],
-                                       error=m.UNEXPECTED_ERROR.format(name="RuntimeError"),
-                                       hint="")
+        notice = m.FAULT_NOTICE.format(
+            what=m.FAULT_NAMES["scheduler"],
+            error=m.UNEXPECTED_ERROR.format(name="RuntimeError"),
+            hint="",
+        )
         assert rig.told == [notice, m.FAULT_RECOVERED.format(what=m.FAULT_NAMES["scheduler"])]
-        assert await store.last_error() == ("penjadwal: kesalahan tak terduga (RuntimeError)",
-                                            "nanti")
+        assert await store.last_error() == (
+            "penjadwal: kesalahan tak terduga (RuntimeError)",
+            "nanti",
+        )
     finally:
         await rig.scheduler.stop()
 
@@ -208,6 +228,7 @@ async def test_a_notice_whose_commit_fails_is_never_read_as_queued(store: Store)
 
 # --- the running bot -----------------------------------------------------------------------
 
+
 @pytest.fixture
 def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("bot.faults.FIRST_RETRY_S", 0.01)
@@ -216,11 +237,12 @@ def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("quick_retries")
-async def test_running_bot_on_a_full_disk_tells_once_and_shows_it_in_status(
-        start_bot: BotFactory):
+async def test_running_bot_on_a_full_disk_tells_once_and_shows_it_in_status(start_bot: BotFactory):
     records: list[tuple[str, str]] = []
-    sink = logger.add(lambda msg: records.append((msg.record["level"].name,
-                                                  msg.record["message"])), level="WARNING")
+    sink = logger.add(
+        lambda msg: records.append((msg.record["level"].name, msg.record["message"])),
+        level="WARNING",
+    )
     try:
         transport = FakeTransport()
         bot = await start_bot(transport=transport)
@@ -250,8 +272,10 @@ async def test_running_bot_on_a_full_disk_tells_once_and_shows_it_in_status(
 
 # --- a fault is over only when what failed has worked again -------------------------------
 
+
 async def test_stop_while_a_sent_record_waits_for_the_disk_tells_no_recovery(
-        store: Store, tmp_path: Path):
+    store: Store, tmp_path: Path
+):
     rig = Rig(store, tmp_path, grace=timedelta(minutes=10))
     post = await store.add_post(START + timedelta(seconds=10), "Halo", DEMO_A.jid, DEMO_A.name)
     rig.transport.after_post = lambda: setattr(rig.disk, "full", True)
@@ -293,8 +317,9 @@ async def test_a_pass_that_only_reads_does_not_end_a_full_disk(store: Store, tmp
 PAGE = 4096  # SQLite's default page size, which bot.db uses
 
 
-async def test_a_database_damaged_while_running_is_named_with_what_to_do(store: Store,
-                                                                         tmp_path: Path):
+async def test_a_database_damaged_while_running_is_named_with_what_to_do(
+    store: Store, tmp_path: Path
+):
     path = tmp_path / "bot.db"
     post = await store.add_post(START + timedelta(seconds=10), "Halo", DEMO_A.jid, DEMO_A.name)
     rig = Rig(store, tmp_path, grace=timedelta(minutes=10))
@@ -303,8 +328,12 @@ async def test_a_database_damaged_while_running_is_named_with_what_to_do(store: 
     other = sqlite3.connect(path, isolation_level=None)
     try:
         other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        roots = [int(r[0]) for r in other.execute(
-            "SELECT rootpage FROM sqlite_master WHERE tbl_name = 'posts' AND rootpage > 0")]
+        roots = [
+            int(r[0])
+            for r in other.execute(
+                "SELECT rootpage FROM sqlite_master WHERE tbl_name = 'posts' AND rootpage > 0"
+            )
+        ]
         with path.open("r+b") as db:
             for root in roots:
                 db.seek((root - 1) * PAGE)
@@ -317,9 +346,11 @@ async def test_a_database_damaged_while_running_is_named_with_what_to_do(store: 
         await rig.clock.advance(20)
     finally:
         await rig.scheduler.stop()
-    notice = m.FAULT_NOTICE.format(what=m.FAULT_NAMES["storage"],
-                                   error=m.STORAGE_ERRORS["corrupt"],
-                                   hint=m.FAULT_HINTS["corrupt"])
+    notice = m.FAULT_NOTICE.format(
+        what=m.FAULT_NAMES["storage"],
+        error=m.STORAGE_ERRORS["corrupt"],
+        hint=m.FAULT_HINTS["corrupt"],
+    )
     assert rig.told == [notice]
     assert "python -m bot restore" in notice and "kesalahan tak terduga" not in notice
     assert await store.last_error() == ("penyimpanan: database rusak", "nanti")
@@ -338,8 +369,10 @@ async def test_faults_told_from_two_tasks_at_once_are_each_handed_over_once() ->
 
     faults = Faults(notify)
     full = sqlite3.OperationalError("database or disk is full")
-    both = asyncio.gather(faults.failed("a scheduler pass", RuntimeError("boom"), 1.0),
-                          faults.failed("recording a sent post", full, 1.0))
+    both = asyncio.gather(
+        faults.failed("a scheduler pass", RuntimeError("boom"), 1.0),
+        faults.failed("recording a sent post", full, 1.0),
+    )
     await asyncio.sleep(0)
     release.set()
     await both

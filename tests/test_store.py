@@ -31,8 +31,7 @@ async def test_schema_is_migrated_once_and_uses_wal(tmp_path: Path):
         assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         # stored as UTC text: 08:00 WIB is 01:00 UTC
-        assert db.execute("SELECT due_at FROM posts").fetchone()[0] == \
-            "2026-12-01T01:00:00.000000Z"
+        assert db.execute("SELECT due_at FROM posts").fetchone()[0] == "2026-12-01T01:00:00.000000Z"
 
 
 async def test_naive_datetimes_are_refused(tmp_path: Path):
@@ -56,11 +55,14 @@ async def test_illegal_transition_is_a_bug(tmp_path: Path):
 
 async def test_cancel_racing_a_send_has_exactly_one_winner(tmp_path: Path):
     store = await Store.open(tmp_path / "bot.db")
-    ids = [(await store.add_post(datetime.now(UTC), f"p{n}", "g@g.us", "G")).id
-           for n in range(50)]
-    results = await asyncio.gather(*(
-        store.transition(i, target, expect=PostStatus.PENDING)
-        for i in ids for target in (PostStatus.SENDING, PostStatus.CANCELLED)))
+    ids = [(await store.add_post(datetime.now(UTC), f"p{n}", "g@g.us", "G")).id for n in range(50)]
+    results = await asyncio.gather(
+        *(
+            store.transition(i, target, expect=PostStatus.PENDING)
+            for i in ids
+            for target in (PostStatus.SENDING, PostStatus.CANCELLED)
+        )
+    )
     for n in range(50):
         assert results[2 * n] != results[2 * n + 1]
     counts = await store.counts()

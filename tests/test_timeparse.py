@@ -63,8 +63,12 @@ OK_ROWS: list[tuple[str, str, datetime, str]] = [
     # bare clock: today if still ahead, else tomorrow
     ("sat", "21:00 Nanti malam", wib(2026, 11, 21, 21, 0), "Nanti malam"),
     ("sat", "19:00 Besok malam", wib(2026, 11, 22, 19, 0), "Besok malam"),
-    ("sat", "20:00 Tepat sekarang berarti besok", wib(2026, 11, 22, 20, 0),
-     "Tepat sekarang berarti besok"),
+    (
+        "sat",
+        "20:00 Tepat sekarang berarti besok",
+        wib(2026, 11, 22, 20, 0),
+        "Tepat sekarang berarti besok",
+    ),
     ("sat", "20:01 Semenit lagi", wib(2026, 11, 21, 20, 1), "Semenit lagi"),
     ("sat", "06.30 Pagi", wib(2026, 11, 22, 6, 30), "Pagi"),
     ("sat", "jam 22:15 Malam", wib(2026, 11, 21, 22, 15), "Malam"),
@@ -116,16 +120,32 @@ OK_ROWS: list[tuple[str, str, datetime, str]] = [
     ("sat", "IN 2 HOURS Hi", wib(2026, 11, 21, 22, 0), "Hi"),
     ("sat", "2026-12-25t08:00 Hi", wib(2026, 12, 25, 8, 0), "Hi"),
     # text split: only the time is taken, the rest is the post, untouched
-    ("sat", "besok 08:00 Rapat minggu depan di aula", wib(2026, 11, 22, 8, 0),
-     "Rapat minggu depan di aula"),
+    (
+        "sat",
+        "besok 08:00 Rapat minggu depan di aula",
+        wib(2026, 11, 22, 8, 0),
+        "Rapat minggu depan di aula",
+    ),
     ("sat", "besok 08:00 jam 10 ada rapat", wib(2026, 11, 22, 8, 0), "jam 10 ada rapat"),
     ("sat", "besok 08:00 25/12 libur", wib(2026, 11, 22, 8, 0), "25/12 libur"),
-    ("sat", "besok 08:00 Rapat\n\n  - poin 1\n  - poin 2\n", wib(2026, 11, 22, 8, 0),
-     "Rapat\n\n  - poin 1\n  - poin 2\n"),
-    ("sat", "besok 08:00\nBaris satu\n   baris dua  \n\nBaris *tiga*", wib(2026, 11, 22, 8, 0),
-     "Baris satu\n   baris dua  \n\nBaris *tiga*"),
-    ("sat", "  \n besok   08:00    Spasi   di dalam  ", wib(2026, 11, 22, 8, 0),
-     "Spasi   di dalam  "),
+    (
+        "sat",
+        "besok 08:00 Rapat\n\n  - poin 1\n  - poin 2\n",
+        wib(2026, 11, 22, 8, 0),
+        "Rapat\n\n  - poin 1\n  - poin 2\n",
+    ),
+    (
+        "sat",
+        "besok 08:00\nBaris satu\n   baris dua  \n\nBaris *tiga*",
+        wib(2026, 11, 22, 8, 0),
+        "Baris satu\n   baris dua  \n\nBaris *tiga*",
+    ),
+    (
+        "sat",
+        "  \n besok   08:00    Spasi   di dalam  ",
+        wib(2026, 11, 22, 8, 0),
+        "Spasi   di dalam  ",
+    ),
     ("sat", "besok 08:00", wib(2026, 11, 22, 8, 0), ""),
     ("sat", "besok 08:00 😀 Selamat pagi", wib(2026, 11, 22, 8, 0), "😀 Selamat pagi"),
     # month end
@@ -134,8 +154,12 @@ OK_ROWS: list[tuple[str, str, datetime, str]] = [
     ("month_end", "hari ini 23:45 Akhir bulan", wib(2026, 11, 30, 23, 45), "Akhir bulan"),
     ("month_end", "23:45 Akhir bulan", wib(2026, 11, 30, 23, 45), "Akhir bulan"),
     ("month_end", "23:00 Besok", wib(2026, 12, 1, 23, 0), "Besok"),
-    ("month_end", "dalam 45 menit Lewat tengah malam", wib(2026, 12, 1, 0, 15),
-     "Lewat tengah malam"),
+    (
+        "month_end",
+        "dalam 45 menit Lewat tengah malam",
+        wib(2026, 12, 1, 0, 15),
+        "Lewat tengah malam",
+    ),
     ("month_end", "01/12 09:00 Awal bulan", wib(2026, 12, 1, 9, 0), "Awal bulan"),
     # year end
     ("year_end", "besok 08:00 Tahun baru", wib(2027, 1, 1, 8, 0), "Tahun baru"),
@@ -152,8 +176,7 @@ OK_ROWS: list[tuple[str, str, datetime, str]] = [
     ("midnight", "lusa 00:00 Senin", wib(2026, 11, 23, 0, 0), "Senin"),
     ("midnight", "dalam 1 menit Tengah malam", wib(2026, 11, 22, 0, 0), "Tengah malam"),
     ("midnight", "1 menit lagi Tengah malam", wib(2026, 11, 22, 0, 0), "Tengah malam"),
-    ("new_year", "besok 00:00 Selamat tahun baru", wib(2027, 1, 1, 0, 0),
-     "Selamat tahun baru"),
+    ("new_year", "besok 00:00 Selamat tahun baru", wib(2027, 1, 1, 0, 0), "Selamat tahun baru"),
     ("new_year", "00:00 Selamat tahun baru", wib(2027, 1, 1, 0, 0), "Selamat tahun baru"),
     ("new_year", "dalam 1 menit Hitung mundur", wib(2027, 1, 1, 0, 0), "Hitung mundur"),
     # 29/02 without a year, late in the year before a leap year: next February
@@ -317,8 +340,7 @@ OK_ROWS: list[tuple[str, str, datetime, str]] = [
     ("midnight", "minggu ini 08:00 Ibadah", wib(2026, 11, 22, 8, 0), "Ibadah"),
     ("midnight", "nanti jam 12 malam Tidur", wib(2026, 11, 22, 0, 0), "Tidur"),
     ("midnight", "tonight at 12 Sleep", wib(2026, 11, 22, 0, 0), "Sleep"),
-    ("new_year", "jam 12 malam Selamat tahun baru", wib(2027, 1, 1, 0, 0),
-     "Selamat tahun baru"),
+    ("new_year", "jam 12 malam Selamat tahun baru", wib(2027, 1, 1, 0, 0), "Selamat tahun baru"),
     ("new_year", "1/1 00:00 Tahun baru", wib(2027, 1, 1, 0, 0), "Tahun baru"),
     ("new_year", "tanggal 1 00:00 Tahun baru", wib(2027, 1, 1, 0, 0), "Tahun baru"),
     ("new_year", "jumat 00:00 Tahun baru", wib(2027, 1, 1, 0, 0), "Tahun baru"),
@@ -332,8 +354,11 @@ def test_the_table_has_at_least_150_distinct_phrases() -> None:
     assert {row[0] for row in OK_ROWS} >= {"sat", "month_end", "year_end", "midnight"}
 
 
-@pytest.mark.parametrize(("now_key", "phrase", "expected", "text"), OK_ROWS,
-                         ids=[f"{r[0]}:{r[1][:40]!r}" for r in OK_ROWS])
+@pytest.mark.parametrize(
+    ("now_key", "phrase", "expected", "text"),
+    OK_ROWS,
+    ids=[f"{r[0]}:{r[1][:40]!r}" for r in OK_ROWS],
+)
 def test_reads_moment_and_text(now_key: str, phrase: str, expected: datetime, text: str) -> None:
     now = NOW[now_key]
     result = parse(now_key, phrase)
@@ -351,8 +376,7 @@ def test_reads_moment_and_text(now_key: str, phrase: str, expected: datetime, te
 
 # (now, phrase, words the error must contain, text expected in the result or None to skip)
 ERROR_ROWS: list[tuple[str, str, tuple[str, ...], str | None]] = [
-    ("sat", "halo apa kabar semua", ("tidak terbaca", "halo apa kabar"),
-     "halo apa kabar semua"),
+    ("sat", "halo apa kabar semua", ("tidak terbaca", "halo apa kabar"), "halo apa kabar semua"),
     ("sat", "", ("tidak terbaca",), ""),
     ("sat", "   ", ("tidak terbaca",), ""),
     ("sat", "Rapat besok 08:00", ("tidak terbaca",), "Rapat besok 08:00"),
@@ -396,10 +420,14 @@ ERROR_ROWS: list[tuple[str, str, tuple[str, ...], str | None]] = [
 ]
 
 
-@pytest.mark.parametrize(("now_key", "phrase", "words", "text"), ERROR_ROWS,
-                         ids=[f"{r[0]}:{r[1][:40]!r}" for r in ERROR_ROWS])
-def test_rejects_with_reason(now_key: str, phrase: str, words: tuple[str, ...],
-                             text: str | None) -> None:
+@pytest.mark.parametrize(
+    ("now_key", "phrase", "words", "text"),
+    ERROR_ROWS,
+    ids=[f"{r[0]}:{r[1][:40]!r}" for r in ERROR_ROWS],
+)
+def test_rejects_with_reason(
+    now_key: str, phrase: str, words: tuple[str, ...], text: str | None
+) -> None:
     result = parse(now_key, phrase)
     assert result.when is None
     assert not result.ok
@@ -410,15 +438,19 @@ def test_rejects_with_reason(now_key: str, phrase: str, words: tuple[str, ...],
         assert result.text == text
 
 
-@pytest.mark.parametrize(("now_key", "phrase", "suggestion"), [
-    ("sat", "hari ini 19:00 Rapat", wib(2026, 11, 22, 19, 0)),
-    ("sat", "hari ini 20:00 Rapat", wib(2026, 11, 22, 20, 0)),
-    ("sat", "hari ini jam 7 Rapat", wib(2026, 11, 22, 19, 0)),  # the later reading
-    ("midnight", "hari ini 23:59 Rapat", wib(2026, 11, 22, 23, 59)),
-    ("year_end", "today 21:30 Party", wib(2027, 1, 1, 21, 30)),
-])
-def test_passed_today_suggests_tomorrow_same_time(now_key: str, phrase: str,
-                                                  suggestion: datetime) -> None:
+@pytest.mark.parametrize(
+    ("now_key", "phrase", "suggestion"),
+    [
+        ("sat", "hari ini 19:00 Rapat", wib(2026, 11, 22, 19, 0)),
+        ("sat", "hari ini 20:00 Rapat", wib(2026, 11, 22, 20, 0)),
+        ("sat", "hari ini jam 7 Rapat", wib(2026, 11, 22, 19, 0)),  # the later reading
+        ("midnight", "hari ini 23:59 Rapat", wib(2026, 11, 22, 23, 59)),
+        ("year_end", "today 21:30 Party", wib(2027, 1, 1, 21, 30)),
+    ],
+)
+def test_passed_today_suggests_tomorrow_same_time(
+    now_key: str, phrase: str, suggestion: datetime
+) -> None:
     result = parse(now_key, phrase)
     assert result.when is None
     assert result.error is not None
@@ -445,6 +477,7 @@ def test_now_must_be_aware() -> None:
 
 
 # --- zones ---------------------------------------------------------------------------------
+
 
 def test_makassar_phrase_gives_the_right_utc_instant() -> None:
     now = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)  # 20:00 WITA
@@ -491,12 +524,16 @@ def test_repeated_hour_never_yields_a_moment_in_the_past() -> None:
 
 # --- robustness ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("phrase", [
-    "dalam 5 min\u017f x",  # U+017F matches 's' case-insensitively
-    "dalam 5 \u017fecs x",
-    "dalam 5 men\u0130t x",  # U+0130 matches 'i' case-insensitively
-    "dalam 5 det\u0131k x",  # U+0131
-])
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "dalam 5 min\u017f x",  # U+017F matches 's' case-insensitively
+        "dalam 5 \u017fecs x",
+        "dalam 5 men\u0130t x",  # U+0130 matches 'i' case-insensitively
+        "dalam 5 det\u0131k x",  # U+0131
+    ],
+)
 def test_unicode_case_folds_of_unit_words_do_not_crash(phrase: str) -> None:
     result = parse("sat", phrase)
     assert result.when is not None and result.when > NOW["sat"]
@@ -518,10 +555,39 @@ def test_just_inside_five_years_is_accepted() -> None:
 
 
 _FRAGMENTS = st.one_of(
-    st.sampled_from(["besok", "lusa", "hari ini", "today", "tomorrow", "dalam", "in", "lagi",
-                     "jam", "pukul", "pkl.", "at", "menit", "detik", "hari", "hours", "T",
-                     "/", "-", ":", ".", ",", " ", "\n", "\t", "\u00a0",
-                     "\u017f", "\u0130", "\u0131"]),
+    st.sampled_from(
+        [
+            "besok",
+            "lusa",
+            "hari ini",
+            "today",
+            "tomorrow",
+            "dalam",
+            "in",
+            "lagi",
+            "jam",
+            "pukul",
+            "pkl.",
+            "at",
+            "menit",
+            "detik",
+            "hari",
+            "hours",
+            "T",
+            "/",
+            "-",
+            ":",
+            ".",
+            ",",
+            " ",
+            "\n",
+            "\t",
+            "\u00a0",
+            "\u017f",
+            "\u0130",
+            "\u0131",
+        ]
+    ),
     st.integers(min_value=0, max_value=99999).map(str),
     st.integers(min_value=0, max_value=99).map(lambda n: f"{n:02d}"),
     st.text(max_size=5),
@@ -540,8 +606,9 @@ _NOWS = st.datetimes(
 
 @settings(max_examples=200, deadline=None)
 @given(phrase=_PHRASES, now=_NOWS, tz=st.sampled_from([WIB, WITA, WIT]))
-def test_property_never_raises_and_stays_consistent(phrase: str, now: datetime,
-                                                    tz: ZoneInfo) -> None:
+def test_property_never_raises_and_stays_consistent(
+    phrase: str, now: datetime, tz: ZoneInfo
+) -> None:
     result = parse_schedule(phrase, now, tz)
     assert (result.when is None) == (result.error is not None)
     assert result.ok == (result.when is not None)
@@ -562,17 +629,23 @@ _CONTINUES_CLOCK = re.compile(
     r"|afternoon|evening|night|wib|wita|wit"
     r"|utc|gmt|pst|pdt|est|edt|cst|cdt|mst|mdt|cet|cest|eet|bst|ist|jst|kst|sgt|myt|hkt|pht"
     r"|ict|aest|aedt|awst|lewat|lebih|kurang|[ap]\.?m)(?![a-z0-9])|[+-][0-9]"
-    r"|[-\u2013\u2014:|.,;]")  # a leading run of dashes, colons, stops separates time and text
+    r"|[-\u2013\u2014:|.,;]"
+)  # a leading run of dashes, colons, stops separates time and text
 
 
 @settings(max_examples=100, deadline=None)
-@given(day=st.sampled_from(["besok", "lusa", "tomorrow"]),
-       hour=st.integers(0, 23), minute=st.integers(0, 59),
-       sep=st.sampled_from([":", "."]),
-       text=st.text(min_size=1, max_size=30).filter(
-           lambda t: t == t.lstrip() and not _CONTINUES_CLOCK.match(fold(t))))
-def test_property_day_and_clock_round_trip(day: str, hour: int, minute: int, sep: str,
-                                           text: str) -> None:
+@given(
+    day=st.sampled_from(["besok", "lusa", "tomorrow"]),
+    hour=st.integers(0, 23),
+    minute=st.integers(0, 59),
+    sep=st.sampled_from([":", "."]),
+    text=st.text(min_size=1, max_size=30).filter(
+        lambda t: t == t.lstrip() and not _CONTINUES_CLOCK.match(fold(t))
+    ),
+)
+def test_property_day_and_clock_round_trip(
+    day: str, hour: int, minute: int, sep: str, text: str
+) -> None:
     now = NOW["sat"]
     result = parse_schedule(f"{day} {hour:02d}{sep}{minute:02d} {text}", now, WIB)
     offset = 2 if day == "lusa" else 1

@@ -23,9 +23,15 @@ def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
 
 
 NOW = {
-    "sun 06:50": at(22, 6, 50), "sun 08:10": at(22, 8, 10), "sun 09:44": at(22, 9, 44),
-    "sun 20:00": at(22, 20), "sun 21:00": at(22, 21), "sun 22:30": at(22, 22, 30),
-    "mon 00:30": at(23, 0, 30), "sat 20:00": at(21, 20), "mon 09:44": at(23, 9, 44),
+    "sun 06:50": at(22, 6, 50),
+    "sun 08:10": at(22, 8, 10),
+    "sun 09:44": at(22, 9, 44),
+    "sun 20:00": at(22, 20),
+    "sun 21:00": at(22, 21),
+    "sun 22:30": at(22, 22, 30),
+    "mon 00:30": at(23, 0, 30),
+    "sat 20:00": at(21, 20),
+    "mon 09:44": at(23, 9, 44),
 }
 
 
@@ -89,8 +95,9 @@ ROWS: list[tuple[str, str, datetime | Ask]] = [
 ]
 
 
-@pytest.mark.parametrize(("now_key", "phrase", "expected"), ROWS,
-                         ids=[f"{r[0]}:{r[1]}" for r in ROWS])
+@pytest.mark.parametrize(
+    ("now_key", "phrase", "expected"), ROWS, ids=[f"{r[0]}:{r[1]}" for r in ROWS]
+)
 def test_bare_hours(now_key: str, phrase: str, expected: datetime | Ask) -> None:
     result = parse_schedule(phrase, NOW[now_key], WIB)
     assert result.text == phrase.rsplit(" ", 1)[1]  # every post here is one word
@@ -109,19 +116,23 @@ def test_the_question_says_how_to_answer() -> None:
     assert result.error == (
         "\u201cjam 8\u201d bisa berarti Senin, 23 Nov 2026 08:00 WIB atau Senin, 23 Nov 2026 "
         "20:00 WIB. Tambahkan pagi, siang, sore atau malam, mis. \u201cjam 8 malam\u201d. "
-        "Maksudnya Senin, 23 Nov 2026 08:00 WIB?")
+        "Maksudnya Senin, 23 Nov 2026 08:00 WIB?"
+    )
     # what "ya" accepts: the proposed moment and the post
     assert (result.suggestion, result.text, result.rule) == (at(23, 8), "Rapat RT", None)
     assert result.expression == "besok jam 8"
 
 
-@pytest.mark.parametrize(("phrase", "hour", "other"), [
-    ("setiap hari jam 8 Senam", 8, "setiap hari 20:00"),
-    ("setiap senin jam 7 Rapat", 7, "setiap Senin 19:00"),
-    ("setiap tanggal 1 dan 15 jam 9 Gajian", 9, "setiap tanggal 1 dan 15, 21:00"),
-    ("setiap akhir pekan jam 7 Jalan", 7, "setiap Sabtu dan Minggu 19:00"),
-    ("setiap jam 9 Rapat", 9, "setiap hari 21:00"),
-])
+@pytest.mark.parametrize(
+    ("phrase", "hour", "other"),
+    [
+        ("setiap hari jam 8 Senam", 8, "setiap hari 20:00"),
+        ("setiap senin jam 7 Rapat", 7, "setiap Senin 19:00"),
+        ("setiap tanggal 1 dan 15 jam 9 Gajian", 9, "setiap tanggal 1 dan 15, 21:00"),
+        ("setiap akhir pekan jam 7 Jalan", 7, "setiap Sabtu dan Minggu 19:00"),
+        ("setiap jam 9 Rapat", 9, "setiap hari 21:00"),
+    ],
+)
 def test_a_repeat_with_a_bare_hour_is_asked(phrase: str, hour: int, other: str) -> None:
     now = NOW["sun 09:44"]
     result = parse_schedule(phrase, now, WIB)
@@ -132,13 +143,18 @@ def test_a_repeat_with_a_bare_hour_is_asked(phrase: str, hour: int, other: str) 
     assert result.text == phrase.rsplit(" ", 1)[1]
 
 
-@pytest.mark.parametrize(("phrase", "rule"), [
-    ("setiap hari jam 3 Pengajian", RepeatRule(hour=15, zone="Asia/Jakarta")),
-    ("setiap senin jam 12 Makan", RepeatRule(weekdays=frozenset({0}), hour=12,
-                                             zone="Asia/Jakarta")),
-    ("setiap jam 9 pagi Rapat", RepeatRule(hour=9, zone="Asia/Jakarta")),
-    ("setiap jam 11 Rapat", RepeatRule(hour=11, zone="Asia/Jakarta")),
-])
+@pytest.mark.parametrize(
+    ("phrase", "rule"),
+    [
+        ("setiap hari jam 3 Pengajian", RepeatRule(hour=15, zone="Asia/Jakarta")),
+        (
+            "setiap senin jam 12 Makan",
+            RepeatRule(weekdays=frozenset({0}), hour=12, zone="Asia/Jakarta"),
+        ),
+        ("setiap jam 9 pagi Rapat", RepeatRule(hour=9, zone="Asia/Jakarta")),
+        ("setiap jam 11 Rapat", RepeatRule(hour=11, zone="Asia/Jakarta")),
+    ],
+)
 def test_a_repeat_with_one_daytime_reading_takes_it(phrase: str, rule: RepeatRule) -> None:
     result = parse_schedule(phrase, NOW["sun 09:44"], WIB)
     assert result.error is None and result.rule == rule

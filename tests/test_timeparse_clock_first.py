@@ -54,8 +54,13 @@ ROWS: list[tuple[str, str, datetime | None, str, tuple[str, ...]]] = [
     ("wed10", "jam 7 malam besok Rapat", wib(2026, 11, 26, 19), "Rapat", ()),
     ("wed10", "pukul 19.00 besok Rapat", wib(2026, 11, 26, 19), "Rapat", ()),
     ("wed10", "jam 8 senin Rapat", wib(2026, 11, 30, 8), "Rapat", (ASK, "20:00")),
-    ("wed10", "19:00 Besok kita rapat", wib(2026, 11, 26, 19), "kita rapat",
-     (ASK, "sebelum harinya")),
+    (
+        "wed10",
+        "19:00 Besok kita rapat",
+        wib(2026, 11, 26, 19),
+        "kita rapat",
+        (ASK, "sebelum harinya"),
+    ),
     ("wed10", "jam 8 malam minggu Ronda", None, "Ronda", (ASK, "malam minggu")),
     # 5. "besok"/"lusa" just after midnight: the day that just began, or the next?
     ("mon0010", "besok 08:00 X", wib(2026, 11, 23, 8), "X", (ASK, "Selasa, 24 Nov 2026")),
@@ -91,11 +96,14 @@ ROWS: list[tuple[str, str, datetime | None, str, tuple[str, ...]]] = [
 ]
 
 
-@pytest.mark.parametrize(("now_key", "phrase", "moment", "text", "asked"), ROWS,
-                         ids=[f"{r[0]}:{r[1][:40]!r}" for r in ROWS])
-def test_reads_right_or_asks_without_time_words(now_key: str, phrase: str,
-                                                moment: datetime | None, text: str,
-                                                asked: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    ("now_key", "phrase", "moment", "text", "asked"),
+    ROWS,
+    ids=[f"{r[0]}:{r[1][:40]!r}" for r in ROWS],
+)
+def test_reads_right_or_asks_without_time_words(
+    now_key: str, phrase: str, moment: datetime | None, text: str, asked: tuple[str, ...]
+) -> None:
     result = parse_schedule(phrase, NOW[now_key], WIB)
     assert result.text == text
     if ASK not in asked:
@@ -108,8 +116,10 @@ def test_reads_right_or_asks_without_time_words(now_key: str, phrase: str,
     assert result.suggestion == moment
     if moment is not None:
         assert result.error.count(format_local(moment, WIB)) >= 1
-        assert result.error.endswith(f"Maksudnya {format_local(moment, WIB)}?") \
+        assert (
+            result.error.endswith(f"Maksudnya {format_local(moment, WIB)}?")
             or "mulai" in result.error
+        )
 
 
 def test_a_repeat_on_saturday_evenings() -> None:

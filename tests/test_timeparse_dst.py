@@ -23,14 +23,18 @@ def utc(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("phrase", "proposal", "words"), [
-    ("besok 02:30 Rapat", utc(2027, 3, 28, 1, 30), ("02:30 tidak ada", "menjadi 03:30")),
-    ("28/03 02:00 Rapat", utc(2027, 3, 28, 1, 0), ("02:00 tidak ada",)),
-    ("minggu ini 02:59 Rapat", utc(2027, 3, 28, 1, 59), ("02:59 tidak ada",)),
-    ("besok jam 2 dini hari Rapat", utc(2027, 3, 28, 1, 0), ("02:00 tidak ada",)),
-])
+@pytest.mark.parametrize(
+    ("phrase", "proposal", "words"),
+    [
+        ("besok 02:30 Rapat", utc(2027, 3, 28, 1, 30), ("02:30 tidak ada", "menjadi 03:30")),
+        ("28/03 02:00 Rapat", utc(2027, 3, 28, 1, 0), ("02:00 tidak ada",)),
+        ("minggu ini 02:59 Rapat", utc(2027, 3, 28, 1, 59), ("02:59 tidak ada",)),
+        ("besok jam 2 dini hari Rapat", utc(2027, 3, 28, 1, 0), ("02:00 tidak ada",)),
+    ],
+)
 def test_a_skipped_clock_is_refused_with_the_clock_after_the_gap(
-        phrase: str, proposal: datetime, words: tuple[str, ...]) -> None:
+    phrase: str, proposal: datetime, words: tuple[str, ...]
+) -> None:
     result = parse_schedule(phrase, BEFORE_SPRING, BERLIN)
     assert result.when is None and result.error is not None
     for word in words:
@@ -40,12 +44,15 @@ def test_a_skipped_clock_is_refused_with_the_clock_after_the_gap(
     assert "CEST" in format_local(proposal, BERLIN) and result.text == "Rapat"
 
 
-@pytest.mark.parametrize(("phrase", "when"), [
-    ("besok 03:30 Rapat", utc(2027, 3, 28, 1, 30)),
-    ("besok 01:59 Rapat", utc(2027, 3, 28, 0, 59)),
-    ("besok jam 2.30 Rapat", utc(2027, 3, 28, 12, 30)),  # a bare hour: 14:30
-    ("dalam 1 hari Rapat", utc(2027, 3, 28, 11, 0)),  # elapsed time: 13:00 CEST
-])
+@pytest.mark.parametrize(
+    ("phrase", "when"),
+    [
+        ("besok 03:30 Rapat", utc(2027, 3, 28, 1, 30)),
+        ("besok 01:59 Rapat", utc(2027, 3, 28, 0, 59)),
+        ("besok jam 2.30 Rapat", utc(2027, 3, 28, 12, 30)),  # a bare hour: 14:30
+        ("dalam 1 hari Rapat", utc(2027, 3, 28, 11, 0)),  # elapsed time: 13:00 CEST
+    ],
+)
 def test_clocks_around_the_gap_are_read(phrase: str, when: datetime) -> None:
     result = parse_schedule(phrase, BEFORE_SPRING, BERLIN)
     assert result.error is None and result.when == when

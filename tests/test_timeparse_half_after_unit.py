@@ -48,8 +48,9 @@ def test_an_interval_with_the_half_after_the_unit() -> None:
 
 
 def test_a_half_before_a_number_is_a_clock_not_a_half_hour() -> None:
-    assert parse_schedule("besok jam setengah 8 pagi X", SUN, WIB).when == \
-        datetime(2026, 11, 23, 7, 30, tzinfo=WIB)
+    assert parse_schedule("besok jam setengah 8 pagi X", SUN, WIB).when == datetime(
+        2026, 11, 23, 7, 30, tzinfo=WIB
+    )
     # "2 jam setengah 8" is neither 2,5 hours nor a clock: not read as either
     unread = parse_schedule("2 jam setengah 8 lagi X", SUN, WIB)
     assert unread.when is None and unread.error is not None

@@ -16,8 +16,14 @@ WIB = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 11, 22, 9, 44, tzinfo=WIB)  # Sunday
 TODAY_10 = NOW.replace(hour=10, minute=0)
 # A clock that fits each part of the day, and the 24-hour time it means there.
-PART_CLOCK = {"pagi": (7, 7), "subuh": (5, 5), "dini hari": (2, 2), "siang": (1, 13),
-              "sore": (4, 16), "malam": (7, 19)}
+PART_CLOCK = {
+    "pagi": (7, 7),
+    "subuh": (5, 5),
+    "dini hari": (2, 2),
+    "siang": (1, 13),
+    "sore": (4, 16),
+    "malam": (7, 19),
+}
 
 
 def read(phrase: str) -> datetime:
@@ -31,8 +37,9 @@ def read(phrase: str) -> datetime:
 @pytest.mark.parametrize("word", sorted(lx.PART_WORDS))
 def test_parts_of_the_day(word: str) -> None:
     hour, expected = PART_CLOCK[lx.PART_WORDS[word]]
-    assert read(f"besok jam {hour} {word} Rapat") == TODAY_10.replace(hour=expected) \
-        + timedelta(days=1)
+    assert read(f"besok jam {hour} {word} Rapat") == TODAY_10.replace(hour=expected) + timedelta(
+        days=1
+    )
 
 
 @pytest.mark.parametrize("word", sorted(lx.DAY_WORDS))
@@ -96,8 +103,9 @@ def test_eve_words(word: str) -> None:
 @pytest.mark.parametrize("word", sorted(lx.PAST_TO_WORDS))
 def test_past_and_to(word: str) -> None:
     minutes = 10 * lx.PAST_TO_WORDS[word]
-    assert read(f"besok jam 8 {word} 10 pagi Rapat") == \
-        TODAY_10.replace(hour=8) + timedelta(days=1, minutes=minutes)
+    assert read(f"besok jam 8 {word} 10 pagi Rapat") == TODAY_10.replace(hour=8) + timedelta(
+        days=1, minutes=minutes
+    )
 
 
 @pytest.mark.parametrize("word", sorted(lx.ZONES))

@@ -87,9 +87,12 @@ ROWS: list[tuple[str, str, datetime | Ask, str]] = [
     ("sun", "besok jam 12 siang Makan", nov(23, 12), "Makan"),
     # --- a duration, then a clock: that day at that clock ---
     ("sun", "2 hari lagi jam 8 pagi Kerja bakti", nov(24, 8), "Kerja bakti"),
-    ("sun", "2 hari lagi jam 8 Kerja bakti",
-     Ask(nov(24, 8), ("Selasa, 24 Nov 2026 08:00", "Selasa, 24 Nov 2026 20:00")),
-     "Kerja bakti"),
+    (
+        "sun",
+        "2 hari lagi jam 8 Kerja bakti",
+        Ask(nov(24, 8), ("Selasa, 24 Nov 2026 08:00", "Selasa, 24 Nov 2026 20:00")),
+        "Kerja bakti",
+    ),
     ("sun", "3 hari lagi jam 9 malam Rapat", nov(25, 21), "Rapat"),
     ("sun", "3 hari lagi jam 9 Rapat", Ask(nov(25, 9), ("21:00",)), "Rapat"),
     ("sun", "seminggu lagi jam 8 pagi Rapat", nov(29, 8), "Rapat"),
@@ -139,16 +142,23 @@ ROWS: list[tuple[str, str, datetime | Ask, str]] = [
     ("sun", "akhir bulan depan 08:00 Tutup buku", dec(31, 8), "Tutup buku"),
     ("sun", "bulan depan jam 8 Rapat", Ask(None, ("Tanggalnya belum ditulis",)), "Rapat"),
     ("sun", "senin tanggal 7 bulan depan 08:00 Rapat", dec(7, 8), "Rapat"),
-    ("sun", "selasa tanggal 7 bulan depan 08:00 Rapat",
-     Ask(dec(7, 8), ("Senin, 7 Des 2026 jatuh pada hari Senin, bukan Selasa",)), "Rapat"),
+    (
+        "sun",
+        "selasa tanggal 7 bulan depan 08:00 Rapat",
+        Ask(dec(7, 8), ("Senin, 7 Des 2026 jatuh pada hari Senin, bukan Selasa",)),
+        "Rapat",
+    ),
     ("month_end", "akhir bulan jam 8 malam Laporan", nov(30, 20), "Laporan"),
-    ("month_end", "akhir bulan jam 10 pagi Laporan", Ask(dec(31, 10), ("sudah lewat",)),
-     "Laporan"),
+    ("month_end", "akhir bulan jam 10 pagi Laporan", Ask(dec(31, 10), ("sudah lewat",)), "Laporan"),
     ("month_end", "awal bulan jam 8 pagi Tagihan", dec(1, 8), "Tagihan"),
     ("month_end", "tanggal 31 bulan depan jam 8 pagi Rapat", dec(31, 8), "Rapat"),
     ("month_end", "bulan depan tanggal 31 jam 8 pagi Rapat", dec(31, 8), "Rapat"),
-    ("month_end", "tanggal 31 bulan ini 08:00 Rapat",
-     Ask(None, ("November 2026 tidak punya tanggal 31",)), "Rapat"),
+    (
+        "month_end",
+        "tanggal 31 bulan ini 08:00 Rapat",
+        Ask(None, ("November 2026 tidak punya tanggal 31",)),
+        "Rapat",
+    ),
     ("year_end", "awal bulan depan 08:00 Libur", wib(2027, 1, 1, 8), "Libur"),
     ("year_end", "akhir bulan depan 08:00 Laporan", wib(2027, 1, 31, 8), "Laporan"),
     ("year_end", "tanggal 2 bulan depan 08:00 Masuk", wib(2027, 1, 2, 8), "Masuk"),
@@ -169,14 +179,16 @@ ROWS: list[tuple[str, str, datetime | Ask, str]] = [
     ("sun", "Akhir Bulan Jam 10 Pagi Gajian", nov(30, 10), "Gajian"),
     ("after_midnight", "jam 5 Subuh berjamaah", nov(26, 5), "berjamaah"),
     ("sun", "besok 08:00 Pagi ini kita rapat", nov(23, 8), "Pagi ini kita rapat"),
-    ("sun", "besok 08:00 Malam ini kita rapat",
-     Ask(nov(23, 8), ("\u201c08:00 malam\u201d", "Senin, 23 Nov 2026 20:00")),
-     "Malam ini kita rapat"),
+    (
+        "sun",
+        "besok 08:00 Malam ini kita rapat",
+        Ask(nov(23, 8), ("\u201c08:00 malam\u201d", "Senin, 23 Nov 2026 20:00")),
+        "Malam ini kita rapat",
+    ),
     # --- a weekday next to a date: checked against each other ---
     ("sun", "senin 23/11 jam 8 pagi Rapat", nov(23, 8), "Rapat"),
     ("sun", "selasa 23/11 08:00 Rapat", Ask(nov(23, 8), ("Senin", "bukan Selasa")), "Rapat"),
-    ("sun", "Sabtu, 25 Des 08:00 Natal", Ask(dec(25, 8), ("hari Jumat", "bukan Sabtu")),
-     "Natal"),
+    ("sun", "Sabtu, 25 Des 08:00 Natal", Ask(dec(25, 8), ("hari Jumat", "bukan Sabtu")), "Natal"),
     ("sun", "jumat, 25 Des 08:00 Natal", dec(25, 8), "Natal"),
     # --- English keeps working ---
     ("sun", "tomorrow 8am Meeting", nov(23, 8), "Meeting"),
@@ -214,8 +226,12 @@ ROWS: list[tuple[str, str, datetime | Ask, str]] = [
     ("after_midnight", "jam 1 Ronda", Ask(nov(26, 13), ("01:00",)), "Ronda"),
     ("after_midnight", "nanti jam 3 Rapat", Ask(nov(26, 15), ("03:00",)), "Rapat"),
     ("after_midnight", "jam 7 Senam", nov(26, 7), "Senam"),
-    ("after_midnight", "besok jam 7 pagi Senam", Ask(nov(26, 7), ("tengah malam", "27 Nov")),
-     "Senam"),
+    (
+        "after_midnight",
+        "besok jam 7 pagi Senam",
+        Ask(nov(26, 7), ("tengah malam", "27 Nov")),
+        "Senam",
+    ),
     ("after_midnight", "hari ini jam 9 pagi Rapat", nov(26, 9), "Rapat"),
     ("after_midnight", "jam 12 Makan", Ask(nov(26, 12), ("00:00",)), "Makan"),  # just passed
     ("after_midnight", "hari ini jam 12 Makan", nov(26, 12), "Makan"),
@@ -246,18 +262,21 @@ def test_the_table_covers_every_now_and_many_phrases() -> None:
     assert {row[0] for row in ROWS} == set(NOW)
 
 
-@pytest.mark.parametrize(("now_key", "phrase", "expected", "text"), ROWS,
-                         ids=[f"{r[0]}:{r[1][:40]!r}" for r in ROWS])
-def test_reads_right_or_asks(now_key: str, phrase: str, expected: datetime | Ask,
-                             text: str) -> None:
+@pytest.mark.parametrize(
+    ("now_key", "phrase", "expected", "text"), ROWS, ids=[f"{r[0]}:{r[1][:40]!r}" for r in ROWS]
+)
+def test_reads_right_or_asks(
+    now_key: str, phrase: str, expected: datetime | Ask, text: str
+) -> None:
     now = NOW[now_key]
     result = parse_schedule(phrase, now, WIB)
     assert result.text == text
     if isinstance(expected, datetime):
         assert result.error is None, result.error
         assert result.when == expected
-        assert result.when is not None and result.when.astimezone(WIB).replace(tzinfo=None) \
-            == expected.replace(tzinfo=None)
+        assert result.when is not None and result.when.astimezone(WIB).replace(
+            tzinfo=None
+        ) == expected.replace(tzinfo=None)
         return
     assert result.when is None and result.error is not None
     for word in expected.words:

@@ -17,8 +17,13 @@ from bot.timeparse import parse_schedule
 from bot.timeparse.parse import MAX_AHEAD
 
 WIB = ZoneInfo("Asia/Jakarta")
-ZONES = [WIB, ZoneInfo("Asia/Makassar"), ZoneInfo("Asia/Jayapura"),
-         ZoneInfo("Europe/Amsterdam"), ZoneInfo("Europe/Berlin")]
+ZONES = [
+    WIB,
+    ZoneInfo("Asia/Makassar"),
+    ZoneInfo("Asia/Jayapura"),
+    ZoneInfo("Europe/Amsterdam"),
+    ZoneInfo("Europe/Berlin"),
+]
 
 _WORDS = (
     "besok lusa nanti hari ini today tomorrow tonight jam pukul pkl. at @ pagi siang sore malam "
@@ -37,17 +42,24 @@ _WORDS = (
 WORDS = [*_WORDS.split(" "), "\n", "\t"]
 _GRAMMAR = st.lists(st.sampled_from(WORDS), max_size=8)
 PHRASES = st.one_of(_GRAMMAR.map(" ".join), _GRAMMAR.map("".join), st.text(max_size=30))
-NOWS = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2040, 12, 31),  # noqa: DTZ001
-                    timezones=st.sampled_from([UTC, WIB]))
+NOWS = st.datetimes(
+    min_value=datetime(2020, 1, 1),  # noqa: DTZ001
+    max_value=datetime(2040, 12, 31),  # noqa: DTZ001
+    timezones=st.sampled_from([UTC, WIB]),
+)
 
 
 @settings(max_examples=300, deadline=None)
 @given(phrase=PHRASES, now=NOWS, tz=st.sampled_from(ZONES))
-@example(phrase="besok 08:00 Rapat minggu depan di aula",
-         now=datetime(2026, 11, 21, 13, 0, tzinfo=UTC), tz=WIB)
+@example(
+    phrase="besok 08:00 Rapat minggu depan di aula",
+    now=datetime(2026, 11, 21, 13, 0, tzinfo=UTC),
+    tz=WIB,
+)
 @example(phrase="08:00,Rapat", now=datetime(2026, 11, 21, 13, 0, tzinfo=UTC), tz=WIB)
-def test_never_raises_future_or_error_and_exact_split(phrase: str, now: datetime,
-                                                      tz: ZoneInfo) -> None:
+def test_never_raises_future_or_error_and_exact_split(
+    phrase: str, now: datetime, tz: ZoneInfo
+) -> None:
     result = parse_schedule(phrase, now, tz)
     assert (result.when is None) == (result.error is not None)
     assert result.ok == (result.when is not None)
@@ -59,8 +71,8 @@ def test_never_raises_future_or_error_and_exact_split(phrase: str, now: datetime
             assert result.error is not None
             assert format_local(result.suggestion, tz) in result.error
             # what "ya" accepts: the moment (a rule's first one) and the post text
-            assert stripped == result.expression + stripped[len(result.expression):]
-            assert result.text == stripped[len(result.expression):].lstrip()
+            assert stripped == result.expression + stripped[len(result.expression) :]
+            assert result.text == stripped[len(result.expression) :].lstrip()
             if result.rule is not None:
                 assert result.rule.next_after(now, tz) == result.suggestion
         else:  # no question without the reading it asks about
@@ -74,7 +86,7 @@ def test_never_raises_future_or_error_and_exact_split(phrase: str, now: datetime
     # The text is exactly the input minus the time expression and the white space after it.
     expression = result.expression
     assert expression and stripped.startswith(expression)
-    assert result.text == stripped[len(expression):].lstrip()
+    assert result.text == stripped[len(expression) :].lstrip()
     assert expression == expression.rstrip()
     assert len(expression) == len(stripped) or stripped[len(expression)].isspace()
     # The expression alone, with any post after it, names the same moment.

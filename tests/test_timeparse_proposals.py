@@ -26,18 +26,37 @@ def wib(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime
 # (now, phrase, words the error must contain, the proposed moment or None)
 ROWS: list[tuple[str, str, tuple[str, ...], datetime | None]] = [
     # "minggu depan" alone: Sunday, or next week? Both readings are given.
-    ("sat", "minggu depan 08:00 Libur",
-     ("minggu depan", "hari Minggu (Minggu, 29 Nov 2026 08:00 WIB)",
-      "pekan depan (mulai Senin, 23 Nov 2026)", "hari minggu depan"),
-     wib(2026, 11, 29, 8)),
-    ("sat", "Minggu depan jam 7 malam Arisan", ("Minggu, 29 Nov 2026 19:00 WIB",),
-     wib(2026, 11, 29, 19)),
+    (
+        "sat",
+        "minggu depan 08:00 Libur",
+        (
+            "minggu depan",
+            "hari Minggu (Minggu, 29 Nov 2026 08:00 WIB)",
+            "pekan depan (mulai Senin, 23 Nov 2026)",
+            "hari minggu depan",
+        ),
+        wib(2026, 11, 29, 8),
+    ),
+    (
+        "sat",
+        "Minggu depan jam 7 malam Arisan",
+        ("Minggu, 29 Nov 2026 19:00 WIB",),
+        wib(2026, 11, 29, 19),
+    ),
     ("sat", "minggu depan Libur", ("Minggu, 29 Nov 2026", "mulai Senin, 23 Nov 2026"), None),
-    ("mon", "minggu depan 10:00 x", ("Minggu, 6 Des 2026 10:00 WIB", "mulai Senin, 30 Nov 2026"),
-     wib(2026, 12, 6, 10)),
+    (
+        "mon",
+        "minggu depan 10:00 x",
+        ("Minggu, 6 Des 2026 10:00 WIB", "mulai Senin, 30 Nov 2026"),
+        wib(2026, 12, 6, 10),
+    ),
     # a clock, then a capitalised day that may start the post: two readings that differ
-    ("mon", "19:00 Besok Rapat", ("sebelum harinya", "Senin, 23 Nov 2026 19:00 WIB",
-                                  "Selasa, 24 Nov 2026 19:00 WIB"), wib(2026, 11, 24, 19)),
+    (
+        "mon",
+        "19:00 Besok Rapat",
+        ("sebelum harinya", "Senin, 23 Nov 2026 19:00 WIB", "Selasa, 24 Nov 2026 19:00 WIB"),
+        wib(2026, 11, 24, 19),
+    ),
     ("mon", "5pm Tomorrow Meeting", ("sebelum harinya",), wib(2026, 11, 24, 17)),
     ("mon", "at 5 pm Friday Drinks", ("sebelum harinya",), wib(2026, 11, 27, 17)),
     ("sat", "08:00 Minggu depan libur", ("minggu depan",), wib(2026, 11, 29, 8)),
@@ -65,10 +84,18 @@ ROWS: list[tuple[str, str, tuple[str, ...], datetime | None]] = [
     ("sat", "31/04 08:00 Rapat", ("31/04",), wib(2027, 4, 30, 8)),
     ("sat", "29/02 08:00 Rapat", ("29/02", "2028"), wib(2028, 2, 29, 8)),
     ("sat", "2027-02-30 08:00 Rapat", ("30/02",), wib(2027, 2, 28, 8)),
-    ("sat", "tanggal 31 08:00 Rapat", ("November 2026 tidak punya tanggal 31",),
-     wib(2026, 12, 31, 8)),
-    ("jan31", "tanggal 30 08:00 Rapat", ("Februari 2027 tidak punya tanggal 30",),
-     wib(2027, 3, 30, 8)),
+    (
+        "sat",
+        "tanggal 31 08:00 Rapat",
+        ("November 2026 tidak punya tanggal 31",),
+        wib(2026, 12, 31, 8),
+    ),
+    (
+        "jan31",
+        "tanggal 30 08:00 Rapat",
+        ("Februari 2027 tidak punya tanggal 30",),
+        wib(2027, 3, 30, 8),
+    ),
     ("sat", "tanggal 32 08:00 Rapat", ("Tanggal 32 tidak ada",), None),
     ("sat", "selasa 23/11 08:00 Rapat", ("Senin", "bukan Selasa"), wib(2026, 11, 23, 8)),
     # no clock: the part of the day's usual hour, or the bare number
@@ -85,10 +112,12 @@ ROWS: list[tuple[str, str, tuple[str, ...], datetime | None]] = [
 ]
 
 
-@pytest.mark.parametrize(("now_key", "phrase", "words", "suggestion"), ROWS,
-                         ids=[f"{r[0]}:{r[1][:40]!r}" for r in ROWS])
-def test_error_says_why_and_proposes(now_key: str, phrase: str, words: tuple[str, ...],
-                                     suggestion: datetime | None) -> None:
+@pytest.mark.parametrize(
+    ("now_key", "phrase", "words", "suggestion"), ROWS, ids=[f"{r[0]}:{r[1][:40]!r}" for r in ROWS]
+)
+def test_error_says_why_and_proposes(
+    now_key: str, phrase: str, words: tuple[str, ...], suggestion: datetime | None
+) -> None:
     result = parse_schedule(phrase, NOW[now_key], WIB)
     assert result.when is None and not result.ok
     assert result.error is not None
@@ -97,8 +126,10 @@ def test_error_says_why_and_proposes(now_key: str, phrase: str, words: tuple[str
     assert result.suggestion == suggestion
     if suggestion is not None:
         assert result.suggestion is not None and result.suggestion > NOW[now_key]
-        assert f"Maksudnya {format_local(suggestion, WIB)}?" in result.error \
+        assert (
+            f"Maksudnya {format_local(suggestion, WIB)}?" in result.error
             or format_local(suggestion, WIB) in result.error
+        )
 
 
 def test_proposal_is_shown_in_the_bots_zone() -> None:

@@ -26,9 +26,16 @@ def test_relative_time_counts_from_when_it_was_typed() -> None:
     assert (result.when, result.text, result.error) == (wib(21, 20, 30), "Rapat", None)
 
 
-@pytest.mark.parametrize("phrase", [
-    "dalam 1 jam Rapat", "besok 08:00 Rapat", "setiap hari 19:00 Doa", "25:00 Rapat", "halo",
-])
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "dalam 1 jam Rapat",
+        "besok 08:00 Rapat",
+        "setiap hari 19:00 Doa",
+        "25:00 Rapat",
+        "halo",
+    ],
+)
 def test_typed_now_reads_as_without_it(phrase: str) -> None:
     assert parse_schedule(phrase, NOW, WIB, typed_at=NOW) == parse_schedule(phrase, NOW, WIB)
 
@@ -36,8 +43,10 @@ def test_typed_now_reads_as_without_it(phrase: str) -> None:
 def test_right_when_typed_but_past_now_proposes_what_it_means_now() -> None:
     result = parse_schedule("dalam 1 jam Rapat", NOW, WIB, typed_at=NOW - timedelta(hours=3))
     assert result.when is None
-    assert result.error == (m.TIME_PAST.format(when="Sabtu, 21 Nov 2026 18:00 WIB")
-                            + m.TIME_SUGGEST.format(when="Sabtu, 21 Nov 2026 21:00 WIB"))
+    assert result.error == (
+        m.TIME_PAST.format(when="Sabtu, 21 Nov 2026 18:00 WIB")
+        + m.TIME_SUGGEST.format(when="Sabtu, 21 Nov 2026 21:00 WIB")
+    )
     assert result.suggestion == wib(21, 21)
     assert (result.text, result.expression) == ("Rapat", "dalam 1 jam")
 
@@ -46,10 +55,14 @@ def test_past_either_way_keeps_the_text_told_apart_when_typed() -> None:
     # typed at 17:00 for 18:00 today; read now, the usual "today is past" proposal
     result = parse_schedule("hari ini 18:00 Rapat", NOW, WIB, typed_at=NOW - timedelta(hours=3))
     assert result.when is None
-    assert result.error == m.TIME_PAST_TODAY.format(hhmm="18:00",
-                                                    when="Minggu, 22 Nov 2026 18:00 WIB")
+    assert result.error == m.TIME_PAST_TODAY.format(
+        hhmm="18:00", when="Minggu, 22 Nov 2026 18:00 WIB"
+    )
     assert (result.text, result.expression, result.suggestion) == (
-        "Rapat", "hari ini 18:00", wib(22, 18))
+        "Rapat",
+        "hari ini 18:00",
+        wib(22, 18),
+    )
 
 
 def test_a_repeating_rule_typed_late_starts_at_its_next_occurrence() -> None:
@@ -66,9 +79,12 @@ def test_now_must_be_timezone_aware() -> None:
 
 
 def test_the_bot_starts_without_loading_the_grammar() -> None:
-    code = ("import sys, bot.runner, handlers; "
-            "print(sorted(n for n in sys.modules if n.startswith(('bot.timeparse.', "
-            "'dateparser'))))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True, timeout=60)
+    code = (
+        "import sys, bot.runner, handlers; "
+        "print(sorted(n for n in sys.modules if n.startswith(('bot.timeparse.', "
+        "'dateparser'))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
     assert done.stdout.strip() == "['bot.timeparse.result']"

@@ -60,8 +60,9 @@ def _phrase(named: int, mod: str) -> str:
     return " ".join(filter(None, (NAMES[named], mod, "10:00 Rapat")))
 
 
-@pytest.mark.parametrize(("today", "named", "mod"), CASES,
-                         ids=[f"{NAMES[t]}:{_phrase(n, m)[:-6]}" for t, n, m in CASES])
+@pytest.mark.parametrize(
+    ("today", "named", "mod"), CASES, ids=[f"{NAMES[t]}:{_phrase(n, m)[:-6]}" for t, n, m in CASES]
+)
 def test_every_weekday_from_every_day(today: int, named: int, mod: str) -> None:
     now = MONDAY + timedelta(days=today)
     result = parse_schedule(_phrase(named, mod), now, WIB)
@@ -88,25 +89,37 @@ def test_ini_and_depan_never_silently_name_the_same_day() -> None:
 
 def test_senin_depan_on_a_sunday_is_asked_not_tomorrow() -> None:
     sunday = MONDAY + timedelta(days=6)
-    for phrase in ("senin depan 10:00 Rapat", "Senin depan jam 10 pagi Rapat",
-                   "next monday 10am Rapat"):
+    for phrase in (
+        "senin depan 10:00 Rapat",
+        "Senin depan jam 10 pagi Rapat",
+        "next monday 10am Rapat",
+    ):
         result = parse_schedule(phrase, sunday, WIB)
         assert result.when is None and result.error is not None, phrase
         assert "besok (Senin, 30 Nov 2026 10:00 WIB)" in result.error
         assert result.suggestion == datetime(2026, 12, 7, 10, tzinfo=WIB)
-    assert parse_schedule("besok 10:00 Rapat", sunday, WIB).when == \
-        datetime(2026, 11, 30, 10, tzinfo=WIB)
+    assert parse_schedule("besok 10:00 Rapat", sunday, WIB).when == datetime(
+        2026, 11, 30, 10, tzinfo=WIB
+    )
 
 
-_DATE = re.compile(r"(?:Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu), \d{1,2} \w{3} \d{4}"
-                   r"(?: \d\d:\d\d)?")
+_DATE = re.compile(
+    r"(?:Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu), \d{1,2} \w{3} \d{4}"
+    r"(?: \d\d:\d\d)?"
+)
 
 
 @pytest.mark.parametrize("today", range(7), ids=NAMES)
 def test_no_question_offers_the_same_date_twice(today: int) -> None:
     now = MONDAY + timedelta(days=today)
-    phrases = ["minggu depan 10:00 Rapat", "minggu depan Rapat", "Minggu depan jam 7 malam x",
-               "jam 8 Rapat", "besok jam 8 Rapat", "jam 11 Rapat"]
+    phrases = [
+        "minggu depan 10:00 Rapat",
+        "minggu depan Rapat",
+        "Minggu depan jam 7 malam x",
+        "jam 8 Rapat",
+        "besok jam 8 Rapat",
+        "jam 11 Rapat",
+    ]
     phrases += [_phrase(named, mod) for named in range(7) for mod in ("ini", "depan")]
     asked = 0
     for phrase in phrases:

@@ -53,27 +53,45 @@ def event(message: Message, **flags: bool) -> MessageEv:
     """The owner's own message, typed at the bot's clock, after neonize's bytes round trip."""
     owner = jid(OWNER)
     built = MessageEv(
-        Info=MessageInfo(MessageSource=MessageSource(Chat=owner, Sender=owner, IsFromMe=True),
-                         ID="3EB0ABC", Timestamp=int(SATURDAY_EVENING.timestamp() * 1000)),
-        Message=message, **flags)
+        Info=MessageInfo(
+            MessageSource=MessageSource(Chat=owner, Sender=owner, IsFromMe=True),
+            ID="3EB0ABC",
+            Timestamp=int(SATURDAY_EVENING.timestamp() * 1000),
+        ),
+        Message=message,
+        **flags,
+    )
     decoded = MessageEv()
     decoded.ParseFromString(built.SerializePartialToString())
     return decoded
 
 
 def image(caption: str = "", *, view_once: bool = False) -> ImageMessage:
-    return ImageMessage(caption=caption, mimetype="image/jpeg", directPath="/v/t62.7118-24/a",
-                        mediaKey=b"k" * 32, viewOnce=view_once)
+    return ImageMessage(
+        caption=caption,
+        mimetype="image/jpeg",
+        directPath="/v/t62.7118-24/a",
+        mediaKey=b"k" * 32,
+        viewOnce=view_once,
+    )
 
 
 def document(mimetype: str, caption: str = "", name: str = "foto.jpg") -> DocumentMessage:
-    return DocumentMessage(mimetype=mimetype, caption=caption, fileName=name,
-                           directPath="/v/t62.7119-24/d", mediaKey=b"d" * 32)
+    return DocumentMessage(
+        mimetype=mimetype,
+        caption=caption,
+        fileName=name,
+        directPath="/v/t62.7119-24/d",
+        mediaKey=b"d" * 32,
+    )
 
 
 def reply_to(quoted: Message, body: str = COMMAND) -> Message:
-    return Message(extendedTextMessage=ExtendedTextMessage(
-        text=body, contextInfo=ContextInfo(stanzaID="QUOTED1", quotedMessage=quoted)))
+    return Message(
+        extendedTextMessage=ExtendedTextMessage(
+            text=body, contextInfo=ContextInfo(stanzaID="QUOTED1", quotedMessage=quoted)
+        )
+    )
 
 
 def wrapped(kind: str, inner: Message) -> Message:
@@ -85,19 +103,24 @@ def wrapped(kind: str, inner: Message) -> Message:
 # whatsmeow events.go UnwrapRaw: v1 sets IsViewOnce; v2 also IsViewOnceV2; the v2 extension all
 # three. The photo itself carries imageMessage.viewOnce.
 OWN_VIEW_ONCE = [
-    pytest.param(Message(imageMessage=image(COMMAND, view_once=True)),
-                 {"IsViewOnce": True}, id="v1"),
-    pytest.param(Message(imageMessage=image(COMMAND, view_once=True)),
-                 {"IsViewOnce": True, "IsViewOnceV2": True}, id="v2"),
-    pytest.param(Message(imageMessage=image(COMMAND, view_once=True)),
-                 {"IsViewOnce": True, "IsViewOnceV2": True, "IsViewOnceV2Extension": True},
-                 id="v2-extension"),
-    pytest.param(Message(imageMessage=image(COMMAND)), {"IsViewOnceV2": True},
-                 id="flag-only"),
-    pytest.param(Message(imageMessage=image(COMMAND, view_once=True)), {},
-                 id="media-mark-only"),
-    pytest.param(wrapped("viewOnceMessageV2", Message(imageMessage=image(COMMAND))), {},
-                 id="still-wrapped"),
+    pytest.param(
+        Message(imageMessage=image(COMMAND, view_once=True)), {"IsViewOnce": True}, id="v1"
+    ),
+    pytest.param(
+        Message(imageMessage=image(COMMAND, view_once=True)),
+        {"IsViewOnce": True, "IsViewOnceV2": True},
+        id="v2",
+    ),
+    pytest.param(
+        Message(imageMessage=image(COMMAND, view_once=True)),
+        {"IsViewOnce": True, "IsViewOnceV2": True, "IsViewOnceV2Extension": True},
+        id="v2-extension",
+    ),
+    pytest.param(Message(imageMessage=image(COMMAND)), {"IsViewOnceV2": True}, id="flag-only"),
+    pytest.param(Message(imageMessage=image(COMMAND, view_once=True)), {}, id="media-mark-only"),
+    pytest.param(
+        wrapped("viewOnceMessageV2", Message(imageMessage=image(COMMAND))), {}, id="still-wrapped"
+    ),
 ]
 
 
@@ -110,16 +133,23 @@ def test_own_view_once_photo_is_not_offered(message: Message, flags: dict[str, b
 
 
 QUOTED_VIEW_ONCE = [
-    pytest.param(wrapped("viewOnceMessage", Message(imageMessage=image(view_once=True))),
-                 id="viewOnceMessage"),
-    pytest.param(wrapped("viewOnceMessageV2", Message(imageMessage=image(view_once=True))),
-                 id="viewOnceMessageV2"),
-    pytest.param(wrapped("viewOnceMessageV2Extension", Message(imageMessage=image())),
-                 id="viewOnceMessageV2Extension"),
+    pytest.param(
+        wrapped("viewOnceMessage", Message(imageMessage=image(view_once=True))),
+        id="viewOnceMessage",
+    ),
+    pytest.param(
+        wrapped("viewOnceMessageV2", Message(imageMessage=image(view_once=True))),
+        id="viewOnceMessageV2",
+    ),
+    pytest.param(
+        wrapped("viewOnceMessageV2Extension", Message(imageMessage=image())),
+        id="viewOnceMessageV2Extension",
+    ),
     pytest.param(Message(imageMessage=image(view_once=True)), id="imageMessage.viewOnce"),
-    pytest.param(wrapped("ephemeralMessage", wrapped("viewOnceMessageV2",
-                                                     Message(imageMessage=image()))),
-                 id="ephemeral-around-viewOnce"),
+    pytest.param(
+        wrapped("ephemeralMessage", wrapped("viewOnceMessageV2", Message(imageMessage=image()))),
+        id="ephemeral-around-viewOnce",
+    ),
 ]
 
 
@@ -144,12 +174,15 @@ async def test_quoted_ordinary_photo_is_offered_and_fetched_alone():
 
 # --- photos sent as documents ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("mimetype", ["image/jpeg", "image/png", "IMAGE/JPEG"])
 async def test_photo_sent_as_document_is_an_image(mimetype: str):
     downloads = Downloads()
     # neonize hands document-with-caption over unwrapped, flagged IsDocumentWithCaption
-    incoming = to_incoming(event(Message(documentMessage=document(mimetype, COMMAND)),
-                                 IsDocumentWithCaption=True), downloads)
+    incoming = to_incoming(
+        event(Message(documentMessage=document(mimetype, COMMAND)), IsDocumentWithCaption=True),
+        downloads,
+    )
     assert incoming.text == COMMAND and incoming.unsupported_media is None
     assert incoming.image is not None and incoming.image.document
     assert incoming.image.mime == mimetype.lower()
@@ -161,8 +194,9 @@ async def test_photo_sent_as_document_is_an_image(mimetype: str):
 
 async def test_quoted_document_with_caption_photo_is_offered():
     downloads = Downloads()
-    quoted = wrapped("documentWithCaptionMessage",
-                     Message(documentMessage=document("image/png", "katalog")))
+    quoted = wrapped(
+        "documentWithCaptionMessage", Message(documentMessage=document("image/png", "katalog"))
+    )
     incoming = to_incoming(event(reply_to(quoted)), downloads)
     assert incoming.quoted_image is not None and incoming.quoted_image.document
     assert incoming.quoted_image.mime == "image/png"
@@ -171,21 +205,31 @@ async def test_quoted_document_with_caption_photo_is_offered():
 
 
 def test_other_documents_stay_unsupported():
-    incoming = to_incoming(event(Message(documentMessage=document(
-        "application/pdf", COMMAND, "brosur.pdf"))), Downloads())
+    incoming = to_incoming(
+        event(Message(documentMessage=document("application/pdf", COMMAND, "brosur.pdf"))),
+        Downloads(),
+    )
     assert incoming.image is None and incoming.unsupported_media == "dokumen"
 
 
 # --- photos WhatsApp no longer keeps -------------------------------------------------------------
 
+
 # errors.go:121 DownloadHTTPError "download failed with status code %d" (download.go:269-271
 # stops at once on 403/404/410); errors.go:134 ErrNoURLPresent.
-@pytest.mark.parametrize("whatsmeow_says", [
-    "download failed with status code 404", "download failed with status code 410",
-    "download failed with status code 403", "no url present"])
+@pytest.mark.parametrize(
+    "whatsmeow_says",
+    [
+        "download failed with status code 404",
+        "download failed with status code 410",
+        "download failed with status code 403",
+        "no url present",
+    ],
+)
 async def test_expired_photo_becomes_media_unavailable(whatsmeow_says: str):
-    incoming = to_incoming(event(reply_to(Message(imageMessage=image()))),
-                           Downloads(error=whatsmeow_says))
+    incoming = to_incoming(
+        event(reply_to(Message(imageMessage=image()))), Downloads(error=whatsmeow_says)
+    )
     assert incoming.quoted_image is not None
     with pytest.raises(MediaUnavailable) as raised:
         await incoming.quoted_image.fetch()
@@ -204,8 +248,10 @@ async def test_other_download_failure_is_not_called_expired():
 
 # --- /jadwal through the dispatcher ----------------------------------------------------------
 
-async def schedule(bot: Bot, message: Message, downloads: Downloads | None = None,
-                   **flags: bool) -> str:
+
+async def schedule(
+    bot: Bot, message: Message, downloads: Downloads | None = None, **flags: bool
+) -> str:
     incoming: IncomingMessage = to_incoming(event(message, **flags), downloads or Downloads())
     before = len(bot.transport.replies())
     assert bot.app.dispatcher is not None
@@ -219,23 +265,33 @@ async def queued(bot: Bot) -> int:
     return (await bot.app.store.counts()).get(PostStatus.PENDING, 0)
 
 
-@pytest.mark.parametrize(("message", "flags"), [
-    (Message(imageMessage=image(COMMAND, view_once=True)),
-     {"IsViewOnce": True, "IsViewOnceV2": True}),
-    (reply_to(wrapped("viewOnceMessageV2", Message(imageMessage=image(view_once=True)))), {}),
-    (reply_to(Message(imageMessage=image(view_once=True))), {}),
-], ids=["own", "quoted-wrapped", "quoted-marked"])
-async def test_view_once_photo_is_refused(bot_with_target: Bot, message: Message,
-                                          flags: dict[str, bool]):
+@pytest.mark.parametrize(
+    ("message", "flags"),
+    [
+        (
+            Message(imageMessage=image(COMMAND, view_once=True)),
+            {"IsViewOnce": True, "IsViewOnceV2": True},
+        ),
+        (reply_to(wrapped("viewOnceMessageV2", Message(imageMessage=image(view_once=True)))), {}),
+        (reply_to(Message(imageMessage=image(view_once=True))), {}),
+    ],
+    ids=["own", "quoted-wrapped", "quoted-marked"],
+)
+async def test_view_once_photo_is_refused(
+    bot_with_target: Bot, message: Message, flags: dict[str, bool]
+):
     downloads = Downloads()
     assert await schedule(bot_with_target, message, downloads, **flags) == m.MEDIA_VIEW_ONCE
     assert downloads.calls == [] and await queued(bot_with_target) == 0
 
 
 async def test_photo_sent_as_document_is_scheduled_and_stored(bot_with_target: Bot):
-    reply = await schedule(bot_with_target, Message(documentMessage=document("image/png",
-                                                                             COMMAND)),
-                           Downloads(data=PNG), IsDocumentWithCaption=True)
+    reply = await schedule(
+        bot_with_target,
+        Message(documentMessage=document("image/png", COMMAND)),
+        Downloads(data=PNG),
+        IsDocumentWithCaption=True,
+    )
     assert reply.startswith("#1 terjadwal (foto) Minggu, 22 Nov 2026 09:00 WIB")
     post = await bot_with_target.app.store.get_post(1)
     assert post is not None and post.text == "Promo" and post.media_mime == "image/png"
@@ -246,18 +302,26 @@ async def test_photo_sent_as_document_is_scheduled_and_stored(bot_with_target: B
 
 async def test_document_that_is_not_a_postable_photo_is_refused(bot_with_target: Bot):
     # declared image/heic; the bytes are not JPEG/PNG/WebP/GIF
-    reply = await schedule(bot_with_target, Message(documentMessage=document(
-        "image/heic", COMMAND, "IMG_0001.HEIC")), Downloads(data=b"\x00\x00\x00\x18ftypheic"))
+    reply = await schedule(
+        bot_with_target,
+        Message(documentMessage=document("image/heic", COMMAND, "IMG_0001.HEIC")),
+        Downloads(data=b"\x00\x00\x00\x18ftypheic"),
+    )
     assert reply == m.DOCUMENT_NOT_IMAGE
     assert await queued(bot_with_target) == 0
-    assert not bot_with_target.app.settings.media_dir.exists() or \
-        list(bot_with_target.app.settings.media_dir.iterdir()) == []
+    assert (
+        not bot_with_target.app.settings.media_dir.exists()
+        or list(bot_with_target.app.settings.media_dir.iterdir()) == []
+    )
 
 
 async def test_pdf_document_is_refused_as_before(bot_with_target: Bot):
     downloads = Downloads()
-    reply = await schedule(bot_with_target, Message(documentMessage=document(
-        "application/pdf", COMMAND, "brosur.pdf")), downloads)
+    reply = await schedule(
+        bot_with_target,
+        Message(documentMessage=document("application/pdf", COMMAND, "brosur.pdf")),
+        downloads,
+    )
     assert reply == m.UNSUPPORTED_MEDIA.format(kind="dokumen")
     assert downloads.calls == [] and await queued(bot_with_target) == 0
 

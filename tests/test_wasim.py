@@ -84,8 +84,10 @@ def record(client: SimClient, clock: VirtualClock, *kinds: type) -> list[tuple[s
     """Register a handler per event type; each appends (type name, virtual s, event)."""
     seen: list[tuple[str, float, Any]] = []
     for kind in kinds:
+
         async def handler(_: NewAClient, event: Any, name: str = kind.__name__) -> None:
             seen.append((name, clock.elapsed, event))
+
         client.event(kind)(handler)
     return seen
 
@@ -100,8 +102,9 @@ async def outcome(clock: VirtualClock, call: Awaitable[Any]) -> tuple[Any, float
     return result, clock.elapsed - began
 
 
-async def connected(world: WhatsAppSim, clock: VirtualClock,
-                    *kinds: type) -> tuple[SimClient, list[tuple[str, float, Any]]]:
+async def connected(
+    world: WhatsAppSim, clock: VirtualClock, *kinds: type
+) -> tuple[SimClient, list[tuple[str, float, Any]]]:
     client = world.factory(SESSION)
     seen = record(client, clock, ConnectedEv, *kinds)
     await client.connect()
@@ -111,6 +114,7 @@ async def connected(world: WhatsAppSim, clock: VirtualClock,
 
 
 # --- the virtual clock -----------------------------------------------------------------------
+
 
 async def test_clock_wakes_each_sleeper_at_its_own_deadline(clock: VirtualClock) -> None:
     woke: list[tuple[str, float]] = []
@@ -151,16 +155,34 @@ async def test_clock_lets_thread_hand_offs_finish_before_moving_on(clock: Virtua
 
 # --- SimClient is NewAClient -----------------------------------------------------------------
 
+
 def test_every_public_method_has_neonize_signature() -> None:
-    public = [name for name, value in inspect.getmembers(SimClient)
-              if not name.startswith("_") and (callable(value) or isinstance(value, property))]
-    for name in ("connect", "stop", "disconnect", "send_message", "send_image",
-                 "get_joined_groups", "get_group_info", "download_any", "get_pn_from_lid",
-                 "get_me", "PairPhone", "is_connected", "is_logged_in"):
+    public = [
+        name
+        for name, value in inspect.getmembers(SimClient)
+        if not name.startswith("_") and (callable(value) or isinstance(value, property))
+    ]
+    for name in (
+        "connect",
+        "stop",
+        "disconnect",
+        "send_message",
+        "send_image",
+        "get_joined_groups",
+        "get_group_info",
+        "download_any",
+        "get_pn_from_lid",
+        "get_me",
+        "PairPhone",
+        "is_connected",
+        "is_logged_in",
+    ):
         assert name in public
     for name in public:
-        ours, theirs = inspect.getattr_static(SimClient, name), inspect.getattr_static(
-            NewAClient, name, None)
+        ours, theirs = (
+            inspect.getattr_static(SimClient, name),
+            inspect.getattr_static(NewAClient, name, None),
+        )
         assert theirs is not None, f"SimClient.{name} is not a NewAClient method"
         if isinstance(theirs, property):
             assert ours is theirs, f"{name}: neonize's own property"
@@ -170,8 +192,10 @@ def test_every_public_method_has_neonize_signature() -> None:
 
 # --- events: neonize's own decoding path -----------------------------------------------------
 
+
 async def test_events_are_decoded_by_event_execute_and_each_runs_as_its_own_task(
-        world: WhatsAppSim, clock: VirtualClock) -> None:
+    world: WhatsAppSim, clock: VirtualClock
+) -> None:
     client = world.factory(SESSION)
     calls: list[tuple[bytes, int, int, bool]] = []
     execute = client.event.execute
@@ -210,8 +234,9 @@ async def test_events_are_decoded_by_event_execute_and_each_runs_as_its_own_task
     assert decoded[0].Info.Timestamp == int(START.timestamp() * 1000)  # milliseconds
 
 
-async def test_code_zero_sets_client_me_before_the_next_event(world: WhatsAppSim,
-                                                              clock: VirtualClock) -> None:
+async def test_code_zero_sets_client_me_before_the_next_event(
+    world: WhatsAppSim, clock: VirtualClock
+) -> None:
     client = world.factory(SESSION)
     me_at_connected: list[Any] = []
 
@@ -224,16 +249,21 @@ async def test_code_zero_sets_client_me_before_the_next_event(world: WhatsAppSim
     await clock.settle()
     (me,) = me_at_connected
     assert me is not None
-    assert (me.JID.User, me.JID.Device, me.JID.Server) == (world.phone, world.device,
-                                                           "s.whatsapp.net")
+    assert (me.JID.User, me.JID.Device, me.JID.Server) == (
+        world.phone,
+        world.device,
+        "s.whatsapp.net",
+    )
     assert (me.LID.User, me.LID.Server) == (world.lid, "lid")
     assert client.connected  # Event.execute sets it on code 3
 
 
 # --- the Go call's lifetime ------------------------------------------------------------------
 
+
 async def test_qr_codes_60s_then_20s_then_silence_and_a_call_stop_cannot_end(
-        world: WhatsAppSim, clock: VirtualClock) -> None:
+    world: WhatsAppSim, clock: VirtualClock
+) -> None:
     world.paired = False
     client = world.factory(SESSION)
     codes: list[tuple[float, bytes]] = []
@@ -260,7 +290,8 @@ async def test_qr_codes_60s_then_20s_then_silence_and_a_call_stop_cannot_end(
 
 @pytest.mark.parametrize("how", ["stop", "disconnect"])
 async def test_stopping_during_the_qr_phase_leaves_a_stuck_call(
-        world: WhatsAppSim, clock: VirtualClock, how: str) -> None:
+    world: WhatsAppSim, clock: VirtualClock, how: str
+) -> None:
     world.paired = False
     client = world.factory(SESSION)
     codes: list[float] = []
@@ -277,8 +308,9 @@ async def test_stopping_during_the_qr_phase_leaves_a_stuck_call(
     assert not task.done() and world.stuck_calls == 1  # ...without closing the QR channel
 
 
-async def test_a_second_connect_orphans_the_first_call(world: WhatsAppSim,
-                                                       clock: VirtualClock) -> None:
+async def test_a_second_connect_orphans_the_first_call(
+    world: WhatsAppSim, clock: VirtualClock
+) -> None:
     client = world.factory(SESSION)
     seen = record(client, clock, StreamReplacedEv)
     first = await client.connect()
@@ -293,8 +325,9 @@ async def test_a_second_connect_orphans_the_first_call(world: WhatsAppSim,
     assert world.live_calls == 1
 
 
-async def test_stop_ends_a_connected_call_and_frees_its_thread(world: WhatsAppSim,
-                                                               clock: VirtualClock) -> None:
+async def test_stop_ends_a_connected_call_and_frees_its_thread(
+    world: WhatsAppSim, clock: VirtualClock
+) -> None:
     client = world.factory(SESSION)
     task = await client.connect()
     await clock.settle()
@@ -308,8 +341,9 @@ async def test_stop_ends_a_connected_call_and_frees_its_thread(world: WhatsAppSi
     assert world.live_calls == 0 and world.threads_in_go == 0
 
 
-async def test_cancelling_the_connect_task_stops_the_go_call(world: WhatsAppSim,
-                                                             clock: VirtualClock) -> None:
+async def test_cancelling_the_connect_task_stops_the_go_call(
+    world: WhatsAppSim, clock: VirtualClock
+) -> None:
     client = world.factory(SESSION)
     task = await client.connect()
     await clock.settle()
@@ -319,7 +353,8 @@ async def test_cancelling_the_connect_task_stops_the_go_call(world: WhatsAppSim,
 
 
 async def test_a_collected_client_stops_the_live_call_of_its_session(
-        world: WhatsAppSim, clock: VirtualClock) -> None:
+    world: WhatsAppSim, clock: VirtualClock
+) -> None:
     old = world.factory(SESSION)
     old_task = await old.connect()
     await clock.settle()
@@ -336,7 +371,8 @@ async def test_a_collected_client_stops_the_live_call_of_its_session(
 
 
 async def test_offline_first_connect_fails_fast_with_the_dial_error_and_no_event(
-        world: WhatsAppSim, clock: VirtualClock) -> None:
+    world: WhatsAppSim, clock: VirtualClock
+) -> None:
     world.network = "down"
     client = world.factory(SESSION)
     seen = record(client, clock, ConnectedEv, DisconnectedEv, ConnectFailureEv)
@@ -347,8 +383,9 @@ async def test_offline_first_connect_fails_fast_with_the_dial_error_and_no_event
     assert seen == [] and world.connect_calls == 1 and world.live_calls == 0  # no retry
 
 
-async def test_a_hanging_dial_fails_after_the_dial_timeout(world: WhatsAppSim,
-                                                           clock: VirtualClock) -> None:
+async def test_a_hanging_dial_fails_after_the_dial_timeout(
+    world: WhatsAppSim, clock: VirtualClock
+) -> None:
     world.network = "hang"
     client = world.factory(SESSION)
     error, seconds = await outcome(clock, await client.connect())
@@ -370,8 +407,10 @@ async def test_a_hanging_dial_fails_after_the_dial_timeout(world: WhatsAppSim,
 
 # --- messages, sends, groups, media ----------------------------------------------------------
 
+
 async def test_sends_are_never_echoed_and_answer_like_encodesendresponse(
-        world: WhatsAppSim, clock: VirtualClock) -> None:
+    world: WhatsAppSim, clock: VirtualClock
+) -> None:
     group = world.add_group("Grup Pengumuman")
     client, seen = await connected(world, clock, MessageEv)
     response, seconds = await outcome(clock, client.send_message(group.JID, "Halo semua"))
@@ -380,22 +419,29 @@ async def test_sends_are_never_echoed_and_answer_like_encodesendresponse(
     assert re.fullmatch(r"3EB0[0-9A-F]{18}", response.ID)
     (sent,) = world.sent
     assert (sent.to, sent.kind, sent.text, sent.id) == (
-        f"{group.JID.User}@g.us", "text", "Halo semua", response.ID)
+        f"{group.JID.User}@g.us",
+        "text",
+        "Halo semua",
+        response.ID,
+    )
     await clock.advance(600)
     assert [name for name, *_ in seen] == ["Connected"]
 
 
-@pytest.mark.parametrize(("arrange", "text", "seconds"), [
-    ("timeout", SEND_TIMEOUT, 75.0),
-    ("479", server_error(479), 0.5),
-    ("not member", members_error(NOT_IN_GROUP), 0),
-    ("no group", members_error(GROUP_NOT_FOUND), 0),
-    ("disconnected", members_error(NOT_CONNECTED), 0),
-    ("silent outage", SEND_TIMEOUT, 75.0),  # the socket looks up; no ack ever comes
-])
-async def test_send_failures_carry_whatsmeow_texts(world: WhatsAppSim, clock: VirtualClock,
-                                                   arrange: str, text: str,
-                                                   seconds: float) -> None:
+@pytest.mark.parametrize(
+    ("arrange", "text", "seconds"),
+    [
+        ("timeout", SEND_TIMEOUT, 75.0),
+        ("479", server_error(479), 0.5),
+        ("not member", members_error(NOT_IN_GROUP), 0),
+        ("no group", members_error(GROUP_NOT_FOUND), 0),
+        ("disconnected", members_error(NOT_CONNECTED), 0),
+        ("silent outage", SEND_TIMEOUT, 75.0),  # the socket looks up; no ack ever comes
+    ],
+)
+async def test_send_failures_carry_whatsmeow_texts(
+    world: WhatsAppSim, clock: VirtualClock, arrange: str, text: str, seconds: float
+) -> None:
     group = world.add_group("Arisan", member=arrange != "not member")
     client, _ = await connected(world, clock)
     target = jid("120363999999999999", "g.us") if arrange == "no group" else group.JID
@@ -412,8 +458,9 @@ async def test_send_failures_carry_whatsmeow_texts(world: WhatsAppSim, clock: Vi
     assert took == seconds and world.sent == []
 
 
-async def test_send_image_uploads_first_and_needs_a_real_image(world: WhatsAppSim,
-                                                               clock: VirtualClock) -> None:
+async def test_send_image_uploads_first_and_needs_a_real_image(
+    world: WhatsAppSim, clock: VirtualClock
+) -> None:
     group = world.add_group("Grup Demo A")
     client, _ = await connected(world, clock)
     picture = BytesIO()
@@ -449,7 +496,8 @@ async def test_group_lookups(world: WhatsAppSim, clock: VirtualClock) -> None:
 
 
 async def test_self_chat_and_contacts_look_like_whatsmeow_parses_them(
-        world: WhatsAppSim, clock: VirtualClock) -> None:
+    world: WhatsAppSim, clock: VirtualClock
+) -> None:
     client, seen = await connected(world, clock, MessageEv)
     world.self_chat("catatan")
     world.from_contact("halo", lid=CONTACT_LID, phone=CONTACT_PN)
@@ -459,7 +507,10 @@ async def test_self_chat_and_contacts_look_like_whatsmeow_parses_them(
     assert (mine.Chat.User, mine.Chat.Server, mine.Sender.User) == (world.lid, "lid", world.lid)
     assert mine.IsFromMe and mine.RecipientAlt.User == world.phone and mine.SenderAlt.User == ""
     assert (theirs.Chat.Server, theirs.Sender.User, theirs.SenderAlt.User) == (
-        "lid", CONTACT_LID, CONTACT_PN)
+        "lid",
+        CONTACT_LID,
+        CONTACT_PN,
+    )
     assert not theirs.IsFromMe and hidden.SenderAlt.User == ""
     assert (await client.get_pn_from_lid(jid(CONTACT_LID, "lid"))).User == CONTACT_PN
     unknown = await client.get_pn_from_lid(jid("44444444444444", "lid"))
@@ -467,11 +518,13 @@ async def test_self_chat_and_contacts_look_like_whatsmeow_parses_them(
     with pytest.raises(GetJIDFromStoreError) as error:
         await client.get_pn_from_lid(jid(CONTACT_PN))
     assert str(error.value) == (
-        f"invalid GetPNForLID call with non-LID JID {CONTACT_PN}@s.whatsapp.net")
+        f"invalid GetPNForLID call with non-LID JID {CONTACT_PN}@s.whatsapp.net"
+    )
 
 
 async def test_offline_messages_arrive_in_order_after_the_reconnect(
-        world: WhatsAppSim, clock: VirtualClock) -> None:
+    world: WhatsAppSim, clock: VirtualClock
+) -> None:
     _, seen = await connected(world, clock, MessageEv, DisconnectedEv)
     world.network = "down"
     world.drop_connection()
@@ -480,11 +533,15 @@ async def test_offline_messages_arrive_in_order_after_the_reconnect(
     await clock.advance(1)
     world.network = "up"
     await clock.advance(1)  # autoReconnect's second try is at 2 s
-    assert [(n, at) for n, at, _ in seen] == [("Connected", 0), ("Disconnected", 0),
-                                              ("Connected", 2), ("Message", 2), ("Message", 2),
-                                              ("Message", 2)]
-    assert [e.Message.conversation for n, _, e in seen if n == "Message"] == [
-        "satu", "dua", "tiga"]
+    assert [(n, at) for n, at, _ in seen] == [
+        ("Connected", 0),
+        ("Disconnected", 0),
+        ("Connected", 2),
+        ("Message", 2),
+        ("Message", 2),
+        ("Message", 2),
+    ]
+    assert [e.Message.conversation for n, _, e in seen if n == "Message"] == ["satu", "dua", "tiga"]
 
 
 async def test_download_any(world: WhatsAppSim, clock: VirtualClock) -> None:
@@ -498,8 +555,10 @@ async def test_download_any(world: WhatsAppSim, clock: VirtualClock) -> None:
 
 # --- connection trouble ----------------------------------------------------------------------
 
-async def test_auto_reconnect_waits_two_seconds_more_each_time(world: WhatsAppSim,
-                                                               clock: VirtualClock) -> None:
+
+async def test_auto_reconnect_waits_two_seconds_more_each_time(
+    world: WhatsAppSim, clock: VirtualClock
+) -> None:
     _, seen = await connected(world, clock, DisconnectedEv)
     world.network = "down"
     world.drop_connection()  # tries at 0, 2, 6, 12, 20...: AutoReconnectErrors x 2 s
@@ -512,7 +571,8 @@ async def test_auto_reconnect_waits_two_seconds_more_each_time(world: WhatsAppSi
 
 
 async def test_a_silent_outage_brings_keepalive_timeouts_then_a_reconnect_without_event(
-        world: WhatsAppSim, clock: VirtualClock) -> None:
+    world: WhatsAppSim, clock: VirtualClock
+) -> None:
     _, seen = await connected(world, clock, DisconnectedEv, KeepAliveTimeoutEv)
     world.network = "down"  # nobody closes the socket
     await clock.advance(215)
@@ -521,33 +581,63 @@ async def test_a_silent_outage_brings_keepalive_timeouts_then_a_reconnect_withou
     world.network = "up"
     await clock.advance(10)  # forced at 210 s; tries at 210 and 212 fail, 216 connects
     assert [(n, at) for n, at, _ in seen if n != "KeepAliveTimeout"] == [
-        ("Connected", 0), ("Connected", 216)]  # and never a Disconnected
+        ("Connected", 0),
+        ("Connected", 216),
+    ]  # and never a Disconnected
 
 
-@pytest.mark.parametrize(("act", "expected"), [
-    (lambda w: w.temporary_ban(101, 3600),
-     [("Disconnected", None), ("TemporaryBan", pb.TemporaryBan(
-         Code=pb.TemporaryBan.SEND_TO_TOO_MANY_PEOPLE, Expire=3600))]),
-    (lambda w: w.client_outdated(), [("Disconnected", None), ("ClientOutdated", None)]),
-    (lambda w: w.logged_out(401),
-     [("LoggedOut", pb.LoggedOut(OnConnect=False, Reason=pb.LOGGED_OUT))]),
-    (lambda w: w.logged_out(406), [("Disconnected", None), (
-        "LoggedOut", pb.LoggedOut(OnConnect=True, Reason=pb.UNKNOWN_LOGOUT))]),
-    (lambda w: w.stream_replaced(), [("StreamReplaced", None)]),
-])
-async def test_permanent_failures_end_auto_reconnect(world: WhatsAppSim, clock: VirtualClock,
-                                                     act: Any, expected: list[Any]) -> None:
-    _, seen = await connected(world, clock, DisconnectedEv, TemporaryBanEv, ClientOutdatedEv,
-                              LoggedOutEv, StreamReplacedEv)
+@pytest.mark.parametrize(
+    ("act", "expected"),
+    [
+        (
+            lambda w: w.temporary_ban(101, 3600),
+            [
+                ("Disconnected", None),
+                (
+                    "TemporaryBan",
+                    pb.TemporaryBan(Code=pb.TemporaryBan.SEND_TO_TOO_MANY_PEOPLE, Expire=3600),
+                ),
+            ],
+        ),
+        (lambda w: w.client_outdated(), [("Disconnected", None), ("ClientOutdated", None)]),
+        (
+            lambda w: w.logged_out(401),
+            [("LoggedOut", pb.LoggedOut(OnConnect=False, Reason=pb.LOGGED_OUT))],
+        ),
+        (
+            lambda w: w.logged_out(406),
+            [
+                ("Disconnected", None),
+                ("LoggedOut", pb.LoggedOut(OnConnect=True, Reason=pb.UNKNOWN_LOGOUT)),
+            ],
+        ),
+        (lambda w: w.stream_replaced(), [("StreamReplaced", None)]),
+    ],
+)
+async def test_permanent_failures_end_auto_reconnect(
+    world: WhatsAppSim, clock: VirtualClock, act: Any, expected: list[Any]
+) -> None:
+    _, seen = await connected(
+        world,
+        clock,
+        DisconnectedEv,
+        TemporaryBanEv,
+        ClientOutdatedEv,
+        LoggedOutEv,
+        StreamReplacedEv,
+    )
     act(world)
     await clock.advance(3600)
-    got = [(name, event if expected_event is not None else None)
-           for (name, _, event), (_, expected_event) in zip(seen[1:], expected, strict=False)]
+    got = [
+        (name, event if expected_event is not None else None)
+        for (name, _, event), (_, expected_event) in zip(seen[1:], expected, strict=False)
+    ]
     assert got == expected and len(seen) == 1 + len(expected)  # no Connected again
 
 
-async def test_a_ban_code_goneonize_cannot_encode_ends_the_go_call(world: WhatsAppSim,
-                                                                   clock: VirtualClock) -> None:
+async def test_a_ban_code_goneonize_cannot_encode_ends_the_go_call(
+    world: WhatsAppSim, clock: VirtualClock
+) -> None:
     client = world.factory(SESSION)
     record(client, clock, TemporaryBanEv)
     task = await client.connect()
@@ -560,8 +650,8 @@ async def test_a_ban_code_goneonize_cannot_encode_ends_the_go_call(world: WhatsA
 
 # --- pairing ---------------------------------------------------------------------------------
 
-async def test_scanning_the_qr_pairs_then_connects(world: WhatsAppSim,
-                                                   clock: VirtualClock) -> None:
+
+async def test_scanning_the_qr_pairs_then_connects(world: WhatsAppSim, clock: VirtualClock) -> None:
     world.paired = False
     client = world.factory(SESSION)
     me_then: list[Any] = []
@@ -579,8 +669,7 @@ async def test_scanning_the_qr_pairs_then_connects(world: WhatsAppSim,
     assert [(n, at) for n, at, _ in seen] == [("Connected", 30)] and world.paired
 
 
-async def test_pair_codes_only_during_the_qr_phase(world: WhatsAppSim,
-                                                   clock: VirtualClock) -> None:
+async def test_pair_codes_only_during_the_qr_phase(world: WhatsAppSim, clock: VirtualClock) -> None:
     world.paired = False
     client = world.factory(SESSION)
     with pytest.raises(PairPhoneError) as error:
@@ -603,5 +692,6 @@ async def test_get_me_without_a_go_client_is_a_panic(world: WhatsAppSim) -> None
     client = world.factory(SESSION)
     with pytest.raises(GoPanic):
         await client.get_me()
-    assert world.panics == ["GetMe: runtime error: invalid memory address or nil pointer "
-                            "dereference"]
+    assert world.panics == [
+        "GetMe: runtime error: invalid memory address or nil pointer dereference"
+    ]

@@ -46,8 +46,9 @@ from tests.wasim import (
 BOT_PHONE = "6281234567890"  # the paired account (the simulator's default)
 OWNER_PHONE, OWNER_LID = "6285711112222", "22222222222222"  # owners mode: the owner's phone
 CUSTOMER_LID, CUSTOMER_PHONE = "33333333333333", "6289900001111"
-POLICY = ReconnectPolicy(initial=3, cap=60, jitter=0, max_failed_connects=40,
-                         connect_timeout=60, stay_down_limit=600)
+POLICY = ReconnectPolicy(
+    initial=3, cap=60, jitter=0, max_failed_connects=40, connect_timeout=60, stay_down_limit=600
+)
 
 
 def jpeg() -> bytes:
@@ -103,8 +104,7 @@ def group_jid(world: WhatsAppSim, name: str) -> str:
 
 def settings_for(tmp_path: Path, mode: str) -> Settings:
     owners = () if mode == "self" else (OWNER_PHONE,)
-    return Settings(data_dir=tmp_path / "data", owners=owners, pacing_min_s=0,
-                    pacing_max_s=0)
+    return Settings(data_dir=tmp_path / "data", owners=owners, pacing_min_s=0, pacing_max_s=0)
 
 
 @pytest.fixture
@@ -125,13 +125,26 @@ async def world(clock: VirtualClock) -> AsyncIterator[WhatsAppSim]:
         reset_event_loop()
 
 
-async def start(tmp_path: Path, world: WhatsAppSim, clock: VirtualClock, mode: str,
-                policy: ReconnectPolicy = POLICY, pair_phone: str | None = None) -> WaBot:
+async def start(
+    tmp_path: Path,
+    world: WhatsAppSim,
+    clock: VirtualClock,
+    mode: str,
+    policy: ReconnectPolicy = POLICY,
+    pair_phone: str | None = None,
+) -> WaBot:
     settings = settings_for(tmp_path, mode)
-    transport = WhatsAppTransport(settings.data_dir, settings.timezone, settings.owners,
-                                  pair_phone=pair_phone, policy=policy,
-                                  client_factory=world.factory, probe=reachable, clock=clock,
-                                  sleep=clock.sleep)
+    transport = WhatsAppTransport(
+        settings.data_dir,
+        settings.timezone,
+        settings.owners,
+        pair_phone=pair_phone,
+        policy=policy,
+        client_factory=world.factory,
+        probe=reachable,
+        clock=clock,
+        sleep=clock.sleep,
+    )
     app = App(settings, transport, clock)
     await app.start()
     await clock.settle()
@@ -139,8 +152,9 @@ async def start(tmp_path: Path, world: WhatsAppSim, clock: VirtualClock, mode: s
 
 
 @pytest.fixture(params=["self", "owners"])
-async def wabot(request: pytest.FixtureRequest, tmp_path: Path, world: WhatsAppSim,
-                clock: VirtualClock) -> AsyncIterator[WaBot]:
+async def wabot(
+    request: pytest.FixtureRequest, tmp_path: Path, world: WhatsAppSim, clock: VirtualClock
+) -> AsyncIterator[WaBot]:
     bot = await start(tmp_path, world, clock, request.param)
     assert bot.transport.status.phase is Phase.CONNECTED
     yield bot
@@ -148,6 +162,7 @@ async def wabot(request: pytest.FixtureRequest, tmp_path: Path, world: WhatsAppS
 
 
 # --- commands: where, in what order, judged when -------------------------------------------
+
 
 async def test_session_lives_in_the_data_dir_and_the_account_is_known(wabot: WaBot):
     assert wabot.world.connect_calls == 1 and wabot.world.live_calls == 1
@@ -163,16 +178,18 @@ async def test_a_command_is_answered_in_the_owner_chat(wabot: WaBot):
     assert {s.to for s in wabot.world.sent} == {wabot.owner_chat}
 
 
-async def test_a_command_typed_to_a_customer_never_runs_and_nothing_reaches_them(
-        wabot: WaBot):
+async def test_a_command_typed_to_a_customer_never_runs_and_nothing_reaches_them(wabot: WaBot):
     wabot.world.lid_to_pn[CUSTOMER_LID] = CUSTOMER_PHONE
     wabot.world.owner_phone_message("/grup", chat=f"{CUSTOMER_LID}@lid")
     await wabot.clock.advance(2)
     customer = {f"{CUSTOMER_PHONE}@s.whatsapp.net", f"{CUSTOMER_LID}@lid"}
     assert not [s for s in wabot.world.sent if s.to in customer]
     hints = wabot.sent_to(f"{BOT_PHONE}@s.whatsapp.net")
-    assert hints == [m.NOT_IN_THIS_CHAT.format(name="grup", where=m.COMMANDS_WHERE_SELF)] \
-        if wabot.mode == "self" else hints == []
+    assert (
+        hints == [m.NOT_IN_THIS_CHAT.format(name="grup", where=m.COMMANDS_WHERE_SELF)]
+        if wabot.mode == "self"
+        else hints == []
+    )
 
 
 async def test_tujuan_inside_a_group_is_answered_privately(wabot: WaBot):
@@ -193,15 +210,17 @@ async def test_jadwal_inside_a_group_is_not_run_and_the_group_gets_nothing(wabot
     if wabot.mode == "self":
         wabot.world.owner_phone_message("/jadwal besok 08:00 Halo", chat=group_jid)
     else:
-        wabot.world.from_contact("/jadwal besok 08:00 Halo", lid=OWNER_LID, phone=OWNER_PHONE,
-                                 group=group_jid)
+        wabot.world.from_contact(
+            "/jadwal besok 08:00 Halo", lid=OWNER_LID, phone=OWNER_PHONE, group=group_jid
+        )
     await wabot.clock.advance(2)
     assert wabot.sent_to(group_jid) == []
     assert await wabot.app.store.all_posts() == []
 
 
 async def test_owners_mode_maps_a_lid_without_sender_alt_through_the_lid_store(
-        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock):
+    tmp_path: Path, world: WhatsAppSim, clock: VirtualClock
+):
     bot = await start(tmp_path, world, clock, "owners")
     world.lid_to_pn[OWNER_LID] = OWNER_PHONE  # known to whatsmeow, not sent as SenderAlt
     world.from_contact("/status", lid=OWNER_LID)
@@ -211,7 +230,8 @@ async def test_owners_mode_maps_a_lid_without_sender_alt_through_the_lid_store(
 
 
 async def test_owners_mode_accepts_the_owner_once_whatsmeow_learns_their_lid(
-        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock):
+    tmp_path: Path, world: WhatsAppSim, clock: VirtualClock
+):
     """An unknown LID is not remembered as unknown: whatsmeow's lidmap.go answers an empty
     JID until it learns the mapping."""
     bot = await start(tmp_path, world, clock, "owners")
@@ -225,12 +245,21 @@ async def test_owners_mode_accepts_the_owner_once_whatsmeow_learns_their_lid(
 
 
 async def test_an_owner_listed_by_lid_is_still_obeyed_when_their_phone_is_known(
-        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock):
-    settings = Settings(data_dir=tmp_path / "data", owners=(f"{OWNER_LID}@lid",),
-                        pacing_min_s=0, pacing_max_s=0)
-    transport = WhatsAppTransport(settings.data_dir, settings.timezone, settings.owners,
-                                  policy=POLICY, client_factory=world.factory, probe=reachable,
-                                  clock=clock, sleep=clock.sleep)
+    tmp_path: Path, world: WhatsAppSim, clock: VirtualClock
+):
+    settings = Settings(
+        data_dir=tmp_path / "data", owners=(f"{OWNER_LID}@lid",), pacing_min_s=0, pacing_max_s=0
+    )
+    transport = WhatsAppTransport(
+        settings.data_dir,
+        settings.timezone,
+        settings.owners,
+        policy=POLICY,
+        client_factory=world.factory,
+        probe=reachable,
+        clock=clock,
+        sleep=clock.sleep,
+    )
     app = App(settings, transport, clock)
     await app.start()
     world.from_contact("/status", lid=OWNER_LID)  # no SenderAlt: stays a LID
@@ -241,7 +270,8 @@ async def test_an_owner_listed_by_lid_is_still_obeyed_when_their_phone_is_known(
 
 
 async def test_a_ban_code_goneonize_cannot_encode_is_waited_out(
-        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock):
+    tmp_path: Path, world: WhatsAppSim, clock: VirtualClock
+):
     """goneonize EncodeTemporaryBan leaves Code unset for codes it does not know; the Go call
     then ends with a proto error instead of delivering the ban."""
     bot = await start(tmp_path, world, clock, "self")
@@ -256,7 +286,8 @@ async def test_a_ban_code_goneonize_cannot_encode_is_waited_out(
 
 
 async def test_owners_mode_ignores_an_unknown_lid_and_logs_how_to_allow_it(
-        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock):
+    tmp_path: Path, world: WhatsAppSim, clock: VirtualClock
+):
     bot = await start(tmp_path, world, clock, "owners")
     lines: list[str] = []
     sink = logger.add(lines.append, level="INFO", format="{message}")
@@ -303,7 +334,8 @@ async def test_relative_times_count_from_when_the_command_was_typed(wabot: WaBot
 
 
 async def test_the_first_backlog_message_is_not_lost_to_an_unknown_identity(
-        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock):
+    tmp_path: Path, world: WhatsAppSim, clock: VirtualClock
+):
     """client.me is set from goneonize's code 0 before the backlog is delivered."""
     world.self_chat("/status")  # typed before the bot ever connected
     world.from_contact("/status", lid=OWNER_LID, phone=OWNER_PHONE)
@@ -329,6 +361,7 @@ async def test_a_slow_send_does_not_drop_the_owner_commands_meanwhile(wabot: WaB
 
 
 # --- sends ---------------------------------------------------------------------------------
+
 
 async def deliver_due(bot: WaBot, text: str, fail_with: str | None = None) -> int:
     """Schedule `text` to "Arisan RT 05" (/tujuan 1: groups are numbered by name), let it
@@ -388,6 +421,7 @@ async def test_groups_show_admin_only_groups_and_leave_out_communities(wabot: Wa
 
 # --- images --------------------------------------------------------------------------------
 
+
 async def test_a_photo_with_the_command_as_caption_is_queued(wabot: WaBot):
     await wabot.say("/tujuan 1")
     reply = await wabot.say(wabot.world.photo(jpeg(), "/jadwal besok 08:00 Promo"))
@@ -407,11 +441,18 @@ async def test_a_photo_sent_as_a_document_is_accepted(wabot: WaBot):
     data = jpeg()
     photo = wabot.world.photo(data)
     path = photo.imageMessage.directPath
-    document = Message(documentMessage=DocumentMessage(
-        caption="/jadwal besok 08:00 Brosur", mimetype="image/jpeg", fileName="brosur.jpg",
-        directPath=path, mediaKey=photo.imageMessage.mediaKey,
-        fileSHA256=photo.imageMessage.fileSHA256,
-        fileEncSHA256=photo.imageMessage.fileEncSHA256, fileLength=len(data)))
+    document = Message(
+        documentMessage=DocumentMessage(
+            caption="/jadwal besok 08:00 Brosur",
+            mimetype="image/jpeg",
+            fileName="brosur.jpg",
+            directPath=path,
+            mediaKey=photo.imageMessage.mediaKey,
+            fileSHA256=photo.imageMessage.fileSHA256,
+            fileEncSHA256=photo.imageMessage.fileEncSHA256,
+            fileLength=len(data),
+        )
+    )
     reply = await wabot.say(document)
     assert reply.startswith("#1 terjadwal (foto)")
 
@@ -420,17 +461,24 @@ async def test_a_reply_to_a_photo_too_old_to_download_asks_for_it_again(wabot: W
     await wabot.say("/tujuan 1")
     old = wabot.world.photo(jpeg())
     wabot.world.expired_media[old.imageMessage.directPath] = 410
-    reply_msg = Message(extendedTextMessage=ExtendedTextMessage(
-        text="/jadwal besok 08:00 Lama", contextInfo=ContextInfo(
-            stanzaID="OLD1", quotedMessage=Message(imageMessage=old.imageMessage))))
+    reply_msg = Message(
+        extendedTextMessage=ExtendedTextMessage(
+            text="/jadwal besok 08:00 Lama",
+            contextInfo=ContextInfo(
+                stanzaID="OLD1", quotedMessage=Message(imageMessage=old.imageMessage)
+            ),
+        )
+    )
     reply = await wabot.say(reply_msg)
     assert reply == m.MEDIA_EXPIRED and await wabot.app.store.all_posts() == []
 
 
 # --- the link: pairing, stopping, no orphaned calls ------------------------------------------
 
+
 async def test_pairing_shows_a_qr_then_exits_for_a_fresh_start_when_it_expires(
-        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock):
+    tmp_path: Path, world: WhatsAppSim, clock: VirtualClock
+):
     world.paired = False
     bot = await start(tmp_path, world, clock, "self")
     qr = tmp_path / "data" / "qr.png"
@@ -445,7 +493,8 @@ async def test_pairing_shows_a_qr_then_exits_for_a_fresh_start_when_it_expires(
 
 
 async def test_scanning_the_qr_in_time_pairs_and_connects(
-        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock):
+    tmp_path: Path, world: WhatsAppSim, clock: VirtualClock
+):
     world.paired = False
     bot = await start(tmp_path, world, clock, "self")
     await clock.advance(100)
@@ -458,7 +507,8 @@ async def test_scanning_the_qr_in_time_pairs_and_connects(
 
 
 async def test_pairing_by_phone_asks_for_one_code_per_attempt(
-        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock):
+    tmp_path: Path, world: WhatsAppSim, clock: VirtualClock
+):
     world.paired = False
     bot = await start(tmp_path, world, clock, "self", pair_phone=BOT_PHONE)
     await clock.advance(100)  # five more QR codes came: still the one pairing code
@@ -471,7 +521,8 @@ async def test_pairing_by_phone_asks_for_one_code_per_attempt(
 
 
 async def test_stopping_during_pairing_ends_within_the_limit(
-        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock):
+    tmp_path: Path, world: WhatsAppSim, clock: VirtualClock
+):
     world.paired = False
     bot = await start(tmp_path, world, clock, "self")
     began = clock.elapsed
@@ -482,7 +533,8 @@ async def test_stopping_during_pairing_ends_within_the_limit(
 
 
 async def test_network_down_then_up_never_orphans_a_call(
-        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock):
+    tmp_path: Path, world: WhatsAppSim, clock: VirtualClock
+):
     world.network = "down"
     bot = await start(tmp_path, world, clock, "self")
     await clock.advance(200)
@@ -497,7 +549,8 @@ async def test_network_down_then_up_never_orphans_a_call(
 
 
 async def test_a_link_down_for_ten_minutes_is_stopped_before_the_loop_reconnects(
-        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock):
+    tmp_path: Path, world: WhatsAppSim, clock: VirtualClock
+):
     bot = await start(tmp_path, world, clock, "self")
     world.network = "down"
     world.drop_connection()
@@ -510,7 +563,8 @@ async def test_a_link_down_for_ten_minutes_is_stopped_before_the_loop_reconnects
 
 
 async def test_a_ban_without_expiry_is_waited_out_an_hour_not_a_second(
-        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock):
+    tmp_path: Path, world: WhatsAppSim, clock: VirtualClock
+):
     bot = await start(tmp_path, world, clock, "self")
     world.temporary_ban(102, 0)
     await clock.advance(60)
@@ -525,10 +579,12 @@ async def test_a_ban_without_expiry_is_waited_out_an_hour_not_a_second(
     await bot.app.stop()
 
 
-@pytest.mark.parametrize(("reason", "words"), [(401, "device unlinked"),
-                                               (406, "logged out or banned")])
+@pytest.mark.parametrize(
+    ("reason", "words"), [(401, "device unlinked"), (406, "logged out or banned")]
+)
 async def test_logged_out_closes_the_transport_with_its_exit_code(
-        tmp_path: Path, world: WhatsAppSim, clock: VirtualClock, reason: int, words: str):
+    tmp_path: Path, world: WhatsAppSim, clock: VirtualClock, reason: int, words: str
+):
     bot = await start(tmp_path, world, clock, "self")
     world.logged_out(reason)
     await clock.advance(30)

@@ -74,14 +74,20 @@ async def test_a_rule_stored_without_a_zone_keeps_its_moment_too(start_bot: BotF
     bot = await start_bot(clock=clock)
     await bot.say("/tujuan Grup Demo A")
     old_rule = '{"day":null,"hour":9,"minute":0,"v":1,"weekdays":null}'  # as stored before
-    await bot.app.store.add_post(datetime(2026, 11, 23, 9, 0, tzinfo=WIB), "Selamat pagi",
-                                 "120363000000000001@g.us", "Grup Demo A", now=clock.now,
-                                 repeat_rule=old_rule)
+    await bot.app.store.add_post(
+        datetime(2026, 11, 23, 9, 0, tzinfo=WIB),
+        "Selamat pagi",
+        "120363000000000001@g.us",
+        "Grup Demo A",
+        now=clock.now,
+        repeat_rule=old_rule,
+    )
     lines = (await bot.say("/zona WITA")).splitlines()
     assert lines[-1] == "#1 setiap hari 09:00 WIB, berikutnya Senin, 23 Nov 2026 10:00 WITA"
     first = await bot.app.store.get_post(1)
     assert first is not None and first.repeat_rule is not None
-    assert RepeatRule.from_text(first.repeat_rule) == RepeatRule(hour=9, minute=0,
-                                                                 zone="Asia/Jakarta")
+    assert RepeatRule.from_text(first.repeat_rule) == RepeatRule(
+        hour=9, minute=0, zone="Asia/Jakarta"
+    )
     following = await first_sent_and_next_queued(bot, clock)
     assert following.due_at == datetime(2026, 11, 24, 9, 0, tzinfo=WIB)

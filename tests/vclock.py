@@ -45,8 +45,9 @@ class _DatabaseWork:
 
         original = aiosqlite.core.Connection._execute
 
-        async def counted(self: aiosqlite.core.Connection, fn: Any, *args: Any,
-                          **kwargs: Any) -> Any:
+        async def counted(
+            self: aiosqlite.core.Connection, fn: Any, *args: Any, **kwargs: Any
+        ) -> Any:
             cls.in_flight += 1
             try:
                 return await original(self, fn, *args, **kwargs)
@@ -120,8 +121,12 @@ class VirtualClock:
         self._t = max(self._t, target)
         await self.settle()
 
-    async def until(self, predicate: Callable[[], bool | Awaitable[bool]],
-                    limit_s: float = 60.0, real_limit_s: float = 10.0) -> None:
+    async def until(
+        self,
+        predicate: Callable[[], bool | Awaitable[bool]],
+        limit_s: float = 60.0,
+        real_limit_s: float = 10.0,
+    ) -> None:
         """Wait until `predicate()` holds, moving virtual time only when nothing else can
         happen first: work on threads the clock cannot see (aiosqlite's, say) gets real time
         (up to UNSEEN_WORK_S) before virtual time jumps to the next sleeper. AssertionError
@@ -147,8 +152,10 @@ class VirtualClock:
             if upcoming and min(upcoming) <= give_up_at:
                 await self.advance(min(upcoming) - self._t)
             elif self._t >= give_up_at or not upcoming:
-                raise AssertionError(f"condition not met within {limit_s} virtual s "
-                                     f"(sleepers due in {self.pending()})")
+                raise AssertionError(
+                    f"condition not met within {limit_s} virtual s "
+                    f"(sleepers due in {self.pending()})"
+                )
             else:
                 await self.advance(give_up_at - self._t)
 
@@ -178,8 +185,10 @@ class VirtualClock:
                 if created:
                     task.cancel()
                     await asyncio.gather(task, return_exceptions=True)
-                raise TimeoutError(f"still pending after {self._t - give_up + limit_s:g} "
-                                   f"virtual s; sleepers due in {self.pending()}")
+                raise TimeoutError(
+                    f"still pending after {self._t - give_up + limit_s:g} "
+                    f"virtual s; sleepers due in {self.pending()}"
+                )
             await self.advance(min(upcoming) - self._t)
         return task.result()
 
@@ -206,7 +215,8 @@ class VirtualClock:
             if time.monotonic() > give_up:
                 raise RuntimeError(
                     f"the event loop did not go quiet within {SETTLE_LIMIT_S} s "
-                    "(a busy loop, or a thread that never hands back)")
+                    "(a busy loop, or a thread that never hands back)"
+                )
 
 
 def _ready_count(loop: asyncio.AbstractEventLoop) -> int:

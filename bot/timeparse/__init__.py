@@ -25,8 +25,9 @@ from bot.timeparse.result import ParseResult
 __all__ = ["ParseResult", "parse_schedule"]
 
 
-def parse_schedule(phrase: str, now: datetime, tz: ZoneInfo, *,
-                   typed_at: datetime | None = None) -> ParseResult:
+def parse_schedule(
+    phrase: str, now: datetime, tz: ZoneInfo, *, typed_at: datetime | None = None
+) -> ParseResult:
     """Split `phrase` into (moment, post text) as of `now` (timezone-aware).
 
     `typed_at`, when the owner typed the phrase (not after `now`): relative times count from

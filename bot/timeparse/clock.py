@@ -33,8 +33,7 @@ Hms = tuple[int, int, int, int]
 class Unclear(Invalid):
     """A clock that does not fit its words; `clock`/`parts` is the reading to propose."""
 
-    def __init__(self, reason: str, clock: Clock | None = None,
-                 parts: Sequence[str] = ()) -> None:
+    def __init__(self, reason: str, clock: Clock | None = None, parts: Sequence[str] = ()) -> None:
         super().__init__(reason)
         self.clock = clock
         self.parts = list(parts)
@@ -91,8 +90,10 @@ def clock_value(clock: Clock, parts: Sequence[str]) -> Hms:
         mapped = apply_part(part, hour)
         if mapped is None or (clock.ampm is not None and mapped[0] != hour):
             likely = hour if clock.ampm else likely_hour(part, hour)
-            raise Unclear(m.TIME_PART_MISMATCH.format(hour=clock.hour, part=part),
-                          Clock(likely, minute, second, offset=clock.offset))
+            raise Unclear(
+                m.TIME_PART_MISMATCH.format(hour=clock.hour, part=part),
+                Clock(likely, minute, second, offset=clock.offset),
+            )
         hour, shift = mapped
     if clock.offset:  # "setengah 12 malam" is 23:30 the same evening
         shift, rest = divmod(shift * 1440 + hour * 60 + minute + clock.offset, 1440)

@@ -13,12 +13,16 @@ from bot.timeparse.scan import Expr, H, Scanner, rx
 
 _AMPM = rf"(?:{H}*(?P<ampm>[ap])\.?m\.?)"
 _PREFIX = rf"(?:(?:{alt(lx.CLOCK_PREFIXES)}){H}*)"
-RE_HM = rx(rf"{_PREFIX}?(?P<h>[0-9]{{1,2}})[:.](?P<mi>[0-9]{{2}})(?::(?P<s>[0-9]{{2}}))?"
-           rf"{_AMPM}?")
+RE_HM = rx(
+    rf"{_PREFIX}?(?P<h>[0-9]{{1,2}})[:.](?P<mi>[0-9]{{2}})(?::(?P<s>[0-9]{{2}}))?"
+    rf"{_AMPM}?"
+)
 _RE_HALF = rx(rf"{_PREFIX}?(?:{alt(lx.HALF_BEFORE_WORDS)}){H}+(?P<h>{NUM}){_AMPM}?")
 _RE_H_PREFIXED = rx(rf"{_PREFIX}(?P<h>{NUM}){_AMPM}?")
-_RE_PAST_TO = rx(rf"(?P<dir>{alt(lx.PAST_TO_WORDS)}){H}+(?P<n>{NUM}|{alt(lx.QUARTER_WORDS)})"
-                 rf"(?:{H}+(?:{alt(lx.MINUTE_WORDS)}))?")
+_RE_PAST_TO = rx(
+    rf"(?P<dir>{alt(lx.PAST_TO_WORDS)}){H}+(?P<n>{NUM}|{alt(lx.QUARTER_WORDS)})"
+    rf"(?:{H}+(?:{alt(lx.MINUTE_WORDS)}))?"
+)
 _RE_H_AMPM = rx(rf"(?P<h>[0-9]{{1,2}}){_AMPM}")
 RE_H_BARE = rx(r"(?P<h>[0-9]{1,2})")
 _RE_H_WORD = rx(rf"(?P<h>{NUM})")
@@ -34,8 +38,15 @@ def clock_of(mt: re.Match[str], *, offset: int = 0) -> Clock:
     # "jam 8", "8:30", "jam sepuluh": a bare hour; "08:00", "10.30", "20:00": 24-hour
     bare = len(written) == 1 if groups.get("mi") else not written.startswith("0")
     twelve = 1 <= hour <= 12 and not groups.get("ampm") and bare
-    return Clock(hour, int(groups.get("mi") or 0), int(groups.get("s") or 0), groups.get("ampm"),
-                 offset=offset, twelve=twelve, text=key(mt[0]))
+    return Clock(
+        hour,
+        int(groups.get("mi") or 0),
+        int(groups.get("s") or 0),
+        groups.get("ampm"),
+        offset=offset,
+        twelve=twelve,
+        text=key(mt[0]),
+    )
 
 
 def read_clock(sc: Scanner) -> Clock | None:
@@ -43,8 +54,11 @@ def read_clock(sc: Scanner) -> Clock | None:
     for pattern in (RE_HM, _RE_HALF, _RE_H_PREFIXED, _RE_H_AMPM):
         if mt := sc.take(pattern):
             clock = clock_of(mt, offset=-30 if pattern is _RE_HALF else 0)
-            if (pattern is _RE_H_PREFIXED and not clock.ampm
-                    and (past := sc.take(_RE_PAST_TO, comma=False))):  # "jam 8 lewat 15"
+            if (
+                pattern is _RE_H_PREFIXED
+                and not clock.ampm
+                and (past := sc.take(_RE_PAST_TO, comma=False))
+            ):  # "jam 8 lewat 15"
                 minutes = 15 if past["n"] in lx.QUARTER_WORDS else number(past["n"])
                 sign = lx.PAST_TO_WORDS[past["dir"]]
                 return replace(clock, offset=sign * minutes, text=f"{clock.text} {key(past[0])}")
@@ -52,8 +66,9 @@ def read_clock(sc: Scanner) -> Clock | None:
     if mt := sc.take(_RE_CLOCK_WORD):
         hour, part = lx.CLOCK_WORDS[key(mt["w"])]
         return Clock(hour, part=part, text=key(mt[0]))
-    if ((mt := sc.look(_RE_H_WORD))
-            and (after := Scanner(sc.text, mt.end()).look(RE_PART, comma=False))):
+    if (mt := sc.look(_RE_H_WORD)) and (
+        after := Scanner(sc.text, mt.end()).look(RE_PART, comma=False)
+    ):
         sc.end = after.end()  # "besok 8 malam": a bare number is a clock with a part of day
         return Clock(number(mt["h"]), part=part_key(after["p"]), text=key(mt[0]))
     return None
@@ -73,7 +88,7 @@ def clock_in(folded: str) -> tuple[Expr, int, int] | None:
     for word in _RE_WORD_START.finditer(folded):
         if word.start() < skip_to:
             continue
-        sc = Scanner(folded[word.start():])
+        sc = Scanner(folded[word.start() :])
         if (clock := read_clock(sc)) is not None:
             if found is not None:
                 return None

@@ -22,8 +22,20 @@ from bot.timeparse.scan import Expr
 ROLL_YEAR_AFTER = timedelta(days=30)
 
 At = Callable[[date], datetime]  # the clock put on a day
-MONTH_NAMES = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-               "September", "Oktober", "November", "Desember")
+MONTH_NAMES = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
 
 
 def day_text(day: date) -> str:
@@ -68,8 +80,9 @@ def explicit_day(expr: Expr, at: At, now: datetime, tz: ZoneInfo) -> date:
         # A few days past: a mistake, asked about with next year's date (when the weekday
         # written with it, if any, fits that one).
         fits = expr.weekday is None or later.weekday() == expr.weekday
-        raise propose(m.TIME_PAST.format(when=format_local(at(found), tz)),
-                      at(later) if fits else None, tz)
+        raise propose(
+            m.TIME_PAST.format(when=format_local(at(found), tz)), at(later) if fits else None, tz
+        )
     if found is None:
         proposal = None
         if day <= 31:  # propose the month's last day
@@ -90,9 +103,11 @@ def month_relative_day(expr: Expr, at: At, now: datetime, tz: ZoneInfo) -> date:
     if not 0 <= day <= 31:
         raise Invalid(m.TIME_IMPOSSIBLE_DATE.format(date=str(day)))
     if day > last:
-        raise propose(m.TIME_DAY_NOT_IN_MONTH.format(month=MONTH_NAMES[month - 1], year=year,
-                                                     day=day),
-                      _ahead(at(date(year, month, last)), now), tz)
+        raise propose(
+            m.TIME_DAY_NOT_IN_MONTH.format(month=MONTH_NAMES[month - 1], year=year, day=day),
+            _ahead(at(date(year, month, last)), now),
+            tz,
+        )
     found = date(year, month, day or last)
     if not_after(at(found), now):  # "akhir bulan" late on the last day: next month's?
         year, month = _next_month(year, month)
@@ -129,8 +144,11 @@ def _day_of_month(day: int, at: At, now: datetime, tz: ZoneInfo) -> date:
     later = _next_month(year, month)
     while day > _last_day(*later):
         later = _next_month(*later)
-    raise propose(m.TIME_DAY_NOT_IN_MONTH.format(month=MONTH_NAMES[month - 1], year=year,
-                                                 day=day), at(date(*later, day)), tz)
+    raise propose(
+        m.TIME_DAY_NOT_IN_MONTH.format(month=MONTH_NAMES[month - 1], year=year, day=day),
+        at(date(*later, day)),
+        tz,
+    )
 
 
 def _next_date(year: int, month: int, day: int) -> date:

@@ -22,30 +22,42 @@ _WEEK = alt(lx.WEEK_WORDS)
 _AFTER = rf"(?:{H}+(?:(?P<week>{_WEEK}){H}+)?(?P<mod>{alt(lx.WEEK_AFTER)}))?"
 _RE_EVE = rx(rf"(?:{alt(lx.EVE_WORDS)}){H}+(?:hari{H}+)?(?P<wd>{WEEKDAY_RX}){_AFTER}")
 # "pekan depan senin", "minggu ini jumat": the week first.
-_RE_WEEK_FIRST = rx(rf"(?:{_WEEK}){H}+(?P<mod>{alt(lx.WEEK_AFTER)}){H}+"
-                    rf"(?:(?:{alt(lx.WEEKDAY_BEFORE)}){H}+)?(?P<wd>{WEEKDAY_RX})")
+_RE_WEEK_FIRST = rx(
+    rf"(?:{_WEEK}){H}+(?P<mod>{alt(lx.WEEK_AFTER)}){H}+"
+    rf"(?:(?:{alt(lx.WEEKDAY_BEFORE)}){H}+)?(?P<wd>{WEEKDAY_RX})"
+)
 _RE_AND_WEEKDAY = rx(rf"(?:{alt(lx.AND_WORDS)}){H}+(?P<wd>{WEEKDAY_RX})")  # "sabtu dan minggu"
 _RE_WEEKEND = rx(alt(lx.WEEKEND_WORDS))
-_RE_WEEKDAY = rx(rf"(?:(?P<pre>{alt([*lx.WEEKDAY_BEFORE, *lx.WEEK_BEFORE])}){H}+)?"
-                 rf"(?P<wd>{WEEKDAY_RX}){_AFTER}")
+_RE_WEEKDAY = rx(
+    rf"(?:(?P<pre>{alt([*lx.WEEKDAY_BEFORE, *lx.WEEK_BEFORE])}){H}+)?"
+    rf"(?P<wd>{WEEKDAY_RX}){_AFTER}"
+)
 
 _ORD = "(?:st|nd|rd|th)?"
-_RE_ISO = re.compile(rf"{TGL}(?P<y>[0-9]{{4}})-(?P<mo>[0-9]{{1,2}})-(?P<d>[0-9]{{1,2}})"
-                     r"(?=[\s,t]|$)")
+_RE_ISO = re.compile(
+    rf"{TGL}(?P<y>[0-9]{{4}})-(?P<mo>[0-9]{{1,2}})-(?P<d>[0-9]{{1,2}})"
+    r"(?=[\s,t]|$)"
+)
 _RE_DATES = (
     rx(rf"{TGL}(?P<d>[0-9]{{1,2}})[/-](?P<mo>[0-9]{{1,2}})(?:[/-](?P<y>[0-9]{{4}}|[0-9]{{2}}))?"),
     rx(rf"{TGL}(?P<d>[0-9]{{1,2}})\.(?P<mo>[0-9]{{1,2}})\.(?P<y>[0-9]{{4}})"),
-    rx(rf"{TGL}(?P<d>[0-9]{{1,2}}){_ORD}{H}+(?P<mon>{MONTH_RX})\.?"
-       rf"(?:,?{H}+(?P<y>[0-9]{{4}}))?"),
-    rx(rf"{TGL}(?P<mon>{MONTH_RX})\.?{H}+(?P<d>[0-9]{{1,2}}){_ORD}"
-       rf"(?:,?{H}+(?P<y>[0-9]{{4}}))?"),
+    rx(
+        rf"{TGL}(?P<d>[0-9]{{1,2}}){_ORD}{H}+(?P<mon>{MONTH_RX})\.?"
+        rf"(?:,?{H}+(?P<y>[0-9]{{4}}))?"
+    ),
+    rx(
+        rf"{TGL}(?P<mon>{MONTH_RX})\.?{H}+(?P<d>[0-9]{{1,2}}){_ORD}"
+        rf"(?:,?{H}+(?P<y>[0-9]{{4}}))?"
+    ),
 )
 _MONTH = rf"(?:{alt(lx.MONTH_WORDS)}){H}+(?P<rel>{alt(lx.MONTH_AFTER)})"
 _DATE_PREFIX = rf"(?:{alt(lx.DATE_PREFIXES)})"
 _RE_DAY_OF_MONTH_REL = rx(rf"{_DATE_PREFIX}{H}*(?P<d>[0-9]{{1,2}}){H}+{_MONTH}")
 _RE_MONTH_REL_DAY = rx(rf"{_MONTH}{H}*,?{H}*{_DATE_PREFIX}{H}*(?P<d>[0-9]{{1,2}})")
-_RE_MONTH_EDGE = rx(rf"(?P<edge>{alt(lx.MONTH_EDGE_WORDS)}){H}+(?:{alt(lx.MONTH_WORDS)})"
-                    rf"(?:{H}+(?P<rel>{alt(lx.MONTH_AFTER)}))?")
+_RE_MONTH_EDGE = rx(
+    rf"(?P<edge>{alt(lx.MONTH_EDGE_WORDS)}){H}+(?:{alt(lx.MONTH_WORDS)})"
+    rf"(?:{H}+(?P<rel>{alt(lx.MONTH_AFTER)}))?"
+)
 _RE_MONTH_ALONE = rx(_MONTH)
 _RE_DAY_OF_MONTH = rx(rf"{_DATE_PREFIX}{H}*(?P<d>[0-9]{{1,2}})")
 
@@ -84,8 +96,9 @@ def read_day(sc: Scanner, expr: Expr) -> bool:
         expr.weekday = lx.WEEKDAYS[mt["wd"]]
         pre, mod = mt["pre"], lx.WEEK_AFTER.get(mt["mod"] or "")
         expr.weekday_mod = lx.WEEK_BEFORE.get(pre or "", mod)
-        expr.minggu_depan = (mt["wd"] == "minggu" and mod == "depan" and pre != "hari"
-                             and not mt["week"])
+        expr.minggu_depan = (
+            mt["wd"] == "minggu" and mod == "depan" and pre != "hari" and not mt["week"]
+        )
         if more := sc.take(_RE_AND_WEEKDAY):  # two days without "setiap": a repeat?
             expr.problem = m.TIME_DAYS_WITHOUT_EVERY.format(days=f"{mt['wd']} dan {more['wd']}")
         read_date(sc, expr)  # "senin, 23/11": checked against each other later

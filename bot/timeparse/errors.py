@@ -17,16 +17,23 @@ class Invalid(Exception):
     """A phrase that names a time we will not guess at: the reason, and maybe a proposal
     (`suggestion`, for a repeating post also the proposed `rule`, whose first time it is)."""
 
-    def __init__(self, reason: str, suggestion: datetime | None = None,
-                 rule: RepeatRule | None = None) -> None:
+    def __init__(
+        self, reason: str, suggestion: datetime | None = None, rule: RepeatRule | None = None
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.suggestion = suggestion
         self.rule = rule
 
 
-def propose(reason: str, suggestion: datetime | None, tz: ZoneInfo,
-            rule: str | None = None, *, repeat: RepeatRule | None = None) -> Invalid:
+def propose(
+    reason: str,
+    suggestion: datetime | None,
+    tz: ZoneInfo,
+    rule: str | None = None,
+    *,
+    repeat: RepeatRule | None = None,
+) -> Invalid:
     """`reason`, and the likely reading when there is one: '... Maksudnya Minggu, 22 Nov ...?'
 
     For a repeating post, `repeat` is the proposed rule (or `rule` its words) and `suggestion`

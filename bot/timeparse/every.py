@@ -22,11 +22,15 @@ _AND = rf"(?:{alt(lx.AND_WORDS)})"
 _RE_EVERY_WORKDAY = rx(alt(lx.WORKDAY_WORDS))
 _RE_EVERY_WEEKEND = rx(alt(lx.WEEKEND_WORDS))
 _RE_EVERY_DAY = rx(alt(lx.EVERY_DAY_WORDS))
-_RE_EVERY_MONTH_DAY = rx(rf"(?:(?:{alt(lx.MONTH_WORDS)}){H}+)?(?:{alt(lx.DATE_PREFIXES)}){H}*"
-                         rf"(?P<d>[0-9]{{1,2}})")
+_RE_EVERY_MONTH_DAY = rx(
+    rf"(?:(?:{alt(lx.MONTH_WORDS)}){H}+)?(?:{alt(lx.DATE_PREFIXES)}){H}*"
+    rf"(?P<d>[0-9]{{1,2}})"
+)
 # More days of the month: "tanggal 1 dan 15", "tanggal 1, 15 dan 28" (a comma or "dan").
-_RE_MORE_MONTH_DAY = re.compile(rf"(?:{H}*,{H}*(?:{_AND}{H}+)?|{H}+{_AND}{H}+)"
-                                rf"(?P<d>[0-9]{{1,2}}){END}")
+_RE_MORE_MONTH_DAY = re.compile(
+    rf"(?:{H}*,{H}*(?:{_AND}{H}+)?|{H}+{_AND}{H}+)"
+    rf"(?P<d>[0-9]{{1,2}}){END}"
+)
 _RE_HARI = rx("hari")
 _RE_EVERY_LAST_DAY = rx(rf"(?:{alt(lx.LAST_DAY_WORDS)})(?:{H}+(?:{alt(lx.MONTH_WORDS)}))?")
 _RE_EVERY_MONTH_EDGE = rx(rf"(?P<e>{alt(lx.MONTH_EDGE_WORDS)}){H}+(?:{alt(lx.MONTH_WORDS)})")

@@ -28,28 +28,71 @@ from bot.timeparse.scan import fold
 
 MAX_WORDS = 6  # longest prefix tried; each try is one dateparser call (~0.5 ms)
 _RE_WORD = re.compile(r"\S+")
-_RE_NUMERIC_DATE = re.compile(r"(?<![0-9])([0-9]{1,4})[./-]([0-9]{1,2})(?:[./-]([0-9]{2,4}))?"
-                              r"(?![0-9])")
+_RE_NUMERIC_DATE = re.compile(
+    r"(?<![0-9])([0-9]{1,4})[./-]([0-9]{1,2})(?:[./-]([0-9]{2,4}))?"
+    r"(?![0-9])"
+)
 _RE_NUMBER = re.compile(r"[0-9]+")
 _RE_BARE_NUMBER = re.compile(r"(?<!\S)[0-9]+(?=[\s,]|$)")
 _RE_NAME = re.compile(r"[a-z']+")
 _PUNCTUATION = ",;:()!?\"'"
-_RELATIVE = frozenset(lx.WEEKDAYS) | {"today", "tomorrow", "tonight", "besok", "lusa", "ini",
-                                      "depan", "next", "this", "coming", "nanti"}
-_KNOWN = _RELATIVE | frozenset(lx.MONTHS) | frozenset(lx.PART_WORDS) | {
-    "at", "on", "of", "the", "jam", "pukul", "pkl", "pkl.", "tanggal", "tgl", "tgl.", "hari",
-    "bulan", "tahun", "noon", "midnight", "tengah", "dini", "am", "pm", "a.m.", "p.m.", "-",
+_RELATIVE = frozenset(lx.WEEKDAYS) | {
+    "today",
+    "tomorrow",
+    "tonight",
+    "besok",
+    "lusa",
+    "ini",
+    "depan",
+    "next",
+    "this",
+    "coming",
+    "nanti",
 }
+_KNOWN = (
+    _RELATIVE
+    | frozenset(lx.MONTHS)
+    | frozenset(lx.PART_WORDS)
+    | {
+        "at",
+        "on",
+        "of",
+        "the",
+        "jam",
+        "pukul",
+        "pkl",
+        "pkl.",
+        "tanggal",
+        "tgl",
+        "tgl.",
+        "hari",
+        "bulan",
+        "tahun",
+        "noon",
+        "midnight",
+        "tengah",
+        "dini",
+        "am",
+        "pm",
+        "a.m.",
+        "p.m.",
+        "-",
+    }
+)
 _MOVE_BASE = timedelta(days=1, hours=1, minutes=1)
 _RE_REPEAT = re.compile(r"(?:setiap|tiap|saban|every|each|daily)\b")
 _LANGUAGES = ("id", "en")
-_SETTINGS: dict[str, Any] = {"DATE_ORDER": "DMY", "PREFER_DATES_FROM": "future",
-                             "RETURN_AS_TIMEZONE_AWARE": True}
+_SETTINGS: dict[str, Any] = {
+    "DATE_ORDER": "DMY",
+    "PREFER_DATES_FROM": "future",
+    "RETURN_AS_TIMEZONE_AWARE": True,
+}
 _STRPTIME_FORMATS_KEPT = 64  # dateparser tries ~15 in turn
 
 
-def read(phrase: str, now: datetime, tz: ZoneInfo,
-         max_ahead: timedelta) -> tuple[datetime, int] | None:
+def read(
+    phrase: str, now: datetime, tz: ZoneInfo, max_ahead: timedelta
+) -> tuple[datetime, int] | None:
     """(moment, end of the time words in `phrase`), or None when nothing is trustworthy."""
     line = re.split(r"[\r\n]", phrase, maxsplit=1)[0]
     folded = fold(line)
@@ -74,8 +117,9 @@ def read(phrase: str, now: datetime, tz: ZoneInfo,
     return found
 
 
-def _checked(text: str, folded: str, now: datetime, tz: ZoneInfo,
-             max_ahead: timedelta) -> datetime | None:
+def _checked(
+    text: str, folded: str, now: datetime, tz: ZoneInfo, max_ahead: timedelta
+) -> datetime | None:
     words = [word.strip(_PUNCTUATION) or word for word in folded.split()]
     if not all(word in _KNOWN or any(c.isdigit() for c in word) for word in words):
         return None  # only date words are given to dateparser: it skips words it does not know
@@ -91,9 +135,13 @@ def _checked(text: str, folded: str, now: datetime, tz: ZoneInfo,
     except Invalid:
         return None
     when = _parse(text, now, tz)
-    if (when is None or shift or (when.hour, when.minute, when.second) != (hour, minute, second)
-            or not now < when <= now + max_ahead
-            or not _agrees(folded[:start] + " " + folded[end:], when)):
+    if (
+        when is None
+        or shift
+        or (when.hour, when.minute, when.second) != (hour, minute, second)
+        or not now < when <= now + max_ahead
+        or not _agrees(folded[:start] + " " + folded[end:], when)
+    ):
         return None
     # Does the answer follow the base time? Move the base and ask again.
     moved = _parse(text, now + _MOVE_BASE, tz)
@@ -131,8 +179,11 @@ def _agrees(words: str, when: datetime) -> bool:
 
 
 def _parse(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
-    settings = {**_SETTINGS, "RELATIVE_BASE": now.astimezone(tz).replace(tzinfo=None),
-                "TIMEZONE": tz.key}
+    settings = {
+        **_SETTINGS,
+        "RELATIVE_BASE": now.astimezone(tz).replace(tzinfo=None),
+        "TIMEZONE": tz.key,
+    }
     try:
         found = _dateparser().parse(text, languages=list(_LANGUAGES), settings=settings)
     except Exception:  # a fallback must never take the parse down with it

@@ -26,18 +26,31 @@ _RE_TAIL_MARK = re.compile(r"[,.:;]+(?=\s|$)")
 _RE_TAIL_DASH = re.compile(r"[^\S\r\n]+[-\u2013\u2014:|.,;]+")
 
 _RE_INI = rx(alt(lx.INI_WORDS))
-_RE_OTHER_ZONE = rx(r"pst|pdt|est|edt|cst|cdt|mst|mdt|cet|cest|eet|bst|ist|jst|kst|sgt|myt"
-                    r"|hkt|pht|ict|aest|aedt|awst|(?:utc|gmt)?[+-][0-9]{1,2}(?::?[0-9]{2})?")
+_RE_OTHER_ZONE = rx(
+    r"pst|pdt|est|edt|cst|cdt|mst|mdt|cet|cest|eet|bst|ist|jst|kst|sgt|myt"
+    r"|hkt|pht|ict|aest|aedt|awst|(?:utc|gmt)?[+-][0-9]{1,2}(?::?[0-9]{2})?"
+)
 _RE_ZONE = rx(rf"(?P<z>{alt(lx.ZONES)})")
-_RE_DURATION_IN = rx(rf"(?:{alt(lx.DURATION_BEFORE)}){H}+{AMOUNTS}"
-                     rf"(?:{H}+(?:{alt(lx.DURATION_AFTER)}))?")
+_RE_DURATION_IN = rx(
+    rf"(?:{alt(lx.DURATION_BEFORE)}){H}+{AMOUNTS}"
+    rf"(?:{H}+(?:{alt(lx.DURATION_AFTER)}))?"
+)
 _RE_DURATION_LAGI = rx(rf"{AMOUNTS}{H}+(?:{alt(lx.DURATION_AFTER)})")
 _RE_LAGI_AFTER_CLOCK = rx(rf"(?:{UNIT_RX}){H}+(?:{alt(lx.DURATION_AFTER)})")
 _RE_CLOCK_WORD = rx(rf"(?P<w>{alt(lx.CLOCK_WORDS)})")  # "jam 12 tengah malam"
 _RE_SEP = re.compile(rf"{H}*,?{H}*")
 # The fields a day written after the clock fills ("jam 7 pagi besok").
-_DAY_FIELDS = ("rel_days", "later_today", "weekday", "weekday_mod", "minggu_depan", "date",
-               "iso", "month_rel", "weekend")
+_DAY_FIELDS = (
+    "rel_days",
+    "later_today",
+    "weekday",
+    "weekday_mod",
+    "minggu_depan",
+    "date",
+    "iso",
+    "month_rel",
+    "weekend",
+)
 
 
 def read(phrase: str) -> Expr | None:
@@ -71,7 +84,7 @@ def read(phrase: str) -> Expr | None:
 
 
 def _read_start(sc: Scanner, expr: Expr, phrase: str) -> Expr:
-    """"setiap 2 jam mulai besok 08:00": the first occurrence, read as a one-off."""
+    """ "setiap 2 jam mulai besok 08:00": the first occurrence, read as a one-off."""
     if sc.take(RE_START):
         start = Expr()
         read_day(sc, start)
@@ -96,14 +109,13 @@ def _read_time(sc: Scanner, expr: Expr, phrase: str) -> bool:
     if not (expr.has_day or expr.repeat) and sc.look(_RE_LAGI_AFTER_CLOCK, comma=False):
         expr.refused = True  # "1.30 jam lagi": a duration we do not read
         return True
-    if expr.clock.twelve and not expr.clock.ampm and (mt := sc.take(_RE_CLOCK_WORD,
-                                                                     comma=False)):
+    if expr.clock.twelve and not expr.clock.ampm and (mt := sc.take(_RE_CLOCK_WORD, comma=False)):
         expr.parts.append(lx.CLOCK_WORDS[key(mt["w"])][1])  # "jam 12 tengah malam": 00:00
     eve = False
     # Words after the clock belong to it only when a space, not a comma, separates them.
     if mt := sc.look(RE_PART, comma=False):
         eve = key(mt["p"]) in lx.EVE_WORDS
-        word = phrase[mt.start():mt.end()].split()[0]
+        word = phrase[mt.start() : mt.end()].split()[0]
         if word[:1].isupper() and word[1:].islower():  # "jam 7 Pagi ...": maybe the post
             expr.alt = _finish(Scanner(sc.text, sc.end), replace(expr, parts=[*expr.parts]))
         sc.end = mt.end()
@@ -113,7 +125,7 @@ def _read_time(sc: Scanner, expr: Expr, phrase: str) -> bool:
     if mt := sc.take(_RE_ZONE, comma=False):
         expr.zone = mt["z"]
     elif mt := sc.look(_RE_OTHER_ZONE, comma=False):  # "8pm PST": ours neither to convert
-        expr.other_zone = phrase[mt.start():mt.end()]
+        expr.other_zone = phrase[mt.start() : mt.end()]
     if not expr.has_day and not expr.repeat:
         _read_day_after(sc, expr, phrase, eve=eve and expr.zone is None)
     return True
@@ -131,14 +143,17 @@ def _read_day_after(sc: Scanner, expr: Expr, phrase: str, *, eve: bool) -> None:
     if mt := probe.take(RE_PART):
         after.parts.append(part_key(mt["p"]))
     start = _RE_SEP.match(sc.text, sc.end)
-    first = phrase[start.end() if start else sc.end:probe.end].split()[0]
-    merged = replace(expr, parts=[*expr.parts, *after.parts], alt=None,
-                     problem=expr.problem or after.problem,
-                     **{name: getattr(after, name) for name in _DAY_FIELDS})
+    first = phrase[start.end() if start else sc.end : probe.end].split()[0]
+    merged = replace(
+        expr,
+        parts=[*expr.parts, *after.parts],
+        alt=None,
+        problem=expr.problem or after.problem,
+        **{name: getattr(after, name) for name in _DAY_FIELDS},
+    )
     if eve and fold(first) in lx.WEEKDAYS:
         assert expr.clock is not None
-        merged.problem = m.TIME_EVE_AFTER_CLOCK.format(clock=expr.clock.text,
-                                                       day=fold(first))
+        merged.problem = m.TIME_EVE_AFTER_CLOCK.format(clock=expr.clock.text, day=fold(first))
     if first[:1].isupper() and first[1:].islower() and merged.problem is None:
         expr.then_day = _finish(probe, merged)
         return
@@ -163,4 +178,3 @@ def _finish(sc: Scanner, expr: Expr) -> Expr:
         end = dash.end()
     expr.end = end
     return expr
-

@@ -20,8 +20,9 @@ from bot.timeparse.scan import Expr
 MAX_AHEAD = timedelta(days=366 * 5)
 
 
-def read_schedule(phrase: str, now: datetime, tz: ZoneInfo, *,
-                  typed_at: datetime | None = None) -> ParseResult:
+def read_schedule(
+    phrase: str, now: datetime, tz: ZoneInfo, *, typed_at: datetime | None = None
+) -> ParseResult:
     """bot.timeparse.parse_schedule."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -38,8 +39,9 @@ def read_schedule(phrase: str, now: datetime, tz: ZoneInfo, *,
         return replace(current, text=parsed.text, expression=parsed.expression)
     if parsed.rule is not None and current.rule == parsed.rule:
         return current  # the same repeating rule; it starts at its next occurrence
-    past = propose(m.TIME_PAST.format(when=format_local(parsed.when, tz)), current.when, tz,
-                   current.repeat)
+    past = propose(
+        m.TIME_PAST.format(when=format_local(parsed.when, tz)), current.when, tz, current.repeat
+    )
     return replace(parsed, when=None, error=past.reason, suggestion=past.suggestion)
 
 
@@ -69,8 +71,14 @@ def _as_of(phrase: str, now: datetime, tz: ZoneInfo) -> ParseResult:
         return _checked(when, rule, stripped, expr.end, now, tz)
     # refused: with the proposed reading, if any, and the post that goes with it
     suggestion = bad.suggestion.astimezone(tz) if bad.suggestion else None
-    return ParseResult(None, stripped[expr.end:].lstrip(), bad.reason, suggestion=suggestion,
-                       rule=bad.rule if suggestion else None, expression=stripped[:expr.end])
+    return ParseResult(
+        None,
+        stripped[expr.end :].lstrip(),
+        bad.reason,
+        suggestion=suggestion,
+        rule=bad.rule if suggestion else None,
+        expression=stripped[: expr.end],
+    )
 
 
 class _Refused(Exception):
@@ -110,9 +118,10 @@ def _read(expr: Expr, now: datetime, tz: ZoneInfo) -> tuple[Expr, datetime, Repe
     raise _Refused(expr.alt, _part_or_text(expr, when, rule, alt_when, alt_rule, tz))
 
 
-def _clock_then_day(expr: Expr, now: datetime,
-                    tz: ZoneInfo) -> tuple[Expr, datetime, RepeatRule | None]:
-    """"19:00 Besok kita rapat": the capitalised day may start the post. Read without it when
+def _clock_then_day(
+    expr: Expr, now: datetime, tz: ZoneInfo
+) -> tuple[Expr, datetime, RepeatRule | None]:
+    """ "19:00 Besok kita rapat": the capitalised day may start the post. Read without it when
     the day changes nothing; else asked, proposing the reading with the day."""
     day = expr.then_day
     assert day is not None
@@ -126,18 +135,37 @@ def _clock_then_day(expr: Expr, now: datetime,
         return day, second, None
     if first == second:
         return expr, first, None
-    raise _Refused(day, propose(m.TIME_CLOCK_BEFORE_DAY.format(
-        first=format_local(first, tz), second=format_local(second, tz)), second, tz))
+    raise _Refused(
+        day,
+        propose(
+            m.TIME_CLOCK_BEFORE_DAY.format(
+                first=format_local(first, tz), second=format_local(second, tz)
+            ),
+            second,
+            tz,
+        ),
+    )
 
 
-def _part_or_text(expr: Expr, when: datetime, rule: RepeatRule | None, alt_when: datetime,
-                  alt_rule: RepeatRule | None, tz: ZoneInfo) -> Invalid:
+def _part_or_text(
+    expr: Expr,
+    when: datetime,
+    rule: RepeatRule | None,
+    alt_when: datetime,
+    alt_rule: RepeatRule | None,
+    tz: ZoneInfo,
+) -> Invalid:
     assert expr.clock is not None and expr.alt is not None
     word = expr.parts[-1]
     with_part = rule.describe(tz) if rule else format_local(when, tz)
     without = alt_rule.describe(tz) if alt_rule else format_local(alt_when, tz)
-    reason = m.TIME_PART_OR_TEXT.format(clock=expr.clock.text, word=word, with_part=with_part,
-                                        without=without, hhmm=f"{when.astimezone(tz):%H:%M}")
+    reason = m.TIME_PART_OR_TEXT.format(
+        clock=expr.clock.text,
+        word=word,
+        with_part=with_part,
+        without=without,
+        hhmm=f"{when.astimezone(tz):%H:%M}",
+    )
     return propose(reason, alt_when, tz, repeat=alt_rule)
 
 
@@ -150,20 +178,33 @@ def _moment(expr: Expr, now: datetime, tz: ZoneInfo) -> tuple[datetime, RepeatRu
     return resolve(expr, now, tz), None
 
 
-def _checked(when: datetime, rule: RepeatRule | None, stripped: str, end: int, now: datetime,
-             tz: ZoneInfo) -> ParseResult:
+def _checked(
+    when: datetime, rule: RepeatRule | None, stripped: str, end: int, now: datetime, tz: ZoneInfo
+) -> ParseResult:
     text = stripped[end:].lstrip()
     expression = stripped[:end]
     if not_after(when, now):
-        return ParseResult(None, text, m.TIME_PAST.format(when=format_local(when, tz)),
-                           expression=expression)
+        return ParseResult(
+            None, text, m.TIME_PAST.format(when=format_local(when, tz)), expression=expression
+        )
     if when.astimezone(UTC) - now.astimezone(UTC) > MAX_AHEAD:
-        return ParseResult(None, text, m.TIME_TOO_FAR.format(when=format_local(when, tz)),
-                           expression=expression)
-    return ParseResult(when.astimezone(tz), text, repeat=rule.describe(tz) if rule else None,
-                       rule=rule, expression=expression)
+        return ParseResult(
+            None, text, m.TIME_TOO_FAR.format(when=format_local(when, tz)), expression=expression
+        )
+    return ParseResult(
+        when.astimezone(tz),
+        text,
+        repeat=rule.describe(tz) if rule else None,
+        rule=rule,
+        expression=expression,
+    )
 
 
 def _only_a_day(expr: Expr) -> bool:
-    return (expr.has_day and expr.clock is None and not expr.minggu_depan
-            and not expr.refused and not expr.problem)
+    return (
+        expr.has_day
+        and expr.clock is None
+        and not expr.minggu_depan
+        and not expr.refused
+        and not expr.problem
+    )

@@ -46,8 +46,7 @@ def number(text: str) -> int:
     return int(text) if text.isdigit() else NUMBERS[key(text)]
 
 
-PART_RX = alt([*lx.PART_WORDS, *(f"{w} {lx.PART_SUFFIX}" for w in lx.PART_WORDS
-                                  if " " not in w)])
+PART_RX = alt([*lx.PART_WORDS, *(f"{w} {lx.PART_SUFFIX}" for w in lx.PART_WORDS if " " not in w)])
 RE_PART = rx(rf"(?P<p>{PART_RX})")
 
 
@@ -71,13 +70,17 @@ TGL = rf"(?:(?P<tgl>{alt(lx.DATE_PREFIXES)}){H}*)?"
 _DECIMAL = rf"[0-9]{{1,5}}(?:,[0-9]{{1,2}}|\.[0-9](?![0-9]))?|{alt(NUMBERS)}"
 _FRACTION_RX = alt(lx.FRACTION_WORDS)
 _TAIL = rf"(?:{H}+(?P<tail>{_FRACTION_RX})(?!{H}+(?:{NUM}){END}))?"
-_AMOUNT = (rf"(?:(?:{_DECIMAL})(?:{H}+(?:{_FRACTION_RX}))?{H}*(?:{UNIT_RX})"
-           rf"{_TAIL.replace('?P<tail>', '')}"
-           rf"|(?:{_FRACTION_RX}){H}+(?:{UNIT_RX})|{alt(lx.ONE_WORD_AMOUNTS)}){END}")
+_AMOUNT = (
+    rf"(?:(?:{_DECIMAL})(?:{H}+(?:{_FRACTION_RX}))?{H}*(?:{UNIT_RX})"
+    rf"{_TAIL.replace('?P<tail>', '')}"
+    rf"|(?:{_FRACTION_RX}){H}+(?:{UNIT_RX})|{alt(lx.ONE_WORD_AMOUNTS)}){END}"
+)
 AMOUNTS = rf"(?P<parts>{_AMOUNT}(?:{H}+(?:(?:{alt(lx.AND_WORDS)}){H}+)?{_AMOUNT})*)"
-RE_AMOUNT = re.compile(rf"(?P<n>{_DECIMAL})(?:{H}+(?P<half>{_FRACTION_RX}))?{H}*"
-                       rf"(?P<unit>{UNIT_RX}){_TAIL}{END}|(?P<frac>{_FRACTION_RX}){H}+"
-                       rf"(?P<funit>{UNIT_RX}){END}|(?P<one>{alt(lx.ONE_WORD_AMOUNTS)}){END}")
+RE_AMOUNT = re.compile(
+    rf"(?P<n>{_DECIMAL})(?:{H}+(?P<half>{_FRACTION_RX}))?{H}*"
+    rf"(?P<unit>{UNIT_RX}){_TAIL}{END}|(?P<frac>{_FRACTION_RX}){H}+"
+    rf"(?P<funit>{UNIT_RX}){END}|(?P<one>{alt(lx.ONE_WORD_AMOUNTS)}){END}"
+)
 
 
 def amounts(text: str) -> tuple[int, bool]:

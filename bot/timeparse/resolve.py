@@ -42,7 +42,7 @@ def resolve(expr: Expr, now: datetime, tz: ZoneInfo) -> datetime:
 
 
 def _after_midnight(expr: Expr, now: datetime, tz: ZoneInfo) -> datetime:
-    """"besok" typed at 00:10 may mean the day that just began: asked (proposing that one)
+    """ "besok" typed at 00:10 may mean the day that just began: asked (proposing that one)
     when both readings are still ahead."""
     assert expr.rel_days is not None
     earlier = replace(expr, rel_days=expr.rel_days - 1)
@@ -67,9 +67,13 @@ def _after_midnight(expr: Expr, now: datetime, tz: ZoneInfo) -> datetime:
         return calendar
     local = calendar.astimezone(tz)
     reason = m.TIME_AFTER_MIDNIGHT.format(
-        word="besok" if expr.rel_days == 1 else "lusa", first=format_local(night, tz),
-        second=format_local(calendar, tz), later_day=day_text(local.date()),
-        date=f"{local:%d/%m}", hhmm=f"{local:%H:%M}")
+        word="besok" if expr.rel_days == 1 else "lusa",
+        first=format_local(night, tz),
+        second=format_local(calendar, tz),
+        later_day=day_text(local.date()),
+        date=f"{local:%d/%m}",
+        hhmm=f"{local:%H:%M}",
+    )
     raise propose(reason, night, tz)
 
 
@@ -94,8 +98,7 @@ def zone_of(expr: Expr, tz: ZoneInfo) -> ZoneInfo:
     return ZoneInfo(lx.ZONES[expr.zone]) if expr.zone else tz
 
 
-def reading(expr: Expr, now: datetime,
-            tz: ZoneInfo) -> tuple[datetime, RepeatRule | None] | None:
+def reading(expr: Expr, now: datetime, tz: ZoneInfo) -> tuple[datetime, RepeatRule | None] | None:
     """(moment, rule or None) of another reading of the phrase, if it names a moment still
     ahead."""
     try:
@@ -164,8 +167,9 @@ def _place(expr: Expr, hms: Hms, now: datetime, tz: ZoneInfo) -> datetime:
     assert isinstance(zone, ZoneInfo)
 
     def at(day: date) -> datetime:
-        return datetime.combine(day + timedelta(days=shift), time(hour, minute, second),
-                                tzinfo=zone)
+        return datetime.combine(
+            day + timedelta(days=shift), time(hour, minute, second), tzinfo=zone
+        )
 
     today = now.date()
     if expr.date is not None or expr.month_rel is not None:
@@ -175,24 +179,30 @@ def _place(expr: Expr, hms: Hms, now: datetime, tz: ZoneInfo) -> datetime:
             day = explicit_day(expr, at, now, tz)
         if expr.weekday is not None and day.weekday() != expr.weekday:
             dated = None if not_after(at(day), now) else at(day)  # the date is the likelier
-            raise propose(m.TIME_WEEKDAY_MISMATCH.format(
-                date=day_text(day), actual=WEEKDAYS[day.weekday()],
-                named=WEEKDAYS[expr.weekday]), dated, tz)
+            raise propose(
+                m.TIME_WEEKDAY_MISMATCH.format(
+                    date=day_text(day), actual=WEEKDAYS[day.weekday()], named=WEEKDAYS[expr.weekday]
+                ),
+                dated,
+                tz,
+            )
         return at(day)
     if expr.weekday is not None:
         return _weekday(expr, at, now, tz)
     hhmm = f"{hour:02d}:{minute:02d}"
     if expr.later_today:  # "nanti": later today
         if not _ahead(at(today), now):
-            raise propose(m.TIME_PAST_LATER_TODAY.format(hhmm=hhmm),
-                          at(today + timedelta(days=1)), tz)
+            raise propose(
+                m.TIME_PAST_LATER_TODAY.format(hhmm=hhmm), at(today + timedelta(days=1)), tz
+            )
         return at(today)
     if expr.rel_days is not None:
         when = at(today + timedelta(days=expr.rel_days))
         if expr.rel_days == 0 and not _ahead(when, now):
             tomorrow = at(today + timedelta(days=1))
-            raise Invalid(m.TIME_PAST_TODAY.format(hhmm=hhmm, when=format_local(tomorrow, tz)),
-                          tomorrow)
+            raise Invalid(
+                m.TIME_PAST_TODAY.format(hhmm=hhmm, when=format_local(tomorrow, tz)), tomorrow
+            )
         return when
     for back in (-1, 0, 1):  # a bare clock: its next occurrence
         when = at(today + timedelta(days=back))
@@ -217,15 +227,24 @@ def _weekday(expr: Expr, at: At, now: datetime, tz: ZoneInfo) -> datetime:
         coming += timedelta(days=7)
     if expr.weekday_mod == "ini":
         if not_after(at(this_week), now):
-            raise propose(m.TIME_PAST_WEEKDAY.format(day=WEEKDAYS[expr.weekday],
-                                                     date=day_text(this_week)), at(coming), tz)
+            raise propose(
+                m.TIME_PAST_WEEKDAY.format(day=WEEKDAYS[expr.weekday], date=day_text(this_week)),
+                at(coming),
+                tz,
+            )
         return at(this_week)
     if expr.weekday_mod == "depan":
         next_week = this_week + timedelta(days=7)
         if next_week == today + timedelta(days=1):  # on a Sunday: tomorrow, or a week later?
             later = at(next_week + timedelta(days=7))
-            raise propose(m.TIME_DEPAN_TOMORROW.format(
-                day=WEEKDAYS[expr.weekday], tomorrow=format_local(at(next_week), tz),
-                later=format_local(later, tz)), later, tz)
+            raise propose(
+                m.TIME_DEPAN_TOMORROW.format(
+                    day=WEEKDAYS[expr.weekday],
+                    tomorrow=format_local(at(next_week), tz),
+                    later=format_local(later, tz),
+                ),
+                later,
+                tz,
+            )
         return at(next_week)
     return at(coming)

@@ -56,8 +56,14 @@ def repeat_rule(expr: Expr, now: datetime, tz: ZoneInfo) -> RepeatRule:
             raise Invalid(m.TIME_REPEAT_NEXT_DAY)
         rule = RepeatRule(days_of_month=moved, hour=hour, minute=minute, zone=zone)
         raise propose(m.TIME_REPEAT_NEXT_DAY, rule.next_after(now, tz), tz, repeat=rule)
-    return RepeatRule(weekdays=weekdays, days_of_month=days, hour=hour, minute=minute,
-                      zone=zone, month_end=month_end)
+    return RepeatRule(
+        weekdays=weekdays,
+        days_of_month=days,
+        hour=hour,
+        minute=minute,
+        zone=zone,
+        month_end=month_end,
+    )
 
 
 def _interval(expr: Expr, now: datetime, tz: ZoneInfo) -> RepeatRule:

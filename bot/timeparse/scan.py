@@ -20,8 +20,18 @@ _RE_SPACE = re.compile(rf"{H}+")
 # Lower-casing that keeps every offset: the four non-ASCII letters that re.IGNORECASE would
 # match to ASCII ones become those letters (U+0130 would otherwise lower to two characters),
 # and typographic apostrophes become "'".
-_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k",
-                       "\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
+_FOLD = str.maketrans(
+    {
+        "\u0130": "i",
+        "\u0131": "i",
+        "\u017f": "s",
+        "\u212a": "k",
+        "\u2019": "'",
+        "\u2018": "'",
+        "`": "'",
+        "\u02bc": "'",
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -72,8 +82,13 @@ class Expr:
 
     @property
     def has_day(self) -> bool:
-        return (self.rel_days is not None or self.later_today or self.weekday is not None
-                or self.date is not None or self.month_rel is not None)
+        return (
+            self.rel_days is not None
+            or self.later_today
+            or self.weekday is not None
+            or self.date is not None
+            or self.month_rel is not None
+        )
 
     @property
     def names_a_day(self) -> bool:

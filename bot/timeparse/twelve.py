@@ -67,8 +67,9 @@ def _readings(expr: Expr) -> list[_Reading]:
     return found
 
 
-def choose(expr: Expr, now: datetime, tz: ZoneInfo,
-           resolve: Callable[[Expr, datetime, ZoneInfo], datetime]) -> datetime:
+def choose(
+    expr: Expr, now: datetime, tz: ZoneInfo, resolve: Callable[[Expr, datetime, ZoneInfo], datetime]
+) -> datetime:
     """The one-off moment a bare hour means, or Invalid asking which one."""
     readings = []
     for each in _readings(expr):
@@ -76,8 +77,10 @@ def choose(expr: Expr, now: datetime, tz: ZoneInfo,
             readings.append(replace(each, when=resolve(each.expr, now, tz)))
         except Invalid as bad:
             readings.append(replace(each, error=bad))
-    ahead = sorted((r for r in readings if r.when is not None and not not_after(r.when, now)),
-                   key=lambda r: r.when or now)
+    ahead = sorted(
+        (r for r in readings if r.when is not None and not not_after(r.when, now)),
+        key=lambda r: r.when or now,
+    )
     day_ahead = [r for r in ahead if not r.night]
     if not expr.names_a_day:
         if not ahead:
@@ -102,8 +105,9 @@ def choose(expr: Expr, now: datetime, tz: ZoneInfo,
     raise _failure(readings, tz)
 
 
-def choose_rule(expr: Expr, now: datetime, tz: ZoneInfo,
-                build: Callable[[Expr, datetime, ZoneInfo], RepeatRule]) -> RepeatRule:
+def choose_rule(
+    expr: Expr, now: datetime, tz: ZoneInfo, build: Callable[[Expr, datetime, ZoneInfo], RepeatRule]
+) -> RepeatRule:
     """The repeat rule a bare hour means (a day is always named), or Invalid asking."""
     readings = []
     for each in _readings(expr):
@@ -118,9 +122,12 @@ def choose_rule(expr: Expr, now: datetime, tz: ZoneInfo,
     if len(done) == 2:
         first, second = done
         assert first.rule is not None and second.rule is not None
-        reason = m.TIME_TWELVE_HOUR.format(clock=_written(expr), first=first.rule.describe(tz),
-                                           second=second.rule.describe(tz),
-                                           example=_example(expr, second))
+        reason = m.TIME_TWELVE_HOUR.format(
+            clock=_written(expr),
+            first=first.rule.describe(tz),
+            second=second.rule.describe(tz),
+            example=_example(expr, second),
+        )
         raise propose(reason, first.when, tz, repeat=first.rule)
     if done:
         assert done[0].rule is not None
@@ -132,9 +139,12 @@ def choose_rule(expr: Expr, now: datetime, tz: ZoneInfo,
 def _ask(expr: Expr, proposed: _Reading, other: _Reading, tz: ZoneInfo) -> Invalid:
     assert proposed.when is not None and other.when is not None
     first, second = sorted((proposed.when, other.when))
-    reason = m.TIME_TWELVE_HOUR.format(clock=_written(expr), first=format_local(first, tz),
-                                       second=format_local(second, tz),
-                                       example=_example(expr, other))
+    reason = m.TIME_TWELVE_HOUR.format(
+        clock=_written(expr),
+        first=format_local(first, tz),
+        second=format_local(second, tz),
+        example=_example(expr, other),
+    )
     return propose(reason, proposed.when, tz)
 
 

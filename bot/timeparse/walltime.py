@@ -24,13 +24,24 @@ def check(when: datetime, now: datetime, tz: ZoneInfo) -> None:
     instant = when.astimezone(UTC).astimezone(zone)
     day = day_text(when.date())
     if instant.replace(tzinfo=None) != when.replace(tzinfo=None):  # the clock jumps over it
-        raise propose(m.TIME_DST_GAP.format(hhmm=f"{when:%H:%M}", day=day, zone=zone.key,
-                                            moved=f"{instant:%H:%M}"),
-                      None if not_after(instant, now) else instant, tz)
+        raise propose(
+            m.TIME_DST_GAP.format(
+                hhmm=f"{when:%H:%M}", day=day, zone=zone.key, moved=f"{instant:%H:%M}"
+            ),
+            None if not_after(instant, now) else instant,
+            tz,
+        )
     first, second = when.replace(fold=0), when.replace(fold=1)
     if first.utcoffset() != second.utcoffset():  # the clock goes back over it
         ahead = [each for each in (first, second) if not not_after(each, now)]
-        raise propose(m.TIME_DST_TWICE.format(hhmm=f"{when:%H:%M}", day=day, zone=zone.key,
-                                              first=format_local(first, tz),
-                                              second=format_local(second, tz)),
-                      ahead[0] if ahead else None, tz)
+        raise propose(
+            m.TIME_DST_TWICE.format(
+                hhmm=f"{when:%H:%M}",
+                day=day,
+                zone=zone.key,
+                first=format_local(first, tz),
+                second=format_local(second, tz),
+            ),
+            ahead[0] if ahead else None,
+            tz,
+        )

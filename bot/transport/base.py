@@ -23,8 +23,14 @@ class TransportError(Exception):
     a send is taken the same way: nobody knows whether the message went out.
     """
 
-    def __init__(self, reason: str, *, transient: bool = False,
-                 disconnected: bool = False, uncertain: bool = False) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        transient: bool = False,
+        disconnected: bool = False,
+        uncertain: bool = False,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.uncertain = uncertain
@@ -61,11 +67,11 @@ class Transport(Protocol):
 
     def connection(self) -> ConnectionState: ...
 
-    async def send_text(self, chat: str, text: str, *, post_id: int | None = None
-                        ) -> SentMessage:
+    async def send_text(self, chat: str, text: str, *, post_id: int | None = None) -> SentMessage:
         """Send `text`; `post_id` names the queued post it delivers, if any (for records)."""
 
-    async def send_image(self, chat: str, image: Path, caption: str, *,
-                         post_id: int | None = None) -> SentMessage: ...
+    async def send_image(
+        self, chat: str, image: Path, caption: str, *, post_id: int | None = None
+    ) -> SentMessage: ...
 
     async def list_groups(self) -> list[Group]: ...

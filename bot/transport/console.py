@@ -56,11 +56,16 @@ Konsol jadwal-bot: Anda pemilik bot; setiap baris adalah pesan ke bot.
 
 
 class ConsoleTransport:
-    def __init__(self, data_dir: Path, self_number: str = DEFAULT_SELF,
-                 stdin: TextIO | None = None, stdout: TextIO | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 tz: ZoneInfo | None = None,
-                 write: Write = os.write) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        self_number: str = DEFAULT_SELF,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        tz: ZoneInfo | None = None,
+        write: Write = os.write,
+    ) -> None:
         self._tz = tz
         self._outbox = Outbox(data_dir / "outbox.jsonl", write)
         self._self = self_number
@@ -81,8 +86,9 @@ class ConsoleTransport:
     async def start(self, on_message: MessageHandler) -> None:
         self._outbox.open()
         loop = asyncio.get_running_loop()
-        threading.Thread(target=self._read_stdin, args=(loop,), name="console-stdin",
-                         daemon=True).start()
+        threading.Thread(
+            target=self._read_stdin, args=(loop,), name="console-stdin", daemon=True
+        ).start()
         self._pump = asyncio.create_task(self._run(on_message), name="console-input")
         if self._stdin.isatty():
             self._print(CONSOLE_HELP)
@@ -107,12 +113,12 @@ class ConsoleTransport:
     def connection(self) -> ConnectionState:
         return ConnectionState(True, "terhubung (konsol, tanpa WhatsApp)")
 
-    async def send_text(self, chat: str, text: str, *, post_id: int | None = None
-                        ) -> SentMessage:
+    async def send_text(self, chat: str, text: str, *, post_id: int | None = None) -> SentMessage:
         return self._deliver(chat, text, None, post_id)
 
-    async def send_image(self, chat: str, image: Path, caption: str, *,
-                         post_id: int | None = None) -> SentMessage:
+    async def send_image(
+        self, chat: str, image: Path, caption: str, *, post_id: int | None = None
+    ) -> SentMessage:
         if not await asyncio.to_thread(image.is_file):
             raise TransportError(f"file foto tidak ada: {image.name}")
         return self._deliver(chat, caption, str(image), post_id)
@@ -122,15 +128,20 @@ class ConsoleTransport:
 
     # --- output --------------------------------------------------------------------------
 
-    def _deliver(self, chat: str, text: str, media: str | None,
-                 post_id: int | None) -> SentMessage:
+    def _deliver(self, chat: str, text: str, media: str | None, post_id: int | None) -> SentMessage:
         if not self._outbox.is_open:
             raise TransportError("konsol sudah ditutup")
         sent = SentMessage(f"out-{self._run_id}-{next(self._out_ids)}", self._clock())
         names = {g.jid: g.name for g in DEMO_GROUPS}
-        record = {"id": sent.message_id, "at": sent.timestamp.isoformat(), "chat": chat,
-                  "chat_name": names.get(chat, chat), "text": text, "media": media,
-                  "post_id": post_id}
+        record = {
+            "id": sent.message_id,
+            "at": sent.timestamp.isoformat(),
+            "chat": chat,
+            "chat_name": names.get(chat, chat),
+            "text": text,
+            "media": media,
+            "post_id": post_id,
+        }
         self._outbox.append(record)  # the send itself; OSError: maybe sent (uncertain)
         photo = f"[foto {Path(media).name}] " if media else ""
         if chat == self.owner_chat():
@@ -210,11 +221,17 @@ class ConsoleTransport:
             logger.warning("console input line is not valid UTF-8; refused")
             self._print(m.CONSOLE_NOT_TEXT.format(line=line[:80]))
             return
-        logger.warning("console input line is not valid UTF-8; refused with the whole "
-                       "message it belongs to ({} line(s) before it{})", len(before),
-                       ", more after it" if continues else "")
-        self._print(m.CONSOLE_NOT_TEXT_CONTINUED.format(
-            line=line[:80], first=(before[0] if before else line[:-1])[:80]))
+        logger.warning(
+            "console input line is not valid UTF-8; refused with the whole "
+            "message it belongs to ({} line(s) before it{})",
+            len(before),
+            ", more after it" if continues else "",
+        )
+        self._print(
+            m.CONSOLE_NOT_TEXT_CONTINUED.format(
+                line=line[:80], first=(before[0] if before else line[:-1])[:80]
+            )
+        )
 
     def _remember_photo(self, message: IncomingMessage) -> None:
         if message.image is None:
@@ -261,7 +278,7 @@ class ConsoleTransport:
         rest = rest.strip()
         if rest[:1] in ("'", '"'):
             end = rest.find(rest[0], 1)
-            path_text, caption = (rest[1:end], rest[end + 1:].strip()) if end > 0 else ("", "")
+            path_text, caption = (rest[1:end], rest[end + 1 :].strip()) if end > 0 else ("", "")
         else:
             path_text, _, caption = rest.partition(" ")
         if not path_text:
@@ -285,13 +302,27 @@ class ConsoleTransport:
         self._print(f"(konsol) foto {path.name} terkirim ke bot sebagai id {message.message_id}")
         return message
 
-    def _message(self, text: str, *, chat: str | None = None, sender: str | None = None,
-                 from_me: bool = True, is_group: bool = False, image: MediaRef | None = None,
-                 quoted_image: MediaRef | None = None) -> IncomingMessage:
+    def _message(
+        self,
+        text: str,
+        *,
+        chat: str | None = None,
+        sender: str | None = None,
+        from_me: bool = True,
+        is_group: bool = False,
+        image: MediaRef | None = None,
+        quoted_image: MediaRef | None = None,
+    ) -> IncomingMessage:
         return IncomingMessage(
-            chat=chat or self.owner_chat(), sender=sender or self.owner_chat(), text=text,
-            message_id=f"in-{next(self._in_ids)}", timestamp=self._clock(), from_me=from_me,
-            is_group=is_group, image=image, quoted_image=quoted_image,
+            chat=chat or self.owner_chat(),
+            sender=sender or self.owner_chat(),
+            text=text,
+            message_id=f"in-{next(self._in_ids)}",
+            timestamp=self._clock(),
+            from_me=from_me,
+            is_group=is_group,
+            image=image,
+            quoted_image=quoted_image,
         )
 
 

@@ -26,31 +26,63 @@ from tests.wasim.state import _WorldState
 class _Chats(_WorldState):
     """Test-facing API: messages, photos and groups."""
 
-    def incoming(self, message: WAMessage, *, chat: pb.JID | str, sender: pb.JID | str,
-                 from_me: bool, is_group: bool, sender_alt: pb.JID | str | None = None,
-                 recipient_alt: pb.JID | str | None = None, timestamp: datetime | None = None,
-                 view_once: bool = False, msg_id: str | None = None) -> pb.Message:
+    def incoming(
+        self,
+        message: WAMessage,
+        *,
+        chat: pb.JID | str,
+        sender: pb.JID | str,
+        from_me: bool,
+        is_group: bool,
+        sender_alt: pb.JID | str | None = None,
+        recipient_alt: pb.JID | str | None = None,
+        timestamp: datetime | None = None,
+        view_once: bool = False,
+        msg_id: str | None = None,
+    ) -> pb.Message:
         """A message event as goneonize EncodeEventTypesMessage builds it (Info.Timestamp in
         ms; Message and Raw both the unwrapped message), delivered now or, while this device
         is offline, kept for the next login (offline backlog, in order)."""
         media = any(message.HasField(kind) for kind in _MEDIA_KINDS)
         sender_jid = as_jid(sender)
         source = pb.MessageSource(
-            Chat=as_jid(chat), Sender=sender_jid, IsFromMe=from_me, IsGroup=is_group,
-            SenderAlt=as_jid(sender_alt), RecipientAlt=as_jid(recipient_alt),
-            BroadcastListOwner=EMPTY_JID)
+            Chat=as_jid(chat),
+            Sender=sender_jid,
+            IsFromMe=from_me,
+            IsGroup=is_group,
+            SenderAlt=as_jid(sender_alt),
+            RecipientAlt=as_jid(recipient_alt),
+            BroadcastListOwner=EMPTY_JID,
+        )
         if is_group:  # message.go parseMessageSource: addressing_mode of group messages
             source.AddressingMode = pb.LID if sender_jid.Server == "lid" else pb.PN
         when = timestamp or self.clock()
         info = pb.MessageInfo(
-            MessageSource=source, ID=msg_id or self._message_id("3A"), ServerID=0,
-            Type="media" if media else "text", Pushname="", Timestamp=int(when.timestamp() * 1000),
-            Category="", Multicast=False, MediaType=_media_type(message), Edit="")
+            MessageSource=source,
+            ID=msg_id or self._message_id("3A"),
+            ServerID=0,
+            Type="media" if media else "text",
+            Pushname="",
+            Timestamp=int(when.timestamp() * 1000),
+            Category="",
+            Multicast=False,
+            MediaType=_media_type(message),
+            Edit="",
+        )
         event = pb.Message(
-            Info=info, Message=message, IsEphemeral=False, IsViewOnce=view_once,
-            IsViewOnceV2=False, IsViewOnceV2Extension=False, IsDocumentWithCaption=False,
-            IsLottieSticker=False, IsEdit=False, UnavailableRequestID="", RetryCount=0,
-            Raw=message)
+            Info=info,
+            Message=message,
+            IsEphemeral=False,
+            IsViewOnce=view_once,
+            IsViewOnceV2=False,
+            IsViewOnceV2Extension=False,
+            IsDocumentWithCaption=False,
+            IsLottieSticker=False,
+            IsEdit=False,
+            UnavailableRequestID="",
+            RetryCount=0,
+            Raw=message,
+        )
         call = self._receiving_call()
         if call is None:
             self._backlog.append(event)
@@ -62,8 +94,14 @@ class _Chats(_WorldState):
         """What the owner types in "Message yourself" today: Chat and Sender the account's LID,
         RecipientAlt its phone JID, SenderAlt empty (message.go, from-me branch)."""
         own_lid = jid(self.lid, "lid")
-        return self.incoming(_content(content), chat=own_lid, sender=own_lid, from_me=True,
-                             is_group=False, recipient_alt=jid(self.phone))
+        return self.incoming(
+            _content(content),
+            chat=own_lid,
+            sender=own_lid,
+            from_me=True,
+            is_group=False,
+            recipient_alt=jid(self.phone),
+        )
 
     def owner_phone_message(self, content: str | WAMessage, *, chat: str) -> pb.Message:
         """Typed on the owner's phone in a chat with someone else: IsFromMe, Chat = the other
@@ -71,43 +109,91 @@ class _Chats(_WorldState):
         phone JID."""
         other = as_jid(chat)
         if other.Server == "g.us":
-            return self.incoming(_content(content), chat=other, sender=jid(self.lid, "lid"),
-                                 from_me=True, is_group=True, sender_alt=jid(self.phone))
+            return self.incoming(
+                _content(content),
+                chat=other,
+                sender=jid(self.lid, "lid"),
+                from_me=True,
+                is_group=True,
+                sender_alt=jid(self.phone),
+            )
         if other.Server == "lid":
             alt = self.lid_to_pn.get(other.User)
-            return self.incoming(_content(content), chat=other, sender=jid(self.lid, "lid"),
-                                 from_me=True, is_group=False,
-                                 recipient_alt=jid(alt) if alt else None)
+            return self.incoming(
+                _content(content),
+                chat=other,
+                sender=jid(self.lid, "lid"),
+                from_me=True,
+                is_group=False,
+                recipient_alt=jid(alt) if alt else None,
+            )
         lid = next((k for k, v in self.lid_to_pn.items() if v == other.User), None)
-        return self.incoming(_content(content), chat=other, sender=jid(self.phone),
-                             from_me=True, is_group=False,
-                             recipient_alt=jid(lid, "lid") if lid else None)
+        return self.incoming(
+            _content(content),
+            chat=other,
+            sender=jid(self.phone),
+            from_me=True,
+            is_group=False,
+            recipient_alt=jid(lid, "lid") if lid else None,
+        )
 
-    def from_contact(self, content: str | WAMessage, *, lid: str, phone: str | None = None,
-                     group: str | None = None, device: int = 0) -> pb.Message:
+    def from_contact(
+        self,
+        content: str | WAMessage,
+        *,
+        lid: str,
+        phone: str | None = None,
+        group: str | None = None,
+        device: int = 0,
+    ) -> pb.Message:
         """From another person, LID-addressed; SenderAlt is their phone JID when WhatsApp sent
         it (sender_pn / participant_pn), else empty. whatsmeow stores that mapping."""
         if phone:
             self.lid_to_pn[lid] = phone
         alt = jid(phone) if phone else None
         if group:
-            return self.incoming(_content(content), chat=group, sender=jid(lid, "lid"),
-                                 from_me=False, is_group=True, sender_alt=alt)
-        return self.incoming(_content(content), chat=jid(lid, "lid"),
-                             sender=jid(lid, "lid", device), from_me=False, is_group=False,
-                             sender_alt=alt)
+            return self.incoming(
+                _content(content),
+                chat=group,
+                sender=jid(lid, "lid"),
+                from_me=False,
+                is_group=True,
+                sender_alt=alt,
+            )
+        return self.incoming(
+            _content(content),
+            chat=jid(lid, "lid"),
+            sender=jid(lid, "lid", device),
+            from_me=False,
+            is_group=False,
+            sender_alt=alt,
+        )
 
     def photo(self, data: bytes, caption: str = "") -> WAMessage:
         """An image message whose media is downloadable at its directPath."""
         path = self._media_path()
         self.media[path] = data
-        return WAMessage(imageMessage=ImageMessage(
-            caption=caption, mimetype="image/jpeg", directPath=path, fileLength=len(data),
-            mediaKey=bytes(32), fileSHA256=hashlib.sha256(data).digest(),
-            fileEncSHA256=hashlib.sha256(b"enc" + data).digest()))
+        return WAMessage(
+            imageMessage=ImageMessage(
+                caption=caption,
+                mimetype="image/jpeg",
+                directPath=path,
+                fileLength=len(data),
+                mediaKey=bytes(32),
+                fileSHA256=hashlib.sha256(data).digest(),
+                fileEncSHA256=hashlib.sha256(b"enc" + data).digest(),
+            )
+        )
 
-    def add_group(self, name: str, *, announce: bool = False, admin: bool = True,
-                  member: bool = True, parent: bool = False) -> pb.GroupInfo:
+    def add_group(
+        self,
+        name: str,
+        *,
+        announce: bool = False,
+        admin: bool = True,
+        member: bool = True,
+        parent: bool = False,
+    ) -> pb.GroupInfo:
         """A group as goneonize EncodeGroupInfo returns it (LID-addressed participants)."""
         created = int(self.clock().timestamp()) - 86400
         owner = jid("11111111111111", "lid")
@@ -116,11 +202,13 @@ class _Chats(_WorldState):
             me = _participant(jid(self.lid, "lid"), jid(self.phone), admin=admin)
             others.insert(0, me)
         info = pb.GroupInfo(
-            JID=jid(f"120363{next(self._ids):012d}", "g.us"), OwnerJID=owner,
+            JID=jid(f"120363{next(self._ids):012d}", "g.us"),
+            OwnerJID=owner,
             OwnerPN=jid("6281111111111"),
             GroupName=pb.GroupName(Name=name, NameSetAt=created, NameSetBy=owner),
-            GroupTopic=pb.GroupTopic(Topic="", TopicID="", TopicSetAt=0, TopicSetBy=EMPTY_JID,
-                                     TopicDeleted=False),
+            GroupTopic=pb.GroupTopic(
+                Topic="", TopicID="", TopicSetAt=0, TopicSetBy=EMPTY_JID, TopicDeleted=False
+            ),
             GroupLocked=pb.GroupLocked(isLocked=False),
             GroupAnnounce=pb.GroupAnnounce(IsAnnounce=announce, AnnounceVersionID=""),
             GroupEphemeral=pb.GroupEphemeral(IsEphemeral=False, DisappearingTimer=0),
@@ -128,6 +216,9 @@ class _Chats(_WorldState):
             GroupParent=pb.GroupParent(IsParent=parent, DefaultMembershipApprovalMode=""),
             GroupLinkedParent=pb.GroupLinkedParent(LinkedParentJID=EMPTY_JID),
             GroupIsDefaultSub=pb.GroupIsDefaultSub(IsDefaultSubGroup=False),
-            GroupCreated=float(created), ParticipantVersionID="", Participants=others)
+            GroupCreated=float(created),
+            ParticipantVersionID="",
+            Participants=others,
+        )
         self.groups.append(info)
         return info

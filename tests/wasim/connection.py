@@ -67,8 +67,9 @@ class _Connection(_WorldState):
         if verdict is not None and verdict[0] == "logged_out":
             self._verdict = None
             self._delete_session(call)
-            self._connect_failure(call, 6, pb.LoggedOut(OnConnect=True,
-                                                        Reason=LOGOUT_REASONS[verdict[1]]))
+            self._connect_failure(
+                call, 6, pb.LoggedOut(OnConnect=True, Reason=LOGOUT_REASONS[verdict[1]])
+            )
             return
         for other in self._calls:
             if other is not call and other.logged_in:
@@ -162,8 +163,11 @@ class _Connection(_WorldState):
                 last_success = self.clock()
                 continue
             errors += 1
-            self._emit(call, 4, pb.KeepAliveTimeout(
-                ErrorCount=errors, LastSuccess=int(last_success.timestamp())))
+            self._emit(
+                call,
+                4,
+                pb.KeepAliveTimeout(ErrorCount=errors, LastSuccess=int(last_success.timestamp())),
+            )
             if (self.clock() - last_success).total_seconds() > KEEPALIVE_MAX_FAIL_S:
                 self._socket_down(call, expected=True)
                 call.expected.clear()

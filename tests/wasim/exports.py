@@ -81,8 +81,9 @@ class _Exports(_GoCalls):
             result.Jid.CopyFrom(jid(self.lid_to_pn[lid.User], device=lid.Device))
         return result.SerializeToString()
 
-    async def _go_SendMessage(self, uuid: bytes, to: bytes, _to_size: int, data: bytes,
-                              _size: int) -> bytes:
+    async def _go_SendMessage(
+        self, uuid: bytes, to: bytes, _to_size: int, data: bytes, _size: int
+    ) -> bytes:
         """main.go SendMessage → whatsmeow send.go SendMessage; the error travels as text
         (neonize raises SendMessageError). Sends are never echoed back as events."""
         result = pb.SendMessageReturnFunction()
@@ -107,8 +108,11 @@ class _Exports(_GoCalls):
         if not call.socket_up:  # the first step that needs the socket fails
             if target in call.warm:
                 return f"failed to send message node: {NOT_CONNECTED}"
-            return members_error(NOT_CONNECTED) if group else \
-                f"failed to get device list: {NOT_CONNECTED}"
+            return (
+                members_error(NOT_CONNECTED)
+                if group
+                else f"failed to get device list: {NOT_CONNECTED}"
+            )
         info = self._group(target) if group else None
         if group and info is None:
             return members_error(GROUP_NOT_FOUND)
@@ -124,25 +128,44 @@ class _Exports(_GoCalls):
         message_id = self._message_id("3EB0")  # send.go GenerateMessageID
         self.sent.append(Sent(target, kind, text, size, message_id, self.clock(), shown))
         return pb.SendResponse(  # encoder.go EncodeSendResponse: Timestamp in SECONDS
-            Timestamp=int(self.clock().timestamp()), ID=message_id, ServerID=0,
-            DebugTimings=pb.MessageDebugTimings(Queue=0, Marshal=0, GetParticipants=0,
-                                                GetDevices=0, GroupEncrypt=0, PeerEncrypt=0,
-                                                Send=0, Resp=0, Retry=0))
+            Timestamp=int(self.clock().timestamp()),
+            ID=message_id,
+            ServerID=0,
+            DebugTimings=pb.MessageDebugTimings(
+                Queue=0,
+                Marshal=0,
+                GetParticipants=0,
+                GetDevices=0,
+                GroupEncrypt=0,
+                PeerEncrypt=0,
+                Send=0,
+                Resp=0,
+                Retry=0,
+            ),
+        )
 
     async def _go_Upload(self, uuid: bytes, data: bytes, _size: int, _media_type: int) -> bytes:
         """main.go Upload → whatsmeow upload.go rawUpload (refreshMediaConn needs the socket)."""
         call = self._clients.get(uuid)
-        result = pb.UploadReturnFunction(UploadResponse=pb.UploadResponse(
-            url="", DirectPath="", Handle="", FileLength=0))
+        result = pb.UploadReturnFunction(
+            UploadResponse=pb.UploadResponse(url="", DirectPath="", Handle="", FileLength=0)
+        )
         if call is None or not call.socket_up:
             result.Error = MEDIA_CONN_ERROR + (CLIENT_IS_NIL if call is None else NOT_CONNECTED)
             return result.SerializeToString()
         path = self._media_path()
         self.media[path] = bytes(data)
-        result.UploadResponse.CopyFrom(pb.UploadResponse(
-            url=f"https://mmg.whatsapp.net{path}", DirectPath=path, Handle="",
-            MediaKey=bytes(32), FileEncSHA256=hashlib.sha256(b"enc" + data).digest(),
-            FileSHA256=hashlib.sha256(data).digest(), FileLength=len(data)))
+        result.UploadResponse.CopyFrom(
+            pb.UploadResponse(
+                url=f"https://mmg.whatsapp.net{path}",
+                DirectPath=path,
+                Handle="",
+                MediaKey=bytes(32),
+                FileEncSHA256=hashlib.sha256(b"enc" + data).digest(),
+                FileSHA256=hashlib.sha256(data).digest(),
+                FileLength=len(data),
+            )
+        )
         return result.SerializeToString()
 
     async def _go_DownloadAny(self, uuid: bytes, data: bytes, _size: int) -> bytes:
@@ -213,8 +236,10 @@ class _Exports(_GoCalls):
         elif not call.socket_up:
             result.Error = NOT_CONNECTED
         elif call.state != "qr":
-            raise NotImplementedError("simulator: WhatsApp's answer to a pair-code request "
-                                      "from a logged-in session is not known")
+            raise NotImplementedError(
+                "simulator: WhatsApp's answer to a pair-code request "
+                "from a logged-in session is not known"
+            )
         else:
             code = "".join(self._rng.choice(_LINK_ALPHABET) for _ in range(8))
             call.pair_code = code = f"{code[:4]}-{code[4:]}"

@@ -16,8 +16,9 @@ from tests.wasim.whatsmeow import QR_CODES, QR_FIRST_S, QR_NEXT_S
 class _GoCalls(_Connection):
     """goneonize Neonize, whatsmeow underneath."""
 
-    async def _go_start(self, uuid: bytes, subscribers: bytes,
-                        callbacks: tuple[Any, Any, Any]) -> _GoCall:
+    async def _go_start(
+        self, uuid: bytes, subscribers: bytes, callbacks: tuple[Any, Any, Any]
+    ) -> _GoCall:
         """Neonize's start: StopSignal[uuid] and clients[uuid] are overwritten, so a call
         still live for this uuid is orphaned (no Stop can reach its context any more)."""
         self.connect_calls += 1
@@ -97,8 +98,16 @@ class _GoCalls(_Connection):
         the QR channel closes with "success"."""
         self.paired = call.paired = True
         self.lid_to_pn[self.lid] = self.phone
-        self._emit(call, 2, pb.PairStatus(ID=self._own_jid(), BusinessName="", Platform="android",
-                                          Status=pb.PairStatus.SUCCESS))
+        self._emit(
+            call,
+            2,
+            pb.PairStatus(
+                ID=self._own_jid(),
+                BusinessName="",
+                Platform="android",
+                Status=pb.PairStatus.SUCCESS,
+            ),
+        )
         call.qr_outcome = "success"
         call.qr_wake.set()
 

@@ -8,17 +8,19 @@ from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message as WAMessage
 
 # --- JIDs ------------------------------------------------------------------------------------
 
+
 def jid(user: str, server: str = "s.whatsapp.net", device: int = 0) -> pb.JID:
     """A JID with every field set, like goneonize utils/encoder.go EncodeJidProto."""
-    return pb.JID(User=user, RawAgent=0, Device=device, Integrator=0, Server=server,
-                  IsEmpty=server == "")
+    return pb.JID(
+        User=user, RawAgent=0, Device=device, Integrator=0, Server=server, IsEmpty=server == ""
+    )
 
 
 EMPTY_JID = jid("", "")
 
 
 def as_jid(value: pb.JID | str | None) -> pb.JID:
-    """"user@server" or "user:device@server" (types.JID.String) as a JID; None: the empty JID."""
+    """ "user@server" or "user:device@server" (types.JID.String) as a JID; None: the empty JID."""
     if value is None:
         return EMPTY_JID
     if isinstance(value, pb.JID):
@@ -36,8 +38,7 @@ def jid_text(value: pb.JID) -> str:
 
 # --- messages and groups ---------------------------------------------------------------------
 
-_MEDIA_KINDS = ("imageMessage", "videoMessage", "audioMessage", "documentMessage",
-                "stickerMessage")
+_MEDIA_KINDS = ("imageMessage", "videoMessage", "audioMessage", "documentMessage", "stickerMessage")
 
 
 def _content(content: str | WAMessage) -> WAMessage:
@@ -64,8 +65,15 @@ def _describe(message: WAMessage) -> tuple[str, str, int]:
 
 
 def _participant(lid: pb.JID, phone: pb.JID, *, admin: bool) -> pb.GroupParticipant:
-    return pb.GroupParticipant(JID=lid, LID=lid, PhoneNumber=phone, IsAdmin=admin,
-                               IsSuperAdmin=False, DisplayName="", Error=0)
+    return pb.GroupParticipant(
+        JID=lid,
+        LID=lid,
+        PhoneNumber=phone,
+        IsAdmin=admin,
+        IsSuperAdmin=False,
+        DisplayName="",
+        Error=0,
+    )
 
 
 def _member(info: pb.GroupInfo, lid: str, phone: str) -> bool:

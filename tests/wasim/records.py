@@ -13,6 +13,7 @@ from google.protobuf.message import Message as Proto
 
 # --- records ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Sent:
     """One message WhatsApp accepted from this device."""

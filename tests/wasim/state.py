@@ -27,9 +27,17 @@ class _WorldState:
     """WhatsApp's servers and goneonize/whatsmeow for one account: what tests set and read,
     and goneonize main.go's maps, the threads in its exports, the simulator's own tasks."""
 
-    def __init__(self, clock: VirtualClock, *, phone: str = "6281234567890",
-                 lid: str = "98765432101234", device: int = 7, paired: bool = True,
-                 push_name: str = "Pemilik", seed: int = 1) -> None:
+    def __init__(
+        self,
+        clock: VirtualClock,
+        *,
+        phone: str = "6281234567890",
+        lid: str = "98765432101234",
+        device: int = 7,
+        paired: bool = True,
+        push_name: str = "Pemilik",
+        seed: int = 1,
+    ) -> None:
         self.clock = clock
         self.phone, self.lid, self.device, self.push_name = phone, lid, device, push_name
         self.paired = paired  # a session is stored in the database
@@ -68,9 +76,13 @@ class _WorldState:
 
     def _device(self, call: _GoCall) -> pb.Device:
         """main.go FetchMe/GetMe: JID only while a session is stored; LID always encoded."""
-        device = pb.Device(PushName=self.push_name if call.paired else "",
-                           Platform="android" if call.paired else "", BussinessName="",
-                           Initialized=call.paired, LID=EMPTY_JID)
+        device = pb.Device(
+            PushName=self.push_name if call.paired else "",
+            Platform="android" if call.paired else "",
+            BussinessName="",
+            Initialized=call.paired,
+            LID=EMPTY_JID,
+        )
         if call.paired:
             device.JID.CopyFrom(self._own_jid())
             device.LID.CopyFrom(jid(self.lid, "lid", self.device))

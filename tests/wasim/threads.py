@@ -81,8 +81,11 @@ class _Threads(_Exports):
                 return command.payload
             if command.kind == "event":
                 # 0.5.2 passes NULL, 0 for an empty payload (disassembled CallbackFunction)
-                data = (ctypes.c_char * len(command.payload)).from_buffer_copy(command.payload) \
-                    if command.payload else None
+                data = (
+                    (ctypes.c_char * len(command.payload)).from_buffer_copy(command.payload)
+                    if command.payload
+                    else None
+                )
                 address = ctypes.addressof(data) if data is not None else None
                 event_cb(uuid, address, len(command.payload), command.code)
             else:

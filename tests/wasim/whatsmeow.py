@@ -12,13 +12,15 @@ from neonize.proto import Neonize_pb2 as pb
 # and net/http's url.Error. The whole text is what 0.5.2 said here, offline, measured with the
 # real library (the resolver address is this host's).
 DIAL_ERROR = (
-    'failed to dial whatsapp web websocket: failed to WebSocket dial: failed to send handshake '
+    "failed to dial whatsapp web websocket: failed to WebSocket dial: failed to send handshake "
     'request: Get "https://web.whatsapp.com/ws/chat": dial tcp: lookup web.whatsapp.com on '
-    "10.255.255.53:53: no such host")
+    "10.255.255.53:53: no such host"
+)
 # The same chain when the host takes the TCP connection and never answers: net/http
 # DefaultTransport's TLS handshake timeout (client.go NewClient clones DefaultTransport).
 HANG_ERROR = DIAL_ERROR.split("Get ")[0] + (
-    'Get "https://web.whatsapp.com/ws/chat": net/http: TLS handshake timeout')
+    'Get "https://web.whatsapp.com/ws/chat": net/http: TLS handshake timeout'
+)
 NOT_CONNECTED = "websocket not connected"  # errors.go ErrNotConnected
 # errors.go ErrClientIsNil: goneonize passes clients[uuid], nil before connect and after Stop
 CLIENT_IS_NIL = "client is nil"
@@ -62,9 +64,13 @@ KEEPALIVE_MAX_FAIL_S = 180.0  # keepalive.go KeepAliveMaxFailTime
 RECONNECT_STEP_S = 2.0  # client.go autoReconnect: AutoReconnectErrors x 2 s, no cap
 
 # goneonize utils/encoder.go EncodeTemporaryBan / EncodeConnectFailureReason
-BAN_CODES = {101: pb.TemporaryBan.SEND_TO_TOO_MANY_PEOPLE, 102: pb.TemporaryBan.BLOCKED_BY_USERS,
-             103: pb.TemporaryBan.CREATED_TOO_MANY_GROUPS,
-             104: pb.TemporaryBan.SENT_TOO_MANY_SAME_MESSAGE, 106: pb.TemporaryBan.BROADCAST_LIST}
+BAN_CODES = {
+    101: pb.TemporaryBan.SEND_TO_TOO_MANY_PEOPLE,
+    102: pb.TemporaryBan.BLOCKED_BY_USERS,
+    103: pb.TemporaryBan.CREATED_TOO_MANY_GROUPS,
+    104: pb.TemporaryBan.SENT_TOO_MANY_SAME_MESSAGE,
+    106: pb.TemporaryBan.BROADCAST_LIST,
+}
 LOGOUT_REASONS = {401: pb.LOGGED_OUT, 403: pb.MAIN_DEVICE_GONE, 406: pb.UNKNOWN_LOGOUT}
 # pair-code.go linkingBase32
 _LINK_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTVWXYZ"

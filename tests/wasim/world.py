@@ -41,7 +41,7 @@ class WhatsAppSim(_Chats, _Threads):
 
     @network.setter
     def network(self, value: str) -> None:
-        """"up"; "down": dials fail at once; "hang": dials fail after dial_timeout_s. A live
+        """ "up"; "down": dials fail at once; "hang": dials fail after dial_timeout_s. A live
         socket is not told: keepalives notice (keepalive.go)."""
         if value not in ("up", "down", "hang"):
             raise ValueError(value)

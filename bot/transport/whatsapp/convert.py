@@ -22,8 +22,12 @@ from bot.transport.whatsapp.errors import download_error
 Downloader = Callable[[Message], Awaitable[bytes]]
 
 # Media kinds the bot cannot post yet, named for the owner's reply.
-UNSUPPORTED_MEDIA = (("videoMessage", "video"), ("documentMessage", "dokumen"),
-                     ("audioMessage", "audio"), ("stickerMessage", "stiker"))
+UNSUPPORTED_MEDIA = (
+    ("videoMessage", "video"),
+    ("documentMessage", "dokumen"),
+    ("audioMessage", "audio"),
+    ("stickerMessage", "stiker"),
+)
 # Wrappers around a message's content (FutureProofMessage.message), in whatsmeow's order.
 _VIEW_ONCE = ("viewOnceMessage", "viewOnceMessageV2", "viewOnceMessageV2Extension")
 _WRAPPERS = ("ephemeralMessage", *_VIEW_ONCE, "documentWithCaptionMessage")
@@ -48,8 +52,14 @@ def unwrap(message: Message) -> tuple[Message, bool]:
     """The content inside WhatsApp's wrappers, and whether one of them was view-once."""
     view_once = False
     for _ in range(len(_WRAPPERS)):  # each wrapper at most once; no cycle possible
-        field = next((f for f in _WRAPPERS if message.HasField(f)
-                      and getattr(message, f).HasField("message")), None)
+        field = next(
+            (
+                f
+                for f in _WRAPPERS
+                if message.HasField(f) and getattr(message, f).HasField("message")
+            ),
+            None,
+        )
         if field is None:
             break
         view_once = view_once or field in _VIEW_ONCE
@@ -83,8 +93,9 @@ def message_text(message: Message) -> str:
 
 def _image_document(message: Message) -> bool:
     """A photo sent "as a document" (full quality): a documentMessage of an image type."""
-    return message.HasField("documentMessage") and \
-        message.documentMessage.mimetype.lower().startswith("image/")
+    return message.HasField(
+        "documentMessage"
+    ) and message.documentMessage.mimetype.lower().startswith("image/")
 
 
 def unsupported_media(message: Message) -> str | None:
@@ -107,12 +118,16 @@ def _image(message: Message, download: Downloader) -> MediaRef | None:
     """What to fetch for the photo in `message` (a Message holding only that part)."""
     if message.HasField("imageMessage"):
         part = message.imageMessage
-        return MediaRef(part.mimetype or "image/jpeg",
-                        _fetcher(download, Message(imageMessage=part)))
+        return MediaRef(
+            part.mimetype or "image/jpeg", _fetcher(download, Message(imageMessage=part))
+        )
     if _image_document(message):
         part = message.documentMessage
-        return MediaRef(part.mimetype.split(";")[0].strip().lower(),
-                        _fetcher(download, Message(documentMessage=part)), document=True)
+        return MediaRef(
+            part.mimetype.split(";")[0].strip().lower(),
+            _fetcher(download, Message(documentMessage=part)),
+            document=True,
+        )
     return None
 
 
@@ -121,8 +136,9 @@ def to_incoming(event: MessageEv, download: Downloader) -> IncomingMessage:
     info = event.Info
     source = info.MessageSource
     message, wrapped_view_once = unwrap(event.Message)
-    view_once = wrapped_view_once or event.IsViewOnce or event.IsViewOnceV2 or \
-        event.IsViewOnceV2Extension
+    view_once = (
+        wrapped_view_once or event.IsViewOnce or event.IsViewOnceV2 or event.IsViewOnceV2Extension
+    )
     context = _context(message)
 
     quoted_image = None

@@ -67,10 +67,13 @@ def _default_client(session_path: str) -> Any:
     return new_client(session_path)
 
 
-async def diagnose(settings: Settings, options: Options,
-                   client_factory: Callable[[str], Any] = _default_client,
-                   devices: Devices = _devices_in_session,
-                   sleep: Sleep = asyncio.sleep) -> list[Check]:
+async def diagnose(
+    settings: Settings,
+    options: Options,
+    client_factory: Callable[[str], Any] = _default_client,
+    devices: Devices = _devices_in_session,
+    sleep: Sleep = asyncio.sleep,
+) -> list[Check]:
     checks: list[Check] = []
     session = settings.data_dir / "session.db"
     paired = await asyncio.to_thread(_session, session, devices)
@@ -88,19 +91,28 @@ async def diagnose(settings: Settings, options: Options,
             return checks
         identity = Identity()
         await identity.load_from(client)
-        checks.append(Check("account", bool(identity.phone),
-                            f"phone {identity.phone or '?'}, LID {identity.lid or '?'}"))
+        checks.append(
+            Check(
+                "account",
+                bool(identity.phone),
+                f"phone {identity.phone or '?'}, LID {identity.lid or '?'}",
+            )
+        )
         checks.append(_owner_mode(settings, identity))
         stored = stored_settings(settings.db_path)
         target = stored.get("destination")
         group = await _destination(client, target, stored.get("destination_name"), identity)
         checks.append(group)
         if options.send:
-            checks.append(await _send(client, "send to owner",
-                                      owner_chat(settings.owners, identity)))
+            checks.append(
+                await _send(client, "send to owner", owner_chat(settings.owners, identity))
+            )
         if options.send_group:
-            checks.append(await _send(client, "send to group", target) if target and group.ok
-                          else Check("send to group", False, "skipped: no usable group"))
+            checks.append(
+                await _send(client, "send to group", target)
+                if target and group.ok
+                else Check("send to group", False, "skipped: no usable group")
+            )
         return checks
     finally:
         await _stop(client, call, sleep)
@@ -112,11 +124,17 @@ def _session(path: Path, devices: Devices) -> Check:
     try:
         found = [d for d in devices(str(path)) if d.JID.User]
     except Exception as exc:  # goneonize answers "error: ..." that neonize cannot parse
-        return Check("session", False, f"{path} cannot be read ({exc}): is it a WhatsApp "
-                                       "session? Restore it or pair again")
+        return Check(
+            "session",
+            False,
+            f"{path} cannot be read ({exc}): is it a WhatsApp session? Restore it or pair again",
+        )
     if not found:
-        return Check("session", False, f"{path} holds no paired device (logged out?): "
-                                       "pair again with `python -m bot run`")
+        return Check(
+            "session",
+            False,
+            f"{path} holds no paired device (logged out?): pair again with `python -m bot run`",
+        )
     # goneonize GetAllDevices gives device.ID.String(), "user:device@server"; neonize's
     # get_all_devices_from_db keeps ":device" in User.
     return Check("session", True, f"{path}: paired as {found[0].JID.User.split(':')[0]}")
@@ -129,6 +147,7 @@ def _watch(client: Any, outcome: asyncio.Queue[str | None]) -> None:
     def failed(why: str) -> Callable[[Any, Any], Awaitable[None]]:
         async def handler(_: Any, __: Any) -> None:
             outcome.put_nowait(why)
+
         return handler
 
     async def qr(_: Any, __: bytes) -> None:
@@ -143,16 +162,22 @@ def _watch(client: Any, outcome: asyncio.Queue[str | None]) -> None:
     async def refused(_: Any, event: ConnectFailureEv) -> None:
         # the reasons whatsmeow does not turn into their own events (400, 409, 501, ...)
         reason = ConnectFailureReason.Name(event.Reason) if event.Reason else "unknown"
-        outcome.put_nowait(f"WhatsApp refused the connection ({reason}"
-                           + (f": {event.Message})" if event.Message else ")"))
+        outcome.put_nowait(
+            f"WhatsApp refused the connection ({reason}"
+            + (f": {event.Message})" if event.Message else ")")
+        )
 
     client.event(ConnectFailureEv)(refused)
     client.qr(qr)
 
 
-async def _connected(client: Any, call: asyncio.Future[Any],
-                     outcome: asyncio.Queue[str | None], timeout_s: float, sleep: Sleep
-                     ) -> list[Check]:
+async def _connected(
+    client: Any,
+    call: asyncio.Future[Any],
+    outcome: asyncio.Queue[str | None],
+    timeout_s: float,
+    sleep: Sleep,
+) -> list[Check]:
     waiter = asyncio.ensure_future(outcome.get())
     await any_done(sleep, timeout_s, waiter, call)
     if waiter.done():
@@ -169,9 +194,14 @@ async def _connected(client: Any, call: asyncio.Future[Any],
         return [Check("connected", False, problem)]
     logged_in = bool(await client.is_logged_in)
     connected = bool(await client.is_connected)
-    return [Check("connected", connected, "connected to WhatsApp" if connected else
-                  "the socket closed right after connecting"),
-            Check("logged in", logged_in, "logged in" if logged_in else "not logged in")]
+    return [
+        Check(
+            "connected",
+            connected,
+            "connected to WhatsApp" if connected else "the socket closed right after connecting",
+        ),
+        Check("logged in", logged_in, "logged in" if logged_in else "not logged in"),
+    ]
 
 
 def _call_ended(call: asyncio.Future[Any]) -> None:
@@ -184,15 +214,23 @@ def _call_ended(call: asyncio.Future[Any]) -> None:
 
 def _owner_mode(settings: Settings, identity: Identity) -> Check:
     if settings.owners:
-        return Check("owners", True, "JADWAL_OWNERS: " + ", ".join(settings.owners)
-                     + " (commands from their private chat with this number)")
-    return Check("owners", True, f"self mode: commands only in {identity.phone}'s own chat "
-                 "(Message yourself); replies there may not notify. A dedicated number with "
-                 "JADWAL_OWNERS is recommended")
+        return Check(
+            "owners",
+            True,
+            "JADWAL_OWNERS: "
+            + ", ".join(settings.owners)
+            + " (commands from their private chat with this number)",
+        )
+    return Check(
+        "owners",
+        True,
+        f"self mode: commands only in {identity.phone}'s own chat "
+        "(Message yourself); replies there may not notify. A dedicated number with "
+        "JADWAL_OWNERS is recommended",
+    )
 
 
-async def _destination(client: Any, jid: str | None, name: str | None,
-                       identity: Identity) -> Check:
+async def _destination(client: Any, jid: str | None, name: str | None, identity: Identity) -> Check:
     if not jid:
         return Check("destination", False, "no destination group: send /tujuan to the bot")
     name = name or jid
@@ -202,11 +240,18 @@ async def _destination(client: Any, jid: str | None, name: str | None,
         return Check("destination", False, f"{name}: {exc}")
     group = to_group(info, identity.phone, identity.lid)
     if group is None:
-        return Check("destination", False, f"{name} is a community, not a group: pick one "
-                                           "of its groups with /grup and /tujuan")
+        return Check(
+            "destination",
+            False,
+            f"{name} is a community, not a group: pick one of its groups with /grup and /tujuan",
+        )
     if group.admin_only:
-        return Check("destination", False, f"{group.name}: only admins may send there and "
-                     "this account is not one (posts may be accepted and never shown)")
+        return Check(
+            "destination",
+            False,
+            f"{group.name}: only admins may send there and "
+            "this account is not one (posts may be accepted and never shown)",
+        )
     role = "admin" if group.admin else "member"
     return Check("destination", True, f"{group.name}: {role}, can post")
 
@@ -228,6 +273,9 @@ async def _stop(client: Any, call: asyncio.Future[Any], sleep: Sleep) -> None:
 def table(checks: list[Check]) -> str:
     width = max(len(c.name) for c in checks)
     lines = [f"{'PASS' if c.ok else 'FAIL'}  {c.name:<{width}}  {c.detail}" for c in checks]
-    verdict = "all checks passed" if all(c.ok for c in checks) else \
-        f"{sum(not c.ok for c in checks)} check(s) failed"
+    verdict = (
+        "all checks passed"
+        if all(c.ok for c in checks)
+        else f"{sum(not c.ok for c in checks)} check(s) failed"
+    )
     return "\n".join(["jadwal-bot doctor", *lines, verdict])

@@ -44,7 +44,7 @@ def _rule(pattern: str, kind: _Kind, reason: str) -> _Rule:
     return _Rule(re.compile(pattern, re.IGNORECASE), kind, reason)
 
 
-_NO_ANSWER = ("WhatsApp tidak menjawab setelah pesan dikirim; belum pasti sampai di grup")
+_NO_ANSWER = "WhatsApp tidak menjawab setelah pesan dikirim; belum pasti sampai di grup"
 _GONE = "grup tujuan tidak ada lagi"
 _NOT_MEMBER = "akun bot bukan anggota grup itu lagi (dikeluarkan atau keluar)"
 _TOO_LARGE = "pesan atau foto terlalu besar"
@@ -71,16 +71,24 @@ _SEND_RULES = (
     _rule(r"frame too large|upload failed with status code 413", _Kind.PERMANENT, _TOO_LARGE),
     # errors.go:22 ErrNotConnected (client.go:919) and socket/constants.go:41 ErrSocketClosed,
     # wrapped before the write; errors.go:259 for the member lookup ("info query").
-    _rule(r"websocket not connected|frame socket is closed|"
-          r"websocket disconnected before info query", _Kind.DISCONNECTED, _LINK_DOWN),
+    _rule(
+        r"websocket not connected|frame socket is closed|"
+        r"websocket disconnected before info query",
+        _Kind.DISCONNECTED,
+        _LINK_DOWN,
+    ),
     # errors.go:21 ErrIQTimedOut (request.go sendIQ): the member or device lookup got no
     # answer; nothing was sent yet. errors.go:195-197 IQ codes 429/500/503 likewise.
-    _rule(r"info query timed out|info query returned status (429|500|503)\b",
-          _Kind.TRANSIENT, _BUSY),
+    _rule(
+        r"info query timed out|info query returned status (429|500|503)\b", _Kind.TRANSIENT, _BUSY
+    ),
     # upload.go:242/244/195: the photo upload failed, before any message existed.
-    _rule(r"^failed to execute request|^upload failed with status code 5\d\d|"
-          r"^failed to refresh media connections", _Kind.TRANSIENT,
-          "foto gagal diunggah ke WhatsApp; dicoba lagi"),
+    _rule(
+        r"^failed to execute request|^upload failed with status code 5\d\d|"
+        r"^failed to refresh media connections",
+        _Kind.TRANSIENT,
+        "foto gagal diunggah ke WhatsApp; dicoba lagi",
+    ),
     # Any other HTTP 5xx: whatsmeow speaks HTTP only to the media servers (upload.go:244,
     # download.go), never for the message itself, so it happened before anything was sent.
     _rule(r"\b50[0234]\b", _Kind.TRANSIENT, _BUSY),
@@ -94,8 +102,11 @@ _CODE_REASONS: dict[int, tuple[_Kind, str]] = {
     429: (_Kind.TRANSIENT, "WhatsApp membatasi laju kiriman (kode 429); dicoba lagi"),
     # Reach-out timelock ("NackCallerReachoutTimelocked", Baileys #2441, whatsmeow #1074):
     # the linked device may not start NEW chats for a while; existing groups keep working.
-    463: (_Kind.PERMANENT, "WhatsApp sementara melarang perangkat tertaut ini memulai chat "
-                           "baru (kode 463); grup yang sudah ada biasanya tetap bisa"),
+    463: (
+        _Kind.PERMANENT,
+        "WhatsApp sementara melarang perangkat tertaut ini memulai chat "
+        "baru (kode 463); grup yang sudah ada biasanya tetap bisa",
+    ),
     # whatsmeow client.go:311: code 479 means "Invalid stanza sent (smax-invalid)".
     479: (_Kind.PERMANENT, "WhatsApp menolak bentuk pesan ini (kode 479)"),
 }
@@ -108,9 +119,12 @@ def send_error(message: str, connected: bool) -> TransportError:
     # Safe to retry, or not understood, while the link is down: wait for it (not a failure).
     if kind in (_Kind.TRANSIENT, _Kind.UNKNOWN) and not connected:
         kind, reason = _Kind.DISCONNECTED, f"{_LINK_DOWN} ({text})"
-    return TransportError(reason, transient=kind is _Kind.TRANSIENT,
-                          disconnected=kind is _Kind.DISCONNECTED,
-                          uncertain=kind is _Kind.UNCERTAIN)
+    return TransportError(
+        reason,
+        transient=kind is _Kind.TRANSIENT,
+        disconnected=kind is _Kind.DISCONNECTED,
+        uncertain=kind is _Kind.UNCERTAIN,
+    )
 
 
 def _classify(text: str) -> tuple[_Kind, str]:

@@ -19,8 +19,10 @@ from bot.transport.whatsapp.convert import LID_SERVER, PHONE_SERVER, jid_text
 
 
 def _is_me(participant: GroupParticipant, me: set[tuple[str, str]]) -> bool:
-    return any((address.User, address.Server) in me
-               for address in (participant.JID, participant.LID, participant.PhoneNumber))
+    return any(
+        (address.User, address.Server) in me
+        for address in (participant.JID, participant.LID, participant.PhoneNumber)
+    )
 
 
 def to_group(info: GroupInfo, me_phone: str, me_lid: str) -> Group | None:
@@ -32,15 +34,18 @@ def to_group(info: GroupInfo, me_phone: str, me_lid: str) -> Group | None:
     if info.GroupParent.IsParent:
         return None
     jid = jid_text(info.JID)
-    me = {(user, server) for user, server in ((me_phone, PHONE_SERVER), (me_lid, LID_SERVER))
-          if user}
+    me = {
+        (user, server) for user, server in ((me_phone, PHONE_SERVER), (me_lid, LID_SERVER)) if user
+    }
     own = next((p for p in info.Participants if _is_me(p, me)), None)
-    return Group(jid, str(info.GroupName.Name) or jid,
-                 announce=bool(info.GroupAnnounce.IsAnnounce),
-                 admin=own is not None and bool(own.IsAdmin))  # superadmins too
+    return Group(
+        jid,
+        str(info.GroupName.Name) or jid,
+        announce=bool(info.GroupAnnounce.IsAnnounce),
+        admin=own is not None and bool(own.IsAdmin),
+    )  # superadmins too
 
 
 def to_groups(infos: Iterable[GroupInfo], me_phone: str, me_lid: str) -> list[Group]:
     """Every group of `client.get_joined_groups()` one can post in."""
-    return [group for info in infos
-            if (group := to_group(info, me_phone, me_lid)) is not None]
+    return [group for info in infos if (group := to_group(info, me_phone, me_lid)) is not None]

@@ -50,8 +50,10 @@ class Identity:
     def is_self(self, address: str) -> bool:
         user, _, server = address.partition("@")
         user = user.split(":", 1)[0]
-        return bool(user) and ((server == PHONE_SERVER and user == self.phone)
-                               or (server == LID_SERVER and user == self.lid))
+        return bool(user) and (
+            (server == PHONE_SERVER and user == self.phone)
+            or (server == LID_SERVER and user == self.lid)
+        )
 
     @property
     def phone_jid(self) -> str:
@@ -108,10 +110,12 @@ class Inbox:
             # A private chat addressed by the other person's LID: the same person as the
             # sender when they wrote it (whose phone SenderAlt may already have given).
             same_person = chat == raw_sender
-            chat = sender if same_person and not sender.endswith("@" + LID_SERVER) \
+            chat = (
+                sender
+                if same_person and not sender.endswith("@" + LID_SERVER)
                 else await self._phone_of(client, chat)
-        alt = raw_sender if raw_sender.endswith("@" + LID_SERVER) and raw_sender != sender \
-            else ""
+            )
+        alt = raw_sender if raw_sender.endswith("@" + LID_SERVER) and raw_sender != sender else ""
         return replace(message, chat=chat, sender=sender, sender_alt=alt)
 
     async def _phone_of(self, client: Any, lid_address: str) -> str:

@@ -62,7 +62,8 @@ class LinkStatus:
             text = m.LINK_CONNECTED.format(since=format_local(self.connected_since, tz))
         elif phase is Phase.RECONNECTING and self.next_try_at:
             text = m.LINK_RECONNECTING.format(
-                attempt=self.attempt, wait=format_duration(self.next_try_at - now))
+                attempt=self.attempt, wait=format_duration(self.next_try_at - now)
+            )
         elif phase is Phase.DROPPED and self.since:
             text = m.LINK_DROPPED.format(since=format_local(self.since, tz))
         elif phase is Phase.BANNED and self.banned_until:
@@ -71,5 +72,6 @@ class LinkStatus:
             text = m.LINK_PHASES[phase.value]
         if self.last_disconnect and self.last_disconnect_at:
             text += "\n" + m.LINK_LAST_DISCONNECT.format(
-                reason=self.last_disconnect, at=format_local(self.last_disconnect_at, tz))
+                reason=self.last_disconnect, at=format_local(self.last_disconnect_at, tz)
+            )
         return text

@@ -53,9 +53,15 @@ _LIBRARY_LOGGERS = ("neonize", "neonize.utils.log", "whatsmeow", "Whatsmeow")
 # The bot's level names (loguru's, bot/settings.py LOG_LEVELS) as stdlib levels. Only
 # 10/30/40/50 are used below: LogLevel.from_logging (neonize/utils/enum.py) maps exactly those
 # and turns any other number into INFO.
-_STDLIB_LEVELS = {"TRACE": logging.DEBUG, "DEBUG": logging.DEBUG, "INFO": logging.INFO,
-                  "SUCCESS": logging.INFO, "WARNING": logging.WARNING, "ERROR": logging.ERROR,
-                  "CRITICAL": logging.CRITICAL}
+_STDLIB_LEVELS = {
+    "TRACE": logging.DEBUG,
+    "DEBUG": logging.DEBUG,
+    "INFO": logging.INFO,
+    "SUCCESS": logging.INFO,
+    "WARNING": logging.WARNING,
+    "ERROR": logging.ERROR,
+    "CRITICAL": logging.CRITICAL,
+}
 
 
 def startup_environ() -> dict[str, str] | None:

@@ -30,8 +30,7 @@ ATTEMPT_S = QR_FIRST_S + (QR_CODES - 1) * QR_NEXT_S  # ~160 s per pairing attemp
 class Pairing:
     """One object per transport; `new_attempt()` at every connect call."""
 
-    def __init__(self, data_dir: Path, pair_phone: str | None, out: TextIO = sys.stdout
-                 ) -> None:
+    def __init__(self, data_dir: Path, pair_phone: str | None, out: TextIO = sys.stdout) -> None:
         self._qr_file = data_dir / "qr.png"
         self._pair_phone = pair_phone
         self._out = out
@@ -58,26 +57,36 @@ class Pairing:
         if self._pair_phone and not self._code_requested:
             self._code_requested = True
             try:
-                pair_code = await client.PairPhone(self._pair_phone,
-                                                   show_push_notification=True,
-                                                   client_type=pair_client_type())
+                pair_code = await client.PairPhone(
+                    self._pair_phone, show_push_notification=True, client_type=pair_client_type()
+                )
             except Exception as exc:  # PairPhoneError: WhatsApp refused (rate limit, number)
-                logger.error("could not get a pairing code for {} ({}); showing the QR code "
-                             "instead", self._pair_phone, exc)
+                logger.error(
+                    "could not get a pairing code for {} ({}); showing the QR code instead",
+                    self._pair_phone,
+                    exc,
+                )
                 self._pair_phone = None
             else:
-                logger.warning(m.PAIR_CODE.format(code=pair_code,
-                                                  minutes=max(1, int(self.remaining_s() // 60))))
+                logger.warning(
+                    m.PAIR_CODE.format(
+                        code=pair_code, minutes=max(1, int(self.remaining_s() // 60))
+                    )
+                )
                 return
         if self._pair_phone:
             return  # the code asked for this attempt is still valid; no QR on top of it
         qr = segno.make_qr(code)
         await asyncio.to_thread(qr.save, str(self._qr_file), scale=8, border=2)
-        logger.warning("not paired yet: scan the QR below (also saved to {}) in WhatsApp > "
-                       "Linked devices > Link a device. This code lives {:.0f} s; the pairing "
-                       "attempt ends in ~{:.0f} s (then the bot exits for a fresh start with a "
-                       "new code)",
-                       self._qr_file, self._lifetime, self.remaining_s())
+        logger.warning(
+            "not paired yet: scan the QR below (also saved to {}) in WhatsApp > "
+            "Linked devices > Link a device. This code lives {:.0f} s; the pairing "
+            "attempt ends in ~{:.0f} s (then the bot exits for a fresh start with a "
+            "new code)",
+            self._qr_file,
+            self._lifetime,
+            self.remaining_s(),
+        )
         qr.terminal(out=self._out, compact=True)
 
     def paired(self) -> None:

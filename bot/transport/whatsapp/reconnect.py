@@ -99,14 +99,26 @@ DEFAULT_POLICY = ReconnectPolicy()
 
 # Permanent outcomes: phase, exit code, log line.
 _PERMANENT = {
-    Kind.LOGGED_OUT: (Phase.LOGGED_OUT, exitcodes.LOGGED_OUT,
-                      "logged out by WhatsApp: re-pair needed"),
-    Kind.REPLACED: (Phase.REPLACED, exitcodes.REPLACED,
-                    "session replaced: another client took this WhatsApp session; not fighting it"),
-    Kind.OUTDATED: (Phase.OUTDATED, exitcodes.OUTDATED,
-                    "WhatsApp rejected this client as outdated: upgrade neonize (README: exit 12)"),
-    Kind.REFUSED: (Phase.REFUSED, exitcodes.RESTART,
-                   "WhatsApp refused the connection without a retryable reason"),
+    Kind.LOGGED_OUT: (
+        Phase.LOGGED_OUT,
+        exitcodes.LOGGED_OUT,
+        "logged out by WhatsApp: re-pair needed",
+    ),
+    Kind.REPLACED: (
+        Phase.REPLACED,
+        exitcodes.REPLACED,
+        "session replaced: another client took this WhatsApp session; not fighting it",
+    ),
+    Kind.OUTDATED: (
+        Phase.OUTDATED,
+        exitcodes.OUTDATED,
+        "WhatsApp rejected this client as outdated: upgrade neonize (README: exit 12)",
+    ),
+    Kind.REFUSED: (
+        Phase.REFUSED,
+        exitcodes.RESTART,
+        "WhatsApp refused the connection without a retryable reason",
+    ),
 }
 
 
@@ -143,33 +155,51 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-async def maintain_connection(link: Link, status: LinkStatus,
-                              policy: ReconnectPolicy = DEFAULT_POLICY, *,
-                              sleep: Sleep = asyncio.sleep, clock: Clock = _utc_now,
-                              notify: Notify | None = None) -> int:
+async def maintain_connection(
+    link: Link,
+    status: LinkStatus,
+    policy: ReconnectPolicy = DEFAULT_POLICY,
+    *,
+    sleep: Sleep = asyncio.sleep,
+    clock: Clock = _utc_now,
+    notify: Notify | None = None,
+) -> int:
     """Run until a permanent outcome; return the process exit code it calls for."""
     try:
         return await _maintain(link, status, policy, sleep, clock, notify)
     except _Stuck:
-        logger.error("the previous WhatsApp connection did not stop; exiting for a clean "
-                     "restart (exit code {}) rather than leaking it", exitcodes.RESTART)
+        logger.error(
+            "the previous WhatsApp connection did not stop; exiting for a clean "
+            "restart (exit code {}) rather than leaking it",
+            exitcodes.RESTART,
+        )
     except _PairingExpired:
-        logger.error("the QR code / pairing code expired unused (a pairing attempt lasts about "
-                     "160 s); exiting with code {} so that the next start shows a new one "
-                     "(PM2/systemd restart it; by hand: run `python -m bot run` again)",
-                     exitcodes.RESTART)
+        logger.error(
+            "the QR code / pairing code expired unused (a pairing attempt lasts about "
+            "160 s); exiting with code {} so that the next start shows a new one "
+            "(PM2/systemd restart it; by hand: run `python -m bot run` again)",
+            exitcodes.RESTART,
+        )
     status.enter(Phase.STOPPED, clock())
     return exitcodes.RESTART
 
 
-async def _maintain(link: Link, status: LinkStatus, policy: ReconnectPolicy, sleep: Sleep,
-                    clock: Clock, notify: Notify | None) -> int:
+async def _maintain(
+    link: Link,
+    status: LinkStatus,
+    policy: ReconnectPolicy,
+    sleep: Sleep,
+    clock: Clock,
+    notify: Notify | None,
+) -> int:
     ban_reason: str | None = None
     while True:
         try:
             if not await _until_connected(link, status, policy, sleep, clock):
-                logger.error("giving up after {} failed connects; exiting for a clean restart",
-                             status.failed_connects)
+                logger.error(
+                    "giving up after {} failed connects; exiting for a clean restart",
+                    status.failed_connects,
+                )
                 status.enter(Phase.STOPPED, clock())
                 return exitcodes.RESTART
             if ban_reason is not None and notify is not None:
@@ -182,17 +212,21 @@ async def _maintain(link: Link, status: LinkStatus, policy: ReconnectPolicy, sle
             status.enter(Phase.BANNED, clock())
             status.banned_until = clock() + timedelta(seconds=seconds)
             status.disconnected(f"diblokir sementara ({ban.event.detail})", clock())
-            logger.error("temporarily banned by WhatsApp ({}); waiting {:.0f} s{}",
-                         ban.event.detail, seconds,
-                         "" if ban.event.seconds else " (WhatsApp gave no expiry)")
+            logger.error(
+                "temporarily banned by WhatsApp ({}); waiting {:.0f} s{}",
+                ban.event.detail,
+                seconds,
+                "" if ban.event.seconds else " (WhatsApp gave no expiry)",
+            )
             ban_reason = ban.event.detail
             await _stop_call(link)
             await sleep(seconds)
         except _Permanent as stop:
             phase, code, line = _PERMANENT[stop.event.kind]
             status.enter(phase, clock())
-            status.disconnected(phase.value + (f": {stop.event.detail}" if stop.event.detail
-                                                else ""), clock())
+            status.disconnected(
+                phase.value + (f": {stop.event.detail}" if stop.event.detail else ""), clock()
+            )
             logger.error("{} ({}); exit code {}", line, stop.event.detail or "no detail", code)
             return code
 
@@ -202,8 +236,9 @@ async def _stop_call(link: Link) -> None:
         raise _Stuck
 
 
-async def _until_connected(link: Link, status: LinkStatus, policy: ReconnectPolicy,
-                           sleep: Sleep, clock: Clock) -> bool:
+async def _until_connected(
+    link: Link, status: LinkStatus, policy: ReconnectPolicy, sleep: Sleep, clock: Clock
+) -> bool:
     """Attempt until connected (True) or the failed-connect ceiling is reached (False)."""
 
     def ceiling_reached(_: RetryCallState) -> bool:
@@ -218,12 +253,17 @@ async def _until_connected(link: Link, status: LinkStatus, policy: ReconnectPoli
         status.attempt = state.attempt_number
         delay = state.next_action.sleep if state.next_action else 0.0
         error = state.outcome.exception() if state.outcome else None
-        logger.warning("WhatsApp not connected ({}); attempt {} failed, next in {:.1f} s",
-                       error, state.attempt_number, delay)
+        logger.warning(
+            "WhatsApp not connected ({}); attempt {} failed, next in {:.1f} s",
+            error,
+            state.attempt_number,
+            delay,
+        )
 
     retrying = AsyncRetrying(
-        wait=wait_exponential_jitter(multiplier=policy.initial, max=policy.cap,
-                                     jitter=policy.jitter),
+        wait=wait_exponential_jitter(
+            multiplier=policy.initial, max=policy.cap, jitter=policy.jitter
+        ),
         retry=retry_if_exception_type(_AttemptFailed),
         stop=ceiling_reached,
         sleep=wait_logged,
@@ -239,8 +279,9 @@ async def _until_connected(link: Link, status: LinkStatus, policy: ReconnectPoli
     return True
 
 
-async def _attempt(link: Link, status: LinkStatus, policy: ReconnectPolicy, sleep: Sleep,
-                   clock: Clock) -> None:
+async def _attempt(
+    link: Link, status: LinkStatus, policy: ReconnectPolicy, sleep: Sleep, clock: Clock
+) -> None:
     problem = await link.probe()
     if problem is not None:
         raise _AttemptFailed(f"network: {problem}")
@@ -253,11 +294,13 @@ async def _attempt(link: Link, status: LinkStatus, policy: ReconnectPolicy, slee
             raise _PairingExpired
         if event is None:
             status.failed_connects += 1
-            logger.warning("no answer from WhatsApp within {:.0f} s. If this device is not "
-                           "paired yet and no QR code appeared, WhatsApp may be refusing this "
-                           "neonize version (whatsmeow's QR channel then closes without an "
-                           "event): see README, 'Upgrading neonize / exit 12'",
-                           policy.connect_timeout)
+            logger.warning(
+                "no answer from WhatsApp within {:.0f} s. If this device is not "
+                "paired yet and no QR code appeared, WhatsApp may be refusing this "
+                "neonize version (whatsmeow's QR channel then closes without an "
+                "event): see README, 'Upgrading neonize / exit 12'",
+                policy.connect_timeout,
+            )
             await _stop_call(link)
             raise _AttemptFailed(f"no answer within {policy.connect_timeout:.0f} s")
         if event.kind is Kind.CONNECTED:
@@ -291,8 +334,9 @@ def _raise_if_final(event: LinkEvent) -> None:
         raise _Permanent(event)
 
 
-async def _while_connected(link: Link, status: LinkStatus, policy: ReconnectPolicy,
-                           sleep: Sleep, clock: Clock) -> None:
+async def _while_connected(
+    link: Link, status: LinkStatus, policy: ReconnectPolicy, sleep: Sleep, clock: Clock
+) -> None:
     """Watch a live link; return when it is time for the loop to reconnect by itself."""
     down_since: datetime | None = None
     while True:
@@ -301,13 +345,16 @@ async def _while_connected(link: Link, status: LinkStatus, policy: ReconnectPoli
             timeout = max(0.0, policy.stay_down_limit - (clock() - down_since).total_seconds())
         event = await next_event(link.events, timeout, sleep)
         if event is None:
-            logger.warning("link down for {:.0f} s and whatsmeow has not recovered; stepping in",
-                           policy.stay_down_limit)
+            logger.warning(
+                "link down for {:.0f} s and whatsmeow has not recovered; stepping in",
+                policy.stay_down_limit,
+            )
             return
         if event.kind is Kind.CONNECTED:
             if down_since is not None:
-                logger.info("reconnected to WhatsApp after {:.0f} s",
-                            (clock() - down_since).total_seconds())
+                logger.info(
+                    "reconnected to WhatsApp after {:.0f} s", (clock() - down_since).total_seconds()
+                )
             down_since = None
             status.enter(Phase.CONNECTED, clock())
         elif event.kind in (Kind.DISCONNECTED, Kind.KEEPALIVE_TIMEOUT):
@@ -318,8 +365,10 @@ async def _while_connected(link: Link, status: LinkStatus, policy: ReconnectPoli
                 down_since = clock()
                 status.enter(Phase.DROPPED, down_since)
                 status.disconnected(event.detail or "koneksi terputus", down_since)
-                logger.warning("WhatsApp link down ({}); whatsmeow reconnects by itself",
-                               event.detail or "no detail")
+                logger.warning(
+                    "WhatsApp link down ({}); whatsmeow reconnects by itself",
+                    event.detail or "no detail",
+                )
         elif event.kind is Kind.ATTEMPT_FAILED:
             status.disconnected(event.detail or "klien berhenti", clock())
             logger.warning("the WhatsApp client stopped ({}); reconnecting", event.detail)
@@ -328,8 +377,9 @@ async def _while_connected(link: Link, status: LinkStatus, policy: ReconnectPoli
             _raise_if_final(event)
 
 
-async def next_event(queue: asyncio.Queue[LinkEvent], limit: float | None,
-                     sleep: Sleep) -> LinkEvent | None:
+async def next_event(
+    queue: asyncio.Queue[LinkEvent], limit: float | None, sleep: Sleep
+) -> LinkEvent | None:
     """The next event, or None after `limit` seconds of `sleep` (None: wait for ever).
 
     Raced against the injected sleep rather than asyncio.timeout, so that tests drive it with

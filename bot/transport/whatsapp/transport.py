@@ -80,8 +80,9 @@ _LOGOUT_REASONS = {
 }
 
 
-def _guarded(handler: Callable[[Any, E], Coroutine[Any, Any, None]]
-             ) -> Callable[[Any, E], Coroutine[Any, Any, None]]:
+def _guarded(
+    handler: Callable[[Any, E], Coroutine[Any, Any, None]],
+) -> Callable[[Any, E], Coroutine[Any, Any, None]]:
     """neonize drops handler exceptions silently; log them and keep the bot running."""
 
     @functools.wraps(handler)
@@ -119,13 +120,18 @@ def _default_client(session_path: str) -> NewAClient:
 
 
 class WhatsAppTransport:
-    def __init__(self, data_dir: Path, tz: ZoneInfo, owners: tuple[str, ...] = (),
-                 pair_phone: str | None = None,
-                 policy: ReconnectPolicy = DEFAULT_POLICY,
-                 client_factory: ClientFactory = _default_client,
-                 probe: Callable[[], Awaitable[str | None]] = whatsapp_reachable,
-                 clock: Callable[[], datetime] = _utc_now,
-                 sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        tz: ZoneInfo,
+        owners: tuple[str, ...] = (),
+        pair_phone: str | None = None,
+        policy: ReconnectPolicy = DEFAULT_POLICY,
+        client_factory: ClientFactory = _default_client,
+        probe: Callable[[], Awaitable[str | None]] = whatsapp_reachable,
+        clock: Callable[[], datetime] = _utc_now,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
         self._data_dir = data_dir
         self._tz = tz
         self._owners = owners
@@ -163,9 +169,16 @@ class WhatsAppTransport:
         self._register(client)
         self._consumer = asyncio.create_task(self._inbox.run(on_message), name="whatsapp-inbox")
         self._loop_task = asyncio.create_task(
-            maintain_connection(self, self.status, self._policy, sleep=self._sleep,
-                                clock=self._clock, notify=self._notify_owner),
-            name="whatsapp-link")
+            maintain_connection(
+                self,
+                self.status,
+                self._policy,
+                sleep=self._sleep,
+                clock=self._clock,
+                notify=self._notify_owner,
+            ),
+            name="whatsapp-link",
+        )
         self._loop_task.add_done_callback(self._loop_ended)
 
     def _loop_ended(self, task: asyncio.Task[int]) -> None:
@@ -184,8 +197,10 @@ class WhatsAppTransport:
             self._loop_task.cancel()
             await asyncio.gather(self._loop_task, return_exceptions=True)
         if self._client is not None and not await self.stop_call():
-            logger.warning("a WhatsApp call is still running after {:.0f} s; the process will "
-                           "not wait for it", STOP_LIMIT_S)
+            logger.warning(
+                "a WhatsApp call is still running after {:.0f} s; the process will not wait for it",
+                STOP_LIMIT_S,
+            )
         if self._consumer is not None:
             self._consumer.cancel()
             await asyncio.gather(self._consumer, return_exceptions=True)
@@ -246,8 +261,9 @@ class WhatsAppTransport:
                 if not call.cancelled() and call.exception() is not None:
                     logger.debug("the stopped WhatsApp call ended with {}", call.exception())
                 return True
-            logger.error("the WhatsApp call did not end within {:.0f} s of being stopped",
-                         STOP_LIMIT_S)
+            logger.error(
+                "the WhatsApp call did not end within {:.0f} s of being stopped", STOP_LIMIT_S
+            )
             return False
         finally:
             self._stopping_call = False
@@ -271,16 +287,18 @@ class WhatsAppTransport:
 
     async def _connected(self, client: NewAClient, _: ConnectedEv) -> None:
         await self.identity.load_from(client)
-        logger.info("logged in as {} (LID {})", self.identity.phone or "(unknown)",
-                    self.identity.lid or "-")
+        logger.info(
+            "logged in as {} (LID {})", self.identity.phone or "(unknown)", self.identity.lid or "-"
+        )
         self.events.put_nowait(LinkEvent(Kind.CONNECTED))
 
     async def _disconnected(self, _: NewAClient, __: DisconnectedEv) -> None:
         self.events.put_nowait(LinkEvent(Kind.DISCONNECTED, "koneksi terputus"))
 
     async def _keepalive_timeout(self, _: NewAClient, event: KeepAliveTimeoutEv) -> None:
-        self.events.put_nowait(LinkEvent(Kind.KEEPALIVE_TIMEOUT,
-                                         f"keep-alive timeout ({event.ErrorCount}x)"))
+        self.events.put_nowait(
+            LinkEvent(Kind.KEEPALIVE_TIMEOUT, f"keep-alive timeout ({event.ErrorCount}x)")
+        )
 
     async def _keepalive_restored(self, _: NewAClient, __: KeepAliveRestoredEv) -> None:
         self.events.put_nowait(LinkEvent(Kind.CONNECTED))
@@ -346,18 +364,19 @@ class WhatsAppTransport:
     def connection(self) -> ConnectionState:
         return ConnectionState(self.status.connected, self.status.describe(self._tz))
 
-    async def send_text(self, chat: str, text: str, *, post_id: int | None = None
-                        ) -> SentMessage:
+    async def send_text(self, chat: str, text: str, *, post_id: int | None = None) -> SentMessage:
         return await self._send(lambda: self.client.send_message(to_jid(chat), text))
 
-    async def send_image(self, chat: str, image: Path, caption: str, *,
-                         post_id: int | None = None) -> SentMessage:
+    async def send_image(
+        self, chat: str, image: Path, caption: str, *, post_id: int | None = None
+    ) -> SentMessage:
         try:
             data = await asyncio.to_thread(image.read_bytes)
         except OSError as exc:
             raise TransportError(f"file foto tidak bisa dibaca: {exc.strerror}") from exc
         return await self._send(
-            lambda: self.client.send_image(to_jid(chat), data, caption=caption or None))
+            lambda: self.client.send_image(to_jid(chat), data, caption=caption or None)
+        )
 
     async def _send(self, call: Callable[[], Awaitable[Any]]) -> SentMessage:
         if not self.status.connected:
@@ -366,12 +385,14 @@ class WhatsAppTransport:
             response = await call()
         except NeonizeError as exc:
             raise send_error(str(exc), self.status.connected) from exc
-        at = datetime.fromtimestamp(response.Timestamp, UTC) if response.Timestamp else \
-            self._clock()
+        at = (
+            datetime.fromtimestamp(response.Timestamp, UTC) if response.Timestamp else self._clock()
+        )
         return SentMessage(str(response.ID), at)
 
     async def list_groups(self) -> list[Group]:
         if not self.status.connected:
             raise TransportError("WhatsApp belum terhubung")
-        return to_groups(await self.client.get_joined_groups(), self.identity.phone,
-                         self.identity.lid)
+        return to_groups(
+            await self.client.get_joined_groups(), self.identity.phone, self.identity.lid
+        )
