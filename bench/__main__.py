@@ -11,7 +11,17 @@ from pathlib import Path
 
 from loguru import logger
 
-from bench import lateness, pacing, parse, replies, report, resources, startup
+from bench import (
+    calendarreply,
+    grouplateness,
+    lateness,
+    pacing,
+    parse,
+    replies,
+    report,
+    resources,
+    startup,
+)
 
 
 def _table(rows: list[dict[str, object]]) -> str:
@@ -27,9 +37,11 @@ def _table(rows: list[dict[str, object]]) -> str:
 
 async def _all(quick: bool) -> list[dict[str, object]]:
     rows = await replies.run(pending=1_000 if quick else 10_000, rounds=50 if quick else 300)
+    rows += await calendarreply.run(pending=1_000 if quick else 10_000, rounds=10 if quick else 50)
     rows += parse.run(rounds=10 if quick else 50)
     rows += await pacing.run(seeds=5 if quick else 20)
     rows += await lateness.run(posts=100 if quick else 1_000, spread_s=5 if quick else 60)
+    rows += await grouplateness.run(posts=10 if quick else 50, spread_s=2 if quick else 10)
     rows += await asyncio.to_thread(startup.run, runs=2 if quick else 5)
     rows += await resources.run(quick=quick)
     return rows

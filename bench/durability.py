@@ -39,7 +39,9 @@ async def _round_trips(directory: Path, mode: str, posts: int) -> float:
         await store._db.execute(f"PRAGMA synchronous={mode}")
         now = datetime.now(UTC)
         ids = [
-            (await store.add_post(now + timedelta(seconds=i), "x", "g@g.us", "Grup", now=now)).id
+            (
+                await store.add_post(now + timedelta(seconds=i), "x", [("g@g.us", "Grup")], now=now)
+            ).id
             for i in range(posts)
         ]
         began = time.perf_counter()

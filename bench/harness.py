@@ -49,9 +49,7 @@ class BenchBot:
         transport = TimedConsole(data_dir)
         app = App(settings, transport)
         await app.start()
-        await app.store.set_settings(
-            {"destination": DEMO_GROUPS[0].jid, "destination_name": DEMO_GROUPS[0].name}
-        )
+        await app.state.set_destinations([DEMO_GROUPS[0]])
         return cls(app, transport)
 
     def message(self, text: str) -> IncomingMessage:

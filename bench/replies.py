@@ -20,7 +20,7 @@ async def run(pending: int = 10_000, rounds: int = 300) -> list[dict[str, object
         for n in range(pending):
             began = time.perf_counter()
             await bot.app.store.add_post(
-                start + timedelta(minutes=n), f"Post antrian {n}", group.jid, group.name
+                start + timedelta(minutes=n), f"Post antrian {n}", [(group.jid, group.name)]
             )
             insert_ms.append((time.perf_counter() - began) * 1000)
         results: list[dict[str, object]] = []

@@ -119,8 +119,7 @@ async def _deliver(bot: BenchBot, posts: int, batch: int) -> None:
             await bot.app.store.add_post(
                 now - timedelta(milliseconds=size - n),
                 f"rss post {done + n}",
-                group.jid,
-                group.name,
+                [(group.jid, group.name)],
             )
         bot.app.services.queue_changed()
         deadline = time.monotonic() + 60

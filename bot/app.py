@@ -7,7 +7,7 @@ import signal
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from loguru import logger
 
@@ -16,15 +16,17 @@ from bot import __version__, exitcodes
 from bot import messages as m
 from bot.context import Services
 from bot.delivery import Deliverer, Outcome
-from bot.dispatcher import Dispatcher
+from bot.dispatcher import REPLIES_KEPT, Dispatcher
 from bot.faults import Faults
 from bot.health import HEARTBEAT_FILE, heartbeat, write_heartbeat
 from bot.media import MediaStore, prune_media
 from bot.models import Post
 from bot.notices import NoticeSender
+from bot.posts import PostService
 from bot.scheduler import PostScheduler
 from bot.settings import Settings
 from bot.shutdown import arm_watchdog, hard_exit
+from bot.state import BotState
 from bot.store import Store
 from bot.timefmt import format_duration, format_short
 from bot.transport.base import ConnectionState, Transport
@@ -47,6 +49,7 @@ class App:
         self._scheduler: PostScheduler | None = None
         self.dispatcher: Dispatcher | None = None
         self.services: Services | None = None
+        self._state: BotState | None = None
         self._heartbeat: asyncio.Task[None] | None = None
         self._deliverer: Deliverer | None = None
         self._notice_sender: NoticeSender | None = None
@@ -58,10 +61,16 @@ class App:
         assert self._store is not None, "App.start() first"
         return self._store
 
+    @property
+    def state(self) -> BotState:
+        assert self._state is not None, "App.start() first"
+        return self._state
+
     async def start(self) -> None:
         settings = self.settings
         settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._store = store = await Store.open(settings.db_path)
+        self._state = state = await BotState.load(store, settings.timezone)
         media = MediaStore(settings.media_dir)
         # A notice the database cannot take (disk full) goes to the owner at once instead.
         faults = Faults(
@@ -77,7 +86,7 @@ class App:
             self.clock,
             connected=lambda: self.transport.connection().connected,
             pacing_s=(settings.pacing_min_s, settings.pacing_max_s),
-            tz=self._tz,
+            tz=lambda: state.timezone,
             faults=faults,
         )
         self._deliverer = deliverer = Deliverer(
@@ -95,13 +104,14 @@ class App:
             store=store,
             media=media,
             settings=settings,
-            tz=await self._timezone(store),
+            state=state,
             started_at=self.clock(),
             version=__version__,
             clock=self.clock,
             queue_changed=scheduler.queue_changed,
             list_groups=self.transport.list_groups,
-            connection=self.transport.connection,
+            connection=self._connection,
+            posts=PostService(store, self.clock, scheduler.queue_changed),
         )
         self.dispatcher = Dispatcher(
             services,
@@ -120,8 +130,9 @@ class App:
         await deliverer.recover_interrupted()
         await scheduler.start()
         scheduler.every(timedelta(hours=24), self._prune_media)
+        scheduler.every(timedelta(hours=24), self._forget_old_replies)
         self._heartbeat = asyncio.create_task(
-            heartbeat(settings.data_dir / HEARTBEAT_FILE, self.transport.connection),
+            heartbeat(settings.data_dir / HEARTBEAT_FILE, self._connection),
             name="heartbeat",
         )
         self.ready.set()
@@ -129,7 +140,7 @@ class App:
             "jadwal-bot {} ready: data {}, timezone {}",
             __version__,
             settings.data_dir,
-            services.tz.key,
+            state.timezone.key,
         )
 
     async def stop(self) -> None:
@@ -165,16 +176,9 @@ class App:
             self._store = None
         logger.info("jadwal-bot stopped")
 
-    async def _timezone(self, store: Store) -> ZoneInfo:
-        saved = await store.get_setting("timezone")
-        if saved:
-            try:
-                return ZoneInfo(saved)
-            except (ZoneInfoNotFoundError, ValueError):
-                logger.warning(
-                    "stored timezone {!r} unknown; using {}", saved, self.settings.timezone.key
-                )
-        return self.settings.timezone
+    def _connection(self) -> ConnectionState:
+        """The transport's connection state, its times in the bot's zone as it is now."""
+        return self.transport.connection().shown_in(self._tz())
 
     async def notify_owner(self, text: str) -> None:
         """Queue a notice durably; it is sent as soon as the transport can take it."""
@@ -184,9 +188,9 @@ class App:
 
     async def record_error(self, text: str) -> None:
         try:
-            await self.store.record_error(text, format_short(self.clock(), self._tz()))
+            await self.state.record_error(text, self.clock())
         except (sqlite3.Error, OSError) as exc:
-            # The store keeps it in memory for /status; the fault itself is logged by whoever
+            # The state keeps it in memory for /status; the fault itself is logged by whoever
             # met it first, so one line here (disk full: every fault would repeat it).
             logger.warning(
                 "last error kept for /status but not saved ({}: {})", type(exc).__name__, exc
@@ -195,7 +199,8 @@ class App:
             logger.exception("could not record the last error")
 
     def _tz(self) -> ZoneInfo:
-        return self.services.tz if self.services else self.settings.timezone
+        """The bot's zone; before the state is loaded, the configured one."""
+        return self._state.timezone if self._state else self.settings.timezone
 
     async def _deliver(self, post: Post) -> Outcome:
         assert self._deliverer is not None
@@ -214,6 +219,18 @@ class App:
                 count=len(posts), grace=format_duration(self.settings.grace), lines=lines
             )
         )
+
+    async def _forget_old_replies(self) -> None:
+        """A reply to a bot message older than REPLIES_KEPT no longer names a post."""
+        try:
+            forgotten = await self.store.forget_replies(self.clock() - REPLIES_KEPT)
+        except Exception:
+            logger.exception("forgetting old bot replies failed")
+            return
+        if forgotten:
+            logger.info(
+                "forgot {} bot reply id(s) older than {} days", forgotten, REPLIES_KEPT.days
+            )
 
     async def _prune_media(self) -> None:
         try:

@@ -1,8 +1,12 @@
 """The backup format: one JSON object per post, as `python -m bot queue --json` prints it, and
 `python -m bot restore FILE`, which reads it back into an empty data dir.
 
-A backup holds every post with its id, state, times, text, destination, series and rule;
-media files are not in it (they stay in data/media/, named by content hash), nor the post
+A backup holds every post with its id, state, times, text, media kind, groups (each with its
+own state: its deliveries), series and rule, whether it mentions every member and its poll
+(bot.pollspec's stored form; both absent in backups from before them). A line from before
+several groups (one `destination` and the post's own sent_at, wa_message_id, last_error) is
+read as one delivery.
+Media files are not in it (they stay in data/media/, named by content hash), nor the post
 event history nor the settings (destination, zone: set them again with /tujuan and /zona).
 """
 
@@ -19,13 +23,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import exitcodes
-from bot.models import Post, PostStatus
+from bot.models import Delivery, MediaKind, Post, PostStatus, aggregate_status
+from bot.pollspec import PollError, parse_poll
 from bot.repeat import RepeatRule
 from bot.settings import Settings
 
 
 def post_record(post: Post, tz: ZoneInfo) -> dict[str, object]:
-    """One post as a backup line holds it; times in `tz` with their offset."""
+    """One post as a backup line holds it; times in `tz` with their offset. Its groups and
+    what happened in each are its deliveries; `status` is the post's, summed up from them."""
 
     def local(moment: datetime | None) -> str | None:
         return moment.astimezone(tz).isoformat() if moment else None
@@ -36,13 +42,23 @@ def post_record(post: Post, tz: ZoneInfo) -> dict[str, object]:
         "due_at": local(post.due_at),
         "text": post.text,
         "media": post.media_path,
-        "destination": post.destination,
-        "destination_name": post.destination_name,
         "media_mime": post.media_mime,
+        "media_kind": post.media_kind,
+        "media_filename": post.media_filename,
+        "mention_all": post.mention_all,
+        "poll": post.poll,
+        "deliveries": [
+            {
+                "destination": d.destination,
+                "destination_name": d.destination_name,
+                "status": str(d.status),
+                "sent_at": local(d.sent_at),
+                "wa_message_id": d.wa_message_id,
+                "last_error": d.last_error,
+            }
+            for d in post.deliveries
+        ],
         "created_at": local(post.created_at),
-        "sent_at": local(post.sent_at),
-        "wa_message_id": post.wa_message_id,
-        "last_error": post.last_error,
         "series_id": post.series_id,
         "rule": _rule_object(post.repeat_rule),
         "repeat": _rule_words(post.repeat_rule, tz),
@@ -131,25 +147,68 @@ def _read_post(line: str, now: datetime) -> Post:
     media = _text(data, "media")
     if media is not None and (PurePosixPath(media).is_absolute() or ".." in media.split("/")):
         raise ValueError(f"media {media!r} is not a name inside the media directory")
-    destination = _text(data, "destination")
-    if not destination:
-        raise ValueError("destination is empty")
+    kind = _text(data, "media_kind")
+    if kind is not None and kind not in {k.value for k in MediaKind}:
+        raise ValueError(f"unknown media_kind {kind!r}")
+    if media is not None and kind is None:
+        kind = MediaKind.IMAGE  # a backup from before media kinds: photos only
+    deliveries = _deliveries(data, PostStatus(status), now)
+    summed = aggregate_status(d.status for d in deliveries)
+    if summed is not PostStatus(status):
+        raise ValueError(f"status {status!r} does not match its deliveries ({summed})")
     return Post(
         id=post_id,
         status=PostStatus(status),
         due_at=due_at,
         text=_text(data, "text", required=True) or "",
-        destination=destination,
-        destination_name=_text(data, "destination_name") or "",
         created_at=_moment(data, "created_at") or now,
         media_path=media,
         media_mime=_text(data, "media_mime"),
-        sent_at=_moment(data, "sent_at"),
-        wa_message_id=_text(data, "wa_message_id"),
-        last_error=_text(data, "last_error"),
+        media_kind=MediaKind(kind) if kind else None,
+        media_filename=_text(data, "media_filename"),
         repeat_rule=rule,
         series_id=series_id,
+        deliveries=deliveries,
+        mention_all=_flag(data, "mention_all"),
+        poll=_poll_text(data),
     )
+
+
+def _deliveries(data: dict[str, Any], status: PostStatus, now: datetime) -> list[Delivery]:
+    """A post's groups: its `deliveries`, or (a backup from before several groups) its one
+    `destination` with the post's own status, sent time, message id and error."""
+    listed = data.get("deliveries")
+    if listed is None:
+        listed = [{**data, "status": str(status)}]
+    elif not isinstance(listed, list) or not listed:
+        raise ValueError("deliveries must be a list of at least one group")
+    deliveries: list[Delivery] = []
+    for position, item in enumerate(listed):
+        if not isinstance(item, dict):
+            raise ValueError(f"delivery {position + 1} is not a JSON object")
+        destination = _text(item, "destination")
+        if not destination:
+            raise ValueError("destination is empty")
+        if destination in {d.destination for d in deliveries}:
+            raise ValueError(f"destination {destination} is listed twice")
+        state = item.get("status")
+        if not isinstance(state, str) or state not in {s.value for s in PostStatus}:
+            raise ValueError(f"unknown delivery status {state!r}")
+        sent_at = _moment(item, "sent_at")
+        deliveries.append(
+            Delivery(
+                id=0,  # given by the database
+                position=position,
+                destination=destination,
+                destination_name=_text(item, "destination_name") or "",
+                status=PostStatus(state),
+                updated_at=sent_at or now,
+                sent_at=sent_at,
+                wa_message_id=_text(item, "wa_message_id"),
+                last_error=_text(item, "last_error"),
+            )
+        )
+    return deliveries
 
 
 def _integer(data: dict[str, Any], key: str) -> int | None:
@@ -157,6 +216,25 @@ def _integer(data: dict[str, Any], key: str) -> int | None:
     if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
         raise ValueError(f"{key} must be a number, not {value!r}")
     return value
+
+
+def _flag(data: dict[str, Any], key: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise ValueError(f"{key} must be true or false, not {value!r}")
+    return value
+
+
+def _poll_text(data: dict[str, Any]) -> str | None:
+    """The stored poll, checked by reading it as the bot will when it sends it."""
+    stored = _text(data, "poll")
+    if stored is None:
+        return None
+    try:
+        parse_poll(stored)
+    except PollError as bad:
+        raise ValueError(f"poll {stored!r} cannot be sent: {bad.reason}") from None
+    return stored
 
 
 def _text(data: dict[str, Any], key: str, *, required: bool = False) -> str | None:

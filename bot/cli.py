@@ -9,11 +9,12 @@ import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot import __version__, exitcodes
 from bot.dbpeek import stored_settings
 from bot.settings import Settings, SettingsError, load_settings, normalize_phone
+from bot.state import stored_timezone
 
 DEFAULT_ENV_FILE = Path(".env")
 
@@ -61,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     doctor.add_argument(
         "--send-group",
         action="store_true",
-        help="also send a test message to the destination group",
+        help="also send a test message to each destination group",
     )
     doctor.add_argument(
         "--timeout",
@@ -146,16 +147,7 @@ def _health(settings: Settings, max_age: float) -> int:
 
 def _stored_timezone(settings: Settings) -> ZoneInfo:
     """The timezone the running bot uses: the one saved in the DB, else the setting."""
-    return _zone(stored_settings(settings.db_path).get("timezone"), settings.timezone)
-
-
-def _zone(saved: str | None, configured: ZoneInfo) -> ZoneInfo:
-    if saved:
-        try:
-            return ZoneInfo(saved)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return configured
+    return stored_timezone(stored_settings(settings.db_path), settings.timezone)
 
 
 def _parse(settings: Settings, phrase: str, now_text: str | None) -> int:
@@ -201,7 +193,7 @@ def _queue(settings: Settings, *, as_json: bool) -> int:
         print(f"jadwal-bot: {problem}", file=sys.stderr)  # noqa: T201
         transient = isinstance(problem, DatabaseProblem) and not problem.permanent
         return exitcodes.ERROR if transient else exitcodes.USAGE
-    tz = _zone(saved.get("timezone"), settings.timezone)
+    tz = stored_timezone(saved, settings.timezone)
     try:
         for post in posts:
             if as_json:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot import messages as m
 from bot.media import MediaStore
 from bot.models import Group, IncomingMessage
+from bot.posts import PostService
 from bot.settings import Settings
+from bot.state import BotState
 from bot.store import Store
 from bot.timeparse import ParseResult, parse_schedule
 from bot.transport.base import ConnectionState
@@ -55,13 +58,19 @@ class Services:
     store: Store
     media: MediaStore
     settings: Settings
-    tz: ZoneInfo
+    state: BotState
     started_at: datetime
     version: str
     clock: Callable[[], datetime]
     queue_changed: Callable[[], None]
     list_groups: Callable[[], Awaitable[list[Group]]]
     connection: Callable[[], ConnectionState]
+    posts: PostService  # every change to the queue: its rules (bot.posts)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The zone times are read and shown in, as the bot's state holds it now."""
+        return self.state.timezone
 
 
 @dataclass(frozen=True)
@@ -77,10 +86,26 @@ class Context:
     # The proposal that was waiting in this chat when the command came; any command drops it,
     # only /ya acts on it.
     proposal: Proposal | None = None
+    # Every registered command under each of its names, in the order /bantuan lists them.
+    commands: Mapping[str, Command] = field(default_factory=dict)
+    # Replies with a text that confirms or shows one post (by the id the owner uses: a
+    # series' own id), remembering it so that a later reply to that message names the post.
+    post_reply: Callable[[int, str], Awaitable[None]] | None = None
+
+    async def reply_about(self, post_id: int, text: str) -> None:
+        """Reply `text`, which confirms or shows post `post_id`."""
+        if self.post_reply is None:
+            await self.reply(text)
+        else:
+            await self.post_reply(post_id, text)
 
     @property
     def store(self) -> Store:
         return self.services.store
+
+    def usage(self, name: str) -> str:
+        """Command `name`'s usage lines and example ("Cara pakai"), from its declaration."""
+        return self.commands[name].usage_text()
 
     def parse_time(self, phrase: str) -> ParseResult:
         """Read the time at the front of `phrase` as of when the owner typed it: 'dalam 1 jam'
@@ -96,7 +121,45 @@ Handler = Callable[[Context], Awaitable[None]]
 
 @dataclass(frozen=True)
 class Command:
+    """One command, declared once: what runs, and how /bantuan and "Cara pakai" show it.
+
+    The texts are the owner's, so they live in bot.messages and the declaration names them:
+    `usage` is what is typed after the name, one form per line ("<kapan> <teks>"; "" when
+    nothing is), `example` one whole command as typed, `summary` what it does in one line,
+    `notes` further lines that `/bantuan <name>` shows (the photo hint of /jadwal).
+    A command without an example or a summary is refused here, when its module is loaded.
+    """
+
     name: str
     aliases: tuple[str, ...]
     handler: Handler
+    _: KW_ONLY
+    usage: str
+    example: str
+    summary: str
+    notes: tuple[str, ...] = ()
     in_group: bool = False  # runs when typed inside a group (replies still go privately)
+    # What is typed after the name when the command replies to the bot's message about a post
+    # instead of naming its id ("" for the name alone); None: no such form.
+    by_reply: str | None = None
+
+    def __post_init__(self) -> None:
+        missing = [f for f in ("example", "summary") if not getattr(self, f).strip()]
+        if missing:
+            raise ValueError(f"/{self.name} declares no {' and no '.join(missing)}")
+        if not isinstance(self.aliases, tuple) or not isinstance(self.notes, tuple):
+            raise TypeError(f"/{self.name}: aliases and notes are tuples of strings")
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """Each way of typing it: ('/ubah <nomor> <kapan>', '/ubah <nomor> teks <teks baru>')."""
+        return tuple(f"/{self.name} {form}".rstrip() for form in self.usage.split("\n"))
+
+    def usage_text(self) -> str:
+        """The usage lines and the example, as a refused command's reply shows them."""
+        reply = (
+            ()
+            if self.by_reply is None
+            else (m.USAGE_BY_REPLY.format(form=f"/{self.name} {self.by_reply}".rstrip()),)
+        )
+        return "\n".join((*self.forms, *reply, m.USAGE_EXAMPLE.format(example=self.example)))

@@ -15,12 +15,12 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import fields
+from dataclasses import replace
 from pathlib import Path
 
 from bot.datadir import emptied_database
 from bot.dbfaults import QUICK_CHECK, DatabaseProblem, refuse_unusable
-from bot.models import Post
+from bot.models import MediaKind, Post
 
 
 @contextlib.contextmanager
@@ -75,12 +75,26 @@ def read_queue(db_path: Path) -> tuple[list[Post], dict[str, str]]:
 
 
 def _posts(db: sqlite3.Connection) -> list[Post]:
-    from bot.storebase import post_from_row  # the one place a row becomes a Post
+    from bot.storebase import DELIVERY_COLUMNS, POST_COLUMNS, posts_from_rows
 
     present = {str(r["name"]) for r in db.execute("PRAGMA table_info(posts)")}
     # Columns added by a later schema version read as empty (NULL) in an older file.
-    columns = ", ".join(f.name if f.name in present else f"NULL AS {f.name}" for f in fields(Post))
-    return [post_from_row(row) for row in db.execute(f"SELECT {columns} FROM posts ORDER BY id")]
+    columns = ", ".join(
+        name if name in present else f"NULL AS {name}" for name in POST_COLUMNS.split(", ")
+    )
+    posts = db.execute(f"SELECT {columns} FROM posts ORDER BY id").fetchall()
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'deliveries'").fetchone():
+        deliveries = db.execute(f"SELECT {DELIVERY_COLUMNS} FROM deliveries").fetchall()
+    else:  # before several groups (version 3 and older): the post's one group, on its row
+        deliveries = db.execute(
+            "SELECT id, id AS post_id, 0 AS position, destination, destination_name, status,"
+            " updated_at, sent_at, wa_message_id, last_error FROM posts"
+        ).fetchall()
+    older = "media_kind" not in present
+    return [
+        replace(p, media_kind=MediaKind.IMAGE) if older and p.media_path else p
+        for p in posts_from_rows(posts, deliveries)
+    ]
 
 
 def _settings(db: sqlite3.Connection) -> dict[str, str]:

@@ -1,11 +1,13 @@
-"""Send one due post: claim it (committed), send it with bounded retries, record the outcome,
-tell the owner when it finally fails or may or may not have arrived. Once a send is over its
-outcome is known, so its record (and notice) is retried until the database takes it."""
+"""Send one due post to one of its groups: claim that delivery (committed), send it with
+bounded retries, record the outcome, tell the owner (naming the group) when it finally fails
+or may or may not have arrived. Once a send is over its outcome is known, so its record (and
+notice) is retried until the database takes it."""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import TypeVar
 
@@ -16,10 +18,11 @@ from tenacity.wait import wait_exponential_jitter
 from bot import messages as m
 from bot.faults import Abandoned, Faults, describe
 from bot.media import MediaStore
-from bot.models import Post, PostStatus
+from bot.models import Delivery, MediaKind, Post, PostStatus
 from bot.pacing import Nap
+from bot.pollspec import parse_poll
 from bot.store import Store
-from bot.transport.base import SentMessage, Transport, TransportError
+from bot.transport.base import OutgoingMedia, SentMessage, Transport, TransportError
 
 T = TypeVar("T")
 
@@ -70,67 +73,71 @@ class Deliverer:
         self._faults = faults or Faults()
 
     async def deliver(self, post: Post) -> Outcome:
-        """Deliver the post with `post.id` once: never twice, never silently dropped.
+        """Deliver the post with `post.id` to its next group once: never twice, never
+        silently dropped. Each group is claimed, sent and recorded on its own; the scheduler
+        calls this once per group, in their order, each in its pacing turn.
 
         Only its id is read from `post`: that copy may be older than an edit (a burst is
         fetched at once and sent paced), so what goes out is the row as claimed."""
         # The claim is committed before the send: a crash after this line can never lead
-        # to a second, blind send of the same post (it is found 'sending' and reported).
-        # A claim that cannot be written raises: nothing was sent, the post stays pending.
+        # to a second, blind send to the same group (it is found 'sending' and reported).
+        # A claim that cannot be written raises: nothing was sent, the group stays pending.
         claimed = await self._store.claim_due(post.id, self._clock())
         if claimed is None:
             logger.info(
-                "post #{} no longer pending or no longer due (cancelled, moved, or "
-                "the clock stepped back); not sent now",
+                "post #{} has no group pending or is no longer due (cancelled, moved, "
+                "all sent, or the clock stepped back); not sent now",
                 post.id,
             )
             return Outcome.SKIPPED
-        post = claimed
         try:
-            return await self._send_and_record(post)
+            return await self._send_and_record(claimed)
         except Abandoned:
-            # A shutdown while the outcome waited for the disk: the post stays 'sending', and
-            # the next start reports it as uncertain with /ulang (recover_interrupted). Never
-            # sent again meanwhile.
+            # A shutdown while the outcome waited for the disk: the group stays 'sending',
+            # and the next start reports it as uncertain with /ulang (recover_interrupted).
+            # Never sent again meanwhile.
             return Outcome.STOPPED
 
     async def _send_and_record(self, post: Post) -> Outcome:
+        """Send `post` (as claimed: with its one delivery) and record how it went."""
+        (delivery,) = post.deliveries
         try:
             sent = await self._send_with_retries(post)
         except _Stopped:
-            await self._release(post, "shutdown during a retry wait")
+            await self._release(post, delivery, "shutdown during a retry wait")
             return Outcome.STOPPED
         except TransportError as exc:
             if exc.uncertain:
-                await self._uncertain(post, exc.reason)
+                await self._uncertain(post, delivery, exc.reason)
                 return Outcome.UNCERTAIN
             if exc.disconnected:
-                await self._release(post, f"waiting for the connection ({exc.reason})")
+                await self._release(post, delivery, f"waiting for the connection ({exc.reason})")
                 return Outcome.WAITING
-            await self._fail(post, exc.reason)
+            await self._fail(post, delivery, exc.reason)
             return Outcome.FAILED
         except Exception as exc:
             # Not a failure the transport knows: the message may have gone out (a console
             # record half written to a full disk, a library bug after the write), so it is
             # treated like a lost acknowledgement and never sent again by itself.
-            logger.opt(exception=exc).error("post #{}: unexpected error while sending", post.id)
-            await self._uncertain(post, m.SEND_UNEXPECTED.format(error=describe(exc)))
+            logger.opt(exception=exc).error(
+                "post #{} to {}: unexpected error while sending", post.id, delivery.name
+            )
+            await self._uncertain(post, delivery, m.SEND_UNEXPECTED.format(error=describe(exc)))
             return Outcome.UNCERTAIN
         # Delivered: only the record is left, and it is retried until the disk takes it.
         await self._written(
-            f"the 'sent' record of post #{post.id}",
+            f"the 'sent' record of post #{post.id} to {delivery.name}",
             lambda: self._store.transition(
                 post.id,
                 PostStatus.SENT,
                 expect=PostStatus.SENDING,
+                delivery_id=delivery.id,
                 wa_message_id=sent.message_id,
                 sent_at=sent.timestamp,
             ),
         )
         late_ms = (sent.timestamp - post.due_at).total_seconds() * 1000
-        logger.info(
-            "post #{} sent to {} ({:.0f} ms after due)", post.id, post.destination_name, late_ms
-        )
+        logger.info("post #{} sent to {} ({:.0f} ms after due)", post.id, delivery.name, late_ms)
         return Outcome.SENT
 
     async def _written(self, what: str, write: Callable[[], Awaitable[T]]) -> T:
@@ -166,79 +173,115 @@ class Deliverer:
         raise AssertionError("unreachable: tenacity re-raises the last error")
 
     async def _send_once(self, post: Post) -> SentMessage:
+        if post.poll is not None:
+            poll = parse_poll(post.poll)  # checked when queued: PollError here is a bug
+            return await self._transport.send_poll(post.destination, poll, post_id=post.id)
+        content: str | OutgoingMedia = post.text
         if post.media_path:
-            image = self._media.path(post.media_path)
-            if not image.is_file():
-                raise TransportError("file foto tidak ada lagi di penyimpanan")
-            return await self._transport.send_image(
-                post.destination, image, post.text, post_id=post.id
+            kind = post.media_kind or MediaKind.IMAGE
+            path = self._media.path(post.media_path)
+            if not path.is_file():
+                raise TransportError(m.MEDIA_FILE_MISSING.format(kind=m.MEDIA_NAMES[kind.value]))
+            content = OutgoingMedia(
+                kind, path, post.media_mime or "", post.text, post.media_filename or ""
             )
-        return await self._transport.send_text(post.destination, post.text, post_id=post.id)
+        if post.mention_all:
+            return await self._transport.send_mentioning_all(
+                post.destination, content, post_id=post.id
+            )
+        if isinstance(content, OutgoingMedia):
+            return await self._transport.send_media(post.destination, content, post_id=post.id)
+        return await self._transport.send_text(post.destination, content, post_id=post.id)
 
-    async def _release(self, post: Post, reason: str) -> None:
+    async def _release(self, post: Post, delivery: Delivery, reason: str) -> None:
         await self._written(
-            f"the release of post #{post.id}",
+            f"the release of post #{post.id} to {delivery.name}",
             lambda: self._store.transition(
-                post.id, PostStatus.PENDING, expect=PostStatus.SENDING, reason=reason
+                post.id,
+                PostStatus.PENDING,
+                expect=PostStatus.SENDING,
+                delivery_id=delivery.id,
+                reason=reason,
             ),
         )
-        logger.info("post #{} stays pending: {}", post.id, reason)
+        logger.info("post #{} to {} stays pending: {}", post.id, delivery.name, reason)
 
-    async def _fail(self, post: Post, reason: str) -> None:
-        logger.warning("post #{} failed: {}", post.id, reason)
+    async def _fail(self, post: Post, delivery: Delivery, reason: str) -> None:
+        logger.warning("post #{} to {} failed: {}", post.id, delivery.name, reason)
         await self._written(
-            f"the 'failed' record of post #{post.id}",
+            f"the 'failed' record of post #{post.id} to {delivery.name}",
             lambda: self._store.transition(
-                post.id, PostStatus.FAILED, expect=PostStatus.SENDING, reason=reason
+                post.id,
+                PostStatus.FAILED,
+                expect=PostStatus.SENDING,
+                delivery_id=delivery.id,
+                reason=reason,
             ),
         )
-        await self._record_error(f"post #{post.id}: {reason}")
+        await self._record_error(f"post #{post.id} ({delivery.name}): {reason}")
         await self._written(
-            f"the failure notice of post #{post.id}",
+            f"the failure notice of post #{post.id} to {delivery.name}",
             lambda: self._notify_owner(
-                m.SEND_FAILED.format(id=post.id, dest=post.destination_name, reason=reason)
+                m.SEND_FAILED.format(id=post.id, dest=delivery.name, reason=reason)
             ),
         )
 
-    async def _uncertain(self, post: Post, reason: str) -> None:
+    async def _uncertain(self, post: Post, delivery: Delivery, reason: str) -> None:
         """The message may be in the group: a retry would be a second message (neonize cannot
         reuse the id), so the owner checks and sends it with /ulang if it is not there."""
-        logger.warning("post #{} may or may not have been delivered: {}", post.id, reason)
-        # Notice first (queued durably): a crash before the transition leaves the post
+        logger.warning(
+            "post #{} to {} may or may not have been delivered: {}", post.id, delivery.name, reason
+        )
+        # Notice first (queued durably): a crash before the transition leaves the group
         # 'sending', which recover_interrupted reports again; told twice, never not at all.
         await self._written(
-            f"the uncertain notice of post #{post.id}",
+            f"the uncertain notice of post #{post.id} to {delivery.name}",
             lambda: self._notify_owner(
-                m.SEND_UNCERTAIN.format(id=post.id, dest=post.destination_name, reason=reason)
+                m.SEND_UNCERTAIN.format(id=post.id, dest=delivery.name, reason=reason)
             ),
         )
         await self._written(
-            f"the 'uncertain' record of post #{post.id}",
+            f"the 'uncertain' record of post #{post.id} to {delivery.name}",
             lambda: self._store.transition(
-                post.id, PostStatus.UNCERTAIN, expect=PostStatus.SENDING, reason=reason
+                post.id,
+                PostStatus.UNCERTAIN,
+                expect=PostStatus.SENDING,
+                delivery_id=delivery.id,
+                reason=reason,
             ),
         )
-        await self._record_error(f"post #{post.id}: {reason}")
+        await self._record_error(f"post #{post.id} ({delivery.name}): {reason}")
 
     async def recover_interrupted(self) -> list[Post]:
-        """Posts left `sending` by a crash: never resent blindly; marked uncertain, and the
-        owner gets one message naming them with the command to send them anyway."""
-        interrupted = await self._store.posts_with_status(PostStatus.SENDING)
+        """Groups left `sending` by a crash (at most one per post): never resent blindly;
+        marked uncertain, and the owner gets one message naming each post and group with the
+        command to send it anyway. The post's other groups are not touched: those still
+        pending go out as usual. Returns the posts, each with its interrupted delivery."""
+        interrupted = [
+            replace(post, deliveries=post.with_status(PostStatus.SENDING))
+            for post in await self._store.posts_with_status(PostStatus.SENDING)
+        ]
         if interrupted:
             # The notice is queued (durably) first: a crash right after can repeat it, never
             # lose it.
             lines = "\n".join(
-                m.UNCERTAIN_LINE.format(id=p.id, dest=p.destination_name) for p in interrupted
+                m.UNCERTAIN_LINE.format(id=p.id, dest=d.name)
+                for p in interrupted
+                for d in p.deliveries
             )
             await self._notify_owner(m.UNCERTAIN_NOTICE.format(lines=lines))
         for post in interrupted:
-            await self._store.transition(
-                post.id,
-                PostStatus.UNCERTAIN,
-                expect=PostStatus.SENDING,
-                reason="interrupted while sending",
-            )
-            logger.warning(
-                "post #{} was being sent when the bot stopped: marked uncertain", post.id
-            )
+            for delivery in post.deliveries:
+                await self._store.transition(
+                    post.id,
+                    PostStatus.UNCERTAIN,
+                    expect=PostStatus.SENDING,
+                    delivery_id=delivery.id,
+                    reason="interrupted while sending",
+                )
+                logger.warning(
+                    "post #{} to {} was being sent when the bot stopped: marked uncertain",
+                    post.id,
+                    delivery.name,
+                )
         return interrupted

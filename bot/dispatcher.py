@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import MappingProxyType
 
 from loguru import logger
 
@@ -19,7 +20,7 @@ from bot.context import (
     Services,
     UserError,
 )
-from bot.models import IncomingMessage
+from bot.models import IncomingMessage, SentMessage
 from bot.settings import LID_SUFFIX
 from bot.timefmt import format_duration, format_local
 
@@ -27,6 +28,9 @@ from bot.timefmt import format_duration, format_local
 # an outage) still runs, but its reply says when it was typed.
 LATE_AFTER = timedelta(minutes=2)
 PHONE_SERVER = "@s.whatsapp.net"
+# How long a reply to the bot's message about a post still names that post (bot_replies); the
+# app's housekeeping forgets older ones.
+REPLIES_KEPT = timedelta(days=90)
 PERSON_CHATS = (PHONE_SERVER, LID_SUFFIX)  # a private chat with one person
 
 
@@ -94,7 +98,7 @@ class Dispatcher:
         self,
         services: Services,
         commands: Iterable[Command],
-        send_text: Callable[[str, str], Awaitable[object]],
+        send_text: Callable[[str, str], Awaitable[SentMessage]],
         send_image: Callable[[str, Path, str], Awaitable[object]],
         owner_chat: Callable[[], str],
         self_id: Callable[[], str],
@@ -112,6 +116,7 @@ class Dispatcher:
                 if name in self._commands:
                     raise ValueError(f"command name /{name} registered twice")
                 self._commands[name] = command
+        self._registry = MappingProxyType(self._commands)
         self._in_group = ", ".join(
             sorted({f"/{c.name}" for c in self._commands.values() if c.in_group})
         )
@@ -120,6 +125,11 @@ class Dispatcher:
         # Proposals waiting for "ya", by the chat they were made in. Kept in memory only: a
         # restart forgets them, and the owner types the command again.
         self._proposals: dict[str, Proposal] = {}
+
+    @property
+    def commands(self) -> Mapping[str, Command]:
+        """Every registered command under each of its names, in registration order."""
+        return self._registry
 
     def route(self, message: IncomingMessage, command: Command | None) -> Route:
         """The one rule for where commands are accepted and where their replies go.
@@ -229,11 +239,17 @@ class Dispatcher:
         typed = typed_at(message, now)
         note = self._late_note(typed, now)
 
-        async def reply(text: str) -> None:
+        async def send(text: str) -> SentMessage:
             nonlocal note
             if note:
                 text, note = f"{note}\n\n{text}", ""
-            await self._send_text(chat, text)
+            return await self._send_text(chat, text)
+
+        async def reply(text: str) -> None:
+            await send(text)
+
+        async def post_reply(post_id: int, text: str) -> None:
+            await self._remember(await send(text), post_id)
 
         async def reply_image(image: Path, caption: str) -> None:
             nonlocal note
@@ -246,7 +262,17 @@ class Dispatcher:
             await reply(m.UNKNOWN_COMMAND.format(name=m.echo(name)))
             return
         context = Context(
-            message, command.name, args, body, self._services, reply, reply_image, typed, proposal
+            message,
+            command.name,
+            args,
+            body,
+            self._services,
+            reply,
+            reply_image,
+            typed,
+            proposal,
+            self.commands,
+            post_reply,
         )
         logger.info(
             "command /{} from {}{}",
@@ -267,8 +293,12 @@ class Dispatcher:
                 )
                 await reply(f"{problem.reason}\n{m.PROPOSAL_HINT}")
             elif problem.usage_of:
+                usage_of = problem.usage_of
+                if usage_of not in self._commands:
+                    logger.warning("/{}: no command /{} to show usage of", command.name, usage_of)
+                    usage_of = command.name
                 await reply(
-                    m.BAD_USAGE.format(reason=problem.reason, usage=m.USAGE[problem.usage_of])
+                    m.BAD_USAGE.format(reason=problem.reason, usage=context.usage(usage_of))
                 )
             else:
                 await reply(problem.reason)
@@ -292,6 +322,22 @@ class Dispatcher:
             logger.exception("handler /{} failed on message {}", command.name, message.message_id)
             await self._record_error(f"/{command.name}: {type(exc).__name__}")
             await reply(m.GENERIC_ERROR)
+
+    async def _remember(self, sent: SentMessage, post_id: int) -> None:
+        """Keep which post the reply `sent` named, so that a reply to it acts on that post.
+        The reply is out already: a storage fault here costs only that shortcut."""
+        try:
+            await self._services.store.remember_reply(
+                sent.message_id, post_id, self._services.clock()
+            )
+        except Exception as exc:
+            logger.warning(
+                "reply {} about post #{} not remembered ({}: {})",
+                sent.message_id,
+                post_id,
+                type(exc).__name__,
+                exc,
+            )
 
     def _late_note(self, typed: datetime, now: datetime) -> str:
         if now - typed <= LATE_AFTER:

@@ -1,4 +1,5 @@
-"""Media of image posts, stored once under data/media/ and named by content hash."""
+"""Media of posts (photos, videos, documents, audio), stored once under data/media/ and named
+by content hash."""
 
 from __future__ import annotations
 
@@ -12,7 +13,20 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
-_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
+_EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/gif": "gif",
+    "video/mp4": "mp4",
+    "video/3gpp": "3gp",
+    "audio/aac": "aac",
+    "audio/amr": "amr",
+    "audio/mpeg": "mp3",
+    "audio/mp4": "m4a",
+    "audio/ogg; codecs=opus": "ogg",
+    "application/pdf": "pdf",
+}
 PARTIAL = ".part"  # suffix of a file being written; renamed to its name once complete
 
 

@@ -104,53 +104,104 @@ REPEAT_MONTHLY_SKIP = "setiap tanggal {day}, {hhmm} (bulan tanpa tanggal {skippe
 REPEAT_MONTH_END = "setiap akhir bulan {hhmm}"
 REPEAT_INTERVAL = "setiap {every}"
 
-# --- usage lines (command, one example) -------------------------------------------------
-USAGE = {
-    "jadwal": "/jadwal <kapan> <teks>\nContoh: /jadwal besok 08:00 Selamat pagi semua",
-    "antrian": "/antrian [halaman]\nContoh: /antrian 2",
-    "batal": "/batal <nomor post>\nContoh: /batal 12",
-    "status": "/status\nContoh: /status",
-    "grup": "/grup\nContoh: /grup",
-    "tujuan": "/tujuan <nomor|nama grup>\nContoh: /tujuan 2  (nomor dari /grup)",
-    "bantuan": "/bantuan\nContoh: /bantuan",
-    "ubah": (
-        "/ubah <nomor> <kapan>  atau  /ubah <nomor> teks <teks baru>\nContoh: /ubah 12 besok 09:00"
-    ),
-    "zona": "/zona <WIB|WITA|WIT|nama IANA>\nContoh: /zona WITA",
-    "kirim": "/kirim <nomor post>\nContoh: /kirim 12",
-    "ulang": "/ulang <nomor post>\nContoh: /ulang 12",
-    "riwayat": "/riwayat [halaman]\nContoh: /riwayat 2",
-    "lihat": "/lihat <nomor post>\nContoh: /lihat 12",
-    "ya": "/ya  (atau cukup balas: ya)\nContoh: ya",
-}
-HELP_HEADER = "Perintah jadwal-bot (alias Inggris dalam kurung):"
-HELP_LINES = (
-    "/jadwal <kapan> <teks> (/schedule) \u2014 jadwalkan post.\n"
-    "   Contoh: /jadwal besok 08:00 Selamat pagi semua\n"
-    "   Foto: kirim/teruskan foto dengan caption /jadwal ..., atau balas foto dengan /jadwal ...",
-    "/antrian [hal] (/queue) \u2014 daftar post menunggu.\n   Contoh: /antrian 2",
-    "/batal <nomor> (/cancel) \u2014 batalkan post; untuk post berulang: hentikan serinya.\n"
-    "   Contoh: /batal 12",
-    "/ubah <nomor> <kapan> | teks <teks> (/edit) \u2014 pindahkan post atau ganti teksnya; "
-    "untuk post berulang: pindahkan kiriman berikutnya, atau ganti teks semua kiriman "
-    "mendatang.\n"
-    "   Contoh: /ubah 12 besok 09:00",
-    "/kirim <nomor> (/send) \u2014 kirim post yang menunggu sekarang juga.\n   Contoh: /kirim 12",
-    "/ulang <nomor> (/retry) \u2014 kirim ulang post yang gagal, terlewat atau belum pasti.\n"
-    "   Contoh: /ulang 12",
-    "/riwayat [hal] (/history) \u2014 post terkirim, gagal, terlewat; terbaru dulu.\n"
-    "   Contoh: /riwayat",
-    "/lihat <nomor> (/show) \u2014 tampilkan post seperti nanti terkirim, plus riwayatnya; "
-    "untuk post berulang: aturannya dan kiriman-kirimannya.\n   Contoh: /lihat 12",
-    "/ya (/ok) \u2014 pakai waktu yang diusulkan bot (\u201cMaksudnya ...?\u201d); cukup balas "
-    "ya sesudah usulannya.\n   Contoh: ya",
-    "/status \u2014 koneksi, antrian, post berikutnya, error terakhir.\n   Contoh: /status",
-    "/grup (/groups) \u2014 daftar grup yang diikuti.\n   Contoh: /grup",
-    "/tujuan <nomor|nama> (/target) \u2014 pilih grup tujuan; kirim /tujuan di dalam grup "
-    "untuk memilih grup itu.\n   Contoh: /tujuan 2",
-    "/zona <WIB|WITA|WIT> (/zone) \u2014 zona waktu bot.\n   Contoh: /zona WITA",
-    "/bantuan (/help) \u2014 daftar ini.",
+# --- commands as /bantuan and "Cara pakai" show them -------------------------------------
+# Named by each command's declaration (COMMANDS at the end of its handler module): *_USAGE is
+# what is typed after the name, one form per line ("" when nothing is); *_EXAMPLE one whole
+# command; *_SUMMARY what it does, one line of the /bantuan list; further lines are shown by
+# /bantuan <perintah> only.
+JADWAL_USAGE = "<kapan> <teks>"
+JADWAL_EXAMPLE = "/jadwal besok 08:00 Selamat pagi semua"
+JADWAL_SUMMARY = "jadwalkan post (teks, foto, video, dokumen, audio)."
+JADWAL_PHOTO = (
+    "Foto, video, dokumen: kirim/teruskan dengan caption /jadwal ..., atau balas dengan "
+    "/jadwal ...\nAudio, pesan suara: balas dengan /jadwal <kapan> (tanpa teks)"
 )
+JADWAL_REPLY = (
+    "Balas pesan apa saja (teks, foto, video, dokumen, pesan terusan) dengan /jadwal <kapan>: "
+    "isinya yang dijadwalkan, berikut captionnya. Teks sesudah waktu menggantikan teks/caption itu."
+)
+JADWAL_LINES = "Baris sesudah baris pertama ikut menjadi isi post."
+JADWAL_MENTION_ALL = (
+    "Tulis @semua (atau @all) di mana saja dalam teks: post menyebut semua anggota grup "
+    "tanpa menampilkan nama mereka; kata @semua sendiri tidak ikut terkirim."
+)
+POLLING_USAGE = "<kapan> <pertanyaan> | <pilihan 1> | <pilihan 2> ..."
+POLLING_EXAMPLE = "/polling besok 08:00 Makan di mana? | Bakso | Soto"
+POLLING_SUMMARY = "jadwalkan polling WhatsApp."
+POLLING_MULTIPLE = (
+    "Tulis (banyak) sebelum pertanyaan agar anggota boleh memilih beberapa pilihan: "
+    "/polling besok 08:00 (banyak) Bawa apa? | Nasi | Lauk | Buah"
+)
+POLLING_LIMITS = (
+    "2 sampai 12 pilihan, masing-masing berbeda. ke:1,3 dan aturan ulang seperti /jadwal."
+)
+POLLING_EDIT = (
+    "Polling tidak bisa diubah teksnya: batalkan (/batal) lalu buat lagi; waktunya bisa "
+    "dipindah dengan /ubah <nomor> <kapan>."
+)
+ANTRIAN_USAGE = "[halaman]"
+ANTRIAN_EXAMPLE = "/antrian 2"
+ANTRIAN_SUMMARY = "daftar post menunggu."
+BATAL_USAGE = "<nomor post>"
+BATAL_EXAMPLE = "/batal 12"
+BATAL_SUMMARY = "batalkan post; untuk post berulang: hentikan serinya."
+UBAH_USAGE = "<nomor> <kapan>\n<nomor> teks <teks baru>\n<nomor> foto"
+UBAH_BY_REPLY = "<kapan> | teks <teks baru> | foto"
+UBAH_EXAMPLE = "/ubah 12 besok 09:00"
+UBAH_SUMMARY = "pindahkan post, ganti teksnya, atau ganti medianya."
+UBAH_MEDIA = (
+    "Ganti media: kirim foto/video/dokumen/audio baru dengan caption /ubah 12 foto (juga: "
+    "media); teks post tetap menjadi captionnya."
+)
+UBAH_REPEAT = (
+    "Untuk post berulang: pindahkan kiriman berikutnya, atau ganti teks semua kiriman mendatang."
+)
+UBAH_TEXT_EXAMPLE = "Ganti teks: /ubah 12 teks Selamat siang semua"
+KIRIM_USAGE = "<nomor post>"
+KIRIM_EXAMPLE = "/kirim 12"
+KIRIM_SUMMARY = "kirim post yang menunggu sekarang juga."
+ULANG_USAGE = "<nomor post>"
+ULANG_EXAMPLE = "/ulang 12"
+ULANG_SUMMARY = "kirim ulang post yang gagal, terlewat atau belum pasti."
+RIWAYAT_USAGE = "[halaman]"
+RIWAYAT_EXAMPLE = "/riwayat 2"
+RIWAYAT_SUMMARY = "post terkirim, gagal, terlewat; terbaru dulu."
+LIHAT_USAGE = "<nomor post>"
+LIHAT_EXAMPLE = "/lihat 12"
+LIHAT_SUMMARY = "tampilkan post seperti nanti terkirim, plus riwayatnya."
+LIHAT_REPEAT = "Untuk post berulang: aturannya dan kiriman-kirimannya."
+YA_USAGE = ""
+YA_EXAMPLE = "ya"
+YA_SUMMARY = "pakai waktu yang diusulkan bot (\u201cMaksudnya ...?\u201d)."
+YA_REPLY = "Cukup balas ya sesudah usulannya, di chat yang sama."
+STATUS_USAGE = ""
+STATUS_EXAMPLE = "/status"
+STATUS_SUMMARY = "koneksi, antrian, post berikutnya, error terakhir."
+GRUP_USAGE = ""
+GRUP_EXAMPLE = "/grup"
+GRUP_SUMMARY = "daftar grup yang diikuti."
+TUJUAN_USAGE = "<nomor|nama grup>\n<nomor|nama grup>, <nomor|nama grup>, ..."
+TUJUAN_EXAMPLE = "/tujuan 1,3"
+TUJUAN_SUMMARY = "pilih grup tujuan, satu atau beberapa (nomor dari /grup)."
+TUJUAN_IN_GROUP = (
+    "Kirim /tujuan di dalam grup untuk memilih grup itu; jawabannya datang ke chat Anda."
+)
+ZONA_USAGE = "<WIB|WITA|WIT|nama IANA>"
+ZONA_EXAMPLE = "/zona WITA"
+ZONA_SUMMARY = "zona waktu bot."
+BANTUAN_USAGE = "[perintah]"
+BANTUAN_EXAMPLE = "/bantuan jadwal"
+BANTUAN_SUMMARY = "daftar ini, atau cara pakai lengkap satu perintah."
+
+USAGE_EXAMPLE = "Contoh: {example}"
+# A command that acts on one post also works as a reply to the bot's message about that post.
+USAGE_BY_REPLY = (
+    "Atau balas pesan bot tentang post itu (mis. \u201c#12 terjadwal ...\u201d): {form}"
+)
+HELP_ENTRY = "{forms}{aliases} \u2014 {summary}\n   " + USAGE_EXAMPLE
+HELP_HEADER = "Perintah jadwal-bot (alias dalam kurung):"
+HELP_DETAIL = "/{name}{aliases} \u2014 {summary}"
+USAGE_BLOCK = "Cara pakai:\n{usage}"
 TIME_FORMS = (
     "Waktu: besok 08:00 \u00b7 lusa 19.30 \u00b7 hari ini 15:00 \u00b7 08:00 "
     "\u00b7 25/12 08:00 \u00b7 2026-12-25 08:00 \u00b7 dalam 30 menit \u00b7 2 jam lagi"
@@ -158,7 +209,7 @@ TIME_FORMS = (
 
 # --- command replies ----------------------------------------------------------------------
 UNKNOWN_COMMAND = "Perintah /{name} tidak dikenal. Ketik /bantuan untuk daftar perintah."
-BAD_USAGE = "{reason}\n\nCara pakai:\n{usage}"
+BAD_USAGE = "{reason}\n\n" + USAGE_BLOCK
 GENERIC_ERROR = "Maaf, terjadi kesalahan saat memproses perintah itu. Sudah dicatat di log."
 # When the database, not the command, failed; keyed by bot.dbfaults.Fault. The bot keeps running.
 STORAGE_FAULT = {
@@ -200,9 +251,11 @@ SCHEDULE_NO_DESTINATION = (
     "atau kirim /tujuan di dalam grupnya. Post tidak dijadwalkan."
 )
 SCHEDULE_TOO_LONG = "Teks terlalu panjang ({length} karakter; paling banyak {limit})."
-SCHEDULE_MEDIA_FAILED = "Foto tidak bisa diambil, post tidak dijadwalkan. Coba kirim ulang fotonya."
+SCHEDULE_MEDIA_FAILED = (
+    "{Kind} tidak bisa diambil, post tidak dijadwalkan. Coba kirim ulang {kind}nya."
+)
 SCHEDULED = "#{id} terjadwal {when} -> {dest}"
-SCHEDULED_MEDIA = "#{id} terjadwal (foto) {when} -> {dest}"
+SCHEDULED_MEDIA = "#{id} terjadwal ({kind}) {when} -> {dest}"
 IN_DELTA = "({delta} lagi)"
 QUOTE = "\u201c{text}\u201d"  # the post's first line, under a confirmation
 
@@ -221,9 +274,21 @@ QUEUE_EMPTY = "Antrian kosong. Jadwalkan post dengan /jadwal besok 08:00 <teks>.
 QUEUE_HEADER = "Antrian: {total} post menunggu (halaman {page}/{pages})"
 QUEUE_MORE = "Halaman berikutnya: /antrian {next}"
 QUEUE_BAD_PAGE = "Halaman {page} tidak ada; antrian punya {pages} halaman."
-PHOTO_TAG = "[foto] "
+MEDIA_TAG = "[{kind}] "  # a media post in lists: its kind, a document's name
 MOVED = "#{id} dipindah ke {when} -> {dest}"
 TEXT_CHANGED = "Teks post #{id} diganti."
+MEDIA_CHANGED = "Media post #{id} diganti ({kind})."
+SERIES_MEDIA_CHANGED = (
+    "Media seri berulang #{id} diganti ({kind}) untuk kiriman berikutnya dan seterusnya."
+)
+EDIT_MEDIA_MISSING = (
+    "Tidak ada media baru. Kirim foto/video/dokumen/audio dengan caption /ubah <nomor> foto, "
+    "atau balas media itu dengan /ubah <nomor> foto."
+)
+REPLY_NAMES_NO_POST = (
+    "Pesan yang Anda balas bukan pesan bot tentang satu post. Tulis nomor post-nya, atau "
+    "balas pesan konfirmasi bot (mis. \u201c#12 terjadwal ...\u201d)."
+)
 SERIES_MOVED = "Hanya kiriman berikutnya yang dipindah; seri tetap {rule}."
 SERIES_TEXT_CHANGED = "Teks seri berulang #{id} diganti untuk kiriman berikutnya dan seterusnya."
 SERIES_NOTHING_PENDING = (
@@ -261,6 +326,7 @@ ZONE_SERIES_MORE = "dan {count} seri lainnya (lihat /antrian)"
 ZONE_UNKNOWN = "Zona \u201c{zone}\u201d tidak dikenal. Pakai WIB, WITA, WIT atau nama IANA."
 SENDING_NOW = "#{id} dikirim sekarang ke {dest}."
 RETRYING = "#{id} dijadwalkan ulang; dikirim sekarang ke {dest}."
+NOT_AGAIN = "Tidak dikirim lagi ke: {groups}."  # groups /ulang leaves as they are
 USE_RETRY = "Post #{id} {status}; pakai /ulang {id} untuk mengirimnya lagi."
 CANNOT_SEND_NOW = "Post #{id} berstatus {status}; tidak bisa dikirim sekarang."
 CANNOT_RETRY = (
@@ -273,6 +339,10 @@ HISTORY_SERIES = " (seri #{id})"
 SHOW_HEADER = "#{id} {status}: {when} -> {dest}"
 SHOW_SENT = "Terkirim: {when}"
 SHOW_ERROR = "Alasan: {reason}"
+SHOW_GROUPS = "Grup:"
+SHOW_GROUP = "  {name}: {status}"
+SHOW_GROUP_AT = " {when}"
+SHOW_GROUP_ERROR = " ({reason})"
 SHOW_EVENTS = "Riwayat:"
 EVENT_WAITING = "menunggu koneksi WhatsApp"
 EVENT_REASONS = {
@@ -282,6 +352,7 @@ EVENT_REASONS = {
     "retry by owner": "dikirim ulang atas perintah pemilik",
     "moved by owner": "dipindah oleh pemilik",
     "text changed by owner": "teks diganti oleh pemilik",
+    "media replaced by owner": "media diganti oleh pemilik",
     "cancelled by owner": "dibatalkan oleh pemilik",
     "series stopped by owner": "seri dihentikan oleh pemilik",
     "rule keeps its zone": "aturan berulang tetap pada zona waktunya (zona bot diganti)",
@@ -295,6 +366,7 @@ PHOTO_GONE = "(foto post ini sudah tidak tersimpan)"
 BAD_ID = "Nomor post tidak terbaca: \u201c{raw}\u201d."
 POST_NOT_FOUND = "Post #{id} tidak ada."
 CANCELLED = "#{id} dibatalkan ({when}, {dest})."
+NOT_CANCELLED = "Tidak dibatalkan: {groups}."
 CANNOT_CANCEL = "Post #{id} berstatus {status}; tidak bisa dibatalkan."
 STATUS_NAMES = {
     "pending": "menunggu",
@@ -321,7 +393,7 @@ NO_DESTINATION = "belum dipilih (/grup lalu /tujuan <nomor>)"
 
 GROUPS_EMPTY = "Akun ini belum ikut grup mana pun."
 GROUPS_HEADER = "Grup yang diikuti ({count}):"
-GROUPS_FOOTER = "Pilih tujuan: /tujuan <nomor>"
+GROUPS_FOOTER = "Pilih tujuan: /tujuan <nomor>, atau beberapa: /tujuan 1,3"
 GROUPS_UNAVAILABLE = "Daftar grup tidak bisa diambil sekarang (belum terhubung?). Coba lagi nanti."
 TARGET_SET = "Tujuan post sekarang: {name}."
 TARGET_NONE = "Tujuan post belum dipilih."
@@ -331,6 +403,13 @@ TARGET_BAD_NUMBER = "Nomor {number} tidak ada; /grup menampilkan {count} grup."
 TARGET_AMBIGUOUS = (
     "\u201c{query}\u201d cocok dengan beberapa grup:\n{names}\n"
     "Tulis lebih lengkap atau pakai nomornya."
+)
+TARGET_SET_MANY = "Tujuan post sekarang ({count} grup):\n{names}"
+TARGET_CURRENT_MANY = "Tujuan sekarang ({count} grup):\n{names}"
+TARGET_EMPTY = "Grup tujuannya belum ditulis. Tulis nomor dari /grup atau namanya, misalnya 1,3."
+TARGET_DUPLICATE = (
+    "Grup {name} disebut dua kali (\u201c{first}\u201d dan \u201c{second}\u201d). "
+    "Sebut tiap grup sekali saja."
 )
 
 # --- notices to the owner -----------------------------------------------------------------
@@ -389,6 +468,34 @@ FAULT_RECOVERED = (
 )
 FAULT_LAST_ERROR = {"storage": "penyimpanan: {error}", "scheduler": "penjadwal: {error}"}
 
+# --- /kalender: the month as an image, and its caption ---------------------------------------
+KALENDER_USAGE = "[bulan] [tahun]\ndepan"
+KALENDER_EXAMPLE = "/kalender des 2026"
+KALENDER_SUMMARY = "kalender sebulan (gambar): berapa post ke grup mana tiap hari."
+KALENDER_MONTHS = (
+    "Bulan: nama (desember, des) atau nomor (12), boleh dengan tahun; tanpa bulan: bulan ini."
+)
+CALENDAR_TOTAL = "{count} kiriman"  # a delivery: one post to one group
+CALENDAR_OTHERS = "lainnya: {groups} grup"
+CALENDAR_KEY_TODAY = "hari ini"
+CALENDAR_KEY_CLASH = "jauh lebih ramai dari biasa"
+CALENDAR_KEY_COUNT = "kiriman hari itu"
+CALENDAR_NOTHING = "Tidak ada kiriman di bulan ini."
+CALENDAR_CAPTION = "{month}: {count} kiriman ke {groups} grup."
+CALENDAR_CAPTION_POSTS = "{month}: {posts} post, {count} kiriman ke {groups} grup."
+CALENDAR_CAPTION_EMPTY = "{month}: belum ada post terjadwal."
+CALENDAR_BUSIEST = "Tersibuk: {day} ({count} kiriman)."
+CALENDAR_CLASHES = "Jauh lebih ramai dari biasa: {days}."
+CALENDAR_EMPTY_AHEAD = "Hari tanpa kiriman, mulai hari ini: {count} ({days})."
+CALENDAR_EMPTY_AHEAD_ALL = "Belum ada kiriman dari hari ini sampai akhir bulan."
+CALENDAR_FULL_AHEAD = "Setiap hari sampai akhir bulan ada kiriman."
+CALENDAR_COUNTED = "Dihitung: kiriman yang menunggu, sedang dikirim, dan yang sudah terkirim."
+CALENDAR_BAD_MONTH = (
+    "Bulan \u201c{raw}\u201d tidak terbaca. Tulis nama bulan (desember, des), nomornya (12), "
+    "bisa dengan tahun (des 2026), atau: depan."
+)
+CALENDAR_BAD_YEAR = "Kalender tersedia untuk tahun {first} sampai {last}, bukan {year}."
+
 # --- the WhatsApp link ----------------------------------------------------------------------
 LINK_CONNECTED = "terhubung ke WhatsApp sejak {since}"
 LINK_RECONNECTING = "tidak terhubung; mencoba lagi (percobaan {attempt}, berikutnya {wait} lagi)"
@@ -416,7 +523,9 @@ PAIR_CODE = (
     "Berlaku sekitar {minutes} menit; setelah itu jalankan bot lagi untuk kode baru "
     "(PM2/systemd melakukannya sendiri)."
 )
-UNSUPPORTED_MEDIA = "Jenis media ini ({kind}) belum bisa dijadwalkan; kirim foto atau teks."
+UNSUPPORTED_MEDIA = (
+    "Jenis media ini ({kind}) belum bisa dijadwalkan; kirim foto, video, dokumen, audio atau teks."
+)
 
 # --- where commands are read, and commands that arrive late -------------------------------
 COMMANDS_WHERE_SELF = "chat \u201cKirim pesan ke diri sendiri\u201d (Message yourself)"
@@ -444,17 +553,37 @@ TARGET_ADMIN_ONLY = (
     "Jadikan akun bot admin grup itu dulu, atau pilih grup lain dengan /tujuan."
 )
 MEDIA_VIEW_ONCE = (
-    "Foto/video sekali lihat tidak bisa dijadwalkan (WhatsApp tidak mengizinkan "
+    "Foto/video/pesan suara sekali lihat tidak bisa dijadwalkan (WhatsApp tidak mengizinkan "
     "menyimpannya). Kirim fotonya sebagai foto biasa dengan caption /jadwal ..."
 )
 MEDIA_EXPIRED = (
-    "Foto itu sudah tidak tersedia di WhatsApp (terlalu lama), jadi post tidak dijadwalkan. "
-    "Kirim ulang fotonya ke chat ini dengan caption /jadwal ..."
+    "{Kind} itu sudah tidak tersedia di WhatsApp (terlalu lama), jadi post tidak dijadwalkan. "
+    "Kirim ulang {kind}nya ke chat ini, lalu jadwalkan dengan /jadwal ..."
 )
-DOCUMENT_NOT_IMAGE = (
-    "File itu bukan foto JPG, PNG atau WebP; post tidak dijadwalkan. "
-    "Kirim fotonya sebagai foto, atau sebagai dokumen JPG/PNG."
+# Names of the media kinds (bot.models.MediaKind values), as a reply says them.
+MEDIA_NAMES = {
+    "image": "foto",
+    "video": "video",
+    "document": "dokumen",
+    "audio": "audio",
+    "voice": "pesan suara",
+}
+MEDIA_TOO_BIG = (
+    "{Kind} ini {size} MB, padahal WhatsApp menerima {kind} paling besar {limit} MB. "
+    "Post tidak dijadwalkan."
 )
+MEDIA_WRONG_TYPE = (
+    "WhatsApp tidak menerima {kind} berformat {type} (yang diterima: {accepted}). "
+    "Post tidak dijadwalkan. Kirim file itu sebagai dokumen bila ingin tetap dibagikan."
+)
+MEDIA_UNKNOWN_TYPE = "tidak dikenal"
+MEDIA_NO_CAPTION = (
+    "WhatsApp tidak bisa menampilkan teks pada {kind}, jadi post tidak dijadwalkan. "
+    "Jadwalkan {kind}nya tanpa teks (balas dengan /jadwal <kapan> saja), "
+    "dan teksnya sebagai post tersendiri."
+)
+MEDIA_FILE_MISSING = "file {kind} post ini tidak ada lagi di penyimpanan"
+MEMBERS_UNREADABLE = "daftar anggota grup tidak terbaca dari WhatsApp ({error}); dicoba lagi"
 
 # --- the console (the terminal standing in for WhatsApp) -----------------------------------
 CONSOLE_NOT_TEXT = (
@@ -468,3 +597,35 @@ CONSOLE_NOT_TEXT_CONTINUED = (
     "SELURUH pesan itu tidak diproses. Ketik ulang seluruh pesannya."
 )
 CONSOLE_WAIT_USAGE = "(konsol) !tunggu <detik>: angka 0 sampai {limit}, mis. !tunggu 2"
+CONSOLE_MENTIONED = "(menyebut semua anggota: {count})"
+
+# --- polls ------------------------------------------------------------------------------
+POLL_HEADER = "\U0001f4ca {question} ({kind})"
+POLL_SINGLE = "pilih satu"
+POLL_MULTIPLE = "boleh pilih beberapa"
+POLL_NO_QUESTION = (
+    "Pertanyaan polling belum ditulis. Contoh: /polling besok 08:00 Makan di mana? | Bakso | Soto"
+)
+POLL_QUESTION_TOO_LONG = (
+    "Pertanyaan polling terlalu panjang ({length} karakter, paling banyak {limit})."
+)
+POLL_TOO_FEW = (
+    "Polling perlu paling sedikit {minimum} pilihan, dipisah dengan |, ada {count}. "
+    "Contoh: Makan di mana? | Bakso | Soto"
+)
+POLL_TOO_MANY = "WhatsApp menerima paling banyak {limit} pilihan; ada {count}."
+POLL_OPTION_TOO_LONG = (
+    "Pilihan \u201c{option}\u201d terlalu panjang (paling banyak {limit} karakter)."
+)
+POLL_KIND = "polling"
+POLL_TAG = "[polling] "
+POLL_TEXT_REFUSED = (
+    "#{id} adalah polling; teksnya tidak bisa diubah. Batalkan dengan /batal {id} lalu buat "
+    "lagi dengan /polling (waktunya bisa dipindah: /ubah {id} <kapan>)."
+)
+POLL_NO_MENTION_ALL = "@semua tidak bisa dipakai pada polling; hapus kata @semua."
+MENTION_ALL_NOTE = "Menyebut semua anggota grup (@semua)."
+MENTION_ALL_TAG = "[@semua] "
+POLL_DUPLICATE = (
+    "Pilihan \u201c{option}\u201d ditulis dua kali; WhatsApp menolak pilihan yang sama."
+)

@@ -50,4 +50,53 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE posts ADD COLUMN series_id INTEGER;
     CREATE INDEX posts_series ON posts (series_id, id);
     """,
+    # 4: several groups per post: one delivery per group, each with its own state; the post's
+    # status sums them up. The group and send columns of posts move into deliveries (blanked
+    # on posts: kept only so that the table need not be rebuilt). Media get a kind, and a
+    # document the file name it is sent with.
+    """
+    CREATE TABLE deliveries (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        post_id          INTEGER NOT NULL REFERENCES posts (id),
+        position         INTEGER NOT NULL,
+        destination      TEXT NOT NULL,
+        destination_name TEXT NOT NULL DEFAULT '',
+        status           TEXT NOT NULL CHECK (status IN
+                         ('pending','sending','sent','failed','cancelled','missed','uncertain')),
+        updated_at       TEXT NOT NULL,
+        sent_at          TEXT,
+        wa_message_id    TEXT,
+        last_error       TEXT,
+        UNIQUE (post_id, destination),
+        UNIQUE (post_id, position)
+    );
+    CREATE INDEX deliveries_status ON deliveries (status, post_id);
+    INSERT INTO deliveries (post_id, position, destination, destination_name, status,
+                            updated_at, sent_at, wa_message_id, last_error)
+        SELECT id, 0, destination, destination_name, status, updated_at, sent_at,
+               wa_message_id, last_error
+        FROM posts ORDER BY id;
+    ALTER TABLE post_events ADD COLUMN delivery_id INTEGER REFERENCES deliveries (id);
+    UPDATE post_events SET delivery_id =
+        (SELECT d.id FROM deliveries d WHERE d.post_id = post_events.post_id)
+        WHERE from_status IS NOT NULL AND from_status != to_status;
+    UPDATE posts SET destination = '', destination_name = '', sent_at = NULL,
+                     wa_message_id = NULL, last_error = NULL;
+    ALTER TABLE posts ADD COLUMN media_kind TEXT
+        CHECK (media_kind IN ('image','video','document','audio','voice'));
+    ALTER TABLE posts ADD COLUMN media_filename TEXT;
+    UPDATE posts SET media_kind = 'image' WHERE media_path IS NOT NULL;
+    """,
+    # 5: a post may mention every member of its groups ("@semua"), or be a poll (its spec as
+    # bot.pollspec.PollSpec.to_text()); the bot's replies that name a post, so that a reply
+    # to one of them acts on that post
+    """
+    ALTER TABLE posts ADD COLUMN mention_all INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE posts ADD COLUMN poll TEXT;
+    CREATE TABLE bot_replies (
+        message_id TEXT PRIMARY KEY,
+        post_id    INTEGER NOT NULL REFERENCES posts (id),
+        at         TEXT NOT NULL
+    );
+    """,
 )

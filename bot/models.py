@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 
@@ -31,14 +31,57 @@ TRANSITIONS: dict[PostStatus, frozenset[PostStatus]] = {
     PostStatus.UNCERTAIN: frozenset({PostStatus.PENDING, PostStatus.SENT}),
 }
 
+# Status groups, defined once: SQL lists are built from these (bot.storebase.status_list).
+# Waiting for its turn or on its way.
+OPEN = frozenset({PostStatus.PENDING, PostStatus.SENDING})
+# Over, one way or another, and not by the owner's cancel: listed by /riwayat; a series
+# queues its next occurrence after one of these.
+FINISHED = frozenset({PostStatus.SENT, PostStatus.FAILED, PostStatus.MISSED, PostStatus.UNCERTAIN})
+# Not (surely) delivered, and /ulang sends it again.
+RETRYABLE = frozenset({PostStatus.FAILED, PostStatus.MISSED, PostStatus.UNCERTAIN})
+# May still be sent (now, later, or again by /ulang): its media must be kept.
+MAY_BE_SENT = OPEN | RETRYABLE
+
+# A post's own status summed up from its deliveries: the first of these that any delivery
+# has; else cancelled when every delivery was cancelled, else sent.
+_AGGREGATE_ORDER = (
+    PostStatus.SENDING,
+    PostStatus.PENDING,
+    PostStatus.UNCERTAIN,
+    PostStatus.FAILED,
+    PostStatus.MISSED,
+)
+
+
+def aggregate_status(statuses: Iterable[PostStatus]) -> PostStatus:
+    """The status of a post whose deliveries have `statuses`."""
+    found = set(statuses)
+    for status in _AGGREGATE_ORDER:
+        if status in found:
+            return status
+    return PostStatus.SENT if PostStatus.SENT in found else PostStatus.CANCELLED
+
+
+class MediaKind(enum.StrEnum):
+    IMAGE = "image"
+    VIDEO = "video"
+    DOCUMENT = "document"
+    AUDIO = "audio"
+    VOICE = "voice"
+
 
 @dataclass(frozen=True)
 class MediaRef:
-    """An image attached to an incoming message; fetched only when a command needs it."""
+    """Media attached to an incoming message; fetched only when a command needs it. Size and
+    duration are what the message declares (None when it says nothing)."""
 
     mime: str
     fetch: Callable[[], Awaitable[bytes]]
-    document: bool = False  # sent "as a document": an image by its declared type only
+    document: bool = False  # an image sent "as a document": an image by its declared type only
+    kind: MediaKind = MediaKind.IMAGE
+    file_name: str = ""
+    size: int | None = None
+    seconds: int | None = None
 
 
 @dataclass(frozen=True)
@@ -52,15 +95,17 @@ class IncomingMessage:
     timestamp: datetime
     from_me: bool = False
     is_group: bool = False
-    image: MediaRef | None = None
-    quoted_image: MediaRef | None = None
+    media: MediaRef | None = None
+    quoted_media: MediaRef | None = None  # the media of the message this one replies to
     forwarded: bool = False
-    unsupported_media: str | None = None  # e.g. "video": media the bot cannot post yet
+    unsupported_media: str | None = None  # e.g. "stiker": media the bot cannot post
     # The sender's other address when the transport knows it (their LID when `sender` is
     # their phone JID): owners may be listed under either.
     sender_alt: str = ""
-    view_once: bool = False  # this message's own photo/video is view-once (never posted)
-    quoted_view_once: bool = False  # the message it replies to is a view-once photo/video
+    view_once: bool = False  # this message's own media is view-once (never posted)
+    quoted_view_once: bool = False  # the message it replies to is view-once media
+    quoted_id: str = ""  # the id of the message this one replies to ("" when none)
+    quoted_text: str = ""  # that message's text, or its media's caption
 
 
 @dataclass(frozen=True)
@@ -83,19 +128,78 @@ class SentMessage:
     timestamp: datetime
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """One post to one group: each group's send is claimed, sent and recorded on its own."""
+
+    id: int
+    position: int  # groups are sent in this order, 0 first
+    destination: str
+    destination_name: str
+    status: PostStatus
+    updated_at: datetime
+    sent_at: datetime | None = None
+    wa_message_id: str | None = None
+    last_error: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.destination_name or self.destination
+
+
 @dataclass
 class Post:
+    """A queued post. Its groups and what happened in each are its deliveries (position
+    order); `status` sums them up (aggregate_status)."""
+
     id: int
     status: PostStatus
     due_at: datetime
     text: str
-    destination: str
-    destination_name: str
     created_at: datetime
     media_path: str | None = None
     media_mime: str | None = None
-    sent_at: datetime | None = None
-    wa_message_id: str | None = None
-    last_error: str | None = None
+    media_kind: MediaKind | None = None  # None: no media
+    media_filename: str | None = None  # the name a document is sent with
     repeat_rule: str | None = None  # bot.repeat.RepeatRule.to_text() of a repeating post
     series_id: int | None = None  # id of the series' first occurrence
+    deliveries: list[Delivery] = field(default_factory=list)
+    mention_all: bool = False  # mentions every member of each group ("@semua": bot.mentions)
+    poll: str | None = None  # a poll: bot.pollspec.PollSpec.to_text(); None for a plain post
+
+    @property
+    def destination(self) -> str:
+        """The JID of the post's first group: the one group of a post claimed for sending
+        (bot.store.Store.claim_due hands over the post with that delivery only)."""
+        return self.deliveries[0].destination if self.deliveries else ""
+
+    @property
+    def destination_name(self) -> str:
+        """Every group's name, in order: 'Grup A, Grup B'."""
+        return ", ".join(d.name for d in self.deliveries)
+
+    @property
+    def destinations(self) -> list[tuple[str, str]]:
+        """Its groups as (jid, name), in order: what a copy of it is queued to."""
+        return [(d.destination, d.destination_name) for d in self.deliveries]
+
+    @property
+    def sent_at(self) -> datetime | None:
+        """When the last group got it."""
+        return max((d.sent_at for d in self.deliveries if d.sent_at), default=None)
+
+    @property
+    def wa_message_id(self) -> str | None:
+        """WhatsApp's id of the message in the first group that got it."""
+        return next((d.wa_message_id for d in self.deliveries if d.wa_message_id), None)
+
+    @property
+    def last_error(self) -> str | None:
+        """Why it did not go out: the first group's error that is not sent (else any)."""
+        unsent = [d.last_error for d in self.deliveries if d.status is not PostStatus.SENT]
+        return next((e for e in unsent if e), None) or next(
+            (d.last_error for d in self.deliveries if d.last_error), None
+        )
+
+    def with_status(self, *statuses: PostStatus) -> list[Delivery]:
+        return [d for d in self.deliveries if d.status in statuses]

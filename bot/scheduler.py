@@ -5,8 +5,9 @@ RECHECK_S on the monotonic clock (asyncio's): a step of the system clock (NTP, r
 suspend, a board without a real-time clock setting its time after boot) is noticed within
 RECHECK_S, so a post goes out within about a second of its wall-clock time either way, and
 never before it. A queue change wakes it at once. It delivers the due posts one by one, in
-order, paced, and applies the overdue policy: a post later than the grace window is marked
-missed and the owner gets one summary, instead of a surprise post. While the transport is
+order, each post group by group (each group in its own pacing turn), and applies the overdue
+policy: a post later than the grace window is marked missed in the groups it has not reached
+and the owner gets one summary, instead of a surprise post. While the transport is
 not connected nothing is claimed: posts wait, they do not fail. A pass that fails (the disk
 is full, say) is retried with a bounded backoff and reported through bot.faults.
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -224,34 +226,58 @@ class PostScheduler:
         await queue_next_occurrences(self._store, self._clock(), self._tz())
 
     async def _handle(self, post: Post, missed: list[Post]) -> bool:
-        """Deliver or miss one due post; False to stop this pass (shutdown, no connection)."""
+        """Deliver or miss one due post, group by group; False to stop this pass (shutdown,
+        no connection)."""
+        while True:
+            # The batch's copy may be older than an edit or a cancel: the stored row decides
+            # which groups are still to go (and the claim checks it again).
+            current = await self._store.get_post(post.id)
+            if current is None or current.status is not PostStatus.PENDING:
+                return True
+            outcome = await self._handle_group(current, missed)
+            if outcome in (Outcome.STOPPED, Outcome.WAITING):
+                return False
+            if outcome in (None, Outcome.SKIPPED):  # missed, or nothing more to send now
+                return True
+
+    async def _handle_group(self, post: Post, missed: list[Post]) -> Outcome | None:
+        """Deliver the post to its next pending group in that group's pacing turn, or miss
+        the post's pending groups (None). STOPPED: a shutdown came first."""
         if not self._connected():
             while not self._connected():
                 if not await self.nap(_CONNECTION_POLL_S):
-                    return False
+                    return Outcome.STOPPED
             self._available_at = self._monotonic()
         if not await self.pacer.wait_turn() or self._stopping:
-            return False
+            return Outcome.STOPPED
         cutoff = self._available_since() - self._grace
-        # The batch's copy may be older than an edit: the stored row decides. A post moved
-        # or cancelled meanwhile is not missed; the claim below sends it only if still due.
-        if post.due_at < cutoff and await self._store.transition(
-            post.id,
-            PostStatus.MISSED,
-            expect=PostStatus.PENDING,
-            due_before=cutoff,
-            reason="overdue beyond grace",
-            now=self._clock(),
-        ):
-            current = await self._store.get_post(post.id) or post
-            logger.warning(
-                "post #{} missed: due {}, grace {}",
+        # A post moved or cancelled meanwhile is not missed; the claim below sends it only
+        # if still due.
+        if post.due_at < cutoff:
+            gone = await self._store.move(
                 post.id,
-                current.due_at.isoformat(),
-                self._grace,
+                PostStatus.MISSED,
+                expect=PostStatus.PENDING,
+                due_before=cutoff,
+                reason="overdue beyond grace",
+                now=self._clock(),
             )
-            missed.append(current)
-            return True
+            if gone:
+                current = await self._store.get_post(post.id) or post
+                logger.warning(
+                    "post #{} missed in {}: due {}, grace {}",
+                    post.id,
+                    ", ".join(d.name for d in gone),
+                    current.due_at.isoformat(),
+                    self._grace,
+                )
+                missed_ids = {d.id for d in gone}
+                missed.append(
+                    replace(
+                        current, deliveries=[d for d in current.deliveries if d.id in missed_ids]
+                    )
+                )
+                return None
         recoveries = self._faults.recoveries
         outcome = await self._deliver(post)
         if self._faults.recoveries != recoveries:  # its record waited for the disk
@@ -260,5 +286,4 @@ class PostScheduler:
             self.pacer.sent()
         if outcome is Outcome.WAITING:  # the link dropped mid-send: wait, then start over
             await self.nap(_CONNECTION_POLL_S)
-            return False
-        return outcome is not Outcome.STOPPED
+        return outcome

@@ -99,13 +99,16 @@ async def queue_next_occurrences(store: Store, now: datetime, tz: ZoneInfo) -> l
         post = await store.add_post(
             due,
             last.text,
-            last.destination,
-            last.destination_name,
+            last.destinations,  # the groups of the one before
             media_path=last.media_path,
             media_mime=last.media_mime,
+            media_kind=last.media_kind,
+            media_filename=last.media_filename,
             now=now,
             repeat_rule=last.repeat_rule,
             series_id=last.series_id,
+            mention_all=last.mention_all,
+            poll=last.poll,
         )
         logger.info(
             "series #{}: next occurrence #{} at {}", last.series_id, post.id, due.isoformat()

@@ -8,8 +8,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,9 +19,9 @@ from loguru import logger
 from bot.datadir import emptied_database
 from bot.dbfaults import QUICK_CHECK, DatabaseProblem, refuse_unusable
 from bot.migrations import MIGRATIONS
-from bot.models import TRANSITIONS, Post, PostStatus
-from bot.storebase import POST_COLUMNS as _POST_COLUMNS
-from bot.storebase import post_from_row as _post
+from bot.models import FINISHED, MAY_BE_SENT, Delivery, MediaKind, Post, PostStatus
+from bot.storebase import DELIVERY_COLUMNS, POST_COLUMNS, posts_from_rows, status_list
+from bot.storemonth import MonthStore
 from bot.storeseries import SeriesStore
 from bot.timefmt import from_utc_text, to_utc_text
 
@@ -29,7 +29,18 @@ from bot.timefmt import from_utc_text, to_utc_text
 BUSY_TIMEOUT_MS = 5000
 
 
-class Store(SeriesStore):
+@dataclass(frozen=True)
+class PostEvent:
+    """One row of a post's state history."""
+
+    at: datetime
+    before: str | None
+    after: str
+    reason: str | None
+    group: str | None  # the group's name for a delivery's change; None for the whole post
+
+
+class Store(SeriesStore, MonthStore):
     """Posts, notices and settings; the series queries come from SeriesStore."""
 
     @classmethod
@@ -92,37 +103,62 @@ class Store(SeriesStore):
         self,
         due_at: datetime,
         text: str,
-        destination: str,
-        destination_name: str,
+        destinations: Sequence[tuple[str, str]],
+        *,
         media_path: str | None = None,
         media_mime: str | None = None,
+        media_kind: MediaKind | None = None,
+        media_filename: str | None = None,
         now: datetime | None = None,
         repeat_rule: str | None = None,
         series_id: int | None = None,
+        mention_all: bool = False,
+        poll: str | None = None,
     ) -> Post:
-        """Queue a post; a repeating one starts its own series unless `series_id` is given."""
+        """Queue a post to `destinations` ((jid, name) each, in the order they are sent);
+        a repeating one starts its own series unless `series_id` is given. A post with media
+        and no kind is an image (the only kind there was before kinds). `poll`: a poll's
+        stored spec (bot.pollspec)."""
+        if not destinations:
+            raise ValueError("a post needs at least one destination")
+        if len({jid for jid, _ in destinations}) != len(destinations):
+            raise ValueError("a destination is named twice")
+        if media_path is not None and media_kind is None:
+            media_kind = MediaKind.IMAGE
         stamp = to_utc_text(now or datetime.now(UTC))
         async with self._transaction():
+            # posts.destination and .destination_name are no longer read (see migration 4).
             cursor = await self._db.execute(
                 "INSERT INTO posts (status, due_at, text, destination, destination_name,"
-                " media_path, media_mime, created_at, updated_at, repeat_rule, series_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " media_path, media_mime, media_kind, media_filename, created_at, updated_at,"
+                " repeat_rule, series_id, mention_all, poll)"
+                " VALUES (?, ?, ?, '', '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     PostStatus.PENDING,
                     to_utc_text(due_at),
                     text,
-                    destination,
-                    destination_name,
                     media_path,
                     media_mime,
+                    media_kind,
+                    media_filename,
                     stamp,
                     stamp,
                     repeat_rule,
                     series_id,
+                    int(mention_all),
+                    poll,
                 ),
             )
             post_id = cursor.lastrowid
             assert post_id is not None
+            await self._db.executemany(
+                "INSERT INTO deliveries (post_id, position, destination, destination_name,"
+                " status, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (post_id, position, jid, name, PostStatus.PENDING, stamp)
+                    for position, (jid, name) in enumerate(destinations)
+                ],
+            )
             if repeat_rule is not None and series_id is None:
                 await self._db.execute("UPDATE posts SET series_id = id WHERE id = ?", (post_id,))
             await self._record(post_id, stamp, None, PostStatus.PENDING, "created")
@@ -131,8 +167,9 @@ class Store(SeriesStore):
         return post
 
     async def get_post(self, post_id: int) -> Post | None:
-        row = await self._one(f"SELECT {_POST_COLUMNS} FROM posts WHERE id = ?", (post_id,))
-        return _post(row) if row else None
+        return await self._post(
+            await self._one(f"SELECT {POST_COLUMNS} FROM posts WHERE id = ?", (post_id,))
+        )
 
     async def transition(
         self,
@@ -141,131 +178,212 @@ class Store(SeriesStore):
         *,
         expect: PostStatus | Iterable[PostStatus],
         reason: str | None = None,
+        delivery_id: int | None = None,
         wa_message_id: str | None = None,
         sent_at: datetime | None = None,
         due_at: datetime | None = None,
         now: datetime | None = None,
         due_before: datetime | None = None,
     ) -> bool:
-        """Move a post from one of `expect` to `to`, committed with its event row; with
-        `due_before`, only while the post (as stored now) falls due before that moment.
+        """Move the post's deliveries that are in one of `expect` (or only the one with
+        `delivery_id`) to `to`; False, changing nothing, if none is (see move)."""
+        moved = await self.move(
+            post_id,
+            to,
+            expect=expect,
+            reason=reason,
+            delivery_id=delivery_id,
+            wa_message_id=wa_message_id,
+            sent_at=sent_at,
+            due_at=due_at,
+            now=now,
+            due_before=due_before,
+        )
+        return bool(moved)
 
-        Returns False (and changes nothing) when the post is not in an expected state, so a
-        race (a cancel against a send) has exactly one winner.
+    async def move(
+        self,
+        post_id: int,
+        to: PostStatus,
+        *,
+        expect: PostStatus | Iterable[PostStatus],
+        reason: str | None = None,
+        delivery_id: int | None = None,
+        wa_message_id: str | None = None,
+        sent_at: datetime | None = None,
+        due_at: datetime | None = None,
+        now: datetime | None = None,
+        due_before: datetime | None = None,
+    ) -> list[Delivery]:
+        """Move the post's deliveries that are in one of `expect` (or only the one with
+        `delivery_id`) to `to`, committed with their event rows and the post's status; with
+        `due_at`, the post moves to that time; with `due_before`, only while the post (as
+        stored now) falls due before that moment.
+
+        Returns the deliveries moved, as they were before; none (and nothing changed) when
+        none was in an expected state, so a race (a cancel against a send) has one winner.
         """
         allowed = {expect} if isinstance(expect, PostStatus) else set(expect)
-        for source in allowed:
-            if to not in TRANSITIONS[source]:
-                raise ValueError(f"illegal transition {source} -> {to}")
         stamp = to_utc_text(now or datetime.now(UTC))
-        marks = ",".join("?" * len(allowed))
         async with self._transaction():
-            due = [to_utc_text(due_before)] if due_before else []
-            row = await self._one(
-                f"SELECT status FROM posts WHERE id = ? AND status IN ({marks})"
-                + (" AND due_at < ?" if due else ""),
-                (post_id, *allowed, *due),
+            if due_before is not None:
+                row = await self._one(
+                    "SELECT 1 FROM posts WHERE id = ? AND due_at < ?",
+                    (post_id, to_utc_text(due_before)),
+                )
+                if row is None:
+                    return []
+            moved = await self._move(
+                post_id,
+                to,
+                allowed,
+                stamp,
+                reason,
+                delivery_id=delivery_id,
+                wa_message_id=wa_message_id,
+                sent_at=sent_at,
             )
-            if row is None:
-                return False
-            await self._db.execute(
-                "UPDATE posts SET status = ?, updated_at = ?,"
-                " last_error = CASE WHEN ? IN ('failed','missed','uncertain') THEN ?"
-                "                   ELSE last_error END,"
-                " wa_message_id = COALESCE(?, wa_message_id),"
-                " sent_at = COALESCE(?, sent_at),"
-                " due_at = COALESCE(?, due_at)"
-                " WHERE id = ?",
-                (
-                    to,
-                    stamp,
-                    to,
-                    reason,
-                    wa_message_id,
-                    to_utc_text(sent_at) if sent_at else None,
-                    to_utc_text(due_at) if due_at else None,
-                    post_id,
-                ),
-            )
-            await self._record(post_id, stamp, row["status"], to, reason)
-        return True
+            if moved and due_at is not None:
+                await self._db.execute(
+                    "UPDATE posts SET due_at = ? WHERE id = ?", (to_utc_text(due_at), post_id)
+                )
+        return moved
 
     async def claim_due(self, post_id: int, now: datetime) -> Post | None:
-        """Claim a post for sending (pending -> sending, committed with its event row) if it
-        is, as stored now, still pending and due by `now`; return it as claimed (its current
-        text, media and destination), or None. An edit committed before the claim is what
-        goes out; one after it finds the post no longer pending."""
+        """Claim the post's next group for sending (its first pending delivery, pending ->
+        sending, committed with its event row) if the post is, as stored now, still pending
+        and due by `now`; return the post as claimed (its current text and media) with that
+        one delivery, or None. An edit committed before the claim is what goes out; one
+        after it finds no delivery pending or the post no longer due."""
         stamp = to_utc_text(now)
         async with self._transaction():
             row = await self._one(
-                f"SELECT {_POST_COLUMNS} FROM posts WHERE id = ? AND status = 'pending'"
-                " AND due_at <= ?",
-                (post_id, stamp),
+                f"SELECT {POST_COLUMNS} FROM posts WHERE id = ? AND status = ? AND due_at <= ?",
+                (post_id, PostStatus.PENDING, stamp),
             )
-            if row is None:
+            post = await self._post(row)
+            if post is None:
                 return None
-            await self._db.execute(
-                "UPDATE posts SET status = 'sending', updated_at = ? WHERE id = ?", (stamp, post_id)
+            waiting = post.with_status(PostStatus.PENDING)
+            if not waiting:
+                # Pending with no group pending: rows not written by this store. Summed up
+                # again, it is no longer pending, so the scheduler does not pick it again.
+                logger.warning(
+                    "post #{} was pending with no group pending; status summed up again", post_id
+                )
+                await self._settle(post_id, stamp)
+                return None
+            claimed = waiting[0]
+            await self._move(
+                post_id,
+                PostStatus.SENDING,
+                {PostStatus.PENDING},
+                stamp,
+                "due",
+                delivery_id=claimed.id,
             )
-            await self._record(post_id, stamp, PostStatus.PENDING, PostStatus.SENDING, "due")
-        return replace(_post(row), status=PostStatus.SENDING)
+        return replace(
+            post,
+            status=PostStatus.SENDING,
+            deliveries=[replace(claimed, status=PostStatus.SENDING, updated_at=now)],
+        )
 
     async def pending_page(self, limit: int, offset: int) -> list[Post]:
         rows = await self._all(
-            f"SELECT {_POST_COLUMNS} FROM posts WHERE status = 'pending'"
+            f"SELECT {POST_COLUMNS} FROM posts WHERE status = ?"
             " ORDER BY due_at, id LIMIT ? OFFSET ?",
-            (limit, offset),
+            (PostStatus.PENDING, limit, offset),
         )
-        return [_post(r) for r in rows]
+        return await self._posts(rows)
 
     async def due_posts(self, until: datetime, limit: int = 100) -> list[Post]:
         rows = await self._all(
-            f"SELECT {_POST_COLUMNS} FROM posts WHERE status = 'pending' AND due_at <= ?"
+            f"SELECT {POST_COLUMNS} FROM posts WHERE status = ? AND due_at <= ?"
             " ORDER BY due_at, id LIMIT ?",
-            (to_utc_text(until), limit),
+            (PostStatus.PENDING, to_utc_text(until), limit),
         )
-        return [_post(r) for r in rows]
+        return await self._posts(rows)
 
     async def next_pending(self) -> Post | None:
-        row = await self._one(
-            f"SELECT {_POST_COLUMNS} FROM posts WHERE status = 'pending'"
-            " ORDER BY due_at, id LIMIT 1"
+        return await self._post(
+            await self._one(
+                f"SELECT {POST_COLUMNS} FROM posts WHERE status = ? ORDER BY due_at, id LIMIT 1",
+                (PostStatus.PENDING,),
+            )
         )
-        return _post(row) if row else None
 
     async def posts_with_status(self, status: PostStatus) -> list[Post]:
         rows = await self._all(
-            f"SELECT {_POST_COLUMNS} FROM posts WHERE status = ? ORDER BY due_at, id", (status,)
+            f"SELECT {POST_COLUMNS} FROM posts WHERE status = ? ORDER BY due_at, id", (status,)
         )
-        return [_post(r) for r in rows]
+        return await self._posts(rows)
 
     async def all_posts(self) -> list[Post]:
-        rows = await self._all(f"SELECT {_POST_COLUMNS} FROM posts ORDER BY id")
-        return [_post(r) for r in rows]
+        rows = await self._all(f"SELECT {POST_COLUMNS} FROM posts ORDER BY id")
+        deliveries = await self._all(f"SELECT {DELIVERY_COLUMNS} FROM deliveries")
+        return posts_from_rows(rows, deliveries)
 
     async def media_in_use(self, since: datetime) -> set[str]:
         """Media of posts that may still be sent, or that changed state after `since`."""
         rows = await self._all(
             "SELECT DISTINCT media_path FROM posts WHERE media_path IS NOT NULL AND"
-            " (status IN ('pending','sending','failed','missed','uncertain') OR updated_at >= ?)",
+            f" (status IN {status_list(MAY_BE_SENT)} OR updated_at >= ?)",
             (to_utc_text(since),),
         )
         return {str(r[0]) for r in rows}
 
     async def history_page(self, limit: int, offset: int) -> tuple[list[Post], int]:
         """Finished posts (sent, failed, missed, uncertain), most recently changed first."""
-        finished = "('sent','failed','missed','uncertain')"
+        finished = status_list(FINISHED)
         rows = await self._all(
-            f"SELECT {_POST_COLUMNS} FROM posts WHERE status IN {finished}"
+            f"SELECT {POST_COLUMNS} FROM posts WHERE status IN {finished}"
             " ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?",
             (limit, offset),
         )
         total = await self._one(f"SELECT COUNT(*) FROM posts WHERE status IN {finished}")
-        return [_post(r) for r in rows], int(total[0]) if total else 0
+        return await self._posts(rows), int(total[0]) if total else 0
 
     async def update_text(self, post_id: int, text: str, now: datetime) -> bool:
         """Change a pending post's text (recorded as an event); False if not pending."""
         return await self._edit_pending(post_id, "text", text, "text changed by owner", now)
+
+    async def replace_media(
+        self,
+        post_ids: Sequence[int],
+        media_path: str,
+        media_mime: str,
+        media_kind: MediaKind,
+        media_filename: str | None,
+        now: datetime,
+    ) -> list[int]:
+        """New media for those of `post_ids` still pending (recorded as an event); their ids."""
+        stamp = to_utc_text(now)
+        changed: list[int] = []
+        async with self._transaction():
+            for post_id in post_ids:
+                cursor = await self._db.execute(
+                    "UPDATE posts SET media_path = ?, media_mime = ?, media_kind = ?,"
+                    " media_filename = ?, updated_at = ? WHERE id = ? AND status = ?",
+                    (
+                        media_path,
+                        media_mime,
+                        media_kind.value,
+                        media_filename,
+                        stamp,
+                        post_id,
+                        PostStatus.PENDING,
+                    ),
+                )
+                if cursor.rowcount == 1:
+                    changed.append(post_id)
+                    await self._record(
+                        post_id,
+                        stamp,
+                        PostStatus.PENDING,
+                        PostStatus.PENDING,
+                        "media replaced by owner",
+                    )
+        return changed
 
     async def reschedule(
         self, post_id: int, due_at: datetime, reason: str, now: datetime | None = None
@@ -282,9 +400,8 @@ class Store(SeriesStore):
         stamp = to_utc_text(now)
         async with self._transaction():
             cursor = await self._db.execute(
-                f"UPDATE posts SET {column} = ?, updated_at = ?"
-                " WHERE id = ? AND status = 'pending'",
-                (value, stamp, post_id),
+                f"UPDATE posts SET {column} = ?, updated_at = ? WHERE id = ? AND status = ?",
+                (value, stamp, post_id, PostStatus.PENDING),
             )
             if cursor.rowcount != 1:
                 return False
@@ -297,12 +414,23 @@ class Store(SeriesStore):
         return {status: found.get(status, 0) for status in PostStatus}
 
     async def events(self, post_id: int) -> list[tuple[datetime, str | None, str, str | None]]:
+        """A post's state history: (at, from, to, reason) each, oldest first."""
+        return [(e.at, e.before, e.after, e.reason) for e in await self.post_events(post_id)]
+
+    async def post_events(self, post_id: int) -> list[PostEvent]:
+        """A post's state history, oldest first, each with the group it was about (None for
+        the post as a whole: created, moved, text changed)."""
         rows = await self._all(
-            "SELECT at, from_status, to_status, reason FROM post_events"
-            " WHERE post_id = ? ORDER BY id",
+            "SELECT e.at, e.from_status, e.to_status, e.reason, d.destination,"
+            " d.destination_name FROM post_events e"
+            " LEFT JOIN deliveries d ON d.id = e.delivery_id"
+            " WHERE e.post_id = ? ORDER BY e.id",
             (post_id,),
         )
-        return [(from_utc_text(r[0]), r[1], r[2], r[3]) for r in rows]
+        return [
+            PostEvent(from_utc_text(r[0]), r[1], r[2], r[3], (r[5] or r[4]) if r[4] else None)
+            for r in rows
+        ]
 
     # --- notices to the owner ---------------------------------------------------------
 
@@ -325,29 +453,50 @@ class Store(SeriesStore):
                 "UPDATE notices SET sent_at = ? WHERE id = ?", (to_utc_text(now), notice_id)
             )
 
-    # --- settings ----------------------------------------------------------------------
+    # --- the bot's replies that name a post (a reply to one acts on that post) ----------
+
+    async def remember_reply(self, message_id: str, post_id: int, at: datetime) -> None:
+        """The bot's message `message_id` confirmed or showed post `post_id` (a series: its
+        id)."""
+        async with self._transaction():
+            await self._db.execute(
+                "INSERT INTO bot_replies (message_id, post_id, at) VALUES (?, ?, ?)"
+                " ON CONFLICT (message_id) DO UPDATE SET post_id = excluded.post_id,"
+                " at = excluded.at",
+                (message_id, post_id, to_utc_text(at)),
+            )
+
+    async def replied_post(self, message_id: str) -> int | None:
+        """The post the bot's message `message_id` named; None for any other message."""
+        row = await self._one("SELECT post_id FROM bot_replies WHERE message_id = ?", (message_id,))
+        return int(row[0]) if row else None
+
+    async def forget_replies(self, before: datetime) -> int:
+        """Drop what is remembered of the bot's replies sent before `before`; how many."""
+        async with self._transaction():
+            cursor = await self._db.execute(
+                "DELETE FROM bot_replies WHERE at < ?", (to_utc_text(before),)
+            )
+        return int(cursor.rowcount)
+
+    # --- settings (what they mean: bot.state) --------------------------------------------
+
+    async def settings(self) -> dict[str, str]:
+        return {str(r[0]): str(r[1]) for r in await self._all("SELECT key, value FROM settings")}
 
     async def get_setting(self, key: str) -> str | None:
         row = await self._one("SELECT value FROM settings WHERE key = ?", (key,))
         return str(row[0]) if row else None
 
-    async def record_error(self, text: str, at: str) -> None:
-        """Keep `text` (at `at`, local time) as the last error. It is kept in memory too, so
-        /status shows it even when the database cannot take the write (disk full)."""
-        self._last_error = (text, at)
-        await self.set_settings({"last_error": text, "last_error_at": at})
-
-    async def last_error(self) -> tuple[str, str | None] | None:
-        """The last error and when (this run's, else the one saved by an earlier run)."""
-        if self._last_error is not None:
-            return self._last_error
-        text = await self.get_setting("last_error")
-        return (text, await self.get_setting("last_error_at")) if text else None
-
-    async def set_settings(self, values: dict[str, str]) -> None:
+    async def set_settings(self, values: Mapping[str, str | None]) -> None:
+        """Write `values` in one transaction; a key given None is removed."""
         async with self._transaction():
             await self._db.executemany(
                 "INSERT INTO settings (key, value) VALUES (?, ?)"
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                list(values.items()),
+                [(k, v) for k, v in values.items() if v is not None],
+            )
+            await self._db.executemany(
+                "DELETE FROM settings WHERE key = ?",
+                [(k,) for k, v in values.items() if v is None],
             )

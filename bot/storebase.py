@@ -1,22 +1,47 @@
-"""The connection under Store: one transaction at a time, row helpers, a row as a Post."""
+"""The connection under Store: one transaction at a time, row helpers, rows as Posts, and the
+one way a delivery changes state (with its event row and the post's status summed up)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterable
-from typing import Any
+from collections.abc import AsyncIterator, Iterable, Sequence
+from datetime import datetime
+from typing import Any, Protocol
 
 import aiosqlite
 
-from bot.models import Post, PostStatus
-from bot.timefmt import from_utc_text
+from bot.models import (
+    RETRYABLE,
+    TRANSITIONS,
+    Delivery,
+    MediaKind,
+    Post,
+    PostStatus,
+    aggregate_status,
+)
+from bot.timefmt import from_utc_text, to_utc_text
 
 POST_COLUMNS = (
-    "id, status, due_at, text, destination, destination_name, created_at, "
-    "media_path, media_mime, sent_at, wa_message_id, last_error, repeat_rule, "
-    "series_id"
+    "id, status, due_at, text, created_at, media_path, media_mime, media_kind, "
+    "media_filename, repeat_rule, series_id, mention_all, poll"
 )
+DELIVERY_COLUMNS = (
+    "id, post_id, position, destination, destination_name, status, updated_at, sent_at, "
+    "wa_message_id, last_error"
+)
+_IN_CHUNK = 500  # ids per "IN (...)": far below SQLite's limit on bound parameters
+
+
+class Row(Protocol):
+    """A row by column name: sqlite3.Row (aiosqlite's too)."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
+
+def status_list(statuses: Iterable[PostStatus]) -> str:
+    """A status group (bot.models) as SQL: "('failed','missed')", in a fixed order."""
+    return "(" + ",".join(f"'{s.value}'" for s in sorted(statuses)) + ")"
 
 
 class StoreBase:
@@ -27,7 +52,6 @@ class StoreBase:
         # One connection is shared by every task: writes take turns so that one task's
         # statements never land inside another task's open transaction.
         self._write_lock = asyncio.Lock()
-        self._last_error: tuple[str, str] | None = None  # also when it could not be saved
         self.commits = 0  # transactions committed so far: proof that the disk takes writes
 
     @contextlib.asynccontextmanager
@@ -59,30 +83,134 @@ class StoreBase:
             return list(await cursor.fetchall())
 
     async def _record(
-        self, post_id: int, stamp: str, before: str | None, after: str, reason: str | None
+        self,
+        post_id: int,
+        stamp: str,
+        before: str | None,
+        after: str,
+        reason: str | None,
+        delivery_id: int | None = None,
     ) -> None:
-        """One row of a post's state history; called inside the change's transaction."""
+        """One row of a post's state history (a delivery's, with `delivery_id`); called
+        inside the change's transaction."""
         await self._db.execute(
-            "INSERT INTO post_events (post_id, at, from_status, to_status, reason)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (post_id, stamp, before, after, reason),
+            "INSERT INTO post_events (post_id, at, from_status, to_status, reason, delivery_id)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (post_id, stamp, before, after, reason, delivery_id),
+        )
+
+    async def _posts(self, rows: Sequence[aiosqlite.Row]) -> list[Post]:
+        """Post rows with their deliveries (read in a few queries, not one per post)."""
+        ids = [int(r["id"]) for r in rows]
+        found: list[aiosqlite.Row] = []
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            found += await self._all(
+                f"SELECT {DELIVERY_COLUMNS} FROM deliveries"
+                f" WHERE post_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+        return posts_from_rows(rows, found)
+
+    async def _post(self, row: aiosqlite.Row | None) -> Post | None:
+        return (await self._posts([row]))[0] if row is not None else None
+
+    async def _move(
+        self,
+        post_id: int,
+        to: PostStatus,
+        allowed: set[PostStatus],
+        stamp: str,
+        reason: str | None,
+        *,
+        delivery_id: int | None = None,
+        wa_message_id: str | None = None,
+        sent_at: datetime | None = None,
+    ) -> list[Delivery]:
+        """Inside a transaction: move the post's deliveries (or the one with `delivery_id`)
+        that are in one of `allowed` to `to`, each with its event row, then sum up the post's
+        status. Returns them as they were before the move."""
+        for source in allowed:
+            if to not in TRANSITIONS[source]:
+                raise ValueError(f"illegal transition {source} -> {to}")
+        marks = ",".join("?" * len(allowed))
+        only = [delivery_id] if delivery_id is not None else []
+        rows = await self._all(
+            f"SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE post_id = ?"
+            f" AND status IN ({marks})" + (" AND id = ?" if only else "") + " ORDER BY position",
+            (post_id, *allowed, *only),
+        )
+        moved = [delivery_from_row(r) for r in rows]
+        for delivery in moved:
+            await self._db.execute(
+                "UPDATE deliveries SET status = ?, updated_at = ?,"
+                " last_error = CASE WHEN ? THEN ? ELSE last_error END,"
+                " wa_message_id = COALESCE(?, wa_message_id),"
+                " sent_at = COALESCE(?, sent_at)"
+                " WHERE id = ?",
+                (
+                    to,
+                    stamp,
+                    to in RETRYABLE,
+                    reason,
+                    wa_message_id,
+                    to_utc_text(sent_at) if sent_at else None,
+                    delivery.id,
+                ),
+            )
+            await self._record(post_id, stamp, delivery.status, to, reason, delivery.id)
+        if moved:
+            await self._settle(post_id, stamp)
+        return moved
+
+    async def _settle(self, post_id: int, stamp: str) -> None:
+        """The post's status summed up from its deliveries: in the transaction of every
+        change of a delivery, and only here."""
+        rows = await self._all("SELECT status FROM deliveries WHERE post_id = ?", (post_id,))
+        status = aggregate_status(PostStatus(r[0]) for r in rows)
+        await self._db.execute(
+            "UPDATE posts SET status = ?, updated_at = ? WHERE id = ?", (status, stamp, post_id)
         )
 
 
-def post_from_row(row: aiosqlite.Row) -> Post:
+def delivery_from_row(row: Row) -> Delivery:
+    return Delivery(
+        id=row["id"],
+        position=row["position"],
+        destination=row["destination"],
+        destination_name=row["destination_name"],
+        status=PostStatus(row["status"]),
+        updated_at=from_utc_text(row["updated_at"]),
+        sent_at=from_utc_text(row["sent_at"]) if row["sent_at"] else None,
+        wa_message_id=row["wa_message_id"],
+        last_error=row["last_error"],
+    )
+
+
+def post_from_row(row: Row, deliveries: Iterable[Delivery] = ()) -> Post:
+    kind = row["media_kind"]
     return Post(
         id=row["id"],
         status=PostStatus(row["status"]),
         due_at=from_utc_text(row["due_at"]),
         text=row["text"],
-        destination=row["destination"],
-        destination_name=row["destination_name"],
         created_at=from_utc_text(row["created_at"]),
         media_path=row["media_path"],
         media_mime=row["media_mime"],
-        sent_at=from_utc_text(row["sent_at"]) if row["sent_at"] else None,
-        wa_message_id=row["wa_message_id"],
-        last_error=row["last_error"],
+        media_kind=MediaKind(kind) if kind else None,
+        media_filename=row["media_filename"],
         repeat_rule=row["repeat_rule"],
         series_id=row["series_id"],
+        deliveries=sorted(deliveries, key=lambda d: d.position),
+        mention_all=bool(row["mention_all"]),  # NULL in a database from before version 5
+        poll=row["poll"],
     )
+
+
+def posts_from_rows(post_rows: Iterable[Row], delivery_rows: Iterable[Row]) -> list[Post]:
+    """Posts (in the order of `post_rows`) each with its deliveries from `delivery_rows`:
+    the one place rows become Posts (the store's, and the read-only queue's)."""
+    by_post: dict[int, list[Delivery]] = {}
+    for row in delivery_rows:
+        by_post.setdefault(int(row["post_id"]), []).append(delivery_from_row(row))
+    return [post_from_row(row, by_post.get(int(row["id"]), ())) for row in post_rows]

@@ -5,37 +5,39 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.models import Post, PostStatus
+from bot.models import FINISHED, Post, PostStatus
 from bot.storebase import POST_COLUMNS as _POST_COLUMNS
-from bot.storebase import StoreBase
-from bot.storebase import post_from_row as _post
+from bot.storebase import StoreBase, status_list
 from bot.timefmt import to_utc_text
 
+_PENDING = status_list({PostStatus.PENDING})
 # Pending posts as the owner sees them: a repeating series once, by its soonest occurrence.
 _QUEUE = (
-    "FROM posts p WHERE status = 'pending' AND (series_id IS NULL OR id ="
-    " (SELECT q.id FROM posts q WHERE q.series_id = p.series_id AND q.status = 'pending'"
+    f"FROM posts p WHERE status IN {_PENDING} AND (series_id IS NULL OR id ="
+    f" (SELECT q.id FROM posts q WHERE q.series_id = p.series_id AND q.status IN {_PENDING}"
     " ORDER BY q.due_at, q.id LIMIT 1))"
 )
 
 
 class SeriesStore(StoreBase):
     async def series_needing_next(self) -> list[Post]:
-        """The last occurrence of every series whose last occurrence is over but not
-        cancelled: each needs its next occurrence queued."""
+        """The last occurrence of every series whose last occurrence is over and not
+        stopped (no group of it cancelled: only stopping a series cancels one of its
+        occurrences): each needs its next occurrence queued."""
         rows = await self._all(
-            f"SELECT {_POST_COLUMNS} FROM posts WHERE id IN"
+            f"SELECT {_POST_COLUMNS} FROM posts p WHERE id IN"
             " (SELECT MAX(id) FROM posts WHERE series_id IS NOT NULL GROUP BY series_id)"
-            " AND status IN ('sent','failed','missed','uncertain')"
+            f" AND status IN {status_list(FINISHED)} AND NOT EXISTS (SELECT 1 FROM deliveries d"
+            f" WHERE d.post_id = p.id AND d.status IN {status_list({PostStatus.CANCELLED})})"
         )
-        return [_post(r) for r in rows]
+        return await self._posts(rows)
 
     async def series_posts(self, series_id: int) -> list[Post]:
         """Every occurrence of a series, first first: an occurrence's place is its number."""
         rows = await self._all(
             f"SELECT {_POST_COLUMNS} FROM posts WHERE series_id = ? ORDER BY id", (series_id,)
         )
-        return [_post(r) for r in rows]
+        return await self._posts(rows)
 
     async def queue_page(self, limit: int, offset: int) -> tuple[list[Post], int]:
         """The queue as the owner sees it, soonest first: pending posts, each series once
@@ -44,24 +46,20 @@ class SeriesStore(StoreBase):
             f"SELECT {_POST_COLUMNS} {_QUEUE} ORDER BY due_at, id LIMIT ? OFFSET ?", (limit, offset)
         )
         total = await self._one(f"SELECT COUNT(*) {_QUEUE}")
-        return [_post(r) for r in rows], int(total[0]) if total else 0
+        return await self._posts(rows), int(total[0]) if total else 0
 
     async def stop_series(self, series_id: int, now: datetime) -> list[int]:
-        """Cancel every pending occurrence of a series in one transaction, so no next one is
-        queued; returns their ids."""
+        """Cancel every pending occurrence of a series (their groups still pending) in one
+        transaction, so no next one is queued; returns their ids."""
         stamp = to_utc_text(now)
         async with self._transaction():
             ids = await self._pending_in_series(series_id)
             for post_id in ids:
-                await self._db.execute(
-                    "UPDATE posts SET status = 'cancelled', updated_at = ? WHERE id = ?",
-                    (stamp, post_id),
-                )
-                await self._record(
+                await self._move(
                     post_id,
-                    stamp,
-                    PostStatus.PENDING,
                     PostStatus.CANCELLED,
+                    {PostStatus.PENDING},
+                    stamp,
                     "series stopped by owner",
                 )
         return ids
@@ -94,8 +92,9 @@ class SeriesStore(StoreBase):
         return ids
 
     async def restore_posts(self, posts: list[Post], now: datetime) -> None:
-        """Put back the posts of a backup (ids, states, times, series and rules kept) in one
-        transaction, each with a "restored" event; NotEmpty if the database has posts."""
+        """Put back the posts of a backup (ids, states, times, groups, series and rules kept)
+        in one transaction, each with a "restored" event; NotEmpty if the database has
+        posts. A post's status is summed up from its deliveries, as always."""
         stamp = to_utc_text(now)
         async with self._transaction():
             held = await self._one("SELECT COUNT(*) FROM posts")
@@ -104,32 +103,53 @@ class SeriesStore(StoreBase):
             for post in posts:
                 changed = to_utc_text(post.sent_at or post.created_at)
                 await self._db.execute(
-                    f"INSERT INTO posts ({_POST_COLUMNS}, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO posts (id, status, due_at, text, destination, destination_name,"
+                    " created_at, updated_at, media_path, media_mime, media_kind, media_filename,"
+                    " repeat_rule, series_id, mention_all, poll)"
+                    " VALUES (?, ?, ?, ?, '', '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         post.id,
                         post.status,
                         to_utc_text(post.due_at),
                         post.text,
-                        post.destination,
-                        post.destination_name,
                         to_utc_text(post.created_at),
+                        changed,
                         post.media_path,
                         post.media_mime,
-                        to_utc_text(post.sent_at) if post.sent_at else None,
-                        post.wa_message_id,
-                        post.last_error,
+                        post.media_kind,
+                        post.media_filename,
                         post.repeat_rule,
                         post.series_id,
-                        changed,
+                        int(post.mention_all),
+                        post.poll,
                     ),
                 )
+                await self._db.executemany(
+                    "INSERT INTO deliveries (post_id, position, destination, destination_name,"
+                    " status, updated_at, sent_at, wa_message_id, last_error)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            post.id,
+                            position,
+                            d.destination,
+                            d.destination_name,
+                            d.status,
+                            to_utc_text(d.sent_at or post.created_at),
+                            to_utc_text(d.sent_at) if d.sent_at else None,
+                            d.wa_message_id,
+                            d.last_error,
+                        )
+                        for position, d in enumerate(post.deliveries)
+                    ],
+                )
+                await self._settle(post.id, changed)
                 await self._record(post.id, stamp, None, post.status, "restored from backup")
 
     async def _pending_in_series(self, series_id: int) -> list[int]:
         rows = await self._all(
-            "SELECT id FROM posts WHERE series_id = ? AND status = 'pending' ORDER BY due_at, id",
-            (series_id,),
+            "SELECT id FROM posts WHERE series_id = ? AND status = ? ORDER BY due_at, id",
+            (series_id, PostStatus.PENDING),
         )
         return [int(r[0]) for r in rows]
 

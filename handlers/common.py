@@ -6,8 +6,10 @@ from zoneinfo import ZoneInfo
 
 from bot import messages as m
 from bot.context import UserError
-from bot.models import Post
+from bot.models import MediaKind, Post
+from bot.pollspec import PollError, PollSpec, parse_poll
 from bot.repeat import RepeatRule
+from bot.state import stored_destinations
 from bot.store import Store
 
 PREVIEW_CHARS = 48
@@ -18,10 +20,10 @@ MAX_CAPTION = 1_024
 
 
 async def destination(store: Store) -> tuple[str, str] | None:
-    jid = await store.get_setting("destination")
-    if not jid:
-        return None
-    return jid, await store.get_setting("destination_name") or jid
+    """The first default group as (jid, name), read from the saved state; the whole list is
+    `services.state.destinations`."""
+    chosen = stored_destinations(await store.settings())
+    return (chosen[0].jid, chosen[0].name) if chosen else None
 
 
 def parse_post_id(raw: str, usage_of: str) -> int:
@@ -83,11 +85,30 @@ def rule_words(rule: RepeatRule | str, tz: ZoneInfo) -> str:
     return rule.describe(tz)
 
 
+def media_tag(post: Post) -> str:
+    """'[foto] ', '[video] ', '[dokumen brosur.pdf] ': a media post's kind (a document's name)."""
+    kind = m.MEDIA_NAMES[(post.media_kind or MediaKind.IMAGE).value]
+    return m.MEDIA_TAG.format(kind=" ".join(filter(None, (kind, post.media_filename))))
+
+
+def poll_of(post: Post) -> PollSpec | None:
+    """The poll a post is (None for other posts, or a stored spec no longer readable)."""
+    if post.poll is None:
+        return None
+    try:
+        return parse_poll(post.poll)
+    except PollError:
+        return None
+
+
 def preview(post: Post, tz: ZoneInfo) -> str:
-    flat = _shorten(" ".join(post.text.split()), PREVIEW_CHARS)
+    poll = poll_of(post)
+    flat = _shorten(" ".join((poll.question if poll else post.text).split()), PREVIEW_CHARS)
     rule = rule_words(post.repeat_rule, tz) if post.repeat_rule else None
     return (
         (m.REPEAT_TAG.format(rule=rule) if rule else "")
-        + (m.PHOTO_TAG if post.media_path else "")
+        + (media_tag(post) if post.media_path else "")
+        + (m.POLL_TAG if post.poll is not None else "")
+        + (m.MENTION_ALL_TAG if post.mention_all else "")
         + flat
     )

@@ -1,28 +1,44 @@
-"""/ubah moves a pending post or changes its text; for a repeating series, its next occurrence
-(a move) or every coming one (a new text)."""
+"""/ubah moves a pending post, changes its text or replaces its media; for a repeating series,
+its next occurrence (a move) or every coming one (a new text, new media)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from loguru import logger
-
 from bot import messages as m
 from bot.context import Command, Context, UserError
-from bot.models import Post
+from bot.mediarules import caption_refusal
+from bot.mediarules import name as media_name
+from bot.models import PostStatus
+from bot.posts import NotPending, SeriesIdle
 from bot.timefmt import format_local
 from handlers.common import check_length, quote, rule_words
-from handlers.target import Target, find_target, load_target
+from handlers.schedule import chosen_media, store_media
+from handlers.target import (
+    Target,
+    group_states,
+    load_target,
+    named_post,
+    nothing_pending,
+    refused,
+)
 
 _TEXT_WORDS = ("teks", "text", "isi")
+_MEDIA_WORDS = ("foto", "photo", "media")
 
 
 async def edit(ctx: Context) -> None:
-    target = await find_target(ctx, "ubah")
-    rest = ctx.args.strip().split(maxsplit=1)[1] if len(ctx.args.split()) > 1 else ""
+    named = await named_post(ctx, "ubah", time_first=True)
+    target = await load_target(ctx, named.id)
+    rest = named.rest
     first, _, after = rest.partition(" ")
     if first.lower() in _TEXT_WORDS:
         await _change_text(ctx, target, "\n".join(p for p in (after.strip(), ctx.body) if p))
+        return
+    if first.lower() in _MEDIA_WORDS:
+        if extra := "\n".join(p for p in (after.strip(), ctx.body) if p):
+            raise UserError(m.EDIT_EXTRA_TEXT.format(extra=extra[:40]), "ubah")
+        await _change_media(ctx, target)
         return
     if not rest.strip():
         raise UserError(m.EDIT_MISSING, "ubah")
@@ -48,46 +64,79 @@ async def edit(ctx: Context) -> None:
     await _move(ctx, target, parsed.when)
 
 
-def _pending(target: Target) -> Post:
-    """The post a change applies to: the one-off itself, or the series' next occurrence."""
-    if not target.is_series:
-        return target.post
-    coming = target.coming
-    if not coming:
-        raise target.nothing_pending()
-    return coming[0]
-
-
 async def _move(ctx: Context, target: Target, when: datetime) -> None:
-    post = _pending(target)
-    if not await ctx.store.reschedule(post.id, when, "moved by owner", now=ctx.services.clock()):
-        raise UserError(m.CANNOT_EDIT.format(id=target.id, status=m.STATUS_NAMES[post.status]))
-    ctx.services.queue_changed()
+    try:
+        post = await ctx.services.posts.move(target, when)
+    except SeriesIdle as idle:
+        raise nothing_pending(idle) from None
+    except NotPending as refusal:
+        raise UserError(
+            m.CANNOT_EDIT.format(id=target.id, status=m.STATUS_NAMES[refusal.post.status])
+        ) from None
     tz = ctx.services.tz
-    reply = m.MOVED.format(id=target.id, when=format_local(when, tz), dest=post.destination_name)
+    reply = m.MOVED.format(id=target.id, when=format_local(when, tz), dest=group_states(post))
     if target.is_series and post.repeat_rule:
-        logger.info("series #{}: occurrence #{} moved", target.id, post.id)
         reply += "\n" + m.SERIES_MOVED.format(rule=rule_words(post.repeat_rule, tz))
-    await ctx.reply(reply + quote(post.text))
+    await ctx.reply_about(target.id, reply + quote(post.text))
 
 
 async def _change_text(ctx: Context, target: Target, text: str) -> None:
-    post = _pending(target)
-    if not text and not post.media_path:
-        raise UserError(m.SCHEDULE_EMPTY_TEXT, "ubah")
-    check_length(text, photo=post.media_path is not None)
-    now = ctx.services.clock()
+    posts = ctx.services.posts
+    try:
+        post = posts.next_of(target)
+        if post.poll is not None:  # its options are no text; a new poll is a new post
+            raise UserError(m.POLL_TEXT_REFUSED.format(id=target.id))
+        if not text and not post.media_path:
+            raise UserError(m.SCHEDULE_EMPTY_TEXT, "ubah")
+        check_length(text, photo=post.media_path is not None)
+        if reason := caption_refusal(post.media_kind, text):  # audio takes no text
+            raise UserError(reason)
+        await posts.change_text(target, text)
+    except SeriesIdle as idle:
+        raise nothing_pending(idle) from None
+    except NotPending as refusal:
+        raise refused(m.CANNOT_EDIT, refusal.post) from None
     if target.is_series:
-        changed = await ctx.store.update_series_text(target.id, text, now)
-        if not changed:
-            raise target.nothing_pending()
-        logger.info("series #{}: text of occurrence(s) {} changed", target.id, changed)
         reply = m.SERIES_TEXT_CHANGED.format(id=target.id)
     else:
-        if not await ctx.store.update_text(post.id, text, now):
-            raise UserError(m.CANNOT_EDIT.format(id=post.id, status=m.STATUS_NAMES[post.status]))
-        reply = m.TEXT_CHANGED.format(id=post.id)
-    await ctx.reply(reply + quote(text))
+        reply = m.TEXT_CHANGED.format(id=target.id)
+    await ctx.reply_about(target.id, reply + quote(text))
 
 
-COMMANDS = [Command("ubah", ("edit",), edit)]
+async def _change_media(ctx: Context, target: Target) -> None:
+    """New media for the post (a series: every coming occurrence), from the command's own
+    message or the one it replies to, refused as /jadwal refuses it; the post keeps its
+    text, which becomes the caption."""
+    posts = ctx.services.posts
+    try:
+        post = posts.next_of(target)
+        if post.status is not PostStatus.PENDING:
+            raise NotPending(post)
+        media = chosen_media(ctx.message, post.text)
+        if media is None:
+            raise UserError(m.EDIT_MEDIA_MISSING, "ubah")
+        check_length(post.text, photo=True)
+        stored = await store_media(ctx, media)
+        await posts.replace_media(target, stored.name, stored.mime, stored.kind, stored.file_name)
+    except SeriesIdle as idle:
+        raise nothing_pending(idle) from None
+    except NotPending as refusal:
+        raise refused(m.CANNOT_EDIT, refusal.post) from None
+    template = m.SERIES_MEDIA_CHANGED if target.is_series else m.MEDIA_CHANGED
+    await ctx.reply_about(
+        target.id, template.format(id=target.id, kind=media_name(stored.kind)) + quote(post.text)
+    )
+
+
+COMMANDS = [
+    Command(
+        "ubah",
+        ("edit",),
+        edit,
+        usage=m.UBAH_USAGE,
+        example=m.UBAH_EXAMPLE,
+        summary=m.UBAH_SUMMARY,
+        by_reply=m.UBAH_BY_REPLY,
+        notes=(m.UBAH_REPEAT, m.UBAH_TEXT_EXAMPLE, m.UBAH_MEDIA, m.TIME_FORMS),
+    )
+]

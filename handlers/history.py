@@ -3,54 +3,66 @@ repeating series: its rule, its next occurrence and the past ones)."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from bot import messages as m
 from bot.context import Command, Context, UserError
-from bot.models import Post, PostStatus
+from bot.models import RETRYABLE, MediaKind, Post, PostStatus
+from bot.posts import NotPending, NotRetryable, PostNotFound, SeriesIdle, UseRetry
 from bot.timefmt import format_local, format_short
-from handlers.common import page_count, parse_post_id, preview, requested_page, rule_words
-from handlers.target import Target, find_target
+from handlers.common import (
+    media_tag,
+    page_count,
+    poll_of,
+    preview,
+    requested_page,
+    rule_words,
+)
+from handlers.target import (
+    Target,
+    find_target,
+    group_states,
+    named_post,
+    names,
+    nothing_pending,
+    ordinal,
+    others,
+    refused,
+    with_states,
+)
 
 PAGE_SIZE = 10
 SERIES_SHOWN = 10  # past occurrences listed by /lihat
-RETRYABLE = (PostStatus.FAILED, PostStatus.MISSED, PostStatus.UNCERTAIN)
-
-
-async def _post(ctx: Context, usage_of: str) -> Post:
-    post_id = parse_post_id(ctx.args, usage_of)
-    post = await ctx.store.get_post(post_id)
-    if post is None:
-        raise UserError(m.POST_NOT_FOUND.format(id=post_id))
-    return post
 
 
 async def send_now(ctx: Context) -> None:
     target = await find_target(ctx, "kirim")
-    post = target.post
-    if target.is_series:  # a series' id: its next occurrence
-        coming = target.coming
-        if not coming:
-            raise target.nothing_pending()
-        post = coming[0]
-    if post.status in RETRYABLE:
-        raise UserError(m.USE_RETRY.format(id=post.id, status=m.STATUS_NAMES[post.status]))
-    now = ctx.services.clock()
-    if not await ctx.store.reschedule(post.id, now, "sent now by owner", now=now):
-        raise UserError(m.CANNOT_SEND_NOW.format(id=post.id, status=m.STATUS_NAMES[post.status]))
-    ctx.services.queue_changed()
-    await ctx.reply(m.SENDING_NOW.format(id=target.id, dest=post.destination_name))
+    try:
+        post = await ctx.services.posts.send_now(target)
+    except SeriesIdle as idle:
+        raise nothing_pending(idle) from None
+    except UseRetry as refusal:
+        raise refused(m.USE_RETRY, refusal.post) from None
+    except NotPending as refusal:
+        raise refused(m.CANNOT_SEND_NOW, refusal.post) from None
+    await ctx.reply_about(
+        target.id,
+        m.SENDING_NOW.format(id=target.id, dest=names(post.with_status(PostStatus.PENDING))),
+    )
 
 
 async def retry(ctx: Context) -> None:
-    post = await _post(ctx, "ulang")
-    if post.status not in RETRYABLE:
-        raise UserError(m.CANNOT_RETRY.format(id=post.id, status=m.STATUS_NAMES[post.status]))
-    now = ctx.services.clock()
-    if not await ctx.store.transition(
-        post.id, PostStatus.PENDING, expect=RETRYABLE, reason="retry by owner", due_at=now, now=now
-    ):
-        raise UserError(m.CANNOT_RETRY.format(id=post.id, status=m.STATUS_NAMES[post.status]))
-    ctx.services.queue_changed()
-    await ctx.reply(m.RETRYING.format(id=post.id, dest=post.destination_name))
+    post_id = (await named_post(ctx, "ulang")).id
+    try:
+        done = await ctx.services.posts.retry(post_id)
+    except PostNotFound:
+        raise UserError(m.POST_NOT_FOUND.format(id=post_id)) from None
+    except NotRetryable as refusal:
+        raise refused(m.CANNOT_RETRY, refusal.post) from None
+    reply = m.RETRYING.format(id=post_id, dest=names(done.groups))
+    if kept := others(done.post, done.groups):  # they got it already, or will anyway
+        reply += "\n" + m.NOT_AGAIN.format(groups=with_states(kept))
+    await ctx.reply_about(post_id, reply)
 
 
 async def history(ctx: Context) -> None:
@@ -70,7 +82,7 @@ async def history(ctx: Context) -> None:
             else ""
         )
         lines.append(
-            f"#{post.id}{series} {m.STATUS_NAMES[post.status]} {when} -> {post.destination_name}"
+            f"#{post.id}{series} {m.STATUS_NAMES[post.status]} {when} -> {group_states(post)}"
         )
         detail = preview(post, tz)
         if post.status is not PostStatus.SENT and post.last_error:
@@ -97,22 +109,43 @@ async def show(ctx: Context) -> None:
             dest=post.destination_name,
         )
     ]
-    if post.sent_at:
-        lines.append(m.SHOW_SENT.format(when=format_local(post.sent_at, tz)))
-    if post.last_error and post.status is not PostStatus.SENT:
-        lines.append(m.SHOW_ERROR.format(reason=post.last_error))
+    several = len(post.deliveries) > 1
+    if several:
+        lines += _group_lines(post, tz)
+    else:
+        if post.sent_at:
+            lines.append(m.SHOW_SENT.format(when=format_local(post.sent_at, tz)))
+        if post.last_error and post.status is not PostStatus.SENT:
+            lines.append(m.SHOW_ERROR.format(reason=post.last_error))
     lines.append(m.SHOW_EVENTS)
-    for at, before, after, reason in (await ctx.store.events(post.id))[-10:]:
+    for event in (await ctx.store.post_events(post.id))[-10:]:
+        before, after = event.before, event.after
         move = (
             f"{m.STATUS_NAMES.get(before or '', '-')} -> {m.STATUS_NAMES[after]}"
             if before != after
             else m.STATUS_NAMES[after]
         )
-        said = m.EVENT_REASONS.get(reason or "", reason)
+        said = m.EVENT_REASONS.get(event.reason or "", event.reason)
         if said and said.startswith("waiting for the connection"):
             said = m.EVENT_WAITING
-        lines.append(f"  {format_short(at, tz)} {move}" + (f" ({said})" if said else ""))
-    await ctx.reply("\n".join(lines))
+        group = f"{event.group}: " if several and event.group else ""
+        lines.append(
+            f"  {format_short(event.at, tz)} {group}{move}" + (f" ({said})" if said else "")
+        )
+    await ctx.reply_about(post.id, "\n".join(lines))
+
+
+def _group_lines(post: Post, tz: ZoneInfo) -> list[str]:
+    """Each group with its state, when it got the post, or why not."""
+    lines = [m.SHOW_GROUPS]
+    for d in post.deliveries:
+        line = m.SHOW_GROUP.format(name=d.name, status=m.STATUS_NAMES[d.status])
+        if d.sent_at:
+            line += m.SHOW_GROUP_AT.format(when=format_short(d.sent_at, tz))
+        if d.last_error and d.status is not PostStatus.SENT:
+            line += m.SHOW_GROUP_ERROR.format(reason=d.last_error)
+        lines.append(line)
+    return lines
 
 
 async def _show_series(ctx: Context, target: Target) -> None:
@@ -126,10 +159,10 @@ async def _show_series(ctx: Context, target: Target) -> None:
     if coming:
         lines.append(
             m.SERIES_NEXT.format(
-                when=format_local(shown.due_at, tz), ordinal=target.ordinal(shown), post=shown.id
+                when=format_local(shown.due_at, tz), ordinal=ordinal(target, shown), post=shown.id
             )
         )
-    elif shown.status is PostStatus.CANCELLED:
+    elif target.stopped:
         lines.append(m.SERIES_ALREADY_STOPPED.format(id=target.id))
     else:
         lines.append(m.SERIES_NEXT_SOON)
@@ -140,32 +173,74 @@ async def _show_series(ctx: Context, target: Target) -> None:
             lines.append(m.SERIES_EARLIER.format(count=len(past) - SERIES_SHOWN))
         for post in past[-SERIES_SHOWN:]:
             line = (
-                f"  {target.ordinal(post)} {m.STATUS_NAMES[post.status]} "
+                f"  {ordinal(target, post)} {m.STATUS_NAMES[post.status]} "
                 f"{format_short(post.due_at, tz)}"
             )  # the occurrence it was
+            if len(post.deliveries) > 1 and post.status is not PostStatus.CANCELLED:
+                line += f" -> {group_states(post)}"
             if post.last_error and post.status is not PostStatus.SENT:
                 line += f" ({post.last_error})"
             if post.status in RETRYABLE:
                 line += m.SERIES_RETRY.format(post=post.id)
             lines.append(line)
-    await ctx.reply("\n".join(lines))
+    await ctx.reply_about(target.id, "\n".join(lines))
 
 
 async def _show_content(ctx: Context, post: Post) -> None:
-    """The post as it will be (or was) sent: its photo with the caption, or its text."""
-    if post.media_path:
+    """The post as it will be (or was) sent: its photo with the caption, or its text (other
+    media named by the tag /antrian shows: only a photo is sent back as itself), or its poll,
+    with a line saying so when it mentions every member."""
+    mention = "\n" + m.MENTION_ALL_NOTE if post.mention_all else ""
+    if post.poll is not None:
+        poll = poll_of(post)
+        await ctx.reply(poll.describe() if poll else m.POLL_TAG + post.poll)
+    elif post.media_path and post.media_kind not in (None, MediaKind.IMAGE):
+        await ctx.reply(media_tag(post) + post.text + mention)
+    elif post.media_path:
         image = ctx.services.media.path(post.media_path)
         if image.is_file():
-            await ctx.reply_image(image, post.text)
+            await ctx.reply_image(image, (post.text + mention).strip())
         else:
-            await ctx.reply(m.PHOTO_GONE)
+            await ctx.reply(m.PHOTO_GONE + mention)
     elif post.text:
-        await ctx.reply(post.text)
+        await ctx.reply(post.text + mention)
 
 
 COMMANDS = [
-    Command("kirim", ("send",), send_now),
-    Command("ulang", ("retry",), retry),
-    Command("riwayat", ("history",), history),
-    Command("lihat", ("show", "view"), show),
+    Command(
+        "kirim",
+        ("send",),
+        send_now,
+        usage=m.KIRIM_USAGE,
+        example=m.KIRIM_EXAMPLE,
+        summary=m.KIRIM_SUMMARY,
+        by_reply="",
+    ),
+    Command(
+        "ulang",
+        ("retry",),
+        retry,
+        usage=m.ULANG_USAGE,
+        example=m.ULANG_EXAMPLE,
+        summary=m.ULANG_SUMMARY,
+        by_reply="",
+    ),
+    Command(
+        "riwayat",
+        ("history",),
+        history,
+        usage=m.RIWAYAT_USAGE,
+        example=m.RIWAYAT_EXAMPLE,
+        summary=m.RIWAYAT_SUMMARY,
+    ),
+    Command(
+        "lihat",
+        ("show", "view"),
+        show,
+        usage=m.LIHAT_USAGE,
+        example=m.LIHAT_EXAMPLE,
+        summary=m.LIHAT_SUMMARY,
+        by_reply="",
+        notes=(m.LIHAT_REPEAT,),
+    ),
 ]

@@ -22,4 +22,14 @@ async def accept(ctx: Context) -> None:
     await proposal.accept(ctx)
 
 
-COMMANDS = [Command(ACCEPT_COMMAND, ("iya", "yes", "y", "ok", "oke"), accept)]
+COMMANDS = [
+    Command(
+        ACCEPT_COMMAND,
+        ("iya", "yes", "y", "ok", "oke"),
+        accept,
+        usage=m.YA_USAGE,
+        example=m.YA_EXAMPLE,
+        summary=m.YA_SUMMARY,
+        notes=(m.YA_REPLY,),
+    )
+]

@@ -3,14 +3,20 @@ id); /batal cancels a post or stops a series."""
 
 from __future__ import annotations
 
-from loguru import logger
-
 from bot import messages as m
-from bot.context import Command, Context, UserError
-from bot.models import PostStatus
+from bot.context import Command, Context
+from bot.posts import NotPending, SeriesIdle
 from bot.timefmt import format_local, format_short
 from handlers.common import page_count, preview, requested_page, rule_words
-from handlers.target import Target, find_target
+from handlers.target import (
+    find_target,
+    group_states,
+    names,
+    nothing_pending,
+    others,
+    refused,
+    with_states,
+)
 
 PAGE_SIZE = 10
 
@@ -26,8 +32,7 @@ async def show_queue(ctx: Context) -> None:
     lines = [m.QUEUE_HEADER.format(total=total, page=page, pages=pages)]
     for post in posts:
         lines.append(
-            f"#{post.series_id or post.id} {format_short(post.due_at, tz)} -> "
-            f"{post.destination_name}"
+            f"#{post.series_id or post.id} {format_short(post.due_at, tz)} -> {group_states(post)}"
         )
         lines.append(f"   {preview(post, tz)}")
     if page < pages:
@@ -37,43 +42,41 @@ async def show_queue(ctx: Context) -> None:
 
 async def cancel(ctx: Context) -> None:
     target = await find_target(ctx, "batal")
-    if target.is_series:
-        await _stop_series(ctx, target)
-        return
-    post = target.post
-    if not await ctx.store.transition(
-        post.id, PostStatus.CANCELLED, expect=PostStatus.PENDING, reason="cancelled by owner"
-    ):
-        current = await ctx.store.get_post(post.id)
-        status = current.status if current else post.status
-        raise UserError(m.CANNOT_CANCEL.format(id=post.id, status=m.STATUS_NAMES[status]))
-    ctx.services.queue_changed()
-    await ctx.reply(
-        m.CANCELLED.format(
-            id=post.id, when=format_local(post.due_at, ctx.services.tz), dest=post.destination_name
-        )
-    )
-
-
-async def _stop_series(ctx: Context, target: Target) -> None:
-    stopped = await ctx.store.stop_series(target.id, ctx.services.clock())
-    first = await ctx.store.get_post(stopped[0]) if stopped else None
-    if first is None:
-        raise target.nothing_pending()
-    ctx.services.queue_changed()
-    logger.info("series #{} stopped: occurrence(s) {} cancelled", target.id, stopped)
+    try:
+        done = await ctx.services.posts.cancel(target)
+    except SeriesIdle as idle:
+        raise nothing_pending(idle) from None
+    except NotPending as refusal:
+        raise refused(m.CANNOT_CANCEL, refusal.post) from None
     tz = ctx.services.tz
-    rule = rule_words(first.repeat_rule, tz) if first.repeat_rule else m.RULE_UNREADABLE
-    await ctx.reply(
-        m.CANCELLED.format(
-            id=target.id, when=format_local(first.due_at, tz), dest=first.destination_name
-        )
-        + "\n"
-        + m.SERIES_STOPPED.format(id=target.id, rule=rule)
+    post = done.post
+    reply = m.CANCELLED.format(
+        id=target.id, when=format_local(post.due_at, tz), dest=names(done.groups)
     )
+    if target.is_series:
+        rule = rule_words(post.repeat_rule, tz) if post.repeat_rule else m.RULE_UNREADABLE
+        reply += "\n" + m.SERIES_STOPPED.format(id=target.id, rule=rule)
+    elif kept := others(post, done.groups):  # sent, or being sent, already
+        reply += "\n" + m.NOT_CANCELLED.format(groups=with_states(kept))
+    await ctx.reply_about(target.id, reply)
 
 
 COMMANDS = [
-    Command("antrian", ("queue",), show_queue),
-    Command("batal", ("cancel",), cancel),
+    Command(
+        "antrian",
+        ("queue",),
+        show_queue,
+        usage=m.ANTRIAN_USAGE,
+        example=m.ANTRIAN_EXAMPLE,
+        summary=m.ANTRIAN_SUMMARY,
+    ),
+    Command(
+        "batal",
+        ("cancel",),
+        cancel,
+        usage=m.BATAL_USAGE,
+        example=m.BATAL_EXAMPLE,
+        summary=m.BATAL_SUMMARY,
+        by_reply="",
+    ),
 ]

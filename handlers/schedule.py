@@ -1,7 +1,10 @@
-"""/jadwal: queue a post (text, or an image sent with or replied to by the command)."""
+"""/jadwal: queue a post (text, or media sent with or replied to by the command: a photo,
+video, document, audio file or voice note)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
@@ -10,122 +13,228 @@ from loguru import logger
 
 from bot import messages as m
 from bot.context import Command, Context, UserError
-from bot.media import sniff_mime
-from bot.models import IncomingMessage, MediaRef
+from bot.mediarules import MediaRefused, check_content, check_message
+from bot.mediarules import name as media_name
+from bot.mentions import split_mention_all
+from bot.models import IncomingMessage, MediaKind, MediaRef
+from bot.pollspec import PollSpec
 from bot.repeat import RepeatRule
 from bot.timefmt import format_duration, format_local
 from bot.timeparse import ParseResult
 from bot.transport.base import MediaUnavailable
-from handlers.common import check_length, destination, quote, rule_words
+from handlers.common import check_length, quote, rule_words
+from handlers.groups import select_groups
+
+# `ke:1,3` / `to:Alumni` / `ke:"Alumni SMA"` as the first word: this post's own groups.
+_TO_GROUPS = re.compile(r'(?:ke|to):(?:"(?P<quoted>[^"]*)"|(?P<plain>\S*))(?:\s+|$)', re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Draft:
-    """A post as the owner wrote it, before it has a time: its text, photo and rule."""
+    """A post as the owner wrote it, before it has a time: its text, media and rule; whether
+    it mentions every member (`@semua`), or the poll it is."""
 
     text: str
-    image: MediaRef | None
+    media: MediaRef | None
     rule: RepeatRule | None
+    mention_all: bool = False
+    poll: PollSpec | None = None
+
+
+# What a command queues, read from what follows the time (`parsed.text`) and whether the
+# command carried the `@semua` marker (taken out before anything else is read).
+DraftReader = Callable[[Context, ParseResult, bool], Draft]
 
 
 async def schedule(ctx: Context) -> None:
-    phrase = "\n".join(part for part in (ctx.args, ctx.body) if part)
+    await schedule_command(ctx, "jadwal", _draft)
+
+
+async def schedule_command(ctx: Context, usage_of: str, read: DraftReader) -> None:
+    """/jadwal and the commands that queue like it (/polling): `ke:` groups, the mention-all
+    marker, the time and its repeat rule, a proposal when the time is unclear; `read` makes
+    the draft that is queued."""
+    args, mention_all = split_mention_all(ctx.args)
+    body, in_body = split_mention_all(ctx.body)
+    mention_all = mention_all or in_body
+    groups, args = await _groups_named(ctx, args, usage_of)
+    phrase = "\n".join(part for part in (args, body) if part)
     if not phrase.strip():
-        raise UserError(m.SCHEDULE_MISSING, "jadwal")
+        raise UserError(m.SCHEDULE_MISSING, usage_of)
     parsed = ctx.parse_time(phrase)  # relative times count from when it was typed
     if parsed.error or parsed.when is None:
         # Offered only when the time was told apart from the text: "ya" must never post the
         # time words as part of the text.
         if parsed.error and parsed.suggestion is not None and parsed.text.strip() != phrase.strip():
-            await _propose(ctx, parsed, parsed.error, parsed.suggestion)
-        raise UserError(parsed.error or m.SCHEDULE_MISSING, "jadwal")
-    await queue_post(ctx, _draft(ctx.message, parsed), parsed.when)
+            draft = read(ctx, parsed, mention_all)
+            await _propose(ctx, draft, usage_of, parsed.error, parsed.suggestion, groups)
+        raise UserError(parsed.error or m.SCHEDULE_MISSING, usage_of)
+    await queue_post(ctx, read(ctx, parsed, mention_all), parsed.when, groups)
 
 
-async def _propose(ctx: Context, parsed: ParseResult, reason: str, when: datetime) -> NoReturn:
-    """Refuse with the proposed reading, which "ya" then queues with the same text, photo and
-    destination (the destination as it is now, if one is chosen)."""
-    draft = _draft(ctx.message, parsed)
-    target = await destination(ctx.store)
+async def _groups_named(
+    ctx: Context, args: str, usage_of: str
+) -> tuple[list[tuple[str, str]] | None, str]:
+    """The groups a leading `ke:1,3` (`to:`, `ke:Alumni`, `ke:"Alumni SMA"`) names for this
+    post, and the rest of the arguments; None when the first word is no such token (then
+    the default groups are used; a "ke ..." later in the text is text)."""
+    found = _TO_GROUPS.match(args)
+    if found is None:
+        return None, args
+    spec = found["quoted"] if found["quoted"] is not None else found["plain"]
+    if not spec.strip():
+        raise UserError(m.TARGET_EMPTY, usage_of)
+    chosen = await select_groups(ctx, spec)
+    return [(g.jid, g.name) for g in chosen], args[found.end() :]
+
+
+async def _propose(
+    ctx: Context,
+    draft: Draft,
+    usage_of: str,
+    reason: str,
+    when: datetime,
+    groups: list[tuple[str, str]] | None,
+) -> NoReturn:
+    """Refuse with the proposed reading, which "ya" then queues with the same text, media and
+    groups (the default groups as they are now, unless the command named its own)."""
+    chosen = groups or _defaults(ctx)
 
     async def accept(answer: Context) -> None:
         if when <= answer.services.clock():
             raise UserError(m.PROPOSAL_PASSED.format(when=format_local(when, answer.services.tz)))
-        await queue_post(answer, draft, when, target)
+        await queue_post(answer, draft, when, chosen)
 
-    raise UserError(reason, "jadwal", accept=accept)
+    raise UserError(reason, usage_of, accept=accept)
 
 
-def _draft(message: IncomingMessage, parsed: ParseResult) -> Draft:
-    text = parsed.text.strip()
-    image = _chosen_image(message)
-    if not text and image is None:
+def _defaults(ctx: Context) -> list[tuple[str, str]]:
+    """The groups posts go to unless the command names others (/tujuan)."""
+    return [(d.jid, d.name) for d in ctx.services.state.destinations]
+
+
+def _draft(ctx: Context, parsed: ParseResult, mention_all: bool) -> Draft:
+    """The post the command describes. Replying to a message schedules that message's content
+    (its text, or its media with its caption); text typed after the time replaces it."""
+    message = ctx.message
+    quoted = message.quoted_text.strip()
+    if quoted.startswith("/"):  # a command (a photo's "/jadwal ..." caption) is not content
+        quoted = ""
+    text, marked = split_mention_all(parsed.text.strip() or quoted)
+    media = chosen_media(message, text)
+    if not text and media is None:
         raise UserError(m.SCHEDULE_EMPTY_TEXT, "jadwal")
-    check_length(text, photo=image is not None)
-    return Draft(text, image, parsed.rule)
+    check_length(text, photo=media is not None)
+    return Draft(text, media, parsed.rule, mention_all=mention_all or marked)
 
 
 async def queue_post(
-    ctx: Context, draft: Draft, when: datetime, target: tuple[str, str] | None = None
+    ctx: Context,
+    draft: Draft,
+    when: datetime,
+    groups: Sequence[tuple[str, str]] | None = None,
 ) -> None:
-    """Queue `draft` at `when` (a repeating one: its first occurrence) and confirm it."""
+    """Queue `draft` at `when` (a repeating one: its first occurrence) to `groups` (else the
+    default ones) and confirm it, naming every group."""
     services = ctx.services
-    target = target or await destination(ctx.store)
-    if target is None:
+    groups = groups or _defaults(ctx)
+    if not groups:
         raise UserError(m.SCHEDULE_NO_DESTINATION)
-    image = draft.image
-    media_name, media_mime = await _store_image(ctx, image) if image else (None, None)
-    now = services.clock()
-    post = await ctx.store.add_post(
+    stored = await store_media(ctx, draft.media) if draft.media else None
+    post = await services.posts.add(
         when,
         draft.text,
-        target[0],
-        target[1],
-        media_path=media_name,
-        media_mime=media_mime,
-        now=now,
+        groups,
+        media_path=stored.name if stored else None,
+        media_mime=stored.mime if stored else None,
+        media_kind=stored.kind if stored else None,
+        media_filename=stored.file_name if stored else None,
         repeat_rule=draft.rule.to_text() if draft.rule else None,
+        mention_all=draft.mention_all,
+        poll=draft.poll.to_text() if draft.poll else None,
     )
-    services.queue_changed()
-    template = m.SCHEDULED_MEDIA if media_name else m.SCHEDULED
+    template = m.SCHEDULED_MEDIA if stored or draft.poll else m.SCHEDULED
     shown = format_local(post.due_at, services.tz)
     if draft.rule is not None:
         shown = m.REPEAT_FIRST.format(rule=rule_words(draft.rule, services.tz), when=shown)
-    await ctx.reply(
-        template.format(id=post.id, when=shown, dest=target[1])
+    await ctx.reply_about(
+        post.id,
+        template.format(
+            id=post.id,
+            when=shown,
+            dest=post.destination_name,
+            kind=media_name(stored.kind) if stored else m.POLL_KIND,
+        )
         + " "
-        + m.IN_DELTA.format(delta=format_duration(post.due_at - now))
-        + quote(draft.text)
+        + m.IN_DELTA.format(delta=format_duration(post.due_at - services.clock()))
+        + quote(draft.poll.question if draft.poll else draft.text)
+        + ("\n" + m.MENTION_ALL_NOTE if draft.mention_all else ""),
     )
 
 
-def _chosen_image(message: IncomingMessage) -> MediaRef | None:
-    """The photo to post: the message's own, else the one it replies to. A view-once photo is
-    refused, never posted (nor one quoted by the reply)."""
+def chosen_media(message: IncomingMessage, text: str) -> MediaRef | None:
+    """The media to post: the message's own, else the one it replies to. View-once media is
+    refused, never posted (nor that of the message replied to); so is media WhatsApp would
+    refuse by what the message declares (too big; a text on audio, which takes none), before
+    anything is downloaded."""
     if message.view_once:
         raise UserError(m.MEDIA_VIEW_ONCE)
-    image = message.image or message.quoted_image
-    if image is None and message.quoted_view_once:
+    media = message.media or message.quoted_media
+    if media is None and message.quoted_view_once:
         raise UserError(m.MEDIA_VIEW_ONCE)
-    if image is None and message.unsupported_media:
+    if media is None and message.unsupported_media:
         raise UserError(m.UNSUPPORTED_MEDIA.format(kind=message.unsupported_media))
-    return image
+    if media is not None:
+        try:
+            check_message(media, text)
+        except MediaRefused as refused:
+            raise UserError(refused.reason) from None
+    return media
 
 
-async def _store_image(ctx: Context, image: MediaRef) -> tuple[str, str]:
+@dataclass(frozen=True)
+class StoredMedia:
+    """Media saved for a post: its name in the media store and how it is sent."""
+
+    name: str
+    mime: str
+    kind: MediaKind
+    file_name: str | None  # a document's name as the group sees it
+
+
+async def store_media(ctx: Context, media: MediaRef) -> StoredMedia:
+    """Fetch and keep the media; refused when WhatsApp would not take what it is."""
+    kind = media_name(media.kind)
     try:
-        data = await image.fetch()
+        data = await media.fetch()
     except MediaUnavailable as exc:  # WhatsApp no longer keeps it: only a new copy helps
-        logger.info("photo of message {} is gone: {}", ctx.message.message_id, exc.reason)
-        raise UserError(m.MEDIA_EXPIRED) from None
+        logger.info("{} of message {} is gone: {}", media.kind, ctx.message.message_id, exc.reason)
+        raise UserError(m.MEDIA_EXPIRED.format(Kind=kind.capitalize(), kind=kind)) from None
     except Exception:
-        logger.exception("could not fetch the image of message {}", ctx.message.message_id)
-        raise UserError(m.SCHEDULE_MEDIA_FAILED) from None
-    sniffed = sniff_mime(data)
-    if sniffed is None and image.document:  # declared an image, but not one we can post
-        raise UserError(m.DOCUMENT_NOT_IMAGE)
-    mime = sniffed or image.mime
-    return ctx.services.media.save(data, mime), mime
+        logger.exception("could not fetch the {} of message {}", media.kind, ctx.message.message_id)
+        raise UserError(m.SCHEDULE_MEDIA_FAILED.format(Kind=kind.capitalize(), kind=kind)) from None
+    try:
+        postable = check_content(media, data)
+    except MediaRefused as refused:
+        logger.info("{} of message {} refused: {}", media.kind, ctx.message.message_id, refused)
+        raise UserError(refused.reason) from None
+    document = postable.kind is MediaKind.DOCUMENT
+    return StoredMedia(
+        ctx.services.media.save(data, postable.mime),
+        postable.mime,
+        postable.kind,
+        (media.file_name or None) if document else None,
+    )
 
 
-COMMANDS = [Command("jadwal", ("schedule",), schedule)]
+COMMANDS = [
+    Command(
+        "jadwal",
+        ("schedule",),
+        schedule,
+        usage=m.JADWAL_USAGE,
+        example=m.JADWAL_EXAMPLE,
+        summary=m.JADWAL_SUMMARY,
+        notes=(m.JADWAL_LINES, m.JADWAL_PHOTO, m.JADWAL_REPLY, m.JADWAL_MENTION_ALL, m.TIME_FORMS),
+    )
+]

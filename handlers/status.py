@@ -6,13 +6,13 @@ from bot import messages as m
 from bot.context import Command, Context
 from bot.models import PostStatus
 from bot.timefmt import format_duration, format_local, zone_label
-from handlers.common import destination
 
 
 async def status(ctx: Context) -> None:
     services = ctx.services
     store = ctx.store
-    tz = services.tz
+    state = services.state
+    tz = state.timezone
     now = services.clock()
     counts = await store.counts()
     shown = ", ".join(
@@ -21,8 +21,8 @@ async def status(ctx: Context) -> None:
         if counts[s] or s in (PostStatus.PENDING, PostStatus.SENT)
     )
     upcoming = await store.next_pending()
-    target = await destination(store)
-    last_error = await store.last_error()  # this run's even if the disk would not take it
+    targets = ", ".join(g.name for g in state.destinations)
+    last_error = state.last_error
     connection = services.connection()
     await ctx.reply(
         m.STATUS_TEXT.format(
@@ -31,23 +31,25 @@ async def status(ctx: Context) -> None:
             since=format_local(services.started_at, tz),
             uptime=format_duration(now - services.started_at),
             zone=f"{tz.key} ({zone_label(tz, now)})",
-            destination=target[1] if target else m.NO_DESTINATION,
+            destination=targets or m.NO_DESTINATION,
             counts=shown,
             next=(
                 f"#{upcoming.id} {format_local(upcoming.due_at, tz)} -> {upcoming.destination_name}"
             )
             if upcoming
             else m.NONE,
-            last_error=_last_error(last_error),
+            last_error=last_error.shown(tz) if last_error else m.NONE,
         )
     )
 
 
-def _last_error(last: tuple[str, str | None] | None) -> str:
-    if last is None:
-        return m.NONE
-    text, at = last
-    return f"{text} ({at})" if at else text
-
-
-COMMANDS = [Command("status", (), status)]
+COMMANDS = [
+    Command(
+        "status",
+        (),
+        status,
+        usage=m.STATUS_USAGE,
+        example=m.STATUS_EXAMPLE,
+        summary=m.STATUS_SUMMARY,
+    )
+]

@@ -1,8 +1,6 @@
-"""What a post id names for the owner: a one-off post, or a whole repeating series.
-
-A series keeps the id of its first occurrence; every occurrence is still its own post row
-(bot/series.py), and the id of any of them names the whole series.
-"""
+"""What a post id names for the owner (bot.posts.Target: a one-off post, or a whole repeating
+series), found from the command's arguments or from the bot's message the command replies to,
+and how its refusals are worded."""
 
 from __future__ import annotations
 
@@ -10,62 +8,116 @@ from dataclasses import dataclass
 
 from bot import messages as m
 from bot.context import Context, UserError
-from bot.models import Post, PostStatus
+from bot.models import Delivery, Post
+from bot.posts import PostNotFound, SeriesIdle, Target
 from handlers.common import parse_post_id
+
+__all__ = [
+    "Named",
+    "Target",
+    "find_target",
+    "group_states",
+    "load_target",
+    "named_post",
+    "names",
+    "nothing_pending",
+    "ordinal",
+    "others",
+    "refused",
+    "with_states",
+]
 
 
 @dataclass(frozen=True)
-class Target:
-    post: Post  # the post the id names; for a series, its first occurrence
-    occurrences: tuple[Post, ...] = ()  # a series' occurrences, first first; () for a one-off
+class Named:
+    """The post id a command names, and the arguments that follow it."""
 
-    @property
-    def id(self) -> int:
-        return self.post.id
+    id: int
+    rest: str  # every argument when the post was named by reply
 
-    @property
-    def is_series(self) -> bool:
-        return bool(self.occurrences)
 
-    @property
-    def latest(self) -> Post:
-        """A series' newest occurrence (it carries the current text and rule)."""
-        return self.occurrences[-1] if self.occurrences else self.post
+async def named_post(ctx: Context, usage_of: str, *, time_first: bool = False) -> Named:
+    """The post id at the front of the arguments; without one, the post that the bot's
+    message the command replies to confirmed or showed (bot_replies). A typed id wins. With
+    `time_first` (the arguments may start with a time), a reply whose whole arguments read as
+    a time ("/ubah 9 pagi") takes the number for the hour, not for an id."""
+    args = ctx.args.strip()
+    first, _, rest = args.partition(" ")
+    replied = await ctx.store.replied_post(ctx.message.quoted_id) if ctx.message.quoted_id else None
+    if _is_id(first) and not (replied is not None and time_first and _whole_time(ctx, args)):
+        return Named(int(first.removeprefix("#")), rest.strip())
+    if replied is not None:
+        return Named(replied, args)
+    if ctx.message.quoted_id and not _is_id(first):
+        raise UserError(m.REPLY_NAMES_NO_POST, usage_of)
+    return Named(parse_post_id(args, usage_of), rest.strip())
 
-    @property
-    def coming(self) -> list[Post]:
-        """A series' pending occurrences, soonest first."""
-        pending = [p for p in self.occurrences if p.status is PostStatus.PENDING]
-        return sorted(pending, key=lambda p: (p.due_at, p.id))
 
-    def ordinal(self, post: Post) -> str:
-        """'#12 ke-3': an occurrence by its series and its place in it."""
-        place = next(i for i, p in enumerate(self.occurrences, start=1) if p.id == post.id)
-        return m.ORDINAL.format(id=self.id, n=place)
+def _is_id(token: str) -> bool:
+    digits = token.removeprefix("#")
+    return digits.isdigit() and len(digits) <= 12
 
-    def nothing_pending(self) -> UserError:
-        """Why a series has no occurrence to act on right now."""
-        latest = self.latest
-        if latest.status is PostStatus.CANCELLED:
-            return UserError(m.SERIES_ALREADY_STOPPED.format(id=self.id))
-        # Being sent, or over with its next one about to be queued by the scheduler.
-        return UserError(
-            m.SERIES_NOTHING_PENDING.format(
-                id=self.id, ordinal=self.ordinal(latest), status=m.STATUS_NAMES[latest.status]
-            )
-        )
+
+def _whole_time(ctx: Context, phrase: str) -> bool:
+    parsed = ctx.parse_time(phrase)
+    return parsed.when is not None and not parsed.text.strip()
 
 
 async def find_target(ctx: Context, usage_of: str) -> Target:
-    """The post or series that the id at the front of the arguments names."""
-    return await load_target(ctx, parse_post_id(ctx.args, usage_of))
+    """The post or series the command names (typed id, or by reply: named_post)."""
+    return await load_target(ctx, (await named_post(ctx, usage_of)).id)
 
 
 async def load_target(ctx: Context, post_id: int) -> Target:
-    post = await ctx.store.get_post(post_id)
-    if post is None:
-        raise UserError(m.POST_NOT_FOUND.format(id=post_id))
-    if post.series_id is None:
-        return Target(post)
-    occurrences = tuple(await ctx.store.series_posts(post.series_id))
-    return Target(occurrences[0], occurrences)
+    try:
+        return await ctx.services.posts.find(post_id)
+    except PostNotFound:
+        raise UserError(m.POST_NOT_FOUND.format(id=post_id)) from None
+
+
+def ordinal(target: Target, post: Post) -> str:
+    """'#12 ke-3': an occurrence by its series and its place in it."""
+    return m.ORDINAL.format(id=target.id, n=target.place(post))
+
+
+def nothing_pending(idle: SeriesIdle) -> UserError:
+    """Why a series has no occurrence to act on right now."""
+    target = idle.target
+    latest = target.latest
+    if target.stopped:
+        return UserError(m.SERIES_ALREADY_STOPPED.format(id=target.id))
+    # Being sent, or over with its next one about to be queued by the scheduler.
+    return UserError(
+        m.SERIES_NOTHING_PENDING.format(
+            id=target.id, ordinal=ordinal(target, latest), status=m.STATUS_NAMES[latest.status]
+        )
+    )
+
+
+def refused(template: str, post: Post) -> UserError:
+    """A change `post`'s state does not allow, in `template` ({id}, {status})."""
+    return UserError(template.format(id=post.id, status=m.STATUS_NAMES[post.status]))
+
+
+def group_states(post: Post) -> str:
+    """The post's groups, each with its state where it differs from the post's own:
+    'Grup A (terkirim), Grup B'."""
+    return ", ".join(
+        d.name + ("" if d.status is post.status else f" ({m.STATUS_NAMES[d.status]})")
+        for d in post.deliveries
+    )
+
+
+def with_states(groups: list[Delivery]) -> str:
+    """'Grup A (terkirim), Grup B (sedang dikirim)'."""
+    return ", ".join(f"{d.name} ({m.STATUS_NAMES[d.status]})" for d in groups)
+
+
+def names(groups: list[Delivery]) -> str:
+    return ", ".join(d.name for d in groups)
+
+
+def others(post: Post, shown: list[Delivery]) -> list[Delivery]:
+    """The post's groups not among `shown`."""
+    ids = {d.id for d in shown}
+    return [d for d in post.deliveries if d.id not in ids]

@@ -20,12 +20,12 @@ SERIES_LISTED = 5
 
 
 async def set_zone(ctx: Context) -> None:
-    services = ctx.services
+    state = ctx.services.state
     wanted = ctx.args.strip()
     if not wanted:
-        tz = services.tz
+        tz = state.timezone
         await ctx.reply(
-            m.ZONE_CURRENT.format(zone=tz.key, label=zone_label(tz)) + "\n\n" + m.USAGE["zona"]
+            m.ZONE_CURRENT.format(zone=tz.key, label=zone_label(tz)) + "\n\n" + ctx.usage("zona")
         )
         return
     name = SHORT_NAMES.get(wanted.lower(), wanted)
@@ -33,10 +33,9 @@ async def set_zone(ctx: Context) -> None:
         tz = ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
         raise UserError(m.ZONE_UNKNOWN.format(zone=m.echo(wanted)), "zona") from None
-    if tz.key != services.tz.key:
-        await _keep_rule_zones(ctx, services.tz)
-    await ctx.store.set_settings({"timezone": tz.key})
-    services.tz = tz
+    if tz.key != state.timezone.key:
+        await _keep_rule_zones(ctx, state.timezone)
+    await state.set_timezone(tz)
     logger.info("timezone set to {}", tz.key)
     await ctx.reply(_what_happens(await ctx.store.posts_with_status(PostStatus.PENDING), tz))
 
@@ -88,4 +87,13 @@ def _what_happens(pending: list[Post], tz: ZoneInfo) -> str:
     return "\n".join(lines)
 
 
-COMMANDS = [Command("zona", ("zone", "timezone"), set_zone)]
+COMMANDS = [
+    Command(
+        "zona",
+        ("zone", "timezone"),
+        set_zone,
+        usage=m.ZONA_USAGE,
+        example=m.ZONA_EXAMPLE,
+        summary=m.ZONA_SUMMARY,
+    )
+]

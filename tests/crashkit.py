@@ -22,6 +22,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from bot.settings import Settings
+from bot.state import BotState, Destination
 from bot.store import Store
 from bot.timefmt import from_utc_text
 
@@ -29,6 +31,12 @@ ROOT = Path(__file__).resolve().parents[1]
 OWNER_CHAT = "6280000000000@s.whatsapp.net"
 DESTINATION = "120363400000000001@g.us"
 DESTINATION_NAME = "Grup Demo A"
+# The console transport's demo groups (bot/transport/console.py DEMO_GROUPS), by JID.
+GROUP_NAMES = {
+    DESTINATION: DESTINATION_NAME,
+    "120363400000000002@g.us": "Grup Demo B",
+    "120363400000000003@g.us": "Keluarga Besar",
+}
 Event = tuple[str, str | None, str, str | None]  # post_events: at, from, to, reason
 
 
@@ -41,18 +49,25 @@ def bot_env() -> dict[str, str]:
     return env
 
 
-def seed_queue(data_dir: Path, texts: list[str], first_due: datetime, spread: timedelta) -> None:
-    """Set the destination and queue one post per text, due evenly over `spread`."""
+def seed_queue(
+    data_dir: Path,
+    texts: list[str],
+    first_due: datetime,
+    spread: timedelta,
+    groups: tuple[str, ...] = (DESTINATION,),
+) -> None:
+    """Set the destination and queue one post per text to `groups` (JIDs of GROUP_NAMES),
+    due evenly over `spread`."""
 
     async def fill() -> None:
         store = await Store.open(data_dir / "bot.db")
         try:
-            await store.set_settings(
-                {"destination": DESTINATION, "destination_name": DESTINATION_NAME}
-            )
+            state = BotState(store, Settings().timezone)
+            await state.set_destinations([Destination(DESTINATION, DESTINATION_NAME)])
             step = spread / max(len(texts) - 1, 1)
+            chosen = [(jid, GROUP_NAMES[jid]) for jid in groups]
             for n, text in enumerate(texts):
-                await store.add_post(first_due + step * n, text, DESTINATION, DESTINATION_NAME)
+                await store.add_post(first_due + step * n, text, chosen)
         finally:
             await store.close()
 
@@ -142,11 +157,14 @@ def group_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class PostRow:
+    """One group of a post (its delivery) as bot.db holds it."""
+
     id: int
     status: str
     due_at: datetime
     text: str
     wa_message_id: str | None
+    destination: str = DESTINATION
 
 
 def _connect(db_path: Path) -> sqlite3.Connection:
@@ -156,27 +174,33 @@ def _connect(db_path: Path) -> sqlite3.Connection:
 
 
 def read_posts(db_path: Path) -> list[PostRow]:
+    """Every post's every group, by post id and the group's place."""
     db = _connect(db_path)
     try:
         rows = db.execute(
-            "SELECT id, status, due_at, text, wa_message_id FROM posts ORDER BY id"
+            "SELECT p.id, d.status, p.due_at, p.text, d.wa_message_id, d.destination"
+            " FROM deliveries d JOIN posts p ON p.id = d.post_id ORDER BY p.id, d.position"
         ).fetchall()
     finally:
         db.close()
-    return [PostRow(int(r[0]), str(r[1]), from_utc_text(r[2]), str(r[3]), r[4]) for r in rows]
+    return [
+        PostRow(int(r[0]), str(r[1]), from_utc_text(r[2]), str(r[3]), r[4], str(r[5])) for r in rows
+    ]
 
 
 def read_events(db_path: Path) -> dict[int, list[Event]]:
     db = _connect(db_path)
     try:
         rows = db.execute(
-            "SELECT post_id, at, from_status, to_status, reason FROM post_events ORDER BY id"
+            "SELECT e.post_id, e.at, e.from_status, e.to_status, e.reason, d.destination_name"
+            " FROM post_events e LEFT JOIN deliveries d ON d.id = e.delivery_id ORDER BY e.id"
         ).fetchall()
     finally:
         db.close()
     events: dict[int, list[Event]] = {}
-    for post_id, at, from_status, to_status, reason in rows:
-        events.setdefault(int(post_id), []).append((at, from_status, to_status, reason))
+    for post_id, at, from_status, to_status, reason, group in rows:
+        said = f"{reason} [{group}]" if group else reason
+        events.setdefault(int(post_id), []).append((at, from_status, to_status, said))
     return events
 
 
@@ -224,10 +248,10 @@ class Verdict:
 
 
 def explain(post: PostRow, records: list[dict[str, Any]], events: dict[int, list[Event]]) -> str:
-    """A post with every outbox line about it and its post_events rows, for a failure."""
+    """A post's group with every outbox line about the post and its post_events rows."""
     lines = [
-        f"post #{post.id} {post.text!r}: status={post.status} "
-        f"wa_message_id={post.wa_message_id} due={post.due_at.isoformat()}"
+        f"post #{post.id} {post.text!r} to {GROUP_NAMES.get(post.destination, post.destination)}:"
+        f" status={post.status} wa_message_id={post.wa_message_id} due={post.due_at.isoformat()}"
     ]
     for r in records:
         if (
@@ -252,15 +276,17 @@ def judge(
     retry_command: str | None,
     now: datetime,
 ) -> Verdict:
-    """Check the delivery guarantees: what the outbox holds against what the database says.
+    """Check the delivery guarantees, for each group of each post (`posts` holds one row per
+    post and group): what the outbox holds against what the database says.
 
     A group record is matched to its post by its `post_id` when the outbox has one, else by
-    its text (texts are unique); when both are there they must agree.
+    its text (texts are unique per post); when both are there they must agree. Its chat names
+    the group.
     """
     verdict = Verdict(counts=Counter(p.status for p in posts))
     problems = verdict.problems
-    by_text = {p.text: p for p in posts}
-    by_id = {p.id: p for p in posts}
+    by_text = {p.text: p.id for p in posts}
+    rows = {(p.id, p.destination): p for p in posts}
     groups = group_records(records)
     verdict.group_deliveries = len(groups)
     owner = [r for r in records if r.get("chat") == OWNER_CHAT]
@@ -273,50 +299,51 @@ def judge(
         f"owner record with a post_id: {r}" for r in owner if r.get("post_id") is not None
     )
 
-    deliveries: dict[int, list[dict[str, Any]]] = {p.id: [] for p in posts}
+    deliveries: dict[tuple[int, str], list[dict[str, Any]]] = {key: [] for key in rows}
     untagged = 0
     for r in groups:
         tagged = _post_id(r)
         by_its_text = by_text.get(str(r.get("text")))
-        post = by_id.get(tagged) if tagged is not None else by_its_text
+        post_id = tagged if tagged is not None else by_its_text
         if tagged is None:
             untagged += 1
-        elif post is None or by_its_text is not post:
+        elif by_its_text != tagged or not any(key[0] == tagged for key in rows):
             problems.append(
                 f"group record with post_id={tagged} and the text of "
-                f"{'no post' if by_its_text is None else f'#{by_its_text.id}'}: {r}"
+                f"{'no post' if by_its_text is None else f'#{by_its_text}'}: {r}"
             )
-        if post is None:
+        if post_id is None or not any(key[0] == post_id for key in rows):
             problems.append(f"group record that is no post: {r}")
             continue
-        if (r.get("chat"), r.get("chat_name"), r.get("media")) != (
-            DESTINATION,
-            DESTINATION_NAME,
-            None,
-        ):
-            problems.append(f"post #{post.id} delivered to the wrong place: {r}")
-        deliveries[post.id].append(r)
+        chat = str(r.get("chat"))
+        row = rows.get((post_id, chat))
+        if row is None or (r.get("chat_name"), r.get("media")) != (GROUP_NAMES.get(chat), None):
+            problems.append(f"post #{post_id} delivered to the wrong place: {r}")
+        if row is not None:
+            deliveries[(post_id, chat)].append(r)
     if untagged:
         verdict.notes.append(
             f"{untagged} of {len(groups)} group records have no post_id; "
             "matched to their posts by text"
         )
 
-    # The main guarantee: no text is delivered to the group twice.
-    twice = Counter(str(r.get("text")) for r in groups)
-    for text, n in twice.items():
+    # The main guarantee: no post is delivered to a group twice.
+    twice = Counter((str(r.get("text")), str(r.get("chat"))) for r in groups)
+    for (text, chat), n in twice.items():
         if n > 1:
-            post = by_text.get(text)
+            row = rows.get((by_text.get(text, 0), chat))
             problems.append(
-                f"DELIVERED {n} TIMES: " + (explain(post, records, events) if post else repr(text))
+                f"DELIVERED {n} TIMES: "
+                + (explain(row, records, events) if row else f"{text!r} to {chat}")
             )
 
     if retry_command is None:
         verdict.notes.append("the bot has no /ulang command; uncertain notices checked for #id")
     owner_texts = [str(r.get("text")) for r in owner]
     for post in posts:
-        got = deliveries[post.id]
+        got = deliveries[(post.id, post.destination)]
         told = any(mentions(t, f"#{post.id}") for t in owner_texts)
+        group = GROUP_NAMES.get(post.destination, post.destination)
         why = ""
         if post.status == "sent":
             if len(got) != 1:
@@ -329,10 +356,12 @@ def judge(
             elif not told:
                 why = "'uncertain' and the owner was never told"
             elif retry_command and not any(
-                mentions(t, f"#{post.id}") and mentions(t, f"/{retry_command} {post.id}")
+                mentions(t, f"#{post.id}")
+                and mentions(t, f"/{retry_command} {post.id}")
+                and group in t
                 for t in owner_texts
             ):
-                why = f"'uncertain' but no notice names /{retry_command} {post.id}"
+                why = f"'uncertain' but no notice names {group} and /{retry_command} {post.id}"
         elif post.status in ("missed", "failed"):
             if got:
                 why = f"{post.status!r} but delivered {len(got)} times"

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.models import Group, IncomingMessage, MediaRef, SentMessage
-from bot.transport.base import ConnectionState, MessageHandler, TransportError
+from bot.models import Group, IncomingMessage, MediaKind, MediaRef, SentMessage
+from bot.pollspec import PollSpec
+from bot.transport.base import ConnectionState, MessageHandler, OutgoingMedia, TransportError
 
 OWNER = "6281234567890"
 OWNER_CHAT = f"{OWNER}@s.whatsapp.net"
@@ -30,9 +31,12 @@ _ids = itertools.count(1)
 class Sent:
     chat: str
     text: str
-    image: Path | None = None
+    image: Path | None = None  # the file of a photo, or of any media
     post_id: int | None = None
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    media: OutgoingMedia | None = None  # what send_media was given (not for photos)
+    poll: PollSpec | None = None  # what send_poll was given
+    mention_all: bool = False  # sent by send_mentioning_all
 
 
 class FakeTransport:
@@ -80,6 +84,26 @@ class FakeTransport:
         self, chat: str, image: Path, caption: str, *, post_id: int | None = None
     ) -> SentMessage:
         return self._record(Sent(chat, caption, image, post_id=post_id))
+
+    async def send_media(
+        self, chat: str, media: OutgoingMedia, *, post_id: int | None = None
+    ) -> SentMessage:
+        if media.kind is MediaKind.IMAGE:  # one path for photos, whoever sends them
+            return await self.send_image(chat, media.path, media.caption, post_id=post_id)
+        return self._record(Sent(chat, media.caption, media.path, post_id=post_id, media=media))
+
+    async def send_mentioning_all(
+        self, chat: str, content: str | OutgoingMedia, *, post_id: int | None = None
+    ) -> SentMessage:
+        if isinstance(content, str):
+            return self._record(Sent(chat, content, post_id=post_id, mention_all=True))
+        sent = Sent(chat, content.caption, content.path, post_id, media=content, mention_all=True)
+        return self._record(sent)
+
+    async def send_poll(
+        self, chat: str, poll: PollSpec, *, post_id: int | None = None
+    ) -> SentMessage:
+        return self._record(Sent(chat, poll.question, post_id=post_id, poll=poll))
 
     async def list_groups(self) -> list[Group]:
         if self.groups_error:
@@ -138,8 +162,8 @@ def make_message(
         timestamp=timestamp or datetime.now(UTC),
         from_me=from_me,
         is_group=is_group,
-        image=ref(image),
-        quoted_image=ref(quoted_image),
+        media=ref(image),
+        quoted_media=ref(quoted_image),
     )
 
 

@@ -58,12 +58,11 @@ async def fill(data_dir: Path) -> None:
         await store.add_post(
             now + timedelta(hours=12),
             "Selamat pagi \u201csemua\u201d\nbaris 2",
-            GROUP,
-            "Grup Demo A",
+            [(GROUP, "Grup Demo A")],
             now=now,
         )
         cancelled = await store.add_post(
-            now + timedelta(hours=2), "Batal", GROUP, "Grup Demo A", now=now
+            now + timedelta(hours=2), "Batal", [(GROUP, "Grup Demo A")], now=now
         )
         await store.transition(
             cancelled.id, PostStatus.CANCELLED, expect=PostStatus.PENDING, now=now
@@ -71,8 +70,7 @@ async def fill(data_dir: Path) -> None:
         await store.add_post(
             now + timedelta(hours=3),
             "Foto ada",
-            GROUP,
-            "Grup Demo A",
+            [(GROUP, "Grup Demo A")],
             media_path="ada.jpg",
             media_mime="image/jpeg",
             now=now,
@@ -80,14 +78,13 @@ async def fill(data_dir: Path) -> None:
         await store.add_post(
             now + timedelta(hours=4),
             "",
-            GROUP,
-            "Grup Demo A",
+            [(GROUP, "Grup Demo A")],
             media_path="hilang.png",
             media_mime="image/png",
             now=now,
         )
         first = await store.add_post(
-            MONDAY_NINE, "Senam", GROUP, "Grup Demo A", now=now, repeat_rule=DAILY
+            MONDAY_NINE, "Senam", [(GROUP, "Grup Demo A")], now=now, repeat_rule=DAILY
         )
         for post_id, outcome in ((first.id, PostStatus.SENT), (None, PostStatus.FAILED)):
             if post_id is None:
@@ -95,8 +92,7 @@ async def fill(data_dir: Path) -> None:
                     await store.add_post(
                         MONDAY_NINE + timedelta(days=1),
                         "Senam",
-                        GROUP,
-                        "Grup Demo A",
+                        [(GROUP, "Grup Demo A")],
                         now=now,
                         repeat_rule=DAILY,
                         series_id=first.id,
@@ -114,8 +110,7 @@ async def fill(data_dir: Path) -> None:
         await store.add_post(
             MONDAY_NINE + timedelta(days=2),
             "Senam",
-            GROUP,
-            "Grup Demo A",
+            [(GROUP, "Grup Demo A")],
             now=now,
             repeat_rule=DAILY,
             series_id=first.id,
@@ -149,8 +144,8 @@ async def test_round_trip_keeps_every_post(
         (7, "pending", 5),
     ]
     assert rows[4]["rule"] == json.loads(DAILY) and rows[4]["repeat"] == "setiap hari 09:00"
-    assert rows[4]["sent_at"] == "2026-11-23T09:00:00+07:00"
-    assert rows[5]["last_error"] == "grup tidak ditemukan"
+    assert rows[4]["deliveries"][0]["sent_at"] == "2026-11-23T09:00:00+07:00"
+    assert rows[5]["deliveries"][0]["last_error"] == "grup tidak ditemukan"
     restored = settings.data_dir  # the data dir the bot below runs on
     (restored / "media").mkdir(parents=True)
     (restored / "media" / "ada.jpg").write_bytes(JPEG)  # the media copied over by hand

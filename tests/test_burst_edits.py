@@ -23,8 +23,10 @@ from bot.delivery import Deliverer, Outcome
 from bot.dispatcher import Dispatcher
 from bot.media import MediaStore
 from bot.models import Post, PostStatus
+from bot.posts import PostService
 from bot.scheduler import PostScheduler
 from bot.settings import Settings
+from bot.state import BotState
 from bot.store import Store
 from tests.fakes import OWNER, StampedTransport, make_message
 from tests.vclock import VirtualClock, WallClock
@@ -76,13 +78,14 @@ class Rig:
             store=store,
             media=media,
             settings=settings,
-            tz=WIB,
+            state=BotState(store, WIB),
             started_at=self.wall(),
             version="test",
             clock=self.wall,
             queue_changed=self.scheduler.queue_changed,
             list_groups=self.transport.list_groups,
             connection=self.transport.connection,
+            posts=PostService(store, self.wall, self.scheduler.queue_changed),
         )
         self.dispatcher = Dispatcher(
             services,

@@ -17,6 +17,7 @@ from bot import exitcodes
 from bot.lockfile import InstanceLock
 from bot.models import PostStatus
 from bot.settings import Settings
+from bot.state import Key
 from bot.store import Store
 from tests.conftest import SATURDAY_EVENING, BotFactory, Clock
 
@@ -216,22 +217,20 @@ async def fill(data_dir: Path, timezone: str | None = None) -> None:
         await store.add_post(
             datetime(2026, 11, 22, 1, 0, tzinfo=UTC),
             "Selamat pagi “semua”",
-            GROUP,
-            "Grup Demo A",
+            [(GROUP, "Grup Demo A")],
             now=now,
         )
         second = await store.add_post(
             datetime(2026, 11, 21, 17, 30, tzinfo=UTC),
             "Foto\nbaris dua",
-            GROUP,
-            "Grup Demo A",
+            [(GROUP, "Grup Demo A")],
             media_path="media/abc.jpg",
             media_mime="image/jpeg",
             now=now,
         )
         await store.transition(second.id, PostStatus.CANCELLED, expect=PostStatus.PENDING, now=now)
         if timezone:
-            await store.set_settings({"timezone": timezone})
+            await store.set_settings({Key.TIMEZONE: timezone})
     finally:
         await store.close()
 
@@ -242,23 +241,24 @@ async def test_queue_json_lines(work: Path, data_dir: Path) -> None:
     assert done.returncode == exitcodes.OK, done.stderr
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     assert len(rows) == 2
-    assert {k: rows[0][k] for k in ("id", "status", "due_at", "text", "media", "destination")} == {
+    assert {k: rows[0][k] for k in ("id", "status", "due_at", "text", "media")} == {
         "id": 1,
         "status": "pending",
         "due_at": "2026-11-22T08:00:00+07:00",
         "text": "Selamat pagi “semua”",
         "media": None,
-        "destination": GROUP,
     }
-    assert {k: rows[1][k] for k in ("id", "status", "due_at", "text", "media", "destination")} == {
+    assert {k: rows[1][k] for k in ("id", "status", "due_at", "text", "media")} == {
         "id": 2,
         "status": "cancelled",
         "due_at": "2026-11-22T00:30:00+07:00",
         "text": "Foto\nbaris dua",
         "media": "media/abc.jpg",
-        "destination": GROUP,
     }
-    assert rows[0]["destination_name"] == "Grup Demo A"
+    assert [
+        (d["destination"], d["destination_name"], d["status"]) for d in rows[0]["deliveries"]
+    ] == [(GROUP, "Grup Demo A", "pending")]
+    assert [d["status"] for d in rows[1]["deliveries"]] == ["cancelled"]
 
 
 @pytest.mark.parametrize("name", ["data", "data #1", "data?x", "50%25 data"])
@@ -290,7 +290,7 @@ async def fill_many(data_dir: Path, posts: int) -> None:
     try:
         now = datetime(2026, 11, 21, 13, 0, tzinfo=UTC)
         for i in range(posts):
-            await store.add_post(now, f"Pengumuman {i} " * 10, GROUP, "Grup Demo A", now=now)
+            await store.add_post(now, f"Pengumuman {i} " * 10, [(GROUP, "Grup Demo A")], now=now)
     finally:
         await store.close()
 
@@ -332,8 +332,7 @@ async def test_queue_of_a_data_dir_written_by_the_bot(
     await bot.app.store.add_post(
         datetime(2026, 11, 22, 1, 0, tzinfo=UTC),
         "Dari bot",
-        GROUP,
-        "Grup Demo A",
+        [(GROUP, "Grup Demo A")],
         now=SATURDAY_EVENING,
     )
     await bot.app.stop()

@@ -68,7 +68,7 @@ class Rig:
         return await self.deliverer.deliver(post)
 
     async def add(self, due: datetime) -> Post:
-        post = await self.store.add_post(due, "Halo", DEMO_A.jid, DEMO_A.name)
+        post = await self.store.add_post(due, "Halo", [(DEMO_A.jid, DEMO_A.name)])
         self.scheduler.queue_changed()
         return post
 

@@ -67,7 +67,7 @@ class Rig:
         return [r["text"] for r in self.records() if r["chat"] == f"{OWNER}@s.whatsapp.net"]
 
     async def add(self, text: str) -> int:
-        post = await self.app.store.add_post(datetime.now(UTC), text, DEMO_A.jid, DEMO_A.name)
+        post = await self.app.store.add_post(datetime.now(UTC), text, [(DEMO_A.jid, DEMO_A.name)])
         assert self.app.services is not None
         self.app.services.queue_changed()
         return post.id

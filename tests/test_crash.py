@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,6 +36,7 @@ import handlers
 from tests.crashkit import (
     DESTINATION,
     DESTINATION_NAME,
+    GROUP_NAMES,
     OWNER_CHAT,
     BotRun,
     PostRow,
@@ -179,6 +181,75 @@ def test_sigkill_while_delivering_never_sends_a_post_twice(
     )
 
 
+GROUPED_POSTS = 40  # each to all three console groups
+GROUPED_SPREAD_S = 6.0
+GROUPED_KILLS = 6
+
+
+def test_sigkill_between_the_groups_of_a_post_sends_each_group_at_most_once(
+    tmp_path: Path, runs: list[BotRun]
+) -> None:
+    """Posts to three groups each; every kill lands right after a group's send, so the
+    bot dies between the groups of one post (or in the middle of one): each group gets the
+    post at most once, the one in hand is reported uncertain naming post and group, and the
+    post's other groups still go out."""
+    seed = int(os.environ.get("CRASH_SEED", DEFAULT_SEED))
+    rng = random.Random(seed)
+    data_dir = tmp_path / "data"
+    db_path = data_dir / "bot.db"
+    outbox_path = data_dir / "outbox.jsonl"
+    groups = tuple(GROUP_NAMES)
+    texts = [f"grouped post {n}" for n in range(1, GROUPED_POSTS + 1)]
+    first_due = datetime.now(UTC) + timedelta(seconds=FIRST_DUE_S)
+    seed_queue(data_dir, texts, first_due, timedelta(seconds=GROUPED_SPREAD_S), groups)
+    last_due = first_due + timedelta(seconds=GROUPED_SPREAD_S)
+
+    split = 0  # kills after which some post had reached some of its groups, not all
+    for _ in range(GROUPED_KILLS):
+        run = BotRun(data_dir, tmp_path, len(runs) + 1)
+        runs.append(run)
+        time.sleep(rng.uniform(0.3, 1.0))
+        wait_for_growth(outbox_path, ON_SEND_WAIT_S)
+        assert run.kill() is None, f"seed={seed}: run {run.number} exited:\n{run.stderr()}"
+        reached = Counter(r.get("post_id") for r in group_records(read_outbox(outbox_path)[0]))
+        split += any(0 < n < len(groups) for n in reached.values())
+
+    final = BotRun(data_dir, tmp_path, len(runs) + 1)
+    runs.append(final)
+
+    def settled() -> bool:
+        now = datetime.now(UTC)
+        return final.proc.poll() is not None or (
+            now > last_due
+            and not any(
+                p.status == "sending" or (p.status == "pending" and p.due_at <= now)
+                for p in read_posts(db_path)
+            )
+        )
+
+    done = wait_until(settled, FINAL_TIMEOUT_S)
+    code = final.finish()
+    assert done and code == 0, f"seed={seed}: final run {code}, settled={done}:\n{final.stderr()}"
+
+    records, broken = read_outbox(outbox_path)
+    rows = read_posts(db_path)
+    assert not broken
+    assert sorted((p.text, p.destination) for p in rows) == sorted(
+        (text, jid) for text in texts for jid in groups
+    ), "the queue is not the one seeded"
+    verdict = judge(records, rows, read_events(db_path), _retry_command(), datetime.now(UTC))
+    problems = list(verdict.problems)
+    problems += [f"run {r.number} logged a traceback" for r in runs if "Traceback" in r.stderr()]
+    print(
+        f"grouped crash test seed={seed} kills={GROUPED_KILLS} split={split} "
+        + " ".join(f"{k}={verdict.counts.get(k, 0)}" for k in OUTCOMES)
+        + f" deliveries={verdict.group_deliveries}"
+    )
+    assert not problems, f"seed={seed}: {len(problems)} problem(s):\n" + "\n".join(problems)
+    assert sum(verdict.counts.get(k, 0) for k in OUTCOMES) == len(rows), dict(verdict.counts)
+    assert split >= 1, f"seed={seed}: no kill landed between the groups of a post"
+
+
 def test_the_judge_flags_every_broken_guarantee() -> None:
     """The checks above can fail: a hand-made outbox and queue with one fault per post."""
     due = datetime(2026, 11, 21, 13, 0, tzinfo=UTC)
@@ -236,7 +307,7 @@ def test_the_judge_flags_every_broken_guarantee() -> None:
         "'sent' but delivered 0 times:\npost #3 ",
         "wa_message_id 'out-4' != outbox id 'out-9':\npost #4 ",
         "'uncertain' and the owner was never told:\npost #5 ",
-        "'uncertain' but no notice names /ulang 6:\npost #6 ",
+        "'uncertain' but no notice names Grup Demo A and /ulang 6:\npost #6 ",
         "'missed' but delivered 1 times:\npost #7 ",
         "left 'sending':\npost #8 ",
         "due but still 'pending':\npost #9 ",
@@ -247,3 +318,52 @@ def test_the_judge_flags_every_broken_guarantee() -> None:
     assert len(verdict.problems) == 9, found
     assert verdict.notes == ["1 of 8 group records have no post_id; matched to their posts by text"]
     assert verdict.group_deliveries == 8
+
+
+def test_the_judge_checks_each_group_of_a_post() -> None:
+    """The same post in two of its groups is fine; twice in one group, in a group it was not
+    for, or an uncertain group the notice does not name, is not."""
+    due = datetime(2026, 11, 21, 13, 0, tzinfo=UTC)
+    b, c = [jid for jid in GROUP_NAMES if jid != DESTINATION]
+
+    def row(n: int, status: str, group: str, wa: str | None = None) -> PostRow:
+        return PostRow(n, status, due, f"crash post {n}", wa, group)
+
+    def record(n: int, out: str, group: str) -> dict[str, Any]:
+        return {
+            "id": out,
+            "chat": group,
+            "chat_name": GROUP_NAMES[group],
+            "text": f"crash post {n}",
+            "media": None,
+            "post_id": n,
+        }
+
+    rows = [
+        row(1, "sent", DESTINATION, "out-1"),
+        row(1, "sent", b, "out-2"),
+        row(2, "sent", DESTINATION, "out-3"),
+        row(2, "pending", b),
+        row(3, "uncertain", DESTINATION),
+        row(3, "uncertain", b),
+    ]
+    records: list[dict[str, Any]] = [
+        record(1, "out-1", DESTINATION),
+        record(1, "out-2", b),
+        record(2, "out-3", DESTINATION),
+        record(2, "out-4", DESTINATION),
+        record(2, "out-5", c),
+        {"id": "n", "chat": OWNER_CHAT, "text": "#3 -> Grup Demo A: /ulang 3", "post_id": None},
+    ]
+    verdict = judge(records, rows, {}, "ulang", due + timedelta(hours=1))
+    found = "\n".join(verdict.problems)
+    for expected in (
+        "post #2 delivered to the wrong place: ",
+        "DELIVERED 2 TIMES: post #2 'crash post 2' to Grup Demo A:",
+        "'sent' but delivered 2 times:\npost #2 'crash post 2' to Grup Demo A:",
+        "due but still 'pending':\npost #2 'crash post 2' to Grup Demo B:",
+        "'uncertain' but no notice names Grup Demo B and /ulang 3:\npost #3 ",
+    ):
+        assert expected in found, (expected, found)
+    assert "post #1 " not in found and "to Grup Demo A: status=uncertain" not in found
+    assert len(verdict.problems) == 5, found

@@ -43,8 +43,7 @@ async def make_db(path: Path, posts: int = 1) -> None:
             await store.add_post(
                 SATURDAY_EVENING + timedelta(hours=i + 1),
                 f"post {i} " * 20,
-                GROUP,
-                "Grup Demo A",
+                [(GROUP, "Grup Demo A")],
                 now=SATURDAY_EVENING,
             )
     finally:

@@ -125,8 +125,7 @@ class Harness:
         return await self.store.add_post(
             datetime.now(UTC) - timedelta(seconds=1),
             text,
-            DEMO_A.jid,
-            DEMO_A.name,
+            [(DEMO_A.jid, DEMO_A.name)],
             media_path=media_path,
             media_mime="image/jpeg" if media_path else None,
         )
@@ -227,7 +226,7 @@ async def test_retries_stop_after_the_budget_and_the_owner_is_told(harness: Harn
     notice = harness.notices[0]
     assert notice.startswith(f"Post #{post.id} gagal dikirim ke Grup Demo A: ")
     assert BEFORE_WRITE_TIMEOUT in notice and notice.endswith(f"/ulang {post.id}")
-    assert harness.errors == [f"post #{post.id}: {error.reason}"]
+    assert harness.errors == [f"post #{post.id} ({DEMO_A.name}): {error.reason}"]
 
 
 async def test_a_short_budget_gives_up_sooner(tmp_path: Path, monotonic: FakeMonotonic):
@@ -317,7 +316,7 @@ async def test_post_moved_later_since_it_was_read_is_not_claimed(harness: Harnes
         ),
         (
             "failed to send message node: frame too large (got 16777300 bytes, max 16777216 bytes)",
-            "pesan atau foto terlalu besar",
+            "pesan atau file media terlalu besar",
         ),
         ("server returned error 463", "WhatsApp sementara melarang perangkat tertaut"),
     ],
@@ -381,7 +380,7 @@ async def test_timed_out_send_is_uncertain_and_never_retried(
     ]
     assert harness.notices[0].startswith(f"Post #{post.id} ke Grup Demo A belum pasti terkirim")
     assert harness.notices[0].endswith(f"/ulang {post.id}")
-    assert harness.errors == [f"post #{post.id}: {error.reason}"]
+    assert harness.errors == [f"post #{post.id} ({DEMO_A.name}): {error.reason}"]
     # Delivering it again (a scheduler pass) does nothing: it is no longer pending.
     assert await harness.deliverer.deliver(post) is Outcome.SKIPPED
     assert harness.transport.attempts == 1 and len(harness.notices) == 1
@@ -426,7 +425,7 @@ async def test_unexpected_error_during_a_send_is_uncertain_not_failed(harness: H
     assert stored.last_error == reason == "disk penuh saat mengirim"
     assert harness.notices == [m.SEND_UNCERTAIN.format(id=post.id, dest=DEMO_A.name, reason=reason)]
     assert harness.notices[0].endswith(f"/ulang {post.id}")
-    assert harness.errors == [f"post #{post.id}: {reason}"]
+    assert harness.errors == [f"post #{post.id} ({DEMO_A.name}): {reason}"]
 
 
 # --- the disk fills between the send and its record ------------------------------------------
@@ -508,7 +507,7 @@ async def test_due_post_waits_while_disconnected_then_goes_once(start_bot: BotFa
     transport.connected = False
     bot = await start_bot(transport=transport)
     post = await bot.app.store.add_post(
-        datetime.now(UTC), "Tunggu koneksi", DEMO_A.jid, DEMO_A.name
+        datetime.now(UTC), "Tunggu koneksi", [(DEMO_A.jid, DEMO_A.name)]
     )
     bot.services.queue_changed()
     await asyncio.sleep(0.4)
@@ -536,7 +535,7 @@ async def test_link_dropping_mid_send_keeps_the_post_waiting(start_bot: BotFacto
     transport.fail_with = send_error("failed to send message node: frame socket is closed", False)
     bot = await start_bot(transport=transport)
     post = await bot.app.store.add_post(
-        datetime.now(UTC), "Lewat jalur putus", DEMO_A.jid, DEMO_A.name
+        datetime.now(UTC), "Lewat jalur putus", [(DEMO_A.jid, DEMO_A.name)]
     )
     bot.services.queue_changed()
     await asyncio.sleep(0.3)
@@ -561,7 +560,7 @@ async def test_final_failure_sets_last_error_and_tells_owner(start_bot: BotFacto
     transport.fail_with = send_error("failed to get group members: that group does not exist", True)
     bot = await start_bot(transport=transport)
     post = await bot.app.store.add_post(
-        datetime.now(UTC), "Ke grup hilang", DEMO_A.jid, DEMO_A.name
+        datetime.now(UTC), "Ke grup hilang", [(DEMO_A.jid, DEMO_A.name)]
     )
     bot.services.queue_changed()
     await eventually(lambda: transport.replies())
@@ -569,5 +568,6 @@ async def test_final_failure_sets_last_error_and_tells_owner(start_bot: BotFacto
     assert transport.replies() == [
         m.SEND_FAILED.format(id=post.id, dest=DEMO_A.name, reason=reason)
     ]
-    assert await bot.app.store.get_setting("last_error") == f"post #{post.id}: {reason}"
+    recorded = await bot.app.store.get_setting("last_error")
+    assert recorded == f"post #{post.id} ({DEMO_A.name}): {reason}"
     assert await bot.app.store.unsent_notices() == []

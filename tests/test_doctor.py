@@ -20,6 +20,7 @@ from bot import exitcodes, runner
 from bot.app import App
 from bot.lockfile import AlreadyRunning, InstanceLock
 from bot.settings import Settings
+from bot.state import BotState, Destination, Key
 from bot.store import Store
 from bot.transport.whatsapp import doctor
 from bot.transport.whatsapp.doctor import TEST_TEXT, Check, Options, diagnose, table
@@ -67,16 +68,25 @@ def session_file(settings: Settings) -> Path:
     return path
 
 
-async def set_destination(settings: Settings, world: WhatsAppSim, name: str) -> str:
-    """What /tujuan stores, written through the bot's own Store."""
+def group_jid(world: WhatsAppSim, name: str) -> str:
     info = next(g for g in world.groups if g.GroupName.Name == name)
-    target = f"{info.JID.User}@g.us"
+    return f"{info.JID.User}@g.us"
+
+
+async def set_destinations(settings: Settings, world: WhatsAppSim, *names: str) -> list[str]:
+    """What /tujuan stores, written through the bot's own state and Store."""
+    targets = [Destination(group_jid(world, name), name) for name in names]
     store = await Store.open(settings.db_path)
     try:
-        await store.set_settings({"destination": target, "destination_name": name})
+        state = await BotState.load(store, settings.timezone)
+        await state.set_destinations(targets)
     finally:
         await store.close()
-    return target
+    return [t.jid for t in targets]
+
+
+async def set_destination(settings: Settings, world: WhatsAppSim, name: str) -> str:
+    return (await set_destinations(settings, world, name))[0]
 
 
 async def run(
@@ -405,7 +415,7 @@ async def test_no_destination_fails_with_tujuan_advice(
     session_file(settings)
     if with_db:
         store = await Store.open(settings.db_path)
-        await store.set_settings({"timezone": "Asia/Makassar"})
+        await store.set_settings({Key.TIMEZONE: "Asia/Makassar"})
         await store.close()
     found = by_name(await run(world, clock, settings, Options(send_group=True)))
     assert found["destination"] == Check(
@@ -413,6 +423,47 @@ async def test_no_destination_fails_with_tujuan_advice(
     )
     assert found["send to group"].ok is False and world.sent == []
     assert found["account"].ok  # the rest still ran
+
+
+async def test_every_default_group_is_checked_and_only_usable_ones_get_a_test_message(
+    world: WhatsAppSim, clock: VirtualClock, paired: Settings
+) -> None:
+    world.add_group("Info Sekolah", announce=True, admin=False)
+    first, _, third = await set_destinations(
+        paired, world, "Arisan RT 05", "Info Sekolah", "Grup Pengumuman"
+    )
+    checks = await run(world, clock, paired, Options(send_group=True))
+    assert [c for c in checks if c.name == "destination"] == [
+        Check("destination", True, "Arisan RT 05: member, can post"),
+        Check(
+            "destination",
+            False,
+            "Info Sekolah: only admins may send there and this account is not one "
+            "(posts may be accepted and never shown)",
+        ),
+        Check("destination", True, "Grup Pengumuman: admin, can post"),
+    ]
+    assert [c.name for c in checks[-2:]] == ["send to group"] * 2
+    assert [s.to for s in world.sent] == [first, third]
+
+
+async def test_the_destination_of_an_older_database_is_checked(
+    tmp_path: Path, world: WhatsAppSim, clock: VirtualClock
+) -> None:
+    settings = settings_for(tmp_path)
+    session_file(settings)
+    store = await Store.open(settings.db_path)
+    try:
+        await store.set_settings(
+            {
+                Key.OLD_DESTINATION: group_jid(world, "Arisan RT 05"),
+                Key.OLD_DESTINATION_NAME: "Arisan RT 05",
+            }
+        )
+    finally:
+        await store.close()
+    found = by_name(await run(world, clock, settings))
+    assert found["destination"] == Check("destination", True, "Arisan RT 05: member, can post")
 
 
 async def test_a_group_the_account_left_fails(

@@ -43,8 +43,7 @@ async def fill_db(path: Path, posts: int = 1) -> None:
             await store.add_post(
                 SATURDAY_EVENING + timedelta(hours=i + 1),
                 f"Pengumuman nomor {i} " * 10,
-                GROUP,
-                "Grup Demo A",
+                [(GROUP, "Grup Demo A")],
                 now=SATURDAY_EVENING,
             )
     finally:

@@ -186,8 +186,7 @@ async def test_target_admin_only_group_is_saved_with_a_warning(
         + m.TARGET_ADMIN_ONLY.format(name="Info Sekolah")
     )
     assert "tidak pernah menampilkannya" in reply and "admin" in reply
-    store = bot.app.store
-    assert await store.get_setting("destination") == "120363000000000021@g.us"
+    assert [g.jid for g in bot.app.state.destinations] == ["120363000000000021@g.us"]
 
 
 @pytest.mark.parametrize(("query", "name"), [("1", "Alumni SMA"), ("pengumuman", "Pengumuman RT")])
@@ -204,4 +203,4 @@ async def test_target_typed_inside_an_admin_only_group_warns_too(
     bot = await start_bot(clock=Clock(SATURDAY_EVENING), transport=transport)
     reply = await bot.say("/tujuan", chat="120363000000000021@g.us", is_group=True)
     assert reply.endswith(m.TARGET_ADMIN_ONLY.format(name="Info Sekolah"))
-    assert await bot.app.store.get_setting("destination") == "120363000000000021@g.us"
+    assert [g.jid for g in bot.app.state.destinations] == ["120363000000000021@g.us"]

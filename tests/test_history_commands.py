@@ -13,6 +13,7 @@ from bot.models import PostStatus
 from bot.settings import Settings
 from bot.store import Store
 from bot.transport.base import TransportError
+from tests.commands import usage
 from tests.conftest import SATURDAY_EVENING, Bot, BotFactory, Clock
 from tests.fakes import GROUPS, JPEG, OWNER_CHAT, Sent, eventually, make_message
 
@@ -82,8 +83,8 @@ async def test_send_now_refusals(bot_with_target: Bot):
     assert await bot.say("/kirim 99") == m.POST_NOT_FOUND.format(id=99)
     assert await bot.say("/kirim #99") == "Post #99 tidak ada."
     reply = await bot.say("/kirim abc")
-    assert reply.startswith("Nomor post tidak terbaca") and m.USAGE["kirim"] in reply
-    assert m.USAGE["kirim"] in await bot.say("/kirim")
+    assert reply.startswith("Nomor post tidak terbaca") and usage("kirim") in reply
+    assert usage("kirim") in await bot.say("/kirim")
 
     await bot.say("/jadwal besok 08:00 Dibatalkan")
     await bot.say("/batal 1")
@@ -127,7 +128,7 @@ async def test_retry_a_failed_post(bot_with_target: Bot, command: str):
 async def test_retry_a_missed_post(bot_with_target: Bot):
     bot = bot_with_target
     post = await bot.app.store.add_post(
-        SATURDAY_EVENING - timedelta(hours=3), "Terlewat", DEMO_A.jid, DEMO_A.name
+        SATURDAY_EVENING - timedelta(hours=3), "Terlewat", [(DEMO_A.jid, DEMO_A.name)]
     )
     bot.services.queue_changed()
     await eventually(lambda: any("terlewat" in r for r in bot.transport.replies()))
@@ -142,7 +143,7 @@ async def test_retry_a_missed_post(bot_with_target: Bot):
 async def test_retry_an_uncertain_post(start_bot: BotFactory, settings: Settings):
     store = await Store.open(settings.db_path)
     post = await store.add_post(
-        SATURDAY_EVENING - timedelta(minutes=1), "Belum pasti", DEMO_A.jid, DEMO_A.name
+        SATURDAY_EVENING - timedelta(minutes=1), "Belum pasti", [(DEMO_A.jid, DEMO_A.name)]
     )
     assert await store.transition(post.id, PostStatus.SENDING, expect=PostStatus.PENDING)
     await store.close()
@@ -158,7 +159,7 @@ async def test_retry_an_uncertain_post(start_bot: BotFactory, settings: Settings
 async def test_retry_refusals(bot_with_target: Bot):
     bot = bot_with_target
     assert await bot.say("/ulang 7") == "Post #7 tidak ada."
-    assert m.USAGE["ulang"] in await bot.say("/ulang x")
+    assert usage("ulang") in await bot.say("/ulang x")
     await bot.say("/jadwal besok 08:00 Masih menunggu")
     reply = await bot.say("/ulang 1")
     assert reply == m.CANNOT_RETRY.format(id=1, status="menunggu")
@@ -186,8 +187,7 @@ async def finished_posts(bot: Bot, count: int) -> dict[int, PostStatus]:
         post = await store.add_post(
             SATURDAY_EVENING + timedelta(days=1, minutes=n),
             f"Post nomor {n + 1}",
-            DEMO_A.jid,
-            DEMO_A.name,
+            [(DEMO_A.jid, DEMO_A.name)],
             now=at,
         )
         kind = (PostStatus.SENT, PostStatus.FAILED, PostStatus.MISSED)[n % 3]
@@ -234,7 +234,7 @@ async def test_history_pages_newest_first(bot_with_target: Bot):
     assert listed(third) == [5, 4, 3, 2, 1]
     assert "Halaman berikutnya" not in third
     assert "Halaman 4 tidak ada" in await bot.say("/riwayat 4")
-    assert m.USAGE["riwayat"] in await bot.say("/riwayat dua")
+    assert usage("riwayat") in await bot.say("/riwayat dua")
 
     lines = first.splitlines()
     for post_id, kind in outcomes.items():
@@ -315,8 +315,8 @@ async def test_show_an_image_post_sends_the_image(bot_with_target: Bot, settings
 
 async def test_show_refusals(bot: Bot):
     assert await bot.say("/lihat 5") == "Post #5 tidak ada."
-    assert m.USAGE["lihat"] in await bot.say("/lihat")
-    assert m.USAGE["lihat"] in await bot.say("/show lima")
+    assert usage("lihat") in await bot.say("/lihat")
+    assert usage("lihat") in await bot.say("/show lima")
 
 
 @pytest.mark.parametrize("page", ["0", "4"])

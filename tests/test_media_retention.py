@@ -54,7 +54,7 @@ def partial(media: MediaStore, name: str, age_s: float) -> str:
 async def post_with(store: Store, name: str, status: PostStatus, at: datetime) -> int:
     """A post using `name`, brought to `status` with every change stamped `at`."""
     post = await store.add_post(
-        at, "foto", DEMO_A.jid, DEMO_A.name, media_path=name, media_mime="image/jpeg", now=at
+        at, "foto", [(DEMO_A.jid, DEMO_A.name)], media_path=name, media_mime="image/jpeg", now=at
     )
     path = {
         PostStatus.PENDING: [],

@@ -37,7 +37,7 @@ async def seed(settings: Settings, dues: list[datetime], text: str = "p{n}") -> 
     store = await Store.open(settings.db_path)
     try:
         return [
-            (await store.add_post(due, text.format(n=n), DEMO_A.jid, DEMO_A.name)).id
+            (await store.add_post(due, text.format(n=n), [(DEMO_A.jid, DEMO_A.name)])).id
             for n, due in enumerate(dues)
         ]
     finally:
@@ -225,7 +225,7 @@ async def test_zero_grace_still_sends_a_post_due_while_running(
 ):
     bot = await start_bot(settings_=replace(settings, grace=timedelta(0)))
     post = await bot.app.store.add_post(
-        datetime.now(UTC) + timedelta(seconds=0.2), "Tepat", DEMO_A.jid, DEMO_A.name
+        datetime.now(UTC) + timedelta(seconds=0.2), "Tepat", [(DEMO_A.jid, DEMO_A.name)]
     )
     bot.services.queue_changed()
     await eventually(lambda: bot.transport.sent)

@@ -180,14 +180,18 @@ OWNERS_CASES = {
 @pytest.mark.parametrize("case", SELF_CASES.values(), ids=SELF_CASES.keys())
 async def test_self_mode(self_bot: Bot, case: Case):
     assert_sent(await run(self_bot, case.text, **case.message), case.sent)
-    assert await self_bot.app.store.get_setting("destination") == case.destination
+    assert [g.jid for g in self_bot.app.state.destinations] == (
+        [case.destination] if case.destination else []
+    )
     assert await self_bot.app.store.pending_page(10, 0) == []
 
 
 @pytest.mark.parametrize("case", OWNERS_CASES.values(), ids=OWNERS_CASES.keys())
 async def test_owners_mode(owners_bot: Bot, case: Case):
     assert_sent(await run(owners_bot, case.text, **case.message), case.sent)
-    assert await owners_bot.app.store.get_setting("destination") == case.destination
+    assert [g.jid for g in owners_bot.app.state.destinations] == (
+        [case.destination] if case.destination else []
+    )
     assert await owners_bot.app.store.pending_page(10, 0) == []
 
 
@@ -235,7 +239,10 @@ async def test_the_in_group_flag_decides_what_runs_in_a_group(self_bot: Bot):
     transport = self_bot.transport
     dispatcher = Dispatcher(
         self_bot.services,
-        [Command("satu", (), note, in_group=True), Command("dua", (), note)],
+        [
+            Command("satu", (), note, usage="", example="/satu", summary="satu", in_group=True),
+            Command("dua", (), note, usage="", example="/dua", summary="dua"),
+        ],
         transport.send_text,
         transport.send_image,
         transport.owner_chat,

@@ -12,6 +12,7 @@ from bot import messages as m
 from bot.context import PROPOSAL_TTL
 from bot.models import Post
 from bot.repeat import RepeatRule
+from tests.commands import usage
 from tests.conftest import SATURDAY_EVENING, Bot
 from tests.fakes import JPEG, OWNER_CHAT, make_message
 
@@ -47,7 +48,7 @@ async def test_the_proposal_ends_with_the_hint_and_queues_nothing(bot_with_targe
     reply = await bot_with_target.say(PAST_TODAY)
     assert reply.startswith("Jam 08:00 hari ini sudah lewat. Maksudnya besok 08:00?")
     assert reply.endswith("\n" + m.PROPOSAL_HINT)
-    assert m.USAGE["jadwal"] not in reply  # the command was understood: no usage lesson
+    assert usage("jadwal") not in reply  # the command was understood: no usage lesson
     assert await posts(bot_with_target) == []
 
 
@@ -183,7 +184,7 @@ async def test_a_refusal_without_a_proposal_keeps_the_usage_and_offers_nothing(
     bot_with_target: Bot,
 ):
     reply = await bot_with_target.say("/jadwal kapan-kapan halo")
-    assert m.USAGE["jadwal"] in reply and m.PROPOSAL_HINT not in reply
+    assert usage("jadwal") in reply and m.PROPOSAL_HINT not in reply
     await quiet(bot_with_target, "ya")
 
 

@@ -21,7 +21,7 @@ def real_now() -> datetime:
 
 
 async def add(bot: Bot, due: datetime, text: str) -> int:
-    post = await bot.app.store.add_post(due, text, DEMO_A.jid, DEMO_A.name)
+    post = await bot.app.store.add_post(due, text, [(DEMO_A.jid, DEMO_A.name)])
     bot.services.queue_changed()
     return int(post.id)
 
@@ -76,7 +76,7 @@ async def test_image_post_is_sent_as_image(start_bot: BotFactory):
     bot = await start_bot()
     name = bot.services.media.save(b"\xff\xd8\xff" + b"1" * 10, "image/jpeg")
     await bot.app.store.add_post(
-        real_now(), "caption", DEMO_A.jid, DEMO_A.name, media_path=name, media_mime="image/jpeg"
+        real_now(), "caption", [(DEMO_A.jid, DEMO_A.name)], media_path=name, media_mime="image/jpeg"
     )
     bot.services.queue_changed()
     await eventually(lambda: bot.transport.posts())
@@ -96,13 +96,14 @@ async def test_failed_send_is_recorded_and_owner_told(start_bot: BotFactory):
     post = await bot.app.store.get_post(post_id)
     assert post is not None and post.status is PostStatus.FAILED
     assert post.last_error == "grup tidak ditemukan"
-    assert await bot.app.store.get_setting("last_error") == "post #1: grup tidak ditemukan"
+    recorded = await bot.app.store.get_setting("last_error")
+    assert recorded == "post #1 (Grup Demo A): grup tidak ditemukan"
 
 
 async def test_missing_media_fails_the_post_not_the_bot(start_bot: BotFactory):
     bot = await start_bot()
     await bot.app.store.add_post(
-        real_now(), "x", DEMO_A.jid, DEMO_A.name, media_path="gone.jpg", media_mime="image/jpeg"
+        real_now(), "x", [(DEMO_A.jid, DEMO_A.name)], media_path="gone.jpg", media_mime="image/jpeg"
     )
     await add(bot, real_now() + timedelta(milliseconds=50), "after")
     await eventually(lambda: bot.transport.posts())
@@ -137,7 +138,7 @@ async def test_restart_keeps_queue_and_applies_overdue_policy(
     assert statuses == {1: PostStatus.MISSED, 2: PostStatus.SENT, 3: PostStatus.PENDING}
     later = await second.app.store.get_post(3)
     assert later is not None and later.due_at == datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
-    assert await second.app.store.get_setting("destination_name") == "Grup Demo A"
+    assert [g.name for g in second.app.state.destinations] == ["Grup Demo A"]
 
 
 async def test_many_missed_posts_give_one_summary(start_bot: BotFactory):
@@ -145,7 +146,7 @@ async def test_many_missed_posts_give_one_summary(start_bot: BotFactory):
     first = await start_bot(clock=clock)
     for n in range(150):
         await first.app.store.add_post(
-            SATURDAY_EVENING + timedelta(minutes=n + 1), f"p{n}", DEMO_A.jid, DEMO_A.name
+            SATURDAY_EVENING + timedelta(minutes=n + 1), f"p{n}", [(DEMO_A.jid, DEMO_A.name)]
         )
     await first.app.stop()
     clock.advance(days=1)
@@ -164,7 +165,7 @@ async def test_post_interrupted_while_sending_is_not_resent(start_bot: BotFactor
     clock = Clock(SATURDAY_EVENING)
     first = await start_bot(clock=clock)
     post = await first.app.store.add_post(
-        SATURDAY_EVENING + timedelta(hours=1), "x", DEMO_A.jid, DEMO_A.name
+        SATURDAY_EVENING + timedelta(hours=1), "x", [(DEMO_A.jid, DEMO_A.name)]
     )
     # What a crash between claim and send leaves behind:
     assert await first.app.store.transition(post.id, PostStatus.SENDING, expect=PostStatus.PENDING)
@@ -210,7 +211,7 @@ async def test_zero_grace_marks_any_late_post_missed(start_bot: BotFactory, sett
     clock = Clock(SATURDAY_EVENING)
     bot = await start_bot(clock=clock, settings_=replace(settings, grace=timedelta(0)))
     await bot.app.store.add_post(
-        SATURDAY_EVENING - timedelta(seconds=1), "late", DEMO_A.jid, DEMO_A.name
+        SATURDAY_EVENING - timedelta(seconds=1), "late", [(DEMO_A.jid, DEMO_A.name)]
     )
     bot.services.queue_changed()
     await eventually(lambda: bot.transport.replies())

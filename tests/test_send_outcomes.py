@@ -184,14 +184,14 @@ TABLE = [
         "upload failed with status code 503",
         True,
         T,
-        "foto gagal diunggah",
+        "file media gagal diunggah",
         "upload failed with status code %d",
     ),
     (
         'failed to execute request: Post "https://mmg.whatsapp.net/x": dial tcp: i/o timeout',
         True,
         T,
-        "foto gagal diunggah",
+        "file media gagal diunggah",
         "failed to execute request: %w",
     ),
 ]
@@ -263,9 +263,11 @@ async def test_lost_ack_leaves_the_post_uncertain_until_the_owner_resends(start_
     bot = await start_bot(transport=transport)
     store = bot.app.store
     first = await store.add_post(
-        datetime.now(UTC), "Mungkin terkirim", GROUPS[0].jid, GROUPS[0].name
+        datetime.now(UTC), "Mungkin terkirim", [(GROUPS[0].jid, GROUPS[0].name)]
     )
-    second = await store.add_post(datetime.now(UTC), "Berikutnya", GROUPS[0].jid, GROUPS[0].name)
+    second = await store.add_post(
+        datetime.now(UTC), "Berikutnya", [(GROUPS[0].jid, GROUPS[0].name)]
+    )
     bot.services.queue_changed()
     await eventually(lambda: transport.replies() and transport.posts())
     await asyncio.sleep(0.3)  # time for any (wrong) second attempt
@@ -279,7 +281,7 @@ async def test_lost_ack_leaves_the_post_uncertain_until_the_owner_resends(start_
     assert transport.replies() == [
         m.SEND_UNCERTAIN.format(id=first.id, dest=GROUPS[0].name, reason=reason)
     ]
-    assert await store.get_setting("last_error") == f"post #{first.id}: {reason}"
+    assert await store.get_setting("last_error") == f"post #{first.id} ({GROUPS[0].name}): {reason}"
 
     # The owner looked: not there. /ulang sends it, once.
     assert await bot.say(f"/ulang {first.id}") == m.RETRYING.format(
@@ -327,8 +329,8 @@ async def test_an_uncertain_send_counts_for_pacing(tmp_path: Path):
 
     scheduler.pacer = Pacer(5.0, 5.0, pacing_nap)
     try:
-        first = await store.add_post(datetime.now(UTC), "satu", GROUPS[0].jid, GROUPS[0].name)
-        second = await store.add_post(datetime.now(UTC), "dua", GROUPS[0].jid, GROUPS[0].name)
+        first = await store.add_post(datetime.now(UTC), "satu", [(GROUPS[0].jid, GROUPS[0].name)])
+        second = await store.add_post(datetime.now(UTC), "dua", [(GROUPS[0].jid, GROUPS[0].name)])
         await scheduler.start()
         await eventually(lambda: transport.posts())
         assert transport.attempts == [first.id, second.id]

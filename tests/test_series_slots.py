@@ -45,6 +45,12 @@ async def daily(start_bot: BotFactory) -> tuple[Bot, Clock]:
     clock.advance(seconds=1)
     bot.services.queue_changed()
     await eventually(lambda: len(bot.transport.posts()) == 1)
+    # The next occurrence is queued once #1 is recorded sent, a moment after it went out:
+    # on Sunday's clock, as the bot running on would.
+    for _ in range(300):
+        if len(await rows(bot)) == 2:
+            break
+        await asyncio.sleep(0.01)
     await at(bot, clock, wib(23, 7))
     assert await rows(bot) == [
         (1, PostStatus.SENT, wib(22, 8)),
@@ -110,8 +116,6 @@ def test_the_slot_of_an_occurrence_queued_after_an_outage_is_its_due_time() -> N
         status=PostStatus.SENT,
         due_at=wib(23, 8),
         text="x",
-        destination="g",
-        destination_name="G",
         created_at=wib(23, 10),
     )
     assert slot_of(rule, caught_up, WIB) == wib(23, 8)
@@ -120,8 +124,6 @@ def test_the_slot_of_an_occurrence_queued_after_an_outage_is_its_due_time() -> N
         status=PostStatus.SENT,
         due_at=wib(23, 12),
         text="x",
-        destination="g",
-        destination_name="G",
         created_at=wib(22, 8, 1),
     )
     assert slot_of(rule, moved, WIB) == wib(23, 8)

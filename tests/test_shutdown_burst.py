@@ -154,7 +154,9 @@ async def test_stop_during_a_retry_wait_releases_the_post(
     transport = FakeTransport()
     transport.fail_with = send_error("504 gateway timeout", True)  # transient: retried in ~2 s
     bot = await start_bot(transport=transport)
-    post = await bot.app.store.add_post(datetime.now(UTC), "Ditahan", GROUPS[0].jid, GROUPS[0].name)
+    post = await bot.app.store.add_post(
+        datetime.now(UTC), "Ditahan", [(GROUPS[0].jid, GROUPS[0].name)]
+    )
     bot.services.queue_changed()
     deadline = time.monotonic() + 3
     while "sending" not in [e[2] for e in await bot.app.store.events(post.id)]:
@@ -187,7 +189,7 @@ async def test_stop_while_waiting_for_the_connection(start_bot: BotFactory, sett
     transport.connected = False
     bot = await start_bot(transport=transport)
     post = await bot.app.store.add_post(
-        datetime.now(UTC), "Menunggu", GROUPS[0].jid, GROUPS[0].name
+        datetime.now(UTC), "Menunggu", [(GROUPS[0].jid, GROUPS[0].name)]
     )
     bot.services.queue_changed()
     await asyncio.sleep(0.1)

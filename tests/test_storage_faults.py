@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from loguru import logger
@@ -24,6 +25,7 @@ from bot.faults import MAX_RETRY_S, Faults
 from bot.media import MediaStore
 from bot.models import Post, PostStatus, SentMessage
 from bot.scheduler import PostScheduler
+from bot.state import BotState
 from bot.store import Store
 from tests.conftest import BotFactory
 from tests.diskfull import FullDisk, under_full_disk
@@ -58,6 +60,7 @@ class Rig:
 
     def __init__(self, store: Store, tmp_path: Path, grace: timedelta) -> None:
         self.store = store
+        self.state = BotState(store, ZoneInfo("Asia/Jakarta"))
         self.disk: FullDisk = under_full_disk(store)
         self.clock = VirtualClock(START)
         self.step = timedelta(0)  # how far the wall clock was set away from the monotonic
@@ -108,12 +111,17 @@ class Rig:
 
     async def _record_error(self, text: str) -> None:  # App.record_error
         try:
-            await self.store.record_error(text, "nanti")
+            await self.state.record_error(text, self.wall())
         except Exception:
             logger.exception("could not record the last error")
 
     async def _missed(self, posts: list[Post]) -> None:
         await self._queue_notice("terlewat: " + " ".join(f"#{p.id}" for p in posts))
+
+    def last_error(self) -> str | None:
+        """The last error as /status shows it: kept in memory when the disk refused it."""
+        last = self.state.last_error
+        return last.text if last else None
 
     def attempts(self) -> list[float]:
         """When the scheduler tried again (one pass may refuse several commits at once)."""
@@ -137,7 +145,7 @@ async def test_full_disk_is_told_once_retried_with_backoff_then_recovered(
     store: Store, tmp_path: Path
 ):
     rig = Rig(store, tmp_path, grace=timedelta(minutes=10))
-    post = await store.add_post(START + timedelta(seconds=10), "Halo", DEMO_A.jid, DEMO_A.name)
+    post = await store.add_post(START + timedelta(seconds=10), "Halo", [(DEMO_A.jid, DEMO_A.name)])
     await rig.scheduler.start()
     try:
         rig.disk.full = True
@@ -153,7 +161,7 @@ async def test_full_disk_is_told_once_retried_with_backoff_then_recovered(
         assert rig.transport.replies() == [STORAGE_NOTICE]  # sent at once: the queue is on disk
         assert await status_of(store, post.id) is PostStatus.PENDING
         assert rig.transport.posts() == []
-        assert await store.last_error() == ("penyimpanan: disk penuh", "nanti")
+        assert rig.last_error() == "penyimpanan: disk penuh"
 
         rig.disk.full = False  # space freed at 300 s; the next try is at 310 s
         await rig.clock.advance(MAX_RETRY_S)
@@ -170,14 +178,14 @@ async def test_post_delayed_beyond_the_grace_by_a_full_disk_is_reported_missed(
     store: Store, tmp_path: Path
 ):
     rig = Rig(store, tmp_path, grace=timedelta(minutes=2))
-    late = await store.add_post(START + timedelta(seconds=10), "Telat", DEMO_A.jid, DEMO_A.name)
+    late = await store.add_post(START + timedelta(seconds=10), "Telat", [(DEMO_A.jid, DEMO_A.name)])
     await rig.scheduler.start()
     try:
         rig.disk.full = True
         await rig.clock.advance(300)
         rig.disk.full = False
         on_time = await store.add_post(
-            START + timedelta(seconds=320), "Tepat", DEMO_A.jid, DEMO_A.name
+            START + timedelta(seconds=320), "Tepat", [(DEMO_A.jid, DEMO_A.name)]
         )
         await rig.clock.advance(60)
         assert [s.post_id for s in rig.transport.posts()] == [on_time.id]
@@ -190,7 +198,7 @@ async def test_post_delayed_beyond_the_grace_by_a_full_disk_is_reported_missed(
 async def test_a_failing_pass_that_is_not_the_disk_is_told_once_too(store: Store, tmp_path: Path):
     rig = Rig(store, tmp_path, grace=timedelta(minutes=10))
     rig.broken_passes = 3
-    post = await store.add_post(START, "Halo", DEMO_A.jid, DEMO_A.name)
+    post = await store.add_post(START, "Halo", [(DEMO_A.jid, DEMO_A.name)])
     await rig.scheduler.start()
     try:
         await rig.clock.advance(10)  # failed at 0, 1 and 3 s; worked at 7 s
@@ -201,10 +209,7 @@ async def test_a_failing_pass_that_is_not_the_disk_is_told_once_too(store: Store
             hint="",
         )
         assert rig.told == [notice, m.FAULT_RECOVERED.format(what=m.FAULT_NAMES["scheduler"])]
-        assert await store.last_error() == (
-            "penjadwal: kesalahan tak terduga (RuntimeError)",
-            "nanti",
-        )
+        assert rig.last_error() == "penjadwal: kesalahan tak terduga (RuntimeError)"
     finally:
         await rig.scheduler.stop()
 
@@ -249,7 +254,7 @@ async def test_running_bot_on_a_full_disk_tells_once_and_shows_it_in_status(star
         await bot.say("/tujuan Grup Demo A")
         store = bot.app.store
         disk = under_full_disk(store)
-        post = await store.add_post(datetime.now(UTC), "Halo", DEMO_A.jid, DEMO_A.name)
+        post = await store.add_post(datetime.now(UTC), "Halo", [(DEMO_A.jid, DEMO_A.name)])
         disk.full = True
         bot.services.queue_changed()
         await eventually(lambda: disk.refused >= 20)
@@ -277,7 +282,7 @@ async def test_stop_while_a_sent_record_waits_for_the_disk_tells_no_recovery(
     store: Store, tmp_path: Path
 ):
     rig = Rig(store, tmp_path, grace=timedelta(minutes=10))
-    post = await store.add_post(START + timedelta(seconds=10), "Halo", DEMO_A.jid, DEMO_A.name)
+    post = await store.add_post(START + timedelta(seconds=10), "Halo", [(DEMO_A.jid, DEMO_A.name)])
     rig.transport.after_post = lambda: setattr(rig.disk, "full", True)
     await rig.scheduler.start()
     await rig.clock.advance(20)  # sent at 10 s; its record refused since
@@ -292,7 +297,7 @@ async def test_stop_while_a_sent_record_waits_for_the_disk_tells_no_recovery(
 
 async def test_a_pass_that_only_reads_does_not_end_a_full_disk(store: Store, tmp_path: Path):
     rig = Rig(store, tmp_path, grace=timedelta(minutes=10))
-    post = await store.add_post(START + timedelta(seconds=10), "Halo", DEMO_A.jid, DEMO_A.name)
+    post = await store.add_post(START + timedelta(seconds=10), "Halo", [(DEMO_A.jid, DEMO_A.name)])
     await rig.scheduler.start()
     try:
         rig.disk.full = True
@@ -321,7 +326,7 @@ async def test_a_database_damaged_while_running_is_named_with_what_to_do(
     store: Store, tmp_path: Path
 ):
     path = tmp_path / "bot.db"
-    post = await store.add_post(START + timedelta(seconds=10), "Halo", DEMO_A.jid, DEMO_A.name)
+    post = await store.add_post(START + timedelta(seconds=10), "Halo", [(DEMO_A.jid, DEMO_A.name)])
     rig = Rig(store, tmp_path, grace=timedelta(minutes=10))
     # The pages of the posts table and its index are overwritten on disk; a commit by another
     # connection makes the bot's connection drop its page cache (WAL).
@@ -353,7 +358,7 @@ async def test_a_database_damaged_while_running_is_named_with_what_to_do(
     )
     assert rig.told == [notice]
     assert "python -m bot restore" in notice and "kesalahan tak terduga" not in notice
-    assert await store.last_error() == ("penyimpanan: database rusak", "nanti")
+    assert rig.last_error() == "penyimpanan: database rusak"
     assert rig.transport.posts() == [] and post.id == 1
 
 

@@ -1,5 +1,7 @@
-"""Photos in real neonize events: view-once ones are refused, photos sent as documents are
-posted, and a photo WhatsApp no longer keeps asks the owner to send it again.
+"""Media in real neonize events: photos, videos, documents, audio and voice notes (their own
+or quoted) become the core's MediaRef with what the message declares; view-once ones are
+refused, photos sent as documents are posted as photos, other documents as documents, and
+media WhatsApp no longer keeps asks the owner to send it again.
 
 Events are real neonize protobufs (Neonize_pb2.Message around a waE2E.Message), round-tripped
 through bytes as neonize does; /jadwal runs through the real dispatcher and store.
@@ -15,16 +17,19 @@ from neonize.exc import DownloadError
 from neonize.proto.Neonize_pb2 import Message as MessageEv
 from neonize.proto.Neonize_pb2 import MessageInfo, MessageSource
 from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import (
+    AudioMessage,
     ContextInfo,
     DocumentMessage,
     ExtendedTextMessage,
     FutureProofMessage,
     ImageMessage,
     Message,
+    StickerMessage,
+    VideoMessage,
 )
 
 from bot import messages as m
-from bot.models import IncomingMessage, PostStatus
+from bot.models import IncomingMessage, MediaKind, PostStatus
 from bot.transport.base import MediaUnavailable, TransportError
 from bot.transport.whatsapp.convert import to_incoming
 from tests.conftest import SATURDAY_EVENING, Bot
@@ -128,8 +133,8 @@ OWN_VIEW_ONCE = [
 def test_own_view_once_photo_is_not_offered(message: Message, flags: dict[str, bool]):
     incoming = to_incoming(event(message, **flags), Downloads())
     assert incoming.text == COMMAND
-    assert incoming.view_once and incoming.image is None
-    assert not incoming.quoted_view_once and incoming.quoted_image is None
+    assert incoming.view_once and incoming.media is None
+    assert not incoming.quoted_view_once and incoming.quoted_media is None
 
 
 QUOTED_VIEW_ONCE = [
@@ -157,16 +162,16 @@ QUOTED_VIEW_ONCE = [
 def test_quoted_view_once_photo_is_not_offered(quoted: Message):
     incoming = to_incoming(event(reply_to(quoted)), Downloads())
     assert incoming.text == COMMAND
-    assert incoming.quoted_view_once and incoming.quoted_image is None
-    assert not incoming.view_once and incoming.image is None
+    assert incoming.quoted_view_once and incoming.quoted_media is None
+    assert not incoming.view_once and incoming.media is None
 
 
 async def test_quoted_ordinary_photo_is_offered_and_fetched_alone():
     downloads = Downloads()
     incoming = to_incoming(event(reply_to(Message(imageMessage=image()))), downloads)
-    assert not incoming.quoted_view_once and incoming.quoted_image is not None
-    assert not incoming.quoted_image.document
-    assert await incoming.quoted_image.fetch() == JPEG
+    assert not incoming.quoted_view_once and incoming.quoted_media is not None
+    assert not incoming.quoted_media.document
+    assert await incoming.quoted_media.fetch() == JPEG
     [asked] = downloads.calls
     assert [f.name for f, _ in asked.ListFields()] == ["imageMessage"]
     assert asked.imageMessage.directPath == "/v/t62.7118-24/a"
@@ -184,9 +189,9 @@ async def test_photo_sent_as_document_is_an_image(mimetype: str):
         downloads,
     )
     assert incoming.text == COMMAND and incoming.unsupported_media is None
-    assert incoming.image is not None and incoming.image.document
-    assert incoming.image.mime == mimetype.lower()
-    assert await incoming.image.fetch() == JPEG
+    assert incoming.media is not None and incoming.media.document
+    assert incoming.media.mime == mimetype.lower()
+    assert await incoming.media.fetch() == JPEG
     [asked] = downloads.calls
     assert [f.name for f, _ in asked.ListFields()] == ["documentMessage"]
     assert asked.documentMessage.directPath == "/v/t62.7119-24/d"
@@ -198,18 +203,94 @@ async def test_quoted_document_with_caption_photo_is_offered():
         "documentWithCaptionMessage", Message(documentMessage=document("image/png", "katalog"))
     )
     incoming = to_incoming(event(reply_to(quoted)), downloads)
-    assert incoming.quoted_image is not None and incoming.quoted_image.document
-    assert incoming.quoted_image.mime == "image/png"
-    await incoming.quoted_image.fetch()
+    assert incoming.quoted_media is not None and incoming.quoted_media.document
+    assert incoming.quoted_media.mime == "image/png"
+    await incoming.quoted_media.fetch()
     assert downloads.calls[0].HasField("documentMessage")
 
 
-def test_other_documents_stay_unsupported():
-    incoming = to_incoming(
-        event(Message(documentMessage=document("application/pdf", COMMAND, "brosur.pdf"))),
-        Downloads(),
+def test_other_documents_are_documents_with_their_name_and_size():
+    part = document("application/pdf", COMMAND, "brosur.pdf")
+    part.fileLength = 123456
+    incoming = to_incoming(event(Message(documentMessage=part)), Downloads())
+    assert incoming.unsupported_media is None and incoming.media is not None
+    media = incoming.media
+    assert (media.kind, media.mime, media.file_name, media.size, media.document) == (
+        MediaKind.DOCUMENT,
+        "application/pdf",
+        "brosur.pdf",
+        123456,
+        False,
     )
-    assert incoming.image is None and incoming.unsupported_media == "dokumen"
+
+
+def test_a_photo_type_no_post_takes_stays_a_document():
+    part = document("image/heic", COMMAND, "IMG_0001.HEIC")
+    incoming = to_incoming(event(Message(documentMessage=part)), Downloads())
+    assert incoming.media is not None and incoming.media.kind is MediaKind.DOCUMENT
+
+
+async def test_own_video_carries_its_type_size_and_duration():
+    downloads = Downloads(data=b"video")
+    part = VideoMessage(
+        caption=COMMAND,
+        mimetype="video/mp4",
+        directPath="/v/t62.7161-24/v",
+        mediaKey=b"v" * 32,
+        fileLength=2_000_000,
+        seconds=31,
+    )
+    incoming = to_incoming(event(Message(videoMessage=part)), downloads)
+    assert incoming.text == COMMAND and incoming.unsupported_media is None
+    assert incoming.media is not None
+    media = incoming.media
+    assert (media.kind, media.mime, media.size, media.seconds) == (
+        MediaKind.VIDEO,
+        "video/mp4",
+        2_000_000,
+        31,
+    )
+    assert await media.fetch() == b"video"
+    [asked] = downloads.calls
+    assert [f.name for f, _ in asked.ListFields()] == ["videoMessage"]
+
+
+@pytest.mark.parametrize(
+    ("ptt", "kind"), [(True, MediaKind.VOICE), (False, MediaKind.AUDIO)], ids=["voice", "audio"]
+)
+async def test_quoted_audio_is_a_voice_note_when_push_to_talk(ptt: bool, kind: MediaKind):
+    downloads = Downloads(data=b"OggS")
+    quoted = AudioMessage(
+        mimetype="audio/ogg; codecs=opus",
+        directPath="/v/t62.7117-24/a",
+        mediaKey=b"a" * 32,
+        fileLength=5000,
+        seconds=4,
+        PTT=ptt,
+    )
+    incoming = to_incoming(event(reply_to(Message(audioMessage=quoted))), downloads)
+    assert incoming.media is None and incoming.quoted_media is not None
+    media = incoming.quoted_media
+    assert (media.kind, media.mime, media.size, media.seconds) == (
+        kind,
+        "audio/ogg; codecs=opus",
+        5000,
+        4,
+    )
+    assert await media.fetch() == b"OggS"
+    assert downloads.calls[0].audioMessage.PTT is ptt
+
+
+def test_quoted_view_once_voice_note_is_not_offered():
+    quoted = Message(audioMessage=AudioMessage(PTT=True, viewOnce=True, directPath="/v/x"))
+    incoming = to_incoming(event(reply_to(quoted)), Downloads())
+    assert incoming.quoted_view_once and incoming.quoted_media is None
+
+
+def test_stickers_stay_unsupported():
+    sticker = Message(stickerMessage=StickerMessage(mimetype="image/webp", directPath="/v/s"))
+    incoming = to_incoming(event(sticker), Downloads())
+    assert incoming.media is None and incoming.unsupported_media == "stiker"
 
 
 # --- photos WhatsApp no longer keeps -------------------------------------------------------------
@@ -230,9 +311,9 @@ async def test_expired_photo_becomes_media_unavailable(whatsmeow_says: str):
     incoming = to_incoming(
         event(reply_to(Message(imageMessage=image()))), Downloads(error=whatsmeow_says)
     )
-    assert incoming.quoted_image is not None
+    assert incoming.quoted_media is not None
     with pytest.raises(MediaUnavailable) as raised:
-        await incoming.quoted_image.fetch()
+        await incoming.quoted_media.fetch()
     assert whatsmeow_says in raised.value.reason
 
 
@@ -240,9 +321,9 @@ async def test_other_download_failure_is_not_called_expired():
     # download.go:275 after every media host failed
     says = "failed to download media from last host: download failed with status code 503"
     incoming = to_incoming(event(reply_to(Message(imageMessage=image()))), Downloads(error=says))
-    assert incoming.quoted_image is not None
+    assert incoming.quoted_media is not None
     with pytest.raises(TransportError) as raised:
-        await incoming.quoted_image.fetch()
+        await incoming.quoted_media.fetch()
     assert not isinstance(raised.value, MediaUnavailable) and raised.value.transient
 
 
@@ -300,35 +381,59 @@ async def test_photo_sent_as_document_is_scheduled_and_stored(bot_with_target: B
     assert (bot_with_target.app.settings.media_dir / name).read_bytes() == PNG
 
 
-async def test_document_that_is_not_a_postable_photo_is_refused(bot_with_target: Bot):
-    # declared image/heic; the bytes are not JPEG/PNG/WebP/GIF
+@pytest.mark.parametrize(
+    ("mimetype", "name", "data"),
+    [
+        ("application/pdf", "brosur.pdf", b"%PDF-1.7 brosur"),
+        # a photo type no post takes (HEIC): sent as the document it came as, name and all
+        ("image/heic", "IMG_0001.HEIC", b"\x00\x00\x00\x18ftypheic"),
+        # declared a JPEG, but not one: a document too, not refused
+        ("image/jpeg", "rusak.jpg", b"not a jpeg"),
+    ],
+    ids=["pdf", "heic", "false-jpeg"],
+)
+async def test_document_is_scheduled_as_a_document_with_its_name(
+    bot_with_target: Bot, mimetype: str, name: str, data: bytes
+):
     reply = await schedule(
         bot_with_target,
-        Message(documentMessage=document("image/heic", COMMAND, "IMG_0001.HEIC")),
-        Downloads(data=b"\x00\x00\x00\x18ftypheic"),
+        Message(documentMessage=document(mimetype, COMMAND, name)),
+        Downloads(data=data),
+        IsDocumentWithCaption=True,
     )
-    assert reply == m.DOCUMENT_NOT_IMAGE
-    assert await queued(bot_with_target) == 0
-    assert (
-        not bot_with_target.app.settings.media_dir.exists()
-        or list(bot_with_target.app.settings.media_dir.iterdir()) == []
+    assert reply.startswith("#1 terjadwal (dokumen) Minggu, 22 Nov 2026 09:00 WIB")
+    post = await bot_with_target.app.store.get_post(1)
+    assert post is not None and post.text == "Promo"
+    assert (post.media_kind, post.media_filename, post.media_mime) == (
+        MediaKind.DOCUMENT,
+        name,
+        mimetype,
     )
+    assert post.media_path is not None
+    assert (bot_with_target.app.settings.media_dir / post.media_path).read_bytes() == data
 
 
-async def test_pdf_document_is_refused_as_before(bot_with_target: Bot):
+async def test_a_voice_note_with_text_is_refused_before_it_is_downloaded(bot_with_target: Bot):
     downloads = Downloads()
-    reply = await schedule(
-        bot_with_target,
-        Message(documentMessage=document("application/pdf", COMMAND, "brosur.pdf")),
-        downloads,
+    voice = AudioMessage(PTT=True, mimetype="audio/ogg; codecs=opus", directPath="/v/t62/a")
+    reply = await schedule(bot_with_target, reply_to(Message(audioMessage=voice)), downloads)
+    assert reply == m.MEDIA_NO_CAPTION.format(kind="pesan suara")
+    assert downloads.calls == [] and await queued(bot_with_target) == 0
+
+
+async def test_a_video_declared_too_big_is_refused_before_it_is_downloaded(bot_with_target: Bot):
+    downloads = Downloads()
+    video = VideoMessage(
+        caption=COMMAND, mimetype="video/mp4", directPath="/v/t62/v", fileLength=40_000_000
     )
-    assert reply == m.UNSUPPORTED_MEDIA.format(kind="dokumen")
+    reply = await schedule(bot_with_target, Message(videoMessage=video), downloads)
+    assert reply == m.MEDIA_TOO_BIG.format(Kind="Video", kind="video", size="40,0", limit=16)
     assert downloads.calls == [] and await queued(bot_with_target) == 0
 
 
 async def test_expired_quoted_photo_asks_for_it_again(bot_with_target: Bot):
     downloads = Downloads(error="download failed with status code 410")
     reply = await schedule(bot_with_target, reply_to(Message(imageMessage=image())), downloads)
-    assert reply == m.MEDIA_EXPIRED and "Kirim ulang fotonya" in reply
-    assert reply not in (m.GENERIC_ERROR, m.SCHEDULE_MEDIA_FAILED)
+    assert reply == m.MEDIA_EXPIRED.format(Kind="Foto", kind="foto")
+    assert "Kirim ulang fotonya" in reply
     assert len(downloads.calls) == 1 and await queued(bot_with_target) == 0

@@ -202,7 +202,7 @@ async def test_tujuan_inside_a_group_is_answered_privately(wabot: WaBot):
     await wabot.clock.advance(2)
     assert wabot.sent_to(wabot.owner_chat) == [m.TARGET_SET.format(name="Arisan RT 05")]
     assert wabot.sent_to(group_jid) == []
-    assert await wabot.app.store.get_setting("destination") == group_jid
+    assert [g.jid for g in wabot.app.state.destinations] == [group_jid]
 
 
 async def test_jadwal_inside_a_group_is_not_run_and_the_group_gets_nothing(wabot: WaBot):
@@ -470,7 +470,8 @@ async def test_a_reply_to_a_photo_too_old_to_download_asks_for_it_again(wabot: W
         )
     )
     reply = await wabot.say(reply_msg)
-    assert reply == m.MEDIA_EXPIRED and await wabot.app.store.all_posts() == []
+    assert reply == m.MEDIA_EXPIRED.format(Kind="Foto", kind="foto")
+    assert await wabot.app.store.all_posts() == []
 
 
 # --- the link: pairing, stopping, no orphaned calls ------------------------------------------

@@ -77,8 +77,7 @@ async def test_a_rule_stored_without_a_zone_keeps_its_moment_too(start_bot: BotF
     await bot.app.store.add_post(
         datetime(2026, 11, 23, 9, 0, tzinfo=WIB),
         "Selamat pagi",
-        "120363000000000001@g.us",
-        "Grup Demo A",
+        [("120363000000000001@g.us", "Grup Demo A")],
         now=clock.now,
         repeat_rule=old_rule,
     )

@@ -6,8 +6,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
-from bot.models import Group, IncomingMessage, SentMessage
+from bot.models import Group, IncomingMessage, MediaKind, SentMessage
+from bot.pollspec import PollSpec
 
 MessageHandler = Callable[[IncomingMessage], Awaitable[None]]
 
@@ -44,9 +46,31 @@ class MediaUnavailable(TransportError):
 
 
 @dataclass(frozen=True)
+class OutgoingMedia:
+    """A media post to send: a stored file, sent as `kind` with its type, the post's text
+    as caption (empty for audio and voice notes, which take none) and, for a document, the
+    file name the group sees."""
+
+    kind: MediaKind
+    path: Path
+    mime: str
+    caption: str = ""
+    file_name: str = ""
+
+
+@dataclass(frozen=True)
 class ConnectionState:
     connected: bool
-    description: str
+    description: str  # times in it shown in the zone the transport was given
+    # The description with its times in another zone (the bot's zone may change while the
+    # transport runs); None when it shows no time.
+    in_zone: Callable[[ZoneInfo], str] | None = None
+
+    def shown_in(self, tz: ZoneInfo) -> ConnectionState:
+        """The same state, its times shown in zone `tz`."""
+        if self.in_zone is None:
+            return self
+        return ConnectionState(self.connected, self.in_zone(tz))
 
 
 class Transport(Protocol):
@@ -72,6 +96,24 @@ class Transport(Protocol):
 
     async def send_image(
         self, chat: str, image: Path, caption: str, *, post_id: int | None = None
-    ) -> SentMessage: ...
+    ) -> SentMessage:
+        """Send a photo (the same as send_media with an image)."""
+
+    async def send_media(
+        self, chat: str, media: OutgoingMedia, *, post_id: int | None = None
+    ) -> SentMessage:
+        """Send `media` as its kind of WhatsApp message."""
+
+    async def send_mentioning_all(
+        self, chat: str, content: str | OutgoingMedia, *, post_id: int | None = None
+    ) -> SentMessage:
+        """Send a text (or media, as send_media) to group `chat` mentioning every member of
+        it without naming them in the text. Reading the members is part of the send: its
+        failures are TransportErrors like a send's."""
+
+    async def send_poll(
+        self, chat: str, poll: PollSpec, *, post_id: int | None = None
+    ) -> SentMessage:
+        """Send `poll` as a WhatsApp poll."""
 
     async def list_groups(self) -> list[Group]: ...

@@ -3,9 +3,11 @@
 Bot replies print as `bot> ...`; posts delivered to a group print as `[Group] ...`. Every
 message the console "sends" is also appended to data/outbox.jsonl (bot.transport.outbox),
 and that write is the send itself, so scripts and tests can check exactly what went out.
-Lines starting with `!` are console controls (see CONSOLE_HELP): photos, replies, messages
-from inside a group. Input is read as bytes: a line that is not valid UTF-8 is refused, the
-rest go on.
+Lines starting with `!` are console controls (see CONSOLE_HELP): media, replies, messages
+from inside a group. Every message in the owner's chat has a short id to reply to with
+`!balas`: `in-N` for the owner's (printed for media and for text that is not a command),
+`out-N` for the bot's (printed after each reply). Input is read as bytes: a line that is not
+valid UTF-8 is refused, the rest go on.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ import collections
 import contextlib
 import itertools
 import math
+import mimetypes
 import os
+import re
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -29,8 +34,11 @@ from loguru import logger
 
 from bot import messages as m
 from bot.media import sniff_mime
-from bot.models import Group, IncomingMessage, MediaRef, SentMessage
-from bot.transport.base import ConnectionState, MessageHandler, TransportError
+from bot.mediarules import document_kind
+from bot.mediatypes import OCTET_STREAM, seconds, sniff
+from bot.models import Group, IncomingMessage, MediaKind, MediaRef, SentMessage
+from bot.pollspec import PollSpec
+from bot.transport.base import ConnectionState, MessageHandler, OutgoingMedia, TransportError
 from bot.transport.outbox import Outbox, Write
 
 DEMO_GROUPS = (
@@ -38,8 +46,15 @@ DEMO_GROUPS = (
     Group("120363400000000002@g.us", "Grup Demo B"),
     Group("120363400000000003@g.us", "Keluarga Besar"),
 )
+# Who is in each demo group, as WhatsApp addresses them there (a LID-addressed group lists
+# LIDs, an older phone-addressed one phone JIDs): who a mention of every member reaches.
+DEMO_MEMBERS = {
+    DEMO_GROUPS[0].jid: tuple(f"1000000000000{i}@lid" for i in range(1, 4)),
+    DEMO_GROUPS[1].jid: tuple(f"62811000000{i}@s.whatsapp.net" for i in range(1, 5)),
+    DEMO_GROUPS[2].jid: tuple(f"2000000000000{i}@lid" for i in range(1, 7)),
+}
 DEFAULT_SELF = "6280000000000"
-_PHOTO_MEMORY = 100
+_MEMORY = 100  # earlier messages `!balas` can reply to
 STRANGER = "6289999999999@s.whatsapp.net"
 MAX_WAIT_S = 3600  # `!tunggu` longer than this is refused: a script would seem to hang
 CONSOLE_HELP = """\
@@ -47,7 +62,12 @@ Konsol jadwal-bot: Anda pemilik bot; setiap baris adalah pesan ke bot.
   /bantuan                        perintah bot
   !foto <file> [caption]          kirim foto dari file lokal
                                   (caption mis. /jadwal besok 08:00 Promo)
-  !balas <id> <teks>              balas pesan sebelumnya (id dicetak saat foto dikirim)
+  !video <file> [caption]         kirim video (MP4/3GP)
+  !dokumen <file> [caption]       kirim file sebagai dokumen (juga !doc)
+  !audio <file> [caption]         kirim file audio (MP3, M4A, AAC, AMR, Ogg Opus)
+  !vn <file>                      kirim pesan suara (Ogg Opus)
+  !balas <id> <teks>              balas pesan sebelumnya: media, teks, atau balasan bot
+                                  (id in-N/out-N dicetak bersama pesannya)
   !grup <nomor> <teks>            kirim pesan dari dalam grup demo (mis. !grup 1 /tujuan)
   !orang <teks>                   pesan dari orang lain (bot mengabaikannya)
   !tunggu <detik>                 jeda 0-3600 detik sebelum baris berikutnya (untuk skrip)
@@ -75,8 +95,9 @@ class ConsoleTransport:
         self._in_ids = itertools.count(1)
         self._out_ids = itertools.count(1)
         self._run_id = f"{os.getpid():x}{int(time.time()):x}"  # message ids unique across runs
-        # Photos sent to the bot, for `!balas`; only the latest few, so memory stays flat.
-        self._photos: collections.OrderedDict[str, IncomingMessage] = collections.OrderedDict()
+        # Messages of the owner's chat by short id, for `!balas`; only the latest few, so
+        # memory stays flat.
+        self._shown: collections.OrderedDict[str, Shown] = collections.OrderedDict()
         self._lines: asyncio.Queue[tuple[str, bool] | None] = asyncio.Queue()  # (line, valid)
         self._closed = asyncio.Event()
         self._pump: asyncio.Task[None] | None = None
@@ -119,36 +140,82 @@ class ConsoleTransport:
     async def send_image(
         self, chat: str, image: Path, caption: str, *, post_id: int | None = None
     ) -> SentMessage:
-        if not await asyncio.to_thread(image.is_file):
-            raise TransportError(f"file foto tidak ada: {image.name}")
-        return self._deliver(chat, caption, str(image), post_id)
+        mime = mimetypes.guess_type(image.name)[0] or "image/jpeg"  # stored names end in it
+        media = OutgoingMedia(MediaKind.IMAGE, image, mime, caption)
+        return await self.send_media(chat, media, post_id=post_id)
+
+    async def send_media(
+        self, chat: str, media: OutgoingMedia, *, post_id: int | None = None
+    ) -> SentMessage:
+        if not await asyncio.to_thread(media.path.is_file):
+            kind = m.MEDIA_NAMES[media.kind.value]
+            raise TransportError(f"file {kind} tidak ada: {media.path.name}")
+        return self._deliver(chat, media.caption, media, post_id)
+
+    async def send_mentioning_all(
+        self, chat: str, content: str | OutgoingMedia, *, post_id: int | None = None
+    ) -> SentMessage:
+        members = DEMO_MEMBERS.get(chat)
+        if members is None:
+            raise TransportError(f"anggota {chat} tidak dikenal konsol (bukan grup demo)")
+        if isinstance(content, str):
+            return self._deliver(chat, content, None, post_id, mentions=members)
+        if not await asyncio.to_thread(content.path.is_file):
+            kind = m.MEDIA_NAMES[content.kind.value]
+            raise TransportError(f"file {kind} tidak ada: {content.path.name}")
+        return self._deliver(chat, content.caption, content, post_id, mentions=members)
+
+    async def send_poll(
+        self, chat: str, poll: PollSpec, *, post_id: int | None = None
+    ) -> SentMessage:
+        return self._deliver(chat, poll.question, None, post_id, poll=poll)
 
     async def list_groups(self) -> list[Group]:
         return list(DEMO_GROUPS)
 
     # --- output --------------------------------------------------------------------------
 
-    def _deliver(self, chat: str, text: str, media: str | None, post_id: int | None) -> SentMessage:
+    def _deliver(
+        self,
+        chat: str,
+        text: str,
+        media: OutgoingMedia | None,
+        post_id: int | None,
+        *,
+        poll: PollSpec | None = None,
+        mentions: tuple[str, ...] = (),
+    ) -> SentMessage:
         if not self._outbox.is_open:
             raise TransportError("konsol sudah ditutup")
         sent = SentMessage(f"out-{self._run_id}-{next(self._out_ids)}", self._clock())
         names = {g.jid: g.name for g in DEMO_GROUPS}
+        shown_name = (media.file_name or media.path.name) if media else ""
         record = {
             "id": sent.message_id,
             "at": sent.timestamp.isoformat(),
             "chat": chat,
             "chat_name": names.get(chat, chat),
             "text": text,
-            "media": media,
+            "media": str(media.path) if media else None,
+            "kind": media.kind.value if media else ("poll" if poll else None),
+            "mime": media.mime if media else None,
+            "file_name": media.file_name or None if media else None,
             "post_id": post_id,
+            "poll": _poll_record(poll),
+            "mentions": list(mentions),
         }
         self._outbox.append(record)  # the send itself; OSError: maybe sent (uncertain)
-        photo = f"[foto {Path(media).name}] " if media else ""
+        tag = f"[{m.MEDIA_NAMES[media.kind.value]} {shown_name}] " if media else ""
+        if poll is not None:
+            text = poll.describe()
+        if mentions:
+            text += "\n" + m.CONSOLE_MENTIONED.format(count=len(mentions))
         if chat == self.owner_chat():
-            self._print("bot> " + (photo + text).replace("\n", "\n     "))
+            short = self._remember(Shown(sent.message_id, text), sent.message_id)
+            self._print("bot> " + (tag + text).replace("\n", "\n     ") + f"  (id {short})")
         else:
             stamp = sent.timestamp.astimezone(self._tz).strftime("%H:%M:%S")
-            self._print(f"[{stamp}] [{names.get(chat, chat)}] {photo}{text}")
+            self._print(f"[{stamp}] [{names.get(chat, chat)}] {tag}{text}")
         return sent
 
     def _print(self, text: str) -> None:
@@ -207,7 +274,7 @@ class ConsoleTransport:
             try:
                 message = await self._to_message(line)
                 if message is not None:
-                    self._remember_photo(message)
+                    self._announce(message)
                     await on_message(message)
             except Exception:
                 logger.exception("console line failed: {!r}", line[:80])
@@ -233,12 +300,22 @@ class ConsoleTransport:
             )
         )
 
-    def _remember_photo(self, message: IncomingMessage) -> None:
-        if message.image is None:
+    def _announce(self, message: IncomingMessage) -> None:
+        """Keep the owner's message for `!balas`; print the id of a text that is no command
+        (media print theirs when attached)."""
+        if message.chat != self.owner_chat() or message.sender != self.owner_chat():
             return
-        self._photos[message.message_id] = message
-        while len(self._photos) > _PHOTO_MEMORY:
-            self._photos.popitem(last=False)
+        self._remember(Shown(message.message_id, message.text, message.media), message.message_id)
+        if message.media is None and not message.text.lstrip().startswith("/"):
+            self._print(f"(konsol) id {message.message_id}")
+
+    def _remember(self, shown: Shown, full_id: str) -> str:
+        """Keep `shown` under its short id ('out-<run>-7' -> 'out-7'); that id."""
+        short = re.sub(r"^out-\w+-", "out-", full_id)
+        self._shown[short] = shown
+        while len(self._shown) > _MEMORY:
+            self._shown.popitem(last=False)
+        return short
 
     async def _to_message(self, line: str) -> IncomingMessage | None:
         if not line.strip():
@@ -247,15 +324,15 @@ class ConsoleTransport:
             return self._message(line)
         control, _, rest = line[1:].partition(" ")
         control = control.lower()
-        if control in ("foto", "photo"):
-            return self._photo(rest)
+        if control in _ATTACH:
+            return self._attach(control, rest)
         if control in ("balas", "reply"):
             target, _, text = rest.strip().partition(" ")
-            quoted = self._photos.get(target)
-            if quoted is None or quoted.image is None:
-                self._print(f"(konsol) tidak ada foto dengan id {target!r}")
+            quoted = self._shown.get(target)
+            if quoted is None:
+                self._print(f"(konsol) tidak ada pesan dengan id {target!r}")
                 return None
-            return self._message(text, quoted_image=quoted.image)
+            return self._message(text, quoted=quoted)
         if control in ("grup", "group"):
             number, _, text = rest.strip().partition(" ")
             if not number.isdigit() or not 1 <= int(number) <= len(DEMO_GROUPS):
@@ -274,15 +351,19 @@ class ConsoleTransport:
         self._print(CONSOLE_HELP)
         return None
 
-    def _photo(self, rest: str) -> IncomingMessage | None:
+    def _attach(self, control: str, rest: str) -> IncomingMessage | None:
+        """A message carrying a local file as WhatsApp's app would send it: a photo, video,
+        document, audio file or voice note (`!vn` takes no caption, as a voice note has
+        none); what WhatsApp would refuse is left to /jadwal to refuse."""
+        kind, usage = _ATTACH[control]
         rest = rest.strip()
         if rest[:1] in ("'", '"'):
             end = rest.find(rest[0], 1)
             path_text, caption = (rest[1:end], rest[end + 1 :].strip()) if end > 0 else ("", "")
         else:
             path_text, _, caption = rest.partition(" ")
-        if not path_text:
-            self._print("(konsol) !foto <file> [caption]")
+        if not path_text or (caption and kind is MediaKind.VOICE):
+            self._print(f"(konsol) {usage}")
             return None
         path = Path(path_text).expanduser()
         try:
@@ -290,16 +371,15 @@ class ConsoleTransport:
         except OSError as exc:
             self._print(f"(konsol) tidak bisa membaca {path}: {exc.strerror}")
             return None
-        mime = sniff_mime(data)
-        if mime is None:
+        media = _media_ref(kind, path, data)
+        if media is None:
             self._print(f"(konsol) {path} bukan gambar JPEG/PNG/WebP/GIF")
             return None
-
-        async def fetch() -> bytes:
-            return data
-
-        message = self._message(caption, image=MediaRef(mime, fetch))
-        self._print(f"(konsol) foto {path.name} terkirim ke bot sebagai id {message.message_id}")
+        message = self._message(caption, media=media)
+        self._print(
+            f"(konsol) {m.MEDIA_NAMES[media.kind.value]} {path.name} terkirim ke bot "
+            f"sebagai id {message.message_id}"
+        )
         return message
 
     def _message(
@@ -310,8 +390,8 @@ class ConsoleTransport:
         sender: str | None = None,
         from_me: bool = True,
         is_group: bool = False,
-        image: MediaRef | None = None,
-        quoted_image: MediaRef | None = None,
+        media: MediaRef | None = None,
+        quoted: Shown | None = None,
     ) -> IncomingMessage:
         return IncomingMessage(
             chat=chat or self.owner_chat(),
@@ -321,9 +401,63 @@ class ConsoleTransport:
             timestamp=self._clock(),
             from_me=from_me,
             is_group=is_group,
-            image=image,
-            quoted_image=quoted_image,
+            media=media,
+            quoted_media=quoted.media if quoted else None,
+            quoted_id=quoted.message_id if quoted else "",
+            quoted_text=quoted.text if quoted else "",
         )
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A message of the owner's chat as a reply to it quotes it: its id, text, media."""
+
+    message_id: str
+    text: str
+    media: MediaRef | None = None
+
+
+# `!<control>`: the kind it sends and its usage line.
+_ATTACH = {
+    "foto": (MediaKind.IMAGE, "!foto <file> [caption]"),
+    "photo": (MediaKind.IMAGE, "!foto <file> [caption]"),
+    "video": (MediaKind.VIDEO, "!video <file> [caption]"),
+    "dokumen": (MediaKind.DOCUMENT, "!dokumen <file> [caption]"),
+    "doc": (MediaKind.DOCUMENT, "!dokumen <file> [caption]"),
+    "audio": (MediaKind.AUDIO, "!audio <file> [caption]"),
+    "vn": (MediaKind.VOICE, "!vn <file>"),
+}
+
+
+def _media_ref(kind: MediaKind, path: Path, data: bytes) -> MediaRef | None:
+    """`data` as WhatsApp's app would attach it as `kind`: a photo only when it is one (None
+    otherwise); a document keeps its name and, being a photo, is posted as one."""
+
+    async def fetch() -> bytes:
+        return data
+
+    if kind is MediaKind.IMAGE:
+        image = sniff_mime(data)
+        return None if image is None else MediaRef(image, fetch, size=len(data))
+    if kind is MediaKind.DOCUMENT:
+        mime = mimetypes.guess_type(path.name)[0] or sniff(data) or OCTET_STREAM
+        kind = document_kind(mime)
+        return MediaRef(
+            mime,
+            fetch,
+            document=kind is MediaKind.IMAGE,
+            kind=kind,
+            file_name=path.name,
+            size=len(data),
+        )
+    mime = sniff(data) or mimetypes.guess_type(path.name)[0] or OCTET_STREAM
+    return MediaRef(mime, fetch, kind=kind, size=len(data), seconds=seconds(data, mime))
+
+
+def _poll_record(poll: PollSpec | None) -> dict[str, object] | None:
+    if poll is None:
+        return None
+    return {"question": poll.question, "options": list(poll.options), "multiple": poll.multiple}
 
 
 def _seconds(text: str) -> float | None:

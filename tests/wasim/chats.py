@@ -8,12 +8,20 @@ import hashlib
 from datetime import datetime
 
 from neonize.proto import Neonize_pb2 as pb
-from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import ImageMessage
+from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import (
+    AudioMessage,
+    ContextInfo,
+    DocumentMessage,
+    ExtendedTextMessage,
+    ImageMessage,
+    VideoMessage,
+)
 from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message as WAMessage
 
 from tests.wasim.protos import (
     _MEDIA_KINDS,
     EMPTY_JID,
+    UPLOAD_TYPE_OF,
     _content,
     _media_type,
     _participant,
@@ -169,6 +177,23 @@ class _Chats(_WorldState):
             sender_alt=alt,
         )
 
+    def reply_to(self, quoted_id: str, quoted: WAMessage, text: str) -> WAMessage:
+        """A text reply as WhatsApp's apps send one: an extendedTextMessage whose contextInfo
+        names the message answered (stanzaID: its Info.ID, or the ID a send returned) and
+        carries a copy of it without its own contextInfo (quotedMessage), as neonize's reply
+        builder does (aioze/client.py `_make_quoted_message`)."""
+        copy = WAMessage()
+        copy.CopyFrom(quoted)
+        for field, _ in copy.ListFields():
+            inner = getattr(copy, field.name)
+            if hasattr(inner, "contextInfo"):
+                inner.ClearField("contextInfo")
+        return WAMessage(
+            extendedTextMessage=ExtendedTextMessage(
+                text=text, contextInfo=ContextInfo(stanzaID=quoted_id, quotedMessage=copy)
+            )
+        )
+
     def photo(self, data: bytes, caption: str = "") -> WAMessage:
         """An image message whose media is downloadable at its directPath."""
         path = self._media_path()
@@ -185,6 +210,47 @@ class _Chats(_WorldState):
             )
         )
 
+    def _stored(self, field: str, data: bytes) -> dict[str, object]:
+        """The download fields of a message of `field` whose media is at its directPath,
+        encrypted for that message's media type (as the sender's upload did)."""
+        path = self._media_path()
+        self.media[path] = data
+        self.media_types[path] = UPLOAD_TYPE_OF[field]
+        return {
+            "directPath": path,
+            "fileLength": len(data),
+            "mediaKey": bytes(32),
+            "fileSHA256": hashlib.sha256(data).digest(),
+            "fileEncSHA256": hashlib.sha256(b"enc" + data).digest(),
+        }
+
+    def video(self, data: bytes, caption: str = "", seconds: int = 0) -> WAMessage:
+        """A video message as WhatsApp's apps send one (MP4), downloadable."""
+        fields = self._stored("videoMessage", data)
+        return WAMessage(
+            videoMessage=VideoMessage(
+                caption=caption, mimetype="video/mp4", seconds=seconds, **fields
+            )
+        )
+
+    def document(self, data: bytes, file_name: str, mimetype: str, caption: str = "") -> WAMessage:
+        """A document; with a caption, whatsmeow hands it over unwrapped from its
+        documentWithCaptionMessage (events.go UnwrapRaw), as here."""
+        fields = self._stored("documentMessage", data)
+        return WAMessage(
+            documentMessage=DocumentMessage(
+                caption=caption, mimetype=mimetype, fileName=file_name, **fields
+            )
+        )
+
+    def audio(self, data: bytes, *, voice: bool, seconds: int = 0) -> WAMessage:
+        """An audio file, or a voice note (PTT, Ogg Opus as WhatsApp's apps record them)."""
+        fields = self._stored("audioMessage", data)
+        mimetype = "audio/ogg; codecs=opus" if voice else "audio/mpeg"
+        return WAMessage(
+            audioMessage=AudioMessage(mimetype=mimetype, PTT=voice, seconds=seconds, **fields)
+        )
+
     def add_group(
         self,
         name: str,
@@ -193,16 +259,24 @@ class _Chats(_WorldState):
         admin: bool = True,
         member: bool = True,
         parent: bool = False,
+        by_phone: bool = False,
+        members: int = 0,
     ) -> pb.GroupInfo:
-        """A group as goneonize EncodeGroupInfo returns it (LID-addressed participants)."""
+        """A group as goneonize EncodeGroupInfo returns it: LID-addressed participants, or
+        with `by_phone` phone-addressed ones (group.go parseGroupNode, addressing_mode);
+        `members` more members besides the owner and this account."""
         created = int(self.clock().timestamp()) - 86400
         owner = jid("11111111111111", "lid")
-        others = [_participant(owner, jid("6281111111111"), admin=True)]
+        others = [_participant(owner, jid("6281111111111"), admin=True, by_phone=by_phone)]
         if member:
-            me = _participant(jid(self.lid, "lid"), jid(self.phone), admin=admin)
+            me = _participant(jid(self.lid, "lid"), jid(self.phone), admin=admin, by_phone=by_phone)
             others.insert(0, me)
+        group_number = next(self._ids)
+        for n in range(1, members + 1):
+            lid, phone = f"3{group_number:06d}{n:07d}", f"62813{group_number:03d}{n:05d}"
+            others.append(_participant(jid(lid, "lid"), jid(phone), admin=False, by_phone=by_phone))
         info = pb.GroupInfo(
-            JID=jid(f"120363{next(self._ids):012d}", "g.us"),
+            JID=jid(f"120363{group_number:012d}", "g.us"),
             OwnerJID=owner,
             OwnerPN=jid("6281111111111"),
             GroupName=pb.GroupName(Name=name, NameSetAt=created, NameSetBy=owner),

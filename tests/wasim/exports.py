@@ -9,15 +9,26 @@ from typing import NoReturn
 
 from neonize.proto import Neonize_pb2 as pb
 from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message as WAMessage
+from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import MessageContextInfo, PollCreationMessage
 
 from tests.wasim.gocall import _GoCalls
-from tests.wasim.protos import _MEDIA_KINDS, EMPTY_JID, _admin, _describe, _member, jid, jid_text
+from tests.wasim.protos import (
+    _MEDIA_KINDS,
+    EMPTY_JID,
+    UPLOAD_TYPE_OF,
+    _admin,
+    _describe,
+    _member,
+    jid,
+    jid_text,
+)
 from tests.wasim.records import Sent, _GoCall
 from tests.wasim.whatsmeow import (
     _LINK_ALPHABET,
     CLIENT_IS_NIL,
     DEVICE_DELETED,
     GROUP_NOT_FOUND,
+    IQ_TIMEOUT,
     MEDIA_CONN_ERROR,
     NIL_POINTER,
     NO_URL,
@@ -29,6 +40,7 @@ from tests.wasim.whatsmeow import (
     PHONE_TOO_SHORT,
     SEND_TIMEOUT,
     SEND_TIMEOUT_S,
+    WRONG_MEDIA_KEYS,
     download_error,
     members_error,
 )
@@ -126,7 +138,7 @@ class _Exports(_GoCalls):
         kind, text, size = _describe(message)
         shown = info is None or not info.GroupAnnounce.IsAnnounce or _admin(info, self.lid)
         message_id = self._message_id("3EB0")  # send.go GenerateMessageID
-        self.sent.append(Sent(target, kind, text, size, message_id, self.clock(), shown))
+        self.sent.append(Sent(target, kind, text, size, message_id, self.clock(), shown, message))
         return pb.SendResponse(  # encoder.go EncodeSendResponse: Timestamp in SECONDS
             Timestamp=int(self.clock().timestamp()),
             ID=message_id,
@@ -144,8 +156,28 @@ class _Exports(_GoCalls):
             ),
         )
 
-    async def _go_Upload(self, uuid: bytes, data: bytes, _size: int, _media_type: int) -> bytes:
-        """main.go Upload → whatsmeow upload.go rawUpload (refreshMediaConn needs the socket)."""
+    async def _go_BuildPollVoteCreation(
+        self, _uuid: bytes, name: bytes, options: bytes, _size: int, selectable: int
+    ) -> bytes:
+        """main.go BuildPollVoteCreation → whatsmeow msgsecret.go BuildPollCreation: local, no
+        socket; a count below 0 or above the options becomes 0; a fresh 32-byte
+        messageContextInfo.messageSecret (votes are encrypted with it)."""
+        names = list(pb.ArrayString.FromString(options).data)
+        count = selectable if 0 <= selectable <= len(names) else 0
+        message = WAMessage(
+            pollCreationMessage=PollCreationMessage(
+                name=name.decode(),
+                options=[PollCreationMessage.Option(optionName=n) for n in names],
+                selectableOptionsCount=count,
+            ),
+            messageContextInfo=MessageContextInfo(messageSecret=self._rng.randbytes(32)),
+        )
+        return pb.BuildMessageReturnFunction(Message=message).SerializeToString()
+
+    async def _go_Upload(self, uuid: bytes, data: bytes, _size: int, media_type: int) -> bytes:
+        """main.go Upload → whatsmeow upload.go Upload: the file is encrypted with keys derived
+        for `media_type` (utils.go MediaType[media_type]), then rawUpload (refreshMediaConn
+        needs the socket)."""
         call = self._clients.get(uuid)
         result = pb.UploadReturnFunction(
             UploadResponse=pb.UploadResponse(url="", DirectPath="", Handle="", FileLength=0)
@@ -155,6 +187,7 @@ class _Exports(_GoCalls):
             return result.SerializeToString()
         path = self._media_path()
         self.media[path] = bytes(data)
+        self.media_types[path] = media_type
         result.UploadResponse.CopyFrom(
             pb.UploadResponse(
                 url=f"https://mmg.whatsapp.net{path}",
@@ -187,6 +220,11 @@ class _Exports(_GoCalls):
             result.Error = MEDIA_CONN_ERROR + NOT_CONNECTED
         elif path in self.expired_media:
             result.Error = download_error(self.expired_media[path])
+        elif (
+            path in self.media
+            and self.media_types.get(path, UPLOAD_TYPE_OF[kind]) != (UPLOAD_TYPE_OF[kind])
+        ):
+            result.Error = WRONG_MEDIA_KEYS
         elif path in self.media:
             result.Binary = self.media[path]
         else:
@@ -212,6 +250,10 @@ class _Exports(_GoCalls):
         result = pb.GetGroupInfoReturnFunction()
         if call is None or not call.socket_up:
             result.Error = CLIENT_IS_NIL if call is None else NOT_CONNECTED
+        elif self._fail_group_infos:
+            result.Error = self._fail_group_infos.popleft()
+            if result.Error == IQ_TIMEOUT:
+                await self.clock.sleep(SEND_TIMEOUT_S)
         elif info is None:
             result.Error = GROUP_NOT_FOUND
         elif not _member(info, self.lid, self.phone):

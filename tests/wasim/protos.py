@@ -45,6 +45,17 @@ def _content(content: str | WAMessage) -> WAMessage:
     return WAMessage(conversation=content) if isinstance(content, str) else content
 
 
+# whatsmeow download.go classToMediaType, as goneonize utils.go MediaType indexes it (the
+# number neonize passes to Upload: neonize utils/enum.py MediaType).
+UPLOAD_TYPE_OF = {
+    "imageMessage": 0,
+    "stickerMessage": 0,
+    "videoMessage": 1,
+    "audioMessage": 2,
+    "documentMessage": 3,
+}
+
+
 def _media_type(message: WAMessage) -> str:
     kind = next((k for k in _MEDIA_KINDS if message.HasField(k)), "")
     return kind.removesuffix("Message")
@@ -54,6 +65,8 @@ def _describe(message: WAMessage) -> tuple[str, str, int]:
     """What a send carried: kind, text or caption, media bytes."""
     if message.HasField("extendedTextMessage"):
         return "text", message.extendedTextMessage.text, 0
+    if message.HasField("pollCreationMessage"):  # send.go getTypeFromMessage: "poll"
+        return "poll", message.pollCreationMessage.name, 0
     if message.conversation:
         return "text", message.conversation, 0
     for kind in _MEDIA_KINDS:
@@ -64,9 +77,14 @@ def _describe(message: WAMessage) -> tuple[str, str, int]:
     return (fields[0][0].name if fields else "empty"), "", 0
 
 
-def _participant(lid: pb.JID, phone: pb.JID, *, admin: bool) -> pb.GroupParticipant:
+def _participant(
+    lid: pb.JID, phone: pb.JID, *, admin: bool, by_phone: bool = False
+) -> pb.GroupParticipant:
+    """A member as whatsmeow group.go parseParticipant reads one: JID is the address the group
+    uses (the LID in a LID-addressed group, the phone JID in a phone-addressed one), LID and
+    PhoneNumber both filled when WhatsApp sent the other one too."""
     return pb.GroupParticipant(
-        JID=lid,
+        JID=phone if by_phone else lid,
         LID=lid,
         PhoneNumber=phone,
         IsAdmin=admin,

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from google.protobuf.message import Message as Proto
+from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message as WAMessage
 
 # --- records ---------------------------------------------------------------------------------
 
@@ -25,6 +26,7 @@ class Sent:
     id: str
     at: datetime
     shown: bool  # False: acknowledged, never shown (announce-only group, not admin) [assumed]
+    message: WAMessage | None = None  # the waE2E.Message as whatsmeow was given it
 
 
 @dataclass(eq=False)

@@ -47,6 +47,8 @@ class _WorldState:
         self.groups: list[pb.GroupInfo] = []
         self.media: dict[str, bytes] = {}  # directPath -> bytes
         self.expired_media: dict[str, int] = {}  # directPath -> HTTP status (404 or 410)
+        # directPath -> the media type its keys were derived for (protos.UPLOAD_TYPE_OF)
+        self.media_types: dict[str, int] = {}
         self.lid_to_pn: dict[str, str] = {lid: phone}
         self.sent: list[Sent] = []
         self.pair_codes: list[str] = []
@@ -64,6 +66,7 @@ class _WorldState:
         self._uuids: set[bytes] = set()
         self._backlog: list[pb.Message] = []
         self._fail_sends: deque[str] = deque()
+        self._fail_group_infos: deque[str] = deque()
         self._verdict: tuple[Any, ...] | None = None
         self._jobs: set[_Job] = set()
         self._tasks: set[asyncio.Task[Any]] = set()

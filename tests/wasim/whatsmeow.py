@@ -28,8 +28,14 @@ NOT_LOGGED_IN = "the store doesn't contain a device JID"  # errors.go ErrNotLogg
 SEND_TIMEOUT = "timed out waiting for message send response"  # errors.go ErrMessageTimedOut
 NOT_IN_GROUP = "you're not participating in that group"  # errors.go ErrNotInGroup (IQ 403)
 GROUP_NOT_FOUND = "that group does not exist"  # errors.go ErrGroupNotFound (IQ 404)
+IQ_TIMEOUT = "info query timed out"  # errors.go ErrIQTimedOut (request.go sendIQ, bare)
 NOTHING_TO_DOWNLOAD = "didn't find any attachments in message"  # errors.go
 NO_URL = "no url present"  # errors.go ErrNoURLPresent
+# errors.go ErrInvalidMediaHMAC from download.go validateMedia: the keys derived for the
+# message's media type (classToMediaType) are not those the file was encrypted with at upload
+# (upload.go Upload's appInfo); after every host, wrapped "failed to download media from last
+# host: %w" (download.go DownloadMediaWithPath).
+WRONG_MEDIA_KEYS = "failed to download media from last host: invalid media hmac"
 DEVICE_DELETED = "invalid use of deleted device"  # store/store.go ErrDeviceDeleted
 PHONE_TOO_SHORT = "phone number too short"  # errors.go
 PHONE_NOT_INTERNATIONAL = "international phone number required (must not start with 0)"

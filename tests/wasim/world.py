@@ -70,6 +70,11 @@ class WhatsAppSim(_Chats, _Threads):
         75 s, as send.go waits; others after send_delay_s)."""
         self._fail_sends.append(text)
 
+    def fail_next_group_info(self, text: str) -> None:
+        """The next GetGroupInfo answers with this whatsmeow error text, after request.go's
+        defaultRequestTimeout (75 s) for IQ_TIMEOUT (the IQ got no answer), at once for others."""
+        self._fail_group_infos.append(text)
+
     def scan_qr(self) -> bool:
         """The owner scans the QR code of the live pairing attempt (pair.go handlePairSuccess)."""
         call = self._qr_call()

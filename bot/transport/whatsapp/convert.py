@@ -10,23 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from neonize.exc import DownloadError
 from neonize.proto.Neonize_pb2 import JID
 from neonize.proto.Neonize_pb2 import Message as MessageEv
 from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import ContextInfo, Message
 
-from bot.models import IncomingMessage, MediaRef
+from bot.mediarules import document_kind
+from bot.models import IncomingMessage, MediaKind, MediaRef
 from bot.transport.whatsapp.errors import download_error
 
 Downloader = Callable[[Message], Awaitable[bytes]]
 
-# Media kinds the bot cannot post yet, named for the owner's reply.
+# Media kinds the bot cannot post, named for the owner's reply.
 UNSUPPORTED_MEDIA = (
-    ("videoMessage", "video"),
-    ("documentMessage", "dokumen"),
-    ("audioMessage", "audio"),
     ("stickerMessage", "stiker"),
+    ("ptvMessage", "video bulat"),  # a round "video note"
 )
 # Wrappers around a message's content (FutureProofMessage.message), in whatsmeow's order.
 _VIEW_ONCE = ("viewOnceMessage", "viewOnceMessageV2", "viewOnceMessageV2Extension")
@@ -64,15 +64,21 @@ def unwrap(message: Message) -> tuple[Message, bool]:
             break
         view_once = view_once or field in _VIEW_ONCE
         message = getattr(message, field).message
-    # A view-once photo can also come bare, marked on the media itself.
-    for media in ("imageMessage", "videoMessage"):
+    # View-once media can also come bare, marked on the media itself.
+    for media in ("imageMessage", "videoMessage", "audioMessage"):
         if message.HasField(media) and getattr(message, media).viewOnce:
             view_once = True
     return message, view_once
 
 
 def _context(message: Message) -> ContextInfo | None:
-    for field in ("extendedTextMessage", "imageMessage", "videoMessage", "documentMessage"):
+    for field in (
+        "extendedTextMessage",
+        "imageMessage",
+        "videoMessage",
+        "documentMessage",
+        "audioMessage",
+    ):
         if message.HasField(field):
             inner = getattr(message, field)
             return inner.contextInfo if inner.HasField("contextInfo") else None
@@ -91,16 +97,11 @@ def message_text(message: Message) -> str:
     return ""
 
 
-def _image_document(message: Message) -> bool:
-    """A photo sent "as a document" (full quality): a documentMessage of an image type."""
-    return message.HasField(
-        "documentMessage"
-    ) and message.documentMessage.mimetype.lower().startswith("image/")
+def _mime(declared: str) -> str:
+    return declared.split(";")[0].strip().lower()
 
 
 def unsupported_media(message: Message) -> str | None:
-    if _image_document(message):
-        return None
     return next((name for field, name in UNSUPPORTED_MEDIA if message.HasField(field)), None)
 
 
@@ -114,19 +115,53 @@ def _fetcher(download: Downloader, message: Message) -> Callable[[], Awaitable[b
     return fetch
 
 
-def _image(message: Message, download: Downloader) -> MediaRef | None:
-    """What to fetch for the photo in `message` (a Message holding only that part)."""
+def _size(part: Any) -> int | None:
+    return int(part.fileLength) if part.HasField("fileLength") else None
+
+
+def _seconds(part: Any) -> int | None:
+    return int(part.seconds) if part.HasField("seconds") else None
+
+
+def _media(message: Message, download: Downloader) -> MediaRef | None:
+    """What to fetch for the media in `message` (each fetch asks for a Message holding only
+    that part), with what the message declares about it."""
     if message.HasField("imageMessage"):
         part = message.imageMessage
         return MediaRef(
-            part.mimetype or "image/jpeg", _fetcher(download, Message(imageMessage=part))
+            part.mimetype or "image/jpeg",
+            _fetcher(download, Message(imageMessage=part)),
+            size=_size(part),
         )
-    if _image_document(message):
-        part = message.documentMessage
+    if message.HasField("videoMessage"):
+        part = message.videoMessage
         return MediaRef(
-            part.mimetype.split(";")[0].strip().lower(),
+            _mime(part.mimetype) or "video/mp4",
+            _fetcher(download, Message(videoMessage=part)),
+            kind=MediaKind.VIDEO,
+            size=_size(part),
+            seconds=_seconds(part),
+        )
+    if message.HasField("audioMessage"):
+        part = message.audioMessage
+        return MediaRef(
+            part.mimetype,
+            _fetcher(download, Message(audioMessage=part)),
+            kind=MediaKind.VOICE if part.PTT else MediaKind.AUDIO,
+            size=_size(part),
+            seconds=_seconds(part),
+        )
+    if message.HasField("documentMessage"):
+        part = message.documentMessage
+        mime = _mime(part.mimetype)
+        kind = document_kind(mime)
+        return MediaRef(
+            mime,
             _fetcher(download, Message(documentMessage=part)),
-            document=True,
+            document=kind is MediaKind.IMAGE,
+            kind=kind,
+            file_name=str(part.fileName or part.title),
+            size=_size(part),
         )
     return None
 
@@ -141,12 +176,17 @@ def to_incoming(event: MessageEv, download: Downloader) -> IncomingMessage:
     )
     context = _context(message)
 
-    quoted_image = None
+    # A reply carries the id of the message it answers and a copy of that message
+    # (ContextInfo.stanzaID, .quotedMessage: what neonize's own reply builder fills in,
+    # aioze/client.py `_make_quoted_message`: stanzaID=Info.ID, quotedMessage=Message).
+    quoted_media = None
     quoted_view_once = False
+    quoted_text = ""
     if context is not None and context.HasField("quotedMessage"):
         quoted, quoted_view_once = unwrap(context.quotedMessage)
         if not quoted_view_once:
-            quoted_image = _image(quoted, download)
+            quoted_media = _media(quoted, download)
+            quoted_text = message_text(quoted)
 
     # In "LID" addressing the sender is a private id; the phone number is in SenderAlt.
     sender = source.Sender
@@ -160,10 +200,12 @@ def to_incoming(event: MessageEv, download: Downloader) -> IncomingMessage:
         timestamp=_timestamp(int(info.Timestamp)),
         from_me=bool(source.IsFromMe),
         is_group=bool(source.IsGroup),
-        image=None if view_once else _image(message, download),
-        quoted_image=quoted_image,
+        media=None if view_once else _media(message, download),
+        quoted_media=quoted_media,
         forwarded=bool(context.isForwarded) if context is not None else False,
         unsupported_media=unsupported_media(message),
         view_once=bool(view_once),
         quoted_view_once=quoted_view_once,
+        quoted_id=str(context.stanzaID) if context is not None else "",
+        quoted_text=quoted_text,
     )

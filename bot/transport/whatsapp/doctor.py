@@ -27,6 +27,7 @@ from neonize.proto.Neonize_pb2 import ConnectFailureReason, Device
 
 from bot.dbpeek import stored_settings
 from bot.settings import Settings
+from bot.state import stored_destinations
 from bot.transport.whatsapp.groups import to_group
 from bot.transport.whatsapp.inbound import Identity, owner_chat
 from bot.transport.whatsapp.reconnect import Sleep
@@ -46,11 +47,13 @@ class Check:
 @dataclass(frozen=True)
 class Options:
     send: bool = False  # a test message to the owner chat
-    send_group: bool = False  # a test message to the destination group
+    send_group: bool = False  # a test message to each destination group
     timeout_s: float = 30.0
 
 
 Devices = Callable[[str], list[Device]]
+
+NO_DESTINATION = Check("destination", False, "no destination group: send /tujuan to the bot")
 
 
 def _devices_in_session(path: str) -> list[Device]:
@@ -99,20 +102,18 @@ async def diagnose(
             )
         )
         checks.append(_owner_mode(settings, identity))
-        stored = stored_settings(settings.db_path)
-        target = stored.get("destination")
-        group = await _destination(client, target, stored.get("destination_name"), identity)
-        checks.append(group)
+        targets = stored_destinations(stored_settings(settings.db_path))
+        groups = [await _destination(client, t.jid, t.name, identity) for t in targets]
+        checks += groups or [NO_DESTINATION]
         if options.send:
             checks.append(
                 await _send(client, "send to owner", owner_chat(settings.owners, identity))
             )
         if options.send_group:
-            checks.append(
-                await _send(client, "send to group", target)
-                if target and group.ok
-                else Check("send to group", False, "skipped: no usable group")
-            )
+            usable = [t.jid for t, group in zip(targets, groups, strict=True) if group.ok]
+            checks += [await _send(client, "send to group", jid) for jid in usable] or [
+                Check("send to group", False, "skipped: no usable group")
+            ]
         return checks
     finally:
         await _stop(client, call, sleep)
@@ -230,10 +231,7 @@ def _owner_mode(settings: Settings, identity: Identity) -> Check:
     )
 
 
-async def _destination(client: Any, jid: str | None, name: str | None, identity: Identity) -> Check:
-    if not jid:
-        return Check("destination", False, "no destination group: send /tujuan to the bot")
-    name = name or jid
+async def _destination(client: Any, jid: str, name: str, identity: Identity) -> Check:
     try:
         info = await client.get_group_info(to_jid(jid))
     except Exception as exc:  # GetGroupInfoError: not a member, or the group is gone

@@ -47,7 +47,7 @@ def _rule(pattern: str, kind: _Kind, reason: str) -> _Rule:
 _NO_ANSWER = "WhatsApp tidak menjawab setelah pesan dikirim; belum pasti sampai di grup"
 _GONE = "grup tujuan tidak ada lagi"
 _NOT_MEMBER = "akun bot bukan anggota grup itu lagi (dikeluarkan atau keluar)"
-_TOO_LARGE = "pesan atau foto terlalu besar"
+_TOO_LARGE = "pesan atau file media terlalu besar"
 _LINK_DOWN = "koneksi WhatsApp putus sebelum pesan terkirim"
 _BUSY = "WhatsApp sedang sibuk atau lambat; dicoba lagi"
 
@@ -82,12 +82,12 @@ _SEND_RULES = (
     _rule(
         r"info query timed out|info query returned status (429|500|503)\b", _Kind.TRANSIENT, _BUSY
     ),
-    # upload.go:242/244/195: the photo upload failed, before any message existed.
+    # upload.go:242/244/195: the media upload failed, before any message existed.
     _rule(
         r"^failed to execute request|^upload failed with status code 5\d\d|"
         r"^failed to refresh media connections",
         _Kind.TRANSIENT,
-        "foto gagal diunggah ke WhatsApp; dicoba lagi",
+        "file media gagal diunggah ke WhatsApp; dicoba lagi",
     ),
     # Any other HTTP 5xx: whatsmeow speaks HTTP only to the media servers (upload.go:244,
     # download.go), never for the message itself, so it happened before anything was sent.
@@ -143,14 +143,14 @@ def _classify(text: str) -> tuple[_Kind, str]:
 
 
 # errors.go:121 DownloadHTTPError "download failed with status code %d": 403/404/410 are what
-# the media server answers once a photo is gone (download.go:269-271 stops on them at once);
+# the media server answers once a file is gone (download.go:269-271 stops on them at once);
 # errors.go:134 ErrNoURLPresent: the (quoted) message carries no download path at all.
 _MEDIA_GONE = re.compile(r"download failed with status code (403|404|410)\b|^no url present")
 
 
 def download_error(message: str) -> TransportError:
-    """Classify a neonize `download_any` failure; MediaUnavailable when the photo is gone."""
+    """Classify a neonize `download_any` failure; MediaUnavailable when the file is gone."""
     text = message.strip()
     if _MEDIA_GONE.search(text):
-        return MediaUnavailable(f"foto sudah tidak tersedia di WhatsApp ({text})")
-    return TransportError(f"foto tidak bisa diunduh ({text})", transient=True)
+        return MediaUnavailable(f"file media sudah tidak tersedia di WhatsApp ({text})")
+    return TransportError(f"file media tidak bisa diunduh ({text})", transient=True)

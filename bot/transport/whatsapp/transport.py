@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,18 +40,27 @@ from neonize.aioze.events import (
     StreamReplacedEv,
     TemporaryBanEv,
 )
-from neonize.exc import NeonizeError
+from neonize.exc import GetGroupInfoError, NeonizeError
 from neonize.proto.Neonize_pb2 import JID, ConnectFailureReason, PairStatus, TemporaryBan
 from neonize.utils.jid import build_jid
 
-from bot.models import Group, SentMessage
-from bot.transport.base import ConnectionState, MessageHandler, TransportError
+from bot import messages as m
+from bot.models import Group, MediaKind, SentMessage
+from bot.pollspec import PollSpec
+from bot.transport.base import ConnectionState, MessageHandler, OutgoingMedia, TransportError
 from bot.transport.whatsapp.convert import PHONE_SERVER
 from bot.transport.whatsapp.errors import send_error
 from bot.transport.whatsapp.groups import to_groups
 from bot.transport.whatsapp.inbound import Identity, Inbox, owner_chat
 from bot.transport.whatsapp.linkstate import LinkStatus, Phase
 from bot.transport.whatsapp.netprobe import whatsapp_reachable
+from bot.transport.whatsapp.outgoing import (
+    build_media_message,
+    build_poll,
+    member_jids,
+    members_error,
+    mentioning,
+)
 from bot.transport.whatsapp.pairing import Pairing
 from bot.transport.whatsapp.reconnect import (
     DEFAULT_POLICY,
@@ -98,6 +108,14 @@ def _guarded(
 def to_jid(chat: str) -> JID:
     user, _, server = chat.partition("@")
     return build_jid(user, server or PHONE_SERVER)
+
+
+async def _read(media: OutgoingMedia) -> bytes:
+    try:
+        return await asyncio.to_thread(media.path.read_bytes)
+    except OSError as exc:
+        kind = m.MEDIA_NAMES[media.kind.value]
+        raise TransportError(f"file {kind} tidak bisa dibaca: {exc.strerror}") from exc
 
 
 def _utc_now() -> datetime:
@@ -362,7 +380,8 @@ class WhatsAppTransport:
         return self.identity.phone
 
     def connection(self) -> ConnectionState:
-        return ConnectionState(self.status.connected, self.status.describe(self._tz))
+        status = replace(self.status)  # as it is now, whenever it is shown
+        return ConnectionState(status.connected, status.describe(self._tz), status.describe)
 
     async def send_text(self, chat: str, text: str, *, post_id: int | None = None) -> SentMessage:
         return await self._send(lambda: self.client.send_message(to_jid(chat), text))
@@ -370,13 +389,59 @@ class WhatsAppTransport:
     async def send_image(
         self, chat: str, image: Path, caption: str, *, post_id: int | None = None
     ) -> SentMessage:
-        try:
-            data = await asyncio.to_thread(image.read_bytes)
-        except OSError as exc:
-            raise TransportError(f"file foto tidak bisa dibaca: {exc.strerror}") from exc
-        return await self._send(
-            lambda: self.client.send_image(to_jid(chat), data, caption=caption or None)
+        return await self.send_media(
+            chat, OutgoingMedia(MediaKind.IMAGE, image, "image/jpeg", caption), post_id=post_id
         )
+
+    async def send_media(
+        self, chat: str, media: OutgoingMedia, *, post_id: int | None = None
+    ) -> SentMessage:
+        data = await _read(media)
+        to = to_jid(chat)
+        if media.kind is MediaKind.IMAGE:
+            return await self._send(
+                lambda: self.client.send_image(to, data, caption=media.caption or None)
+            )
+
+        async def send() -> Any:
+            # The upload is part of the send: its errors (UploadError) are mapped the same way.
+            message = await build_media_message(self.client, media, data)
+            return await self.client.send_message(to, message)
+
+        return await self._send(send)
+
+    async def send_mentioning_all(
+        self, chat: str, content: str | OutgoingMedia, *, post_id: int | None = None
+    ) -> SentMessage:
+        data = await _read(content) if isinstance(content, OutgoingMedia) else b""
+        to = to_jid(chat)
+
+        async def send() -> Any:
+            try:  # the members as they are at the moment of the send
+                members = member_jids(await self.client.get_group_info(to))
+            except GetGroupInfoError as exc:
+                raise members_error(str(exc), self.status.connected) from exc
+            if isinstance(content, str):
+                message = mentioning(content, members)
+            elif content.kind is MediaKind.IMAGE:  # as neonize's send_image builds it
+                built = await self.client.build_image_message(data, content.caption or None)
+                message = mentioning(built, members)
+            else:
+                built = await build_media_message(self.client, content, data)
+                message = mentioning(built, members)
+            return await self.client.send_message(to, message)
+
+        return await self._send(send)
+
+    async def send_poll(
+        self, chat: str, poll: PollSpec, *, post_id: int | None = None
+    ) -> SentMessage:
+        to = to_jid(chat)
+
+        async def send() -> Any:
+            return await self.client.send_message(to, await build_poll(self.client, poll))
+
+        return await self._send(send)
 
     async def _send(self, call: Callable[[], Awaitable[Any]]) -> SentMessage:
         if not self.status.connected:

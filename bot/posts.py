@@ -1,0 +1,275 @@
+"""The rules of the queue: what the owner may do to a post in which state, for a one-off post
+and a repeating series alike, and to which of its groups.
+
+Every change the owner makes goes through PostService: it checks the state, writes the change
+(with the reason kept in the post's history) and wakes the scheduler when what is due has
+changed. Handlers read the owner's words and word the replies; a change the state does not
+allow raises one of the errors below, which they turn into a reply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from loguru import logger
+
+from bot.models import RETRYABLE, Delivery, MediaKind, Post, PostStatus
+from bot.store import Store
+
+
+class PostNotFound(Exception):
+    def __init__(self, post_id: int) -> None:
+        super().__init__(f"post #{post_id} does not exist")
+        self.post_id = post_id
+
+
+class PostRefused(Exception):
+    """A change the post's state does not allow; `post` is the post as stored now."""
+
+    def __init__(self, post: Post) -> None:
+        super().__init__(f"post #{post.id} is {post.status}")
+        self.post = post
+
+
+class NotPending(PostRefused):
+    """Move, change, cancel or send now: nothing of the post is waiting to be sent."""
+
+
+class UseRetry(PostRefused):
+    """Send now, asked of a post that failed, was missed or may not have arrived: /ulang."""
+
+
+class NotRetryable(PostRefused):
+    """Retry: none of the post's groups failed, was missed or is uncertain."""
+
+
+class SeriesIdle(Exception):
+    """A series with no occurrence waiting: stopped, or its next one not queued yet."""
+
+    def __init__(self, target: Target) -> None:
+        super().__init__(f"series #{target.id} has no pending occurrence")
+        self.target = target
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a post id names for the owner: a one-off post, or a whole repeating series.
+
+    A series keeps the id of its first occurrence; every occurrence is still its own post
+    (bot/series.py), and the id of any of them names the whole series."""
+
+    post: Post  # the post the id names; for a series, its first occurrence
+    occurrences: tuple[Post, ...] = ()  # a series' occurrences, first first; () for a one-off
+
+    @property
+    def id(self) -> int:
+        return self.post.id
+
+    @property
+    def is_series(self) -> bool:
+        return bool(self.occurrences)
+
+    @property
+    def latest(self) -> Post:
+        """A series' newest occurrence (it carries the current text, rule and groups)."""
+        return self.occurrences[-1] if self.occurrences else self.post
+
+    @property
+    def coming(self) -> list[Post]:
+        """A series' pending occurrences, soonest first."""
+        pending = [p for p in self.occurrences if p.status is PostStatus.PENDING]
+        return sorted(pending, key=lambda p: (p.due_at, p.id))
+
+    @property
+    def stopped(self) -> bool:
+        """A series the owner stopped: its last occurrence had groups cancelled."""
+        return bool(self.latest.with_status(PostStatus.CANCELLED))
+
+    def place(self, post: Post) -> int:
+        """An occurrence's number in its series, from 1."""
+        return next(i for i, p in enumerate(self.occurrences, start=1) if p.id == post.id)
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    post: Post  # the (first) post cancelled, as it is now: its groups with their states
+    groups: list[Delivery]  # the deliveries cancelled, as they were (pending)
+    occurrences: list[int]  # a stopped series' cancelled occurrences; [] for a one-off
+
+
+@dataclass(frozen=True)
+class Retried:
+    post: Post  # as it is now
+    groups: list[Delivery]  # the deliveries sent again, as they were (failed, ...)
+
+
+class PostService:
+    def __init__(
+        self, store: Store, clock: Callable[[], datetime], queue_changed: Callable[[], None]
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._queue_changed = queue_changed
+
+    async def find(self, post_id: int) -> Target:
+        """The post or series `post_id` names."""
+        post = await self._store.get_post(post_id)
+        if post is None:
+            raise PostNotFound(post_id)
+        if post.series_id is None:
+            return Target(post)
+        occurrences = tuple(await self._store.series_posts(post.series_id))
+        return Target(occurrences[0], occurrences)
+
+    async def add(
+        self,
+        when: datetime,
+        text: str,
+        destinations: Sequence[tuple[str, str]],
+        *,
+        media_path: str | None = None,
+        media_mime: str | None = None,
+        media_kind: MediaKind | None = None,
+        media_filename: str | None = None,
+        repeat_rule: str | None = None,
+        mention_all: bool = False,
+        poll: str | None = None,
+    ) -> Post:
+        """Queue a post (a repeating one: the first occurrence of its series) to every group
+        of `destinations` ((jid, name) each), sent in that order; with `mention_all` it
+        mentions every member of each group, with `poll` (bot.pollspec) it is a poll."""
+        post = await self._store.add_post(
+            when,
+            text,
+            destinations,
+            media_path=media_path,
+            media_mime=media_mime,
+            media_kind=media_kind,
+            media_filename=media_filename,
+            now=self._clock(),
+            repeat_rule=repeat_rule,
+            mention_all=mention_all,
+            poll=poll,
+        )
+        self._queue_changed()
+        logger.info(
+            "post #{} queued for {} to {}", post.id, when.isoformat(), post.destination_name
+        )
+        return post
+
+    def next_of(self, target: Target) -> Post:
+        """The post a change applies to: the one-off itself, or the series' next occurrence
+        (SeriesIdle when it has none)."""
+        if not target.is_series:
+            return target.post
+        coming = target.coming
+        if not coming:
+            raise SeriesIdle(target)
+        return coming[0]
+
+    async def move(self, target: Target, when: datetime) -> Post:
+        """Move the post (a series: only its next occurrence) to `when`."""
+        post = self.next_of(target)
+        if not await self._store.reschedule(post.id, when, "moved by owner", now=self._clock()):
+            raise NotPending(await self._current(post))
+        self._queue_changed()
+        if target.is_series:
+            logger.info("series #{}: occurrence #{} moved", target.id, post.id)
+        return await self._current(post)
+
+    async def change_text(self, target: Target, text: str) -> list[int]:
+        """New text for the post, or for every coming occurrence of a series (the following
+        ones are copied from them). Returns the posts changed."""
+        now = self._clock()
+        if target.is_series:
+            changed = await self._store.update_series_text(target.id, text, now)
+            if not changed:
+                raise SeriesIdle(target)
+            logger.info("series #{}: text of occurrence(s) {} changed", target.id, changed)
+            return changed
+        if not await self._store.update_text(target.post.id, text, now):
+            raise NotPending(await self._current(target.post))
+        return [target.post.id]
+
+    async def replace_media(
+        self,
+        target: Target,
+        media_path: str,
+        media_mime: str,
+        media_kind: MediaKind,
+        media_filename: str | None = None,
+    ) -> list[int]:
+        """New media for the post, or for every coming occurrence of a series (the following
+        ones are copied from them); the file it had is no longer needed by it and goes with
+        the media clean-up. Returns the posts changed."""
+        posts = target.coming if target.is_series else [target.post]
+        changed = await self._store.replace_media(
+            [p.id for p in posts], media_path, media_mime, media_kind, media_filename, self._clock()
+        )
+        if not changed:
+            if target.is_series:
+                raise SeriesIdle(target)
+            raise NotPending(await self._current(target.post))
+        logger.info("post(s) {} got new {} media", changed, media_kind)
+        return changed
+
+    async def cancel(self, target: Target) -> Cancelled:
+        """Cancel the groups of the post still waiting (one already sent stays sent), or
+        stop a series: every pending occurrence cancelled, no next one queued."""
+        if target.is_series:
+            stopped = await self._store.stop_series(target.id, self._clock())
+            if not stopped:
+                raise SeriesIdle(target)
+            self._queue_changed()
+            logger.info("series #{} stopped: occurrence(s) {} cancelled", target.id, stopped)
+            first = await self._current(target.post, stopped[0])
+            return Cancelled(first, first.with_status(PostStatus.CANCELLED), stopped)
+        post = target.post
+        cancelled = await self._store.move(
+            post.id,
+            PostStatus.CANCELLED,
+            expect=PostStatus.PENDING,
+            reason="cancelled by owner",
+            now=self._clock(),
+        )
+        if not cancelled:
+            raise NotPending(await self._current(post))
+        self._queue_changed()
+        return Cancelled(await self._current(post), cancelled, [])
+
+    async def send_now(self, target: Target) -> Post:
+        """Send the post's waiting groups now (a series: its next occurrence)."""
+        post = self.next_of(target)
+        if post.status in RETRYABLE:
+            raise UseRetry(post)
+        now = self._clock()
+        if not await self._store.reschedule(post.id, now, "sent now by owner", now=now):
+            raise NotPending(await self._current(post))
+        self._queue_changed()
+        return await self._current(post)
+
+    async def retry(self, post_id: int) -> Retried:
+        """Send the post again, now, to the groups where it failed, was missed or may not
+        have arrived; groups that got it are not sent it again."""
+        post = await self._store.get_post(post_id)
+        if post is None:
+            raise PostNotFound(post_id)
+        now = self._clock()
+        again = await self._store.move(
+            post.id,
+            PostStatus.PENDING,
+            expect=RETRYABLE,
+            reason="retry by owner",
+            due_at=now,
+            now=now,
+        )
+        if not again:
+            raise NotRetryable(await self._current(post))
+        self._queue_changed()
+        return Retried(await self._current(post), again)
+
+    async def _current(self, post: Post, post_id: int | None = None) -> Post:
+        """The post (or `post_id`) as stored now; `post` itself if it is gone."""
+        return await self._store.get_post(post_id or post.id) or post
