@@ -7,6 +7,7 @@ import signal
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from loguru import logger
@@ -36,6 +37,14 @@ _NOTICE_RETRY_S = 5.0
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@runtime_checkable
+class ShowsClock(Protocol):
+    """A transport that prints times itself (the console's group posts): it is given the
+    bot's zone as BotState holds it, so that /zona changes its clock too."""
+
+    def follow_zone(self, zone: Callable[[], ZoneInfo]) -> None: ...
 
 
 class App:
@@ -71,6 +80,8 @@ class App:
         settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._store = store = await Store.open(settings.db_path)
         self._state = state = await BotState.load(store, settings.timezone)
+        if isinstance(self.transport, ShowsClock):
+            self.transport.follow_zone(lambda: state.timezone)
         media = MediaStore(settings.media_dir)
         # A notice the database cannot take (disk full) goes to the owner at once instead.
         faults = Faults(

@@ -121,6 +121,11 @@ JADWAL_REPLY = (
     "isinya yang dijadwalkan, berikut captionnya. Teks sesudah waktu menggantikan teks/caption itu."
 )
 JADWAL_LINES = "Baris sesudah baris pertama ikut menjadi isi post."
+JADWAL_GROUPS = (
+    "Grup lain untuk satu post: ke: sebagai kata pertama, mis. /jadwal ke:1,3 besok 08:00 Halo "
+    "(nomor dari /grup) atau ke:Alumni; nama bersepasi dalam tanda kutip: "
+    'ke:"Keluarga Besar". Tanpa ke:, post ke grup tujuan (/tujuan).'
+)
 JADWAL_MENTION_ALL = (
     "Tulis @semua (atau @all) di mana saja dalam teks: post menyebut semua anggota grup "
     "tanpa menampilkan nama mereka; kata @semua sendiri tidak ikut terkirim."
@@ -305,6 +310,20 @@ SERIES_RETRY = " \u2014 /ulang {post}"
 ORDINAL = "#{id} ke-{n}"
 RULE_UNREADABLE = "aturan berulang tidak terbaca"
 CANNOT_EDIT = "Post #{id} berstatus {status}; tidak bisa diubah."
+EDIT_TEXT_EMPTY = (
+    "Teks baru kosong. Tulis teksnya setelah 'teks', mis. /ubah {id} teks Rapat pindah ke Sabtu."
+)
+EDIT_AUDIO_HAS_TEXT = (
+    "Post #{id} punya teks, dan WhatsApp tidak bisa menampilkan teks pada {kind}, jadi "
+    "medianya tidak diganti. Hapus dulu teksnya dengan /ubah {id} teks (bisa bila post "
+    "bermedia), atau batalkan dengan /batal {id} lalu jadwalkan {kind}nya sebagai post "
+    "tersendiri."
+)
+REPLY_TO_BOT_MESSAGE = (
+    "Pesan yang Anda balas adalah pesan bot sendiri, bukan pesan untuk diposting; "
+    "tidak ada yang dijadwalkan. Untuk memindah post, balas konfirmasinya dengan "
+    "/ubah <kapan>; untuk post baru, balas pesan Anda sendiri atau tulis /jadwal <kapan> <teks>."
+)
 EDIT_MISSING = "Tulis waktu baru, atau 'teks' lalu teks barunya."
 EDIT_NO_REPEAT = (
     "/ubah hanya memindah satu post. Untuk aturan berulang baru: /batal lalu /jadwal setiap ..."
@@ -319,7 +338,7 @@ ZONE_SET = (
     "dibaca dalam {label}. Post yang sudah dijadwalkan tetap pada saatnya; jamnya kini "
     "ditampilkan dalam {label}."
 )
-ZONE_NEXT = "Berikutnya: #{id} {when}"
+ZONE_NEXT = "Berikutnya: {next}"
 ZONE_SERIES = "Post berulang tetap pada jam aturannya, jadi kirimannya tetap pada saat yang sama:"
 ZONE_SERIES_LINE = "#{id} {rule}, berikutnya {when}"
 ZONE_SERIES_MORE = "dan {count} seri lainnya (lihat /antrian)"
@@ -364,6 +383,12 @@ EVENT_REASONS = {
 PHOTO_GONE = "(foto post ini sudah tidak tersimpan)"
 
 BAD_ID = "Nomor post tidak terbaca: \u201c{raw}\u201d."
+POST_ID_MISSING = "Tulis nomor post-nya, mis. /{name} 12, atau balas pesan konfirmasinya."
+ONE_ID_ONLY = (
+    "/{name} bertindak atas satu post saja; \u201c{extra}\u201d setelahnya tidak terbaca. "
+    "Tulis satu nomor, mis. /{name} 12, atau balas konfirmasinya dengan /{name} saja."
+)
+BAD_PAGE = "Nomor halaman tidak terbaca: \u201c{raw}\u201d. Tulis angkanya saja, misalnya 2."
 POST_NOT_FOUND = "Post #{id} tidak ada."
 CANCELLED = "#{id} dibatalkan ({when}, {dest})."
 NOT_CANCELLED = "Tidak dibatalkan: {groups}."
@@ -406,9 +431,10 @@ TARGET_AMBIGUOUS = (
 )
 TARGET_SET_MANY = "Tujuan post sekarang ({count} grup):\n{names}"
 TARGET_CURRENT_MANY = "Tujuan sekarang ({count} grup):\n{names}"
+TARGET_LINE = "- {name}"  # one group in those lists; /grup's numbers are not repeated
 TARGET_EMPTY = "Grup tujuannya belum ditulis. Tulis nomor dari /grup atau namanya, misalnya 1,3."
 TARGET_DUPLICATE = (
-    "Grup {name} disebut dua kali (\u201c{first}\u201d dan \u201c{second}\u201d). "
+    "\u201c{name}\u201d disebut dua kali (\u201c{first}\u201d dan \u201c{second}\u201d). "
     "Sebut tiap grup sekali saja."
 )
 
@@ -495,6 +521,7 @@ CALENDAR_BAD_MONTH = (
     "bisa dengan tahun (des 2026), atau: depan."
 )
 CALENDAR_BAD_YEAR = "Kalender tersedia untuk tahun {first} sampai {last}, bukan {year}."
+CALENDAR_YEAR_ONLY = "Tahun saja belum cukup: tulis bulannya juga, mis. /kalender jan {year}."
 
 # --- the WhatsApp link ----------------------------------------------------------------------
 LINK_CONNECTED = "terhubung ke WhatsApp sejak {since}"
@@ -548,7 +575,7 @@ SEND_UNCERTAIN = (
 )
 GROUP_ADMIN_ONLY = "(hanya admin bisa kirim \u2014 bot bukan admin)"
 TARGET_ADMIN_ONLY = (
-    "Perhatian: di grup {name} hanya admin yang bisa mengirim, dan akun bot bukan admin. "
+    "Perhatian: di \u201c{name}\u201d hanya admin yang bisa mengirim, dan akun bot bukan admin. "
     "WhatsApp bisa menerima post dari bot tetapi tidak pernah menampilkannya di grup. "
     "Jadikan akun bot admin grup itu dulu, atau pilih grup lain dengan /tujuan."
 )
@@ -619,6 +646,11 @@ POLL_OPTION_TOO_LONG = (
 )
 POLL_KIND = "polling"
 POLL_TAG = "[polling] "
+POLL_MEDIA_REFUSED = (
+    "#{id} adalah polling; polling tidak bisa diberi foto atau media. Batalkan dengan "
+    "/batal {id} lalu jadwalkan medianya dengan /jadwal (waktunya bisa dipindah: "
+    "/ubah {id} <kapan>)."
+)
 POLL_TEXT_REFUSED = (
     "#{id} adalah polling; teksnya tidak bisa diubah. Batalkan dengan /batal {id} lalu buat "
     "lagi dengan /polling (waktunya bisa dipindah: /ubah {id} <kapan>)."

@@ -106,6 +106,7 @@ class IncomingMessage:
     quoted_view_once: bool = False  # the message it replies to is view-once media
     quoted_id: str = ""  # the id of the message this one replies to ("" when none)
     quoted_text: str = ""  # that message's text, or its media's caption
+    quoted_from_bot: bool = False  # the message it replies to is one the bot sent
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,11 @@ class NotRetryable(PostRefused):
     """Retry: none of the post's groups failed, was missed or is uncertain."""
 
 
+class PollNoMedia(PostRefused):
+    """Replace media: the post is a poll, which carries no media (it would be dropped at
+    the send)."""
+
+
 class SeriesIdle(Exception):
     """A series with no occurrence waiting: stopped, or its next one not queued yet."""
 
@@ -205,6 +210,8 @@ class PostService:
         ones are copied from them); the file it had is no longer needed by it and goes with
         the media clean-up. Returns the posts changed."""
         posts = target.coming if target.is_series else [target.post]
+        for post in posts:
+            self.check_media_allowed(post)
         changed = await self._store.replace_media(
             [p.id for p in posts], media_path, media_mime, media_kind, media_filename, self._clock()
         )
@@ -214,6 +221,13 @@ class PostService:
             raise NotPending(await self._current(target.post))
         logger.info("post(s) {} got new {} media", changed, media_kind)
         return changed
+
+    @staticmethod
+    def check_media_allowed(post: Post) -> None:
+        """Refuse new media for a post that cannot carry any: a poll (PollNoMedia). Checked
+        by replace_media; callers may ask first, before fetching the media."""
+        if post.poll is not None:
+            raise PollNoMedia(post)
 
     async def cancel(self, target: Target) -> Cancelled:
         """Cancel the groups of the post still waiting (one already sent stays sent), or

@@ -25,7 +25,8 @@ YEARS_BACK = 10  # the earliest year shown, before this year
 
 def parse_month(raw: str, today: date) -> tuple[int, int]:
     """'' -> this month; 'depan', 'bulan depan', 'next month' -> the next; '12',
-    'desember', 'des 2026', '12/2026', '2026-12' -> that month. UserError otherwise."""
+    'desember', 'des 2026', '12/2026', '2026-12' -> that month. UserError otherwise: a year
+    alone ('2027') asks for its month too, a year out of reach says which years are."""
     # bot.timeparse (its words and limits) loads with its first use, not with the bot.
     from bot.timeparse.lexicon import MONTH_WORDS
     from bot.timeparse.parse import MAX_AHEAD
@@ -34,25 +35,31 @@ def parse_month(raw: str, today: date) -> tuple[int, int]:
     words = [w for w in words if w not in (*MONTH_WORDS, "month")]
     if len(words) == 1 and (step := _relative(words[0])) is not None:
         return _shift(today.year, today.month, step)
-    year: int | None = None
+    year_word: str | None = None
     month: int | None = None
     for word in words:
-        if year is None and len(word) == 4 and word.isdigit():
-            year = int(word)
+        if year_word is None and len(word) >= 3 and word.isdigit():
+            year_word = word  # 1 or 2 digits are a month's number, more a year
         elif month is None and (number := _month_number(word)) is not None:
             month = number
         else:
             raise UserError(m.CALENDAR_BAD_MONTH.format(raw=m.echo(raw.strip())), "kalender")
+    year: int | None = None
+    if year_word is not None:
+        first, last = today.year - YEARS_BACK, (today + MAX_AHEAD).year
+        year = int(year_word) if len(year_word) <= 6 else None
+        if year is None or not first <= year <= last:
+            shown = m.echo(year_word)
+            raise UserError(
+                m.CALENDAR_BAD_YEAR.format(first=first, last=last, year=shown), "kalender"
+            )
+        if month is None:
+            raise UserError(m.CALENDAR_YEAR_ONLY.format(year=year), "kalender")
     if month is None:
-        if year is not None:
-            raise UserError(m.CALENDAR_BAD_MONTH.format(raw=m.echo(raw.strip())), "kalender")
         return today.year, today.month
     if year is None:
         earliest = today.year * 12 + today.month - LOOK_BACK_MONTHS
         year = next(y for y in range(today.year - 1, today.year + 2) if y * 12 + month >= earliest)
-    first, last = today.year - YEARS_BACK, (today + MAX_AHEAD).year
-    if not first <= year <= last:
-        raise UserError(m.CALENDAR_BAD_YEAR.format(first=first, last=last, year=year))
     return year, month
 
 

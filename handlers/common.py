@@ -27,20 +27,24 @@ async def destination(store: Store) -> tuple[str, str] | None:
 
 
 def parse_post_id(raw: str, usage_of: str) -> int:
-    token = raw.strip().split(maxsplit=1)[0] if raw.strip() else ""
+    """The one post id `raw` is ('12', '#12'); refused when missing, unreadable or followed
+    by more words (one command acts on one post)."""
+    token, extra = [*raw.split(maxsplit=1), "", ""][:2]
     if not token:
-        raise UserError(m.BAD_ID.format(raw=m.echo(raw.strip()) or "(kosong)"), usage_of)
+        raise UserError(m.POST_ID_MISSING.format(name=usage_of), usage_of)
     digits = token.removeprefix("#")
     if not digits.isdigit() or len(digits) > 12:
         raise UserError(m.BAD_ID.format(raw=m.echo(token)), usage_of)
+    if extra.strip():
+        raise UserError(m.ONE_ID_ONLY.format(name=usage_of, extra=m.echo(extra.strip())), usage_of)
     return int(digits)
 
 
 def requested_page(raw: str, usage_of: str) -> int:
-    """'' -> 1, '2' -> 2; anything else is the owner's mistake."""
+    """'' -> 1, '2' -> 2; anything else is the owner's mistake (a page number, not a post's)."""
     raw = raw.strip()
-    if raw and not raw.isdigit():
-        raise UserError(m.BAD_ID.format(raw=m.echo(raw)), usage_of)
+    if raw and not (raw.isascii() and raw.isdigit()):  # '²' is a digit int() refuses
+        raise UserError(m.BAD_PAGE.format(raw=m.echo(raw)), usage_of)
     return int(raw) if raw else 1
 
 

@@ -10,7 +10,7 @@ from bot.context import Command, Context, UserError
 from bot.mediarules import caption_refusal
 from bot.mediarules import name as media_name
 from bot.models import PostStatus
-from bot.posts import NotPending, SeriesIdle
+from bot.posts import NotPending, PollNoMedia, SeriesIdle
 from bot.timefmt import format_local
 from handlers.common import check_length, quote, rule_words
 from handlers.schedule import chosen_media, store_media
@@ -28,7 +28,7 @@ _MEDIA_WORDS = ("foto", "photo", "media")
 
 
 async def edit(ctx: Context) -> None:
-    named = await named_post(ctx, "ubah", time_first=True)
+    named = await named_post(ctx, "ubah", time_first=True, words=_TEXT_WORDS + _MEDIA_WORDS)
     target = await load_target(ctx, named.id)
     rest = named.rest
     first, _, after = rest.partition(" ")
@@ -87,7 +87,7 @@ async def _change_text(ctx: Context, target: Target, text: str) -> None:
         if post.poll is not None:  # its options are no text; a new poll is a new post
             raise UserError(m.POLL_TEXT_REFUSED.format(id=target.id))
         if not text and not post.media_path:
-            raise UserError(m.SCHEDULE_EMPTY_TEXT, "ubah")
+            raise UserError(m.EDIT_TEXT_EMPTY.format(id=target.id), "ubah")
         check_length(text, photo=post.media_path is not None)
         if reason := caption_refusal(post.media_kind, text):  # audio takes no text
             raise UserError(reason)
@@ -112,6 +112,12 @@ async def _change_media(ctx: Context, target: Target) -> None:
         post = posts.next_of(target)
         if post.status is not PostStatus.PENDING:
             raise NotPending(post)
+        posts.check_media_allowed(post)  # before anything is downloaded
+        incoming = ctx.message.media or ctx.message.quoted_media
+        if incoming is not None and caption_refusal(incoming.kind, post.text):
+            raise UserError(
+                m.EDIT_AUDIO_HAS_TEXT.format(id=target.id, kind=media_name(incoming.kind))
+            )
         media = chosen_media(ctx.message, post.text)
         if media is None:
             raise UserError(m.EDIT_MEDIA_MISSING, "ubah")
@@ -120,6 +126,8 @@ async def _change_media(ctx: Context, target: Target) -> None:
         await posts.replace_media(target, stored.name, stored.mime, stored.kind, stored.file_name)
     except SeriesIdle as idle:
         raise nothing_pending(idle) from None
+    except PollNoMedia:
+        raise UserError(m.POLL_MEDIA_REFUSED.format(id=target.id)) from None
     except NotPending as refusal:
         raise refused(m.CANNOT_EDIT, refusal.post) from None
     template = m.SERIES_MEDIA_CHANGED if target.is_series else m.MEDIA_CHANGED

@@ -107,7 +107,8 @@ async def set_target(ctx: Context) -> None:
 def _named(names: list[str], one: str, many: str) -> str:
     if len(names) == 1:
         return one.format(name=names[0])
-    listed = "\n".join(f"{i}. {name}" for i, name in enumerate(names, start=1))
+    # Bullets, not numbers: "2." here would contradict the number /grup gives that group.
+    listed = "\n".join(m.TARGET_LINE.format(name=name) for name in names)
     return many.format(count=len(names), names=listed)
 
 

@@ -22,12 +22,12 @@ from handlers.target import (
     Target,
     find_target,
     group_states,
-    named_post,
     names,
     nothing_pending,
     ordinal,
     others,
     refused,
+    single_post,
     with_states,
 )
 
@@ -52,7 +52,7 @@ async def send_now(ctx: Context) -> None:
 
 
 async def retry(ctx: Context) -> None:
-    post_id = (await named_post(ctx, "ulang")).id
+    post_id = await single_post(ctx, "ulang")
     try:
         done = await ctx.services.posts.retry(post_id)
     except PostNotFound:
@@ -100,7 +100,7 @@ async def show(ctx: Context) -> None:
         return
     post = target.post
     tz = ctx.services.tz
-    await _show_content(ctx, post)
+    await _show_content(ctx, post, post.id)
     lines = [
         m.SHOW_HEADER.format(
             id=post.id,
@@ -153,7 +153,7 @@ async def _show_series(ctx: Context, target: Target) -> None:
     tz = ctx.services.tz
     coming = target.coming
     shown = coming[0] if coming else target.latest
-    await _show_content(ctx, shown)
+    await _show_content(ctx, shown, target.id)
     rule = rule_words(shown.repeat_rule, tz) if shown.repeat_rule else m.RULE_UNREADABLE
     lines = [m.SERIES_HEADER.format(id=target.id, rule=rule, dest=shown.destination_name)]
     if coming:
@@ -186,24 +186,25 @@ async def _show_series(ctx: Context, target: Target) -> None:
     await ctx.reply_about(target.id, "\n".join(lines))
 
 
-async def _show_content(ctx: Context, post: Post) -> None:
+async def _show_content(ctx: Context, post: Post, about: int) -> None:
     """The post as it will be (or was) sent: its photo with the caption, or its text (other
     media named by the tag /antrian shows: only a photo is sent back as itself), or its poll,
-    with a line saying so when it mentions every member."""
+    with a line saying so when it mentions every member. A text shown is remembered as being
+    about post `about` (the id the owner uses), so a reply to it acts on that post."""
     mention = "\n" + m.MENTION_ALL_NOTE if post.mention_all else ""
     if post.poll is not None:
         poll = poll_of(post)
-        await ctx.reply(poll.describe() if poll else m.POLL_TAG + post.poll)
+        await ctx.reply_about(about, poll.describe() if poll else m.POLL_TAG + post.poll)
     elif post.media_path and post.media_kind not in (None, MediaKind.IMAGE):
-        await ctx.reply(media_tag(post) + post.text + mention)
+        await ctx.reply_about(about, media_tag(post) + post.text + mention)
     elif post.media_path:
         image = ctx.services.media.path(post.media_path)
         if image.is_file():
             await ctx.reply_image(image, (post.text + mention).strip())
         else:
-            await ctx.reply(m.PHOTO_GONE + mention)
+            await ctx.reply_about(about, m.PHOTO_GONE + mention)
     elif post.text:
-        await ctx.reply(post.text + mention)
+        await ctx.reply_about(about, post.text + mention)
 
 
 COMMANDS = [

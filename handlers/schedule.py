@@ -47,7 +47,20 @@ DraftReader = Callable[[Context, ParseResult, bool], Draft]
 
 
 async def schedule(ctx: Context) -> None:
+    await _refuse_bot_message(ctx)
     await schedule_command(ctx, "jadwal", _draft)
+
+
+async def _refuse_bot_message(ctx: Context) -> None:
+    """A /jadwal replying to one of the bot's own messages (a confirmation, /bantuan, the
+    /kalender picture) would post the bot's words or picture to a group: refused. The
+    transport tells when it knows the message is the bot's; one that confirmed or showed a
+    post (bot_replies) is the bot's in any case."""
+    message = ctx.message
+    if not message.quoted_id:
+        return
+    if message.quoted_from_bot or await ctx.store.replied_post(message.quoted_id) is not None:
+        raise UserError(m.REPLY_TO_BOT_MESSAGE)
 
 
 async def schedule_command(ctx: Context, usage_of: str, read: DraftReader) -> None:
@@ -235,6 +248,13 @@ COMMANDS = [
         usage=m.JADWAL_USAGE,
         example=m.JADWAL_EXAMPLE,
         summary=m.JADWAL_SUMMARY,
-        notes=(m.JADWAL_LINES, m.JADWAL_PHOTO, m.JADWAL_REPLY, m.JADWAL_MENTION_ALL, m.TIME_FORMS),
+        notes=(
+            m.JADWAL_LINES,
+            m.JADWAL_GROUPS,
+            m.JADWAL_PHOTO,
+            m.JADWAL_REPLY,
+            m.JADWAL_MENTION_ALL,
+            m.TIME_FORMS,
+        ),
     )
 ]

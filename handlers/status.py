@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from bot import messages as m
 from bot.context import Command, Context
-from bot.models import PostStatus
+from bot.models import Post, PostStatus
+from bot.store import Store
 from bot.timefmt import format_duration, format_local, zone_label
+
+
+async def next_post(store: Store) -> Post | None:
+    """The post that goes out next: the soonest pending one, a one-off post or an occurrence
+    of a repeating series alike (/status and /zona both name it)."""
+    return await store.next_pending()
+
+
+def next_post_line(post: Post | None, tz: ZoneInfo) -> str:
+    """'#3 Minggu, 22 Nov 2026 08:00 WIB -> Grup Demo A', or '-' without one."""
+    if post is None:
+        return m.NONE
+    return f"#{post.id} {format_local(post.due_at, tz)} -> {post.destination_name}"
 
 
 async def status(ctx: Context) -> None:
@@ -20,7 +36,7 @@ async def status(ctx: Context) -> None:
         for s in PostStatus
         if counts[s] or s in (PostStatus.PENDING, PostStatus.SENT)
     )
-    upcoming = await store.next_pending()
+    upcoming = await next_post(store)
     targets = ", ".join(g.name for g in state.destinations)
     last_error = state.last_error
     connection = services.connection()
@@ -33,11 +49,7 @@ async def status(ctx: Context) -> None:
             zone=f"{tz.key} ({zone_label(tz, now)})",
             destination=targets or m.NO_DESTINATION,
             counts=shown,
-            next=(
-                f"#{upcoming.id} {format_local(upcoming.due_at, tz)} -> {upcoming.destination_name}"
-            )
-            if upcoming
-            else m.NONE,
+            next=next_post_line(upcoming, tz),
             last_error=last_error.shown(tz) if last_error else m.NONE,
         )
     )

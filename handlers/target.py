@@ -24,6 +24,7 @@ __all__ = [
     "ordinal",
     "others",
     "refused",
+    "single_post",
     "with_states",
 ]
 
@@ -36,11 +37,15 @@ class Named:
     rest: str  # every argument when the post was named by reply
 
 
-async def named_post(ctx: Context, usage_of: str, *, time_first: bool = False) -> Named:
+async def named_post(
+    ctx: Context, usage_of: str, *, time_first: bool = False, words: tuple[str, ...] = ()
+) -> Named:
     """The post id at the front of the arguments; without one, the post that the bot's
     message the command replies to confirmed or showed (bot_replies). A typed id wins. With
     `time_first` (the arguments may start with a time), a reply whose whole arguments read as
-    a time ("/ubah 9 pagi") takes the number for the hour, not for an id."""
+    a time ("/ubah 9 pagi", "/ubah 3 hari lagi jam 10") takes the number for the time, not
+    for an id. Arguments that start with one of `words` ("teks", "foto") and no reply: the
+    id is missing."""
     args = ctx.args.strip()
     first, _, rest = args.partition(" ")
     replied = await ctx.store.replied_post(ctx.message.quoted_id) if ctx.message.quoted_id else None
@@ -50,6 +55,8 @@ async def named_post(ctx: Context, usage_of: str, *, time_first: bool = False) -
         return Named(replied, args)
     if ctx.message.quoted_id and not _is_id(first):
         raise UserError(m.REPLY_NAMES_NO_POST, usage_of)
+    if first.lower() in words:
+        raise UserError(m.POST_ID_MISSING.format(name=usage_of), usage_of)
     return Named(parse_post_id(args, usage_of), rest.strip())
 
 
@@ -59,13 +66,27 @@ def _is_id(token: str) -> bool:
 
 
 def _whole_time(ctx: Context, phrase: str) -> bool:
+    """The whole phrase reads as a time: a clear one, or one the bot would propose a reading
+    of ("3 hari lagi jam 10": 10:00 or 22:00), with no text left over."""
     parsed = ctx.parse_time(phrase)
-    return parsed.when is not None and not parsed.text.strip()
+    if parsed.text.strip():
+        return False
+    return parsed.when is not None or parsed.suggestion is not None
+
+
+async def single_post(ctx: Context, usage_of: str) -> int:
+    """The one post id a command that takes nothing else names (typed, or by reply); more
+    words after it are refused: one command acts on one post."""
+    named = await named_post(ctx, usage_of)
+    if extra := named.rest.strip():
+        raise UserError(m.ONE_ID_ONLY.format(name=usage_of, extra=m.echo(extra)), usage_of)
+    return named.id
 
 
 async def find_target(ctx: Context, usage_of: str) -> Target:
-    """The post or series the command names (typed id, or by reply: named_post)."""
-    return await load_target(ctx, (await named_post(ctx, usage_of)).id)
+    """The post or series the command names (typed id, or by reply: named_post); nothing
+    may follow the id."""
+    return await load_target(ctx, await single_post(ctx, usage_of))
 
 
 async def load_target(ctx: Context, post_id: int) -> Target:

@@ -14,6 +14,7 @@ from bot.models import Post, PostStatus
 from bot.repeat import RepeatRule
 from bot.timefmt import format_local, zone_label
 from handlers.common import rule_words
+from handlers.status import next_post, next_post_line
 
 SHORT_NAMES = {"wib": "Asia/Jakarta", "wita": "Asia/Makassar", "wit": "Asia/Jayapura", "utc": "UTC"}
 SERIES_LISTED = 5
@@ -37,7 +38,8 @@ async def set_zone(ctx: Context) -> None:
         await _keep_rule_zones(ctx, state.timezone)
     await state.set_timezone(tz)
     logger.info("timezone set to {}", tz.key)
-    await ctx.reply(_what_happens(await ctx.store.posts_with_status(PostStatus.PENDING), tz))
+    pending = await ctx.store.posts_with_status(PostStatus.PENDING)
+    await ctx.reply(_what_happens(await next_post(ctx.store), pending, tz))
 
 
 async def _keep_rule_zones(ctx: Context, old: ZoneInfo) -> None:
@@ -62,12 +64,12 @@ async def _keep_rule_zones(ctx: Context, old: ZoneInfo) -> None:
             )
 
 
-def _what_happens(pending: list[Post], tz: ZoneInfo) -> str:
-    """The reply: the new zone, then what it means for the queue, shown in the new zone."""
+def _what_happens(upcoming: Post | None, pending: list[Post], tz: ZoneInfo) -> str:
+    """The reply: the new zone, then what it means for the queue, shown in the new zone:
+    the next post as /status names it, then each repeating series."""
     lines = [m.ZONE_SET.format(zone=tz.key, label=zone_label(tz))]
-    one_off = next((p for p in pending if p.series_id is None), None)
-    if one_off is not None:
-        lines.append(m.ZONE_NEXT.format(id=one_off.id, when=format_local(one_off.due_at, tz)))
+    if upcoming is not None:
+        lines.append(m.ZONE_NEXT.format(next=next_post_line(upcoming, tz)))
     firsts: dict[int, Post] = {}  # each series by its soonest pending occurrence
     for post in pending:
         if post.series_id is not None:

@@ -136,3 +136,35 @@ async def test_days_are_the_days_of_the_bot_s_timezone(bot: Bot):
     ]
     first = image.crop(cell_box(2026, 12, 1)).getcolors(1 << 16) or []
     assert PALETTE[0] in {color for _, color in first}
+
+
+async def test_a_repeating_post_counts_every_occurrence_of_the_month(bot: Bot):
+    await bot.say("/tujuan 2")
+    await bot.say("/jadwal setiap hari 07:00 Harian")  # from Sunday 22 November
+    lines, image = await calendar(bot)
+    assert lines == [
+        m.CALENDAR_CAPTION.format(month="November 2026", count=9, groups=1),  # 9 posts, too
+        m.CALENDAR_BUSIEST.format(day="Minggu, 22 Nov 2026", count=1),
+        m.CALENDAR_EMPTY_AHEAD.format(count=1, days="21 Nov"),
+        m.CALENDAR_COUNTED,
+    ]
+    assert [colors_on(image, day) for day in (21, 22, 25, 30)] == [set(), {0}, {0}, {0}]
+    await bot.say("/tujuan 1,3")
+    await bot.say("/jadwal setiap senin 09:00 Mingguan")
+    lines, _ = await calendar(bot, "/kalender depan")
+    assert lines[0] == m.CALENDAR_CAPTION_POSTS.format(
+        month="Desember 2026", posts=31 + 4, count=31 + 4 * 2, groups=3
+    )
+    assert m.CALENDAR_FULL_AHEAD in lines
+
+
+async def test_a_year_alone_or_out_of_reach_is_refused_with_usage(bot: Bot):
+    for command, reason in [
+        ("/kalender 2027", m.CALENDAR_YEAR_ONLY.format(year=2027)),
+        ("/kalender 2099", m.CALENDAR_BAD_YEAR.format(first=2016, last=2031, year=2099)),
+        ("/kalender 1 2099", m.CALENDAR_BAD_YEAR.format(first=2016, last=2031, year=2099)),
+        ("/kalender 12 20000", m.CALENDAR_BAD_YEAR.format(first=2016, last=2031, year=20000)),
+    ]:
+        assert await bot.say(command) == m.BAD_USAGE.format(reason=reason, usage=usage("kalender"))
+    lines, _ = await calendar(bot, "/kalender jan 2027")
+    assert lines == [m.CALENDAR_CAPTION_EMPTY.format(month="Januari 2027")]

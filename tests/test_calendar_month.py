@@ -64,7 +64,7 @@ def test_months_across_the_new_year(today: date, raw: str, expected: tuple[int, 
 
 
 @pytest.mark.parametrize(
-    "raw", ["13", "0", "abc", "2026", "des des", "depan 2026", "12 2026 3", "1.5", "desemberr"]
+    "raw", ["13", "0", "abc", "des des", "depan 2026", "12 2026 3", "1.5", "desemberr", "2026 2027"]
 )
 def test_unreadable_month_is_refused_with_usage(raw: str):
     with pytest.raises(UserError) as refused:
@@ -73,13 +73,37 @@ def test_unreadable_month_is_refused_with_usage(raw: str):
     assert refused.value.usage_of == "kalender"
 
 
-@pytest.mark.parametrize("raw", ["des 2032", "januari 2015"])
-def test_years_out_of_reach_are_refused(raw: str):
+@pytest.mark.parametrize(
+    ("raw", "year"),
+    [
+        ("des 2032", "2032"),
+        ("januari 2015", "2015"),
+        ("1 2099", "2099"),
+        ("12 20000", "20000"),
+        ("2099", "2099"),  # a year alone, and out of reach: the reach is what to know first
+        ("mei 999", "999"),
+        ("12/0012", "0012"),
+        ("des " + "9" * 40, "9" * 40),
+    ],
+)
+def test_years_out_of_reach_are_refused_with_usage(raw: str, year: str):
     with pytest.raises(UserError) as refused:
         parse_month(raw, SATURDAY)
-    year = int(raw.split()[1])
-    assert refused.value.reason == m.CALENDAR_BAD_YEAR.format(first=2016, last=2031, year=year)
-    assert parse_month(raw.replace(str(year), "2031" if year > 2026 else "2017"), SATURDAY)
+    assert refused.value.reason == m.CALENDAR_BAD_YEAR.format(
+        first=2016, last=2031, year=m.echo(year)
+    )
+    assert refused.value.usage_of == "kalender"
+    assert parse_month("des 2031", SATURDAY) == (2031, 12)
+    assert parse_month("jan 2016", SATURDAY) == (2016, 1)
+
+
+@pytest.mark.parametrize("raw", ["2027", "2026", " 2031 ", "2016"])
+def test_a_year_alone_asks_for_its_month(raw: str):
+    with pytest.raises(UserError) as refused:
+        parse_month(raw, SATURDAY)
+    assert refused.value.reason == m.CALENDAR_YEAR_ONLY.format(year=raw.strip())
+    assert refused.value.usage_of == "kalender"
+    assert parse_month(f"jan {raw}", SATURDAY) == (int(raw), 1)
 
 
 def test_days_of_a_month_in_utc_follow_the_zone():

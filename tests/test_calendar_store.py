@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.models import Post, PostStatus
+from bot.repeat import RepeatRule
 from bot.store import Store
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -87,3 +88,72 @@ async def test_a_renamed_group_is_one_group_under_its_latest_name(store: Store):
     plan = await store.month_plan(2026, 12, WIB, TODAY)
     assert plan.group_totals() == [("Nama Baru", 2), ("Grup B", 1), ("x@g.us", 1)]
     assert dict(plan.days)[3] == (("Nama Baru", 1),)
+
+
+QUEUED_AT = datetime(2026, 11, 21, 19, tzinfo=WIB)  # when the series' occurrence was queued
+
+
+async def series(store: Store, due: datetime, rule: RepeatRule, groups: list[tuple[str, str]]):
+    return await store.add_post(due, "ulang", groups, now=QUEUED_AT, repeat_rule=rule.to_text())
+
+
+async def test_a_daily_series_counts_every_day_from_its_queued_occurrence(store: Store):
+    await series(store, at(22, 7, month=11), RepeatRule(hour=7, zone="Asia/Jakarta"), [A, B])
+    await store.add_post(at(25, 9, month=11), "sekali", [C])
+    november = await store.month_plan(2026, 11, WIB, TODAY)
+    pair = (("Grup A", 1), ("Grup B", 1))
+    assert dict(november.days) == {day: pair for day in range(22, 31) if day != 25} | {
+        25: (*pair, ("Grup C", 1))
+    }
+    assert (november.posts, november.total) == (9 + 1, 18 + 1)
+    assert november.empty_days_ahead() == [21]
+    december = await store.month_plan(2026, 12, WIB, TODAY)
+    assert dict(december.days) == {day: pair for day in range(1, 32)}
+    assert (december.posts, december.total) == (31, 62)
+    assert (await store.month_plan(2026, 10, WIB, TODAY)).total == 0  # none before it
+
+
+async def test_a_weekly_series_shows_in_the_months_after_its_queued_occurrence(store: Store):
+    monday = RepeatRule(weekdays=frozenset({0}), hour=9, zone="Asia/Jakarta")
+    await series(store, at(23, 9, month=11), monday, [B])
+    december = await store.month_plan(2026, 12, WIB, TODAY)
+    assert dict(december.days) == {day: (("Grup B", 1),) for day in (7, 14, 21, 28)}
+    assert december.posts == 4
+    january = await store.month_plan(2027, 1, WIB, TODAY)
+    assert sorted(january.days) == [4, 11, 18, 25]
+    far = await store.month_plan(2031, 12, WIB, TODAY)  # steps to the month, not through years
+    assert sorted(far.days) == [1, 8, 15, 22, 29]
+
+
+async def test_the_next_occurrence_follows_the_slot_of_one_moved_earlier(store: Store):
+    # Moved from 07:00 to 06:00 on the 22nd: the series' next one is the 23rd at 07:00.
+    await series(store, at(22, 6, month=11), RepeatRule(hour=7, zone="Asia/Jakarta"), [A])
+    november = await store.month_plan(2026, 11, WIB, TODAY)
+    assert {day: november.total_on(day) for day in november.days} == dict.fromkeys(range(22, 31), 1)
+
+
+async def test_occurrences_fall_on_the_local_day_and_stop_at_the_month_s_end(store: Store):
+    # Every 12 hours from 30 November 23:30 WIB: 11:30 and 23:30 each day, 62 in December.
+    start = datetime(2026, 11, 30, 23, 30, tzinfo=WIB)
+    await series(store, start, RepeatRule(every_minutes=12 * 60, start=start), [A])
+    december = await store.month_plan(2026, 12, WIB, TODAY)
+    assert {december.total_on(day) for day in range(1, 32)} == {2}
+    assert december.posts == 62
+    # In UTC the same moments are 04:30 and 16:30: the 30 November one stays in November.
+    utc = await store.month_plan(2026, 11, ZoneInfo("UTC"), TODAY)
+    assert dict(utc.days) == {30: (("Grup A", 1),)}
+
+
+async def test_stopped_finished_and_unreadable_series_add_nothing(store: Store):
+    daily = RepeatRule(hour=7, zone="Asia/Jakarta")
+    stopped = await series(store, at(22, 7, month=11), daily, [A])
+    assert stopped.series_id is not None
+    await store.stop_series(stopped.series_id, QUEUED_AT)
+    finished = await series(store, at(22, 7, month=11), daily, [B])
+    await step(store, finished, 0, S, PostStatus.SENT)
+    unreadable = await store.add_post(
+        at(22, 7, month=11), "rusak", [C], now=QUEUED_AT, repeat_rule='{"v":99}'
+    )
+    plan = await store.month_plan(2026, 11, WIB, TODAY)
+    assert dict(plan.days) == {22: (("Grup B", 1), ("Grup C", 1))}  # only what is queued
+    assert plan.posts == 2 and unreadable.series_id is not None

@@ -81,3 +81,15 @@ def test_what_whatsapp_would_refuse_is_refused_in_the_console(console: Console, 
     assert m.MEDIA_NO_CAPTION.format(kind="audio") in out
     assert m.MEDIA_TOO_BIG.format(Kind="Video", kind="video", size="17,0", limit=16) in out
     assert "terjadwal" not in out and posts(console.outbox()) == []
+
+
+def test_a_picture_sent_to_the_owner_is_kept_to_be_opened(console: Console):
+    # /kalender draws its picture in a temporary folder that is gone once it is sent: the
+    # console keeps a copy in data/console-files and prints where.
+    console.send("/kalender")
+    code, out, _ = console.close()
+    assert code == 0
+    line = next(line for line in out.splitlines() if "kalender-" in line)
+    shown = Path(line.split("[", 1)[1].split("]", 1)[0].split(" ", 1)[1])
+    assert shown.parent == console.data_dir / "console-files"
+    assert shown.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

@@ -33,7 +33,7 @@ async def test_change_the_text(bot_with_target: Bot):
 @pytest.mark.parametrize(
     ("command", "expected"),
     [
-        ("/ubah", "tidak terbaca"),
+        ("/ubah", m.POST_ID_MISSING.format(name="ubah")),
         ("/ubah 1", m.EDIT_MISSING),
         ("/ubah 9 besok 09:00", m.POST_NOT_FOUND.format(id=9)),
         ("/ubah 1 kemarin dulu", "Waktu tidak terbaca"),

@@ -180,7 +180,7 @@ async def test_cancel_pending_post(bot_with_target: Bot):
 @pytest.mark.parametrize(
     ("command", "expected"),
     [
-        ("/batal", "tidak terbaca"),
+        ("/batal", m.POST_ID_MISSING.format(name="batal")),
         ("/batal abc", "tidak terbaca: \u201cabc\u201d"),
         ("/batal 99", m.POST_NOT_FOUND.format(id=99)),
     ],

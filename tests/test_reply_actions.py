@@ -319,7 +319,8 @@ async def test_ubah_foto_refusals(rbot: Bot):
     no_media = await send(rbot, with_media("/ubah 2 foto", None))
     assert no_media.startswith(m.EDIT_MEDIA_MISSING)
     captioned_audio = await send(rbot, with_media("/ubah 2 foto", audio))
-    assert captioned_audio == m.MEDIA_NO_CAPTION.format(kind="audio")
+    assert captioned_audio == m.EDIT_AUDIO_HAS_TEXT.format(id=2, kind="audio")
+    assert "dijadwalkan" not in captioned_audio
     await rbot.say("/batal 2")
     cancelled = await send(rbot, with_media("/ubah 2 foto", photo))
     assert cancelled == m.CANNOT_EDIT.format(id=2, status="dibatalkan")

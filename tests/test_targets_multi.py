@@ -26,7 +26,7 @@ def chosen(bot: Bot) -> list[str]:
 
 
 def many(names: list[str], template: str = m.TARGET_SET_MANY) -> str:
-    listed = "\n".join(f"{i}. {name}" for i, name in enumerate(names, start=1))
+    listed = "\n".join(f"- {name}" for name in names)
     return template.format(count=len(names), names=listed)
 
 

@@ -29,7 +29,7 @@ async def test_the_zone_reply_says_what_happens_to_posts_and_series(bot_with_tar
     lines = (await bot_with_target.say("/zona WITA")).splitlines()
     assert lines[:3] == [
         m.ZONE_SET.format(zone="Asia/Makassar", label="WITA"),
-        m.ZONE_NEXT.format(id=1, when="Minggu, 22 Nov 2026 09:00 WITA"),
+        m.ZONE_NEXT.format(next="#1 Minggu, 22 Nov 2026 09:00 WITA -> Grup Demo A"),
         m.ZONE_SERIES,
     ]
     series, _, following = lines[3].partition(", berikutnya ")

@@ -20,6 +20,7 @@ import math
 import mimetypes
 import os
 import re
+import shutil
 import sys
 import threading
 import time
@@ -87,7 +88,12 @@ class ConsoleTransport:
         write: Write = os.write,
     ) -> None:
         self._tz = tz
+        # The bot's zone as it is now (follow_zone); `tz` until the bot hands it over.
+        self._zone: Callable[[], ZoneInfo | None] = lambda: self._tz
         self._outbox = Outbox(data_dir / "outbox.jsonl", write)
+        # Files the bot sends the owner (a /kalender picture is made in a temporary folder
+        # and gone after the send) are copied here, so that they can be opened.
+        self._files = data_dir / "console-files"
         self._self = self_number
         self._stdin = stdin or sys.stdin
         self._stdout = stdout or sys.stdout
@@ -175,6 +181,11 @@ class ConsoleTransport:
 
     # --- output --------------------------------------------------------------------------
 
+    def follow_zone(self, zone: Callable[[], ZoneInfo]) -> None:
+        """Print the clock of group posts in `zone()`, the bot's zone as it is at each send
+        (/zona changes it while the console runs)."""
+        self._zone = zone
+
     def _deliver(
         self,
         chat: str,
@@ -212,11 +223,25 @@ class ConsoleTransport:
             text += "\n" + m.CONSOLE_MENTIONED.format(count=len(mentions))
         if chat == self.owner_chat():
             short = self._remember(Shown(sent.message_id, text), sent.message_id)
+            if media is not None:
+                tag = f"[{m.MEDIA_NAMES[media.kind.value]} {self._keep_copy(media.path, short)}] "
             self._print("bot> " + (tag + text).replace("\n", "\n     ") + f"  (id {short})")
         else:
-            stamp = sent.timestamp.astimezone(self._tz).strftime("%H:%M:%S")
+            stamp = sent.timestamp.astimezone(self._zone()).strftime("%H:%M:%S")
             self._print(f"[{stamp}] [{names.get(chat, chat)}] {tag}{text}")
         return sent
+
+    def _keep_copy(self, path: Path, short: str) -> str:
+        """A copy of a file sent to the owner, kept in data/console-files; its path, or only
+        the file's name when it cannot be copied (the send itself is done either way)."""
+        copy = self._files / f"{short}-{path.name}"
+        try:
+            self._files.mkdir(mode=0o700, exist_ok=True)
+            shutil.copyfile(path, copy)
+        except OSError as error:
+            logger.warning("console: could not keep a copy of {}: {}", path.name, error)
+            return path.name
+        return str(copy)
 
     def _print(self, text: str) -> None:
         try:
@@ -405,6 +430,7 @@ class ConsoleTransport:
             quoted_media=quoted.media if quoted else None,
             quoted_id=quoted.message_id if quoted else "",
             quoted_text=quoted.text if quoted else "",
+            quoted_from_bot=quoted is not None and quoted.message_id.startswith("out-"),
         )
 
 

@@ -166,6 +166,24 @@ def _media(message: Message, download: Downloader) -> MediaRef | None:
     return None
 
 
+def _user(address: str) -> str:
+    """'628123:4@s.whatsapp.net' -> '628123'."""
+    return address.split("@", 1)[0].split(":", 1)[0]
+
+
+def quoted_from_other_side(context: ContextInfo | None, source: Any) -> bool:
+    """Whether the message quoted in a private chat was written by the other side of it: its
+    author (ContextInfo.participant) is not the one who sent this message (by any address
+    the event gives: Sender, SenderAlt, and the chat, which is them). For a message someone
+    sent this account, the other side is the account itself: the owner quoted one of the
+    bot's messages. A message the account sent itself (self mode, the owner's own chat)
+    quotes the account whoever wrote it, so nothing is told from it here (False)."""
+    if context is None or not context.participant or source.IsGroup or source.IsFromMe:
+        return False
+    theirs = {source.Sender.User, source.SenderAlt.User, source.Chat.User} - {""}
+    return bool(theirs) and _user(str(context.participant)) not in theirs
+
+
 def to_incoming(event: MessageEv, download: Downloader) -> IncomingMessage:
     """Convert one event; media are not fetched here, only when a command asks for them."""
     info = event.Info
@@ -208,4 +226,7 @@ def to_incoming(event: MessageEv, download: Downloader) -> IncomingMessage:
         quoted_view_once=quoted_view_once,
         quoted_id=str(context.stanzaID) if context is not None else "",
         quoted_text=quoted_text,
+        quoted_from_bot=quoted_from_other_side(context, source)
+        if context is not None and context.HasField("quotedMessage")
+        else False,
     )
