@@ -125,23 +125,37 @@ class Deliverer:
             await self._uncertain(post, delivery, m.SEND_UNEXPECTED.format(error=describe(exc)))
             return Outcome.UNCERTAIN
         # Delivered: only the record is left, and it is retried until the disk takes it.
-        await self._written(
-            f"the 'sent' record of post #{post.id} to {delivery.name}",
-            lambda: self._store.transition(
-                post.id,
-                PostStatus.SENT,
-                expect=PostStatus.SENDING,
-                delivery_id=delivery.id,
-                wa_message_id=sent.message_id,
-                sent_at=sent.timestamp,
-            ),
-        )
+        await self._record(post, delivery, PostStatus.SENT, sent=sent)
         late_ms = (sent.timestamp - post.due_at).total_seconds() * 1000
         logger.info("post #{} sent to {} ({:.0f} ms after due)", post.id, delivery.name, late_ms)
         return Outcome.SENT
 
     async def _written(self, what: str, write: Callable[[], Awaitable[T]]) -> T:
         return await self._faults.until_written(what, write, self._nap)
+
+    async def _record(
+        self,
+        post: Post,
+        delivery: Delivery,
+        to: PostStatus,
+        *,
+        reason: str | None = None,
+        sent: SentMessage | None = None,
+    ) -> None:
+        """Record how the send of `delivery` (claimed: 'sending') ended; retried until the
+        database takes it."""
+        await self._written(
+            f"the '{to}' record of post #{post.id} to {delivery.name}",
+            lambda: self._store.transition(
+                post.id,
+                to,
+                expect=PostStatus.SENDING,
+                delivery_id=delivery.id,
+                reason=reason,
+                wa_message_id=sent.message_id if sent else None,
+                sent_at=sent.timestamp if sent else None,
+            ),
+        )
 
     async def _send_with_retries(self, post: Post) -> SentMessage:
         async def nap(seconds: float) -> None:
@@ -194,30 +208,12 @@ class Deliverer:
         return await self._transport.send_text(post.destination, content, post_id=post.id)
 
     async def _release(self, post: Post, delivery: Delivery, reason: str) -> None:
-        await self._written(
-            f"the release of post #{post.id} to {delivery.name}",
-            lambda: self._store.transition(
-                post.id,
-                PostStatus.PENDING,
-                expect=PostStatus.SENDING,
-                delivery_id=delivery.id,
-                reason=reason,
-            ),
-        )
+        await self._record(post, delivery, PostStatus.PENDING, reason=reason)
         logger.info("post #{} to {} stays pending: {}", post.id, delivery.name, reason)
 
     async def _fail(self, post: Post, delivery: Delivery, reason: str) -> None:
         logger.warning("post #{} to {} failed: {}", post.id, delivery.name, reason)
-        await self._written(
-            f"the 'failed' record of post #{post.id} to {delivery.name}",
-            lambda: self._store.transition(
-                post.id,
-                PostStatus.FAILED,
-                expect=PostStatus.SENDING,
-                delivery_id=delivery.id,
-                reason=reason,
-            ),
-        )
+        await self._record(post, delivery, PostStatus.FAILED, reason=reason)
         await self._record_error(f"post #{post.id} ({delivery.name}): {reason}")
         await self._written(
             f"the failure notice of post #{post.id} to {delivery.name}",
@@ -240,16 +236,7 @@ class Deliverer:
                 m.SEND_UNCERTAIN.format(id=post.id, dest=delivery.name, reason=reason)
             ),
         )
-        await self._written(
-            f"the 'uncertain' record of post #{post.id} to {delivery.name}",
-            lambda: self._store.transition(
-                post.id,
-                PostStatus.UNCERTAIN,
-                expect=PostStatus.SENDING,
-                delivery_id=delivery.id,
-                reason=reason,
-            ),
-        )
+        await self._record(post, delivery, PostStatus.UNCERTAIN, reason=reason)
         await self._record_error(f"post #{post.id} ({delivery.name}): {reason}")
 
     async def recover_interrupted(self) -> list[Post]:

@@ -345,7 +345,10 @@ class Store(SeriesStore, MonthStore):
 
     async def update_text(self, post_id: int, text: str, now: datetime) -> bool:
         """Change a pending post's text (recorded as an event); False if not pending."""
-        return await self._edit_pending(post_id, "text", text, "text changed by owner", now)
+        changed = await self._edit_pending(
+            {"text": text}, "text changed by owner", now, post_ids=[post_id]
+        )
+        return bool(changed)
 
     async def replace_media(
         self,
@@ -357,56 +360,22 @@ class Store(SeriesStore, MonthStore):
         now: datetime,
     ) -> list[int]:
         """New media for those of `post_ids` still pending (recorded as an event); their ids."""
-        stamp = to_utc_text(now)
-        changed: list[int] = []
-        async with self._transaction():
-            for post_id in post_ids:
-                cursor = await self._db.execute(
-                    "UPDATE posts SET media_path = ?, media_mime = ?, media_kind = ?,"
-                    " media_filename = ?, updated_at = ? WHERE id = ? AND status = ?",
-                    (
-                        media_path,
-                        media_mime,
-                        media_kind.value,
-                        media_filename,
-                        stamp,
-                        post_id,
-                        PostStatus.PENDING,
-                    ),
-                )
-                if cursor.rowcount == 1:
-                    changed.append(post_id)
-                    await self._record(
-                        post_id,
-                        stamp,
-                        PostStatus.PENDING,
-                        PostStatus.PENDING,
-                        "media replaced by owner",
-                    )
-        return changed
+        values = {
+            "media_path": media_path,
+            "media_mime": media_mime,
+            "media_kind": media_kind.value,
+            "media_filename": media_filename,
+        }
+        return await self._edit_pending(values, "media replaced by owner", now, post_ids=post_ids)
 
     async def reschedule(
         self, post_id: int, due_at: datetime, reason: str, now: datetime | None = None
     ) -> bool:
         """Move a pending post to `due_at` (recorded as an event); False if not pending."""
-        return await self._edit_pending(
-            post_id, "due_at", to_utc_text(due_at), reason, now or datetime.now(UTC)
+        changed = await self._edit_pending(
+            {"due_at": to_utc_text(due_at)}, reason, now or datetime.now(UTC), post_ids=[post_id]
         )
-
-    async def _edit_pending(
-        self, post_id: int, column: str, value: str, reason: str, now: datetime
-    ) -> bool:
-        assert column in ("text", "due_at")
-        stamp = to_utc_text(now)
-        async with self._transaction():
-            cursor = await self._db.execute(
-                f"UPDATE posts SET {column} = ?, updated_at = ? WHERE id = ? AND status = ?",
-                (value, stamp, post_id, PostStatus.PENDING),
-            )
-            if cursor.rowcount != 1:
-                return False
-            await self._record(post_id, stamp, PostStatus.PENDING, PostStatus.PENDING, reason)
-        return True
+        return bool(changed)
 
     async def counts(self) -> dict[PostStatus, int]:
         rows = await self._all("SELECT status, COUNT(*) FROM posts GROUP BY status")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -31,6 +31,10 @@ DELIVERY_COLUMNS = (
     "wa_message_id, last_error"
 )
 _IN_CHUNK = 500  # ids per "IN (...)": far below SQLite's limit on bound parameters
+# The columns of a pending post the owner may change (bot.posts.PostService).
+_EDITABLE = frozenset(
+    {"text", "due_at", "repeat_rule", "media_path", "media_mime", "media_kind", "media_filename"}
+)
 
 
 class Row(Protocol):
@@ -162,6 +166,44 @@ class StoreBase:
         if moved:
             await self._settle(post_id, stamp)
         return moved
+
+    async def _edit_pending(
+        self,
+        values: Mapping[str, object],
+        reason: str,
+        now: datetime,
+        *,
+        post_ids: Iterable[int] = (),
+        series_id: int | None = None,
+    ) -> list[int]:
+        """Set `values` (columns of posts) on those of `post_ids`, or of the series' pending
+        occurrences (read in the same transaction), that are still pending, each recorded as
+        an event, in one transaction; returns their ids."""
+        assert set(values) <= _EDITABLE, set(values) - _EDITABLE
+        stamp = to_utc_text(now)
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        changed: list[int] = []
+        async with self._transaction():
+            if series_id is not None:
+                post_ids = await self._pending_in_series(series_id)
+            for post_id in post_ids:
+                cursor = await self._db.execute(
+                    f"UPDATE posts SET {assignments}, updated_at = ? WHERE id = ? AND status = ?",
+                    (*values.values(), stamp, post_id, PostStatus.PENDING),
+                )
+                if cursor.rowcount == 1:
+                    changed.append(post_id)
+                    await self._record(
+                        post_id, stamp, PostStatus.PENDING, PostStatus.PENDING, reason
+                    )
+        return changed
+
+    async def _pending_in_series(self, series_id: int) -> list[int]:
+        rows = await self._all(
+            "SELECT id FROM posts WHERE series_id = ? AND status = ? ORDER BY due_at, id",
+            (series_id, PostStatus.PENDING),
+        )
+        return [int(r[0]) for r in rows]
 
     async def _settle(self, post_id: int, stamp: str) -> None:
         """The post's status summed up from its deliveries: in the transaction of every

@@ -67,29 +67,16 @@ class SeriesStore(StoreBase):
     async def update_series_text(self, series_id: int, text: str, now: datetime) -> list[int]:
         """Change the text of a series' pending occurrences (the following ones are copied
         from them); returns their ids."""
-        return await self._edit_series(series_id, "text", text, "text changed by owner", now)
+        return await self._edit_pending(
+            {"text": text}, "text changed by owner", now, series_id=series_id
+        )
 
     async def update_series_rule(
         self, series_id: int, rule: str, reason: str, now: datetime
     ) -> list[int]:
         """Store a new form of a series' rule on its pending occurrences (the following ones
         are copied from them); returns their ids."""
-        return await self._edit_series(series_id, "repeat_rule", rule, reason, now)
-
-    async def _edit_series(
-        self, series_id: int, column: str, value: str, reason: str, now: datetime
-    ) -> list[int]:
-        assert column in ("text", "repeat_rule")
-        stamp = to_utc_text(now)
-        async with self._transaction():
-            ids = await self._pending_in_series(series_id)
-            for post_id in ids:
-                await self._db.execute(
-                    f"UPDATE posts SET {column} = ?, updated_at = ? WHERE id = ?",
-                    (value, stamp, post_id),
-                )
-                await self._record(post_id, stamp, PostStatus.PENDING, PostStatus.PENDING, reason)
-        return ids
+        return await self._edit_pending({"repeat_rule": rule}, reason, now, series_id=series_id)
 
     async def restore_posts(self, posts: list[Post], now: datetime) -> None:
         """Put back the posts of a backup (ids, states, times, groups, series and rules kept)
@@ -145,13 +132,6 @@ class SeriesStore(StoreBase):
                 )
                 await self._settle(post.id, changed)
                 await self._record(post.id, stamp, None, post.status, "restored from backup")
-
-    async def _pending_in_series(self, series_id: int) -> list[int]:
-        rows = await self._all(
-            "SELECT id FROM posts WHERE series_id = ? AND status = ? ORDER BY due_at, id",
-            (series_id, PostStatus.PENDING),
-        )
-        return [int(r[0]) for r in rows]
 
 
 class NotEmpty(Exception):
