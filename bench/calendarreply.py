@@ -11,7 +11,7 @@ from pathlib import Path
 from bench.harness import OWNER, BenchBot, TimedConsole, summary
 from bot.app import App
 from bot.calendarimage import render_month
-from bot.models import SentMessage
+from bot.models import PostContent, SentMessage
 from bot.monthplan import days_in, next_month
 from bot.settings import Settings
 from bot.transport.console import DEMO_GROUPS
@@ -51,7 +51,7 @@ async def run(pending: int = 10_000, rounds: int = 50) -> list[dict[str, object]
             chosen = [groups[n % len(groups)]]
             if n % 5 == 0:
                 chosen.append(groups[(n + 1) % len(groups)])
-            await bot.app.store.add_post(start + n * step, f"Post {n}", chosen)
+            await bot.app.store.add_post(start + n * step, PostContent(f"Post {n}"), chosen)
         command = "/kalender depan"
         for _ in range(3):  # warm-up: fonts loaded, pages cached
             await bot.reply_ms(command)

@@ -24,7 +24,7 @@ from pathlib import Path
 from loguru import logger
 
 from bench import report
-from bot.models import PostStatus
+from bot.models import PostContent, PostStatus
 from bot.store import Store
 
 HEADING = "## Durability: synchronous=FULL"
@@ -40,14 +40,16 @@ async def _round_trips(directory: Path, mode: str, posts: int) -> float:
         now = datetime.now(UTC)
         ids = [
             (
-                await store.add_post(now + timedelta(seconds=i), "x", [("g@g.us", "Grup")], now=now)
+                await store.add_post(
+                    now + timedelta(seconds=i), PostContent("x"), [("g@g.us", "Grup")], now=now
+                )
             ).id
             for i in range(posts)
         ]
         began = time.perf_counter()
         for post_id in ids:
-            await store.transition(post_id, PostStatus.SENDING, expect=PostStatus.PENDING)
-            await store.transition(post_id, PostStatus.SENT, expect=PostStatus.SENDING)
+            await store.move(post_id, PostStatus.SENDING, expect=PostStatus.PENDING)
+            await store.move(post_id, PostStatus.SENT, expect=PostStatus.SENDING)
         return posts / (time.perf_counter() - began)
     finally:
         await store.close()

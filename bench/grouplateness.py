@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.harness import BenchBot, summary
+from bot.models import PostContent
 from bot.transport.console import DEMO_GROUPS
 
 GROUPS = [(g.jid, g.name) for g in DEMO_GROUPS] + [
@@ -27,7 +28,7 @@ async def run(posts: int = 50, spread_s: float = 10.0) -> list[dict[str, object]
         for n in range(posts):
             at = first + timedelta(seconds=spread_s * n / posts)
             text = f"bench post {n}"
-            await bot.app.store.add_post(at, text, GROUPS)
+            await bot.app.store.add_post(at, PostContent(text), GROUPS)
             due[text] = at
         assert bot.app.services is not None
         bot.app.services.queue_changed()

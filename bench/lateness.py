@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.harness import BenchBot, summary
+from bot.models import PostContent
 from bot.transport.console import DEMO_GROUPS
 
 
@@ -22,7 +23,7 @@ async def run(posts: int = 1_000, spread_s: float = 60.0) -> list[dict[str, obje
         for n in range(posts):
             at = first + timedelta(seconds=spread_s * n / posts)
             text = f"bench post {n}"
-            await bot.app.store.add_post(at, text, [(group.jid, group.name)])
+            await bot.app.store.add_post(at, PostContent(text), [(group.jid, group.name)])
             due[text] = at
         assert bot.app.services is not None
         bot.app.services.queue_changed()

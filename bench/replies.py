@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.harness import BenchBot, summary
+from bot.models import PostContent
 from bot.transport.console import DEMO_GROUPS
 
 
@@ -20,7 +21,9 @@ async def run(pending: int = 10_000, rounds: int = 300) -> list[dict[str, object
         for n in range(pending):
             began = time.perf_counter()
             await bot.app.store.add_post(
-                start + timedelta(minutes=n), f"Post antrian {n}", [(group.jid, group.name)]
+                start + timedelta(minutes=n),
+                PostContent(f"Post antrian {n}"),
+                [(group.jid, group.name)],
             )
             insert_ms.append((time.perf_counter() - began) * 1000)
         results: list[dict[str, object]] = []

@@ -46,6 +46,7 @@ from bench.procs import (
     wait_for,
 )
 from bot import exitcodes
+from bot.models import PostContent
 from bot.transport.console import DEMO_GROUPS
 
 Row = dict[str, object]
@@ -118,7 +119,7 @@ async def _deliver(bot: BenchBot, posts: int, batch: int) -> None:
         for n in range(size):
             await bot.app.store.add_post(
                 now - timedelta(milliseconds=size - n),
-                f"rss post {done + n}",
+                PostContent(f"rss post {done + n}"),
                 [(group.jid, group.name)],
             )
         bot.app.services.queue_changed()

@@ -184,6 +184,7 @@ def _queue(settings: Settings, *, as_json: bool) -> int:
     from bot.datadir import EnvironmentProblem, dangling_link
     from bot.dbfaults import DatabaseProblem
     from bot.dbpeek import read_queue
+    from handlers.common import preview
 
     try:
         if (dangling := dangling_link(settings.data_dir)) is not None:
@@ -202,7 +203,9 @@ def _queue(settings: Settings, *, as_json: bool) -> int:
                 local = post.due_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
                 line = (
                     f"#{post.id:<5} {post.status:<10} {local}  {post.destination_name}: "
-                    f"{rule_label(post, tz)}{' '.join(post.text.split())[:60]}"
+                    # Tagged as /antrian lists it (media, poll, @semua); the rule is
+                    # in the series label.
+                    f"{rule_label(post, tz)}{preview(replace(post, repeat_rule=None), tz)}"
                 )
             print(line)  # noqa: T201
         sys.stdout.flush()

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot import messages as m
 from bot.media import MediaStore
-from bot.models import Group, IncomingMessage
+from bot.models import Group, IncomingMessage, SentMessage
 from bot.posts import PostService
 from bot.settings import Settings
 from bot.state import BotState
@@ -81,7 +81,7 @@ class Context:
     body: str
     services: Services
     reply: Callable[[str], Awaitable[None]]
-    reply_image: Callable[[Path, str], Awaitable[None]]
+    reply_image: Callable[[Path, str], Awaitable[SentMessage | None]]
     typed_at: datetime  # when the owner typed the command (bot.dispatcher.typed_at)
     # The proposal that was waiting in this chat when the command came; any command drops it,
     # only /ya acts on it.
@@ -91,6 +91,8 @@ class Context:
     # Replies with a text that confirms or shows one post (by the id the owner uses: a
     # series' own id), remembering it so that a later reply to that message names the post.
     post_reply: Callable[[int, str], Awaitable[None]] | None = None
+    # The same for a photo that shows one post (/lihat): a reply to it names the post.
+    post_image: Callable[[int, Path, str], Awaitable[None]] | None = None
 
     async def reply_about(self, post_id: int, text: str) -> None:
         """Reply `text`, which confirms or shows post `post_id`."""
@@ -98,6 +100,13 @@ class Context:
             await self.reply(text)
         else:
             await self.post_reply(post_id, text)
+
+    async def reply_image_about(self, post_id: int, image: Path, caption: str) -> None:
+        """Send `image` with `caption`, which shows post `post_id`."""
+        if self.post_image is None:
+            await self.reply_image(image, caption)
+        else:
+            await self.post_image(post_id, image, caption)
 
     @property
     def store(self) -> Store:

@@ -146,7 +146,7 @@ class Deliverer:
         database takes it."""
         await self._written(
             f"the '{to}' record of post #{post.id} to {delivery.name}",
-            lambda: self._store.transition(
+            lambda: self._store.move(
                 post.id,
                 to,
                 expect=PostStatus.SENDING,
@@ -259,7 +259,7 @@ class Deliverer:
             await self._notify_owner(m.UNCERTAIN_NOTICE.format(lines=lines))
         for post in interrupted:
             for delivery in post.deliveries:
-                await self._store.transition(
+                await self._store.move(
                     post.id,
                     PostStatus.UNCERTAIN,
                     expect=PostStatus.SENDING,

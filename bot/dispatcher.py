@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
@@ -32,6 +33,9 @@ PHONE_SERVER = "@s.whatsapp.net"
 # app's housekeeping forgets older ones.
 REPLIES_KEPT = timedelta(days=90)
 PERSON_CHATS = (PHONE_SERVER, LID_SUFFIX)  # a private chat with one person
+# How many of the bot's latest messages to the owner a reply is still told to be to the bot's
+# own message by (in self mode WhatsApp marks the bot's and the owner's alike as from-me).
+OWN_MESSAGES_KEPT = 1000
 
 
 def user_part(jid: str) -> str:
@@ -99,7 +103,7 @@ class Dispatcher:
         services: Services,
         commands: Iterable[Command],
         send_text: Callable[[str, str], Awaitable[SentMessage]],
-        send_image: Callable[[str, Path, str], Awaitable[object]],
+        send_image: Callable[[str, Path, str], Awaitable[SentMessage]],
         owner_chat: Callable[[], str],
         self_id: Callable[[], str],
         record_error: Callable[[str], Awaitable[None]],
@@ -125,6 +129,9 @@ class Dispatcher:
         # Proposals waiting for "ya", by the chat they were made in. Kept in memory only: a
         # restart forgets them, and the owner types the command again.
         self._proposals: dict[str, Proposal] = {}
+        # Ids of what the bot sent the owner (replies, hints, pictures), latest last: a reply
+        # to one of them is a reply to the bot's own message. Kept in memory only.
+        self._own: OrderedDict[str, None] = OrderedDict()
 
     @property
     def commands(self) -> Mapping[str, Command]:
@@ -213,6 +220,8 @@ class Dispatcher:
             logger.exception("could not answer message {}", message.message_id)
 
     async def _dispatch(self, message: IncomingMessage) -> None:
+        if message.quoted_id and message.quoted_id in self._own and not message.quoted_from_bot:
+            message = replace(message, quoted_from_bot=True)
         parsed = split_command(message.text)
         answer = (
             parsed is None
@@ -231,7 +240,7 @@ class Dispatcher:
             return  # a plain "ya" is an answer only from the owner, in the proposal's chat
         if route.reply_to is None:
             if route.hint_to is not None:
-                await self._send_text(route.hint_to, route.hint)
+                await self._say(route.hint_to, route.hint)
             return
         chat = route.reply_to
         proposal = self._proposals.pop(chat, None)  # any command ends the wait for "ya"
@@ -243,7 +252,7 @@ class Dispatcher:
             nonlocal note
             if note:
                 text, note = f"{note}\n\n{text}", ""
-            return await self._send_text(chat, text)
+            return await self._say(chat, text)
 
         async def reply(text: str) -> None:
             await send(text)
@@ -251,12 +260,17 @@ class Dispatcher:
         async def post_reply(post_id: int, text: str) -> None:
             await self._remember(await send(text), post_id)
 
-        async def reply_image(image: Path, caption: str) -> None:
+        async def reply_image(image: Path, caption: str) -> SentMessage:
             nonlocal note
             if note:  # a caption is the post's own text: the note goes before it, alone
-                await self._send_text(chat, note)
+                await self._say(chat, note)
                 note = ""
-            await self._send_image(chat, image, caption)
+            sent = await self._send_image(chat, image, caption)
+            self._mark_own(sent)
+            return sent
+
+        async def post_image(post_id: int, image: Path, caption: str) -> None:
+            await self._remember(await reply_image(image, caption), post_id)
 
         if command is None:
             await reply(m.UNKNOWN_COMMAND.format(name=m.echo(name)))
@@ -273,6 +287,7 @@ class Dispatcher:
             proposal,
             self.commands,
             post_reply,
+            post_image,
         )
         logger.info(
             "command /{} from {}{}",
@@ -322,6 +337,16 @@ class Dispatcher:
             logger.exception("handler /{} failed on message {}", command.name, message.message_id)
             await self._record_error(f"/{command.name}: {type(exc).__name__}")
             await reply(m.GENERIC_ERROR)
+
+    async def _say(self, chat: str, text: str) -> SentMessage:
+        sent = await self._send_text(chat, text)
+        self._mark_own(sent)
+        return sent
+
+    def _mark_own(self, sent: SentMessage) -> None:
+        self._own[sent.message_id] = None
+        while len(self._own) > OWN_MESSAGES_KEPT:
+            self._own.popitem(last=False)
 
     async def _remember(self, sent: SentMessage, post_id: int) -> None:
         """Keep which post the reply `sent` named, so that a reply to it acts on that post.

@@ -7,7 +7,8 @@ cloud-api/reference/media; the same table is reproduced in AWS End User Messagin
 AAC audio), audio AAC/AMR/MP3/M4A/Ogg-Opus up to 16 MB ("OPUS codecs only; base audio/ogg not
 supported"), documents up to 100 MB. The bot sends as a linked device, not through the Cloud
 API; no public source gives the linked-device limits, so the documented ones are applied.
-Unsourced choices are marked as such.
+Unsourced choices are marked as such; one of them: an empty (0-byte) file of any kind is
+refused, having nothing to show.
 """
 
 from __future__ import annotations
@@ -115,11 +116,13 @@ def check_message(ref: MediaRef, caption: str) -> None:
         raise MediaRefused(reason)
     if ref.size is not None:
         _check_size(ref.kind, ref.size)
+        _check_not_empty(ref.kind, ref.size)
 
 
 def check_content(ref: MediaRef, data: bytes) -> Postable:
     """The kind and type `data` is posted as; MediaRefused when WhatsApp would not take it."""
     kind = ref.kind
+    _check_not_empty(kind, len(data))
     if kind is MediaKind.IMAGE:
         image = sniff_mime(data)
         if image is None and ref.document:  # a file sent as a document: it stays one
@@ -159,3 +162,8 @@ def _check_size(kind: MediaKind, size: int) -> None:
                 limit=limit // MB,
             )
         )
+
+
+def _check_not_empty(kind: MediaKind, size: int) -> None:
+    if size == 0:
+        raise MediaRefused(m.MEDIA_EMPTY.format(Kind=name(kind).capitalize()))

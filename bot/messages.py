@@ -121,10 +121,17 @@ JADWAL_REPLY = (
     "isinya yang dijadwalkan, berikut captionnya. Teks sesudah waktu menggantikan teks/caption itu."
 )
 JADWAL_LINES = "Baris sesudah baris pertama ikut menjadi isi post."
+JADWAL_REPEAT = (
+    "Post berulang: setiap hari 08:00 \u00b7 setiap hari kerja 07:00 \u00b7 setiap senin 09:00 "
+    "\u00b7 setiap senin dan kamis 16:00 \u00b7 setiap tanggal 1 dan 15 08:00 \u00b7 "
+    "setiap akhir bulan 17:00 \u00b7 setiap 2 jam. /batal <nomor> menghentikan serinya."
+)
 JADWAL_GROUPS = (
     "Grup lain untuk satu post: ke: sebagai kata pertama, mis. /jadwal ke:1,3 besok 08:00 Halo "
     "(nomor dari /grup) atau ke:Alumni; nama bersepasi dalam tanda kutip: "
-    'ke:"Keluarga Besar". Tanpa ke:, post ke grup tujuan (/tujuan).'
+    'ke:"Keluarga Besar". ke: dibaca tepat sesudah /jadwal atau tepat sesudah waktunya '
+    "(dipisah spasi atau baris baru); di tempat lain, atau dengan spasi sesudah titik dua "
+    "(ke: rumah), ia bagian dari teks. Tanpa ke:, post ke grup tujuan (/tujuan)."
 )
 JADWAL_MENTION_ALL = (
     "Tulis @semua (atau @all) di mana saja dalam teks: post menyebut semua anggota grup "
@@ -135,7 +142,7 @@ POLLING_EXAMPLE = "/polling besok 08:00 Makan di mana? | Bakso | Soto"
 POLLING_SUMMARY = "jadwalkan polling WhatsApp."
 POLLING_MULTIPLE = (
     "Tulis (banyak) sebelum pertanyaan agar anggota boleh memilih beberapa pilihan: "
-    "/polling besok 08:00 (banyak) Bawa apa? | Nasi | Lauk | Buah"
+    "/polling besok 08:00 (banyak) Bawa apa? | Nasi | Lauk | Buah (boleh juga sebelum waktunya)"
 )
 POLLING_LIMITS = (
     "2 sampai 12 pilihan, masing-masing berbeda. ke:1,3 dan aturan ulang seperti /jadwal."
@@ -278,7 +285,8 @@ PROPOSAL_PASSED = "Waktu yang diusulkan ({when}) sudah lewat. Kirim ulang perint
 QUEUE_EMPTY = "Antrian kosong. Jadwalkan post dengan /jadwal besok 08:00 <teks>."
 QUEUE_HEADER = "Antrian: {total} post menunggu (halaman {page}/{pages})"
 QUEUE_MORE = "Halaman berikutnya: /antrian {next}"
-QUEUE_BAD_PAGE = "Halaman {page} tidak ada; antrian punya {pages} halaman."
+BAD_PAGE_OF = "Halaman {page} tidak ada; {listed} punya {pages} halaman."
+QUEUE_LISTED = "antrian"
 MEDIA_TAG = "[{kind}] "  # a media post in lists: its kind, a document's name
 MOVED = "#{id} dipindah ke {when} -> {dest}"
 TEXT_CHANGED = "Teks post #{id} diganti."
@@ -310,6 +318,26 @@ SERIES_RETRY = " \u2014 /ulang {post}"
 ORDINAL = "#{id} ke-{n}"
 RULE_UNREADABLE = "aturan berulang tidak terbaca"
 CANNOT_EDIT = "Post #{id} berstatus {status}; tidak bisa diubah."
+EDIT_WHAT_TEXT = "teks"
+EDIT_WHAT_MEDIA = "media"
+EDIT_PARTLY_SENT = (
+    "Post #{id} sudah diproses untuk sebagian grup ({groups}), jadi {what}nya tidak diubah: "
+    "yang sudah dikirim tidak bisa diganti. Untuk grup yang masih menunggu, batalkan "
+    "sisanya dengan /batal {id} lalu jadwalkan versi barunya dengan /jadwal. Waktu kirim "
+    "sisanya masih bisa dipindah: /ubah {id} <kapan>."
+)
+SERIES_EDIT_HELD = (
+    "Seri berulang #{id}: kiriman {ordinal} sudah diproses untuk sebagian grup ({groups}), "
+    "jadi {what}nya tidak diubah; kiriman berikutnya disalin dari kiriman itu. Ubah lagi "
+    "setelah kiriman itu selesai."
+)
+SERIES_EDIT_SKIPPED = "Tidak diubah karena sudah diproses untuk sebagian grup: {occurrences}."
+SERIES_EDIT_SKIPPED_ONE = "{ordinal} ({groups})"
+MEDIA_NOT_USED = "{Kind} yang Anda kirim bersama perintah ini tidak dipakai."
+MEDIA_NOT_USED_EDIT = (
+    "{Kind} yang Anda kirim bersama perintah ini tidak dipakai. Untuk mengganti media post: "
+    "/ubah {id} foto."
+)
 EDIT_TEXT_EMPTY = (
     "Teks baru kosong. Tulis teksnya setelah 'teks', mis. /ubah {id} teks Rapat pindah ke Sabtu."
 )
@@ -354,6 +382,7 @@ CANNOT_RETRY = (
 HISTORY_EMPTY = "Belum ada post yang terkirim, gagal atau terlewat."
 HISTORY_HEADER = "Riwayat: {total} post (halaman {page}/{pages}), terbaru dulu"
 HISTORY_MORE = "Halaman berikutnya: /riwayat {next}"
+HISTORY_LISTED = "riwayat"
 HISTORY_SERIES = " (seri #{id})"
 SHOW_HEADER = "#{id} {status}: {when} -> {dest}"
 SHOW_SENT = "Terkirim: {when}"
@@ -432,6 +461,11 @@ TARGET_AMBIGUOUS = (
 TARGET_SET_MANY = "Tujuan post sekarang ({count} grup):\n{names}"
 TARGET_CURRENT_MANY = "Tujuan sekarang ({count} grup):\n{names}"
 TARGET_LINE = "- {name}"  # one group in those lists; /grup's numbers are not repeated
+TARGET_QUOTES = (
+    "Nama grup yang memakai spasi ditulis dalam tanda kutip: {example}. Tanpa tanda kutip "
+    "hanya \u201c{word}\u201d yang dibaca sebagai grup."
+)
+TARGET_TWICE = "ke: ditulis dua kali ({first} dan {second}). Tulis semua grupnya dalam satu ke:."
 TARGET_EMPTY = "Grup tujuannya belum ditulis. Tulis nomor dari /grup atau namanya, misalnya 1,3."
 TARGET_DUPLICATE = (
     "\u201c{name}\u201d disebut dua kali (\u201c{first}\u201d dan \u201c{second}\u201d). "
@@ -595,6 +629,7 @@ MEDIA_NAMES = {
     "audio": "audio",
     "voice": "pesan suara",
 }
+MEDIA_EMPTY = "{Kind} ini kosong (0 byte): tidak ada yang bisa dikirim. Post tidak dijadwalkan."
 MEDIA_TOO_BIG = (
     "{Kind} ini {size} MB, padahal WhatsApp menerima {kind} paling besar {limit} MB. "
     "Post tidak dijadwalkan."
@@ -657,6 +692,7 @@ POLL_TEXT_REFUSED = (
 )
 POLL_NO_MENTION_ALL = "@semua tidak bisa dipakai pada polling; hapus kata @semua."
 MENTION_ALL_NOTE = "Menyebut semua anggota grup (@semua)."
+MENTION_ALL_DROPPED = "Tidak lagi menyebut semua anggota grup (tanpa @semua)."
 MENTION_ALL_TAG = "[@semua] "
 POLL_DUPLICATE = (
     "Pilihan \u201c{option}\u201d ditulis dua kali; WhatsApp menolak pilihan yang sama."

@@ -148,6 +148,21 @@ class Delivery:
         return self.destination_name or self.destination
 
 
+@dataclass(frozen=True)
+class PostContent:
+    """What a post carries to its groups: its text (a media post's caption), its media (the
+    stored file's name, its type and kind, a document's name), whether it mentions every
+    member ("@semua": bot.mentions), or the poll it is (bot.pollspec.PollSpec.to_text())."""
+
+    text: str
+    media_path: str | None = None
+    media_mime: str | None = None
+    media_kind: MediaKind | None = None  # None: no media (with a media_path: an image)
+    media_filename: str | None = None  # the name a document is sent with
+    mention_all: bool = False
+    poll: str | None = None
+
+
 @dataclass
 class Post:
     """A queued post. Its groups and what happened in each are its deliveries (position
@@ -167,6 +182,19 @@ class Post:
     deliveries: list[Delivery] = field(default_factory=list)
     mention_all: bool = False  # mentions every member of each group ("@semua": bot.mentions)
     poll: str | None = None  # a poll: bot.pollspec.PollSpec.to_text(); None for a plain post
+
+    @property
+    def content(self) -> PostContent:
+        """What it carries: what a copy of it (a series' next occurrence) is queued with."""
+        return PostContent(
+            self.text,
+            self.media_path,
+            self.media_mime,
+            self.media_kind,
+            self.media_filename,
+            self.mention_all,
+            self.poll,
+        )
 
     @property
     def destination(self) -> str:

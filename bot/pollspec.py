@@ -1,7 +1,8 @@
 """A poll as the owner writes it after the time: `<pertanyaan> | <pilihan 1> | <pilihan 2> ...`.
 
 `(banyak)` (or `(multi)`) before the question lets each member pick several options; without
-it a member picks one, as WhatsApp's own poll defaults to.
+it a member picks one, as WhatsApp's own poll defaults to. /polling also takes it before the
+time (MULTIPLE): nothing else there starts with a bracket, so it cannot be mistaken.
 
 Limits, refused here when the poll is scheduled, not when it is sent (whatsmeow's
 BuildPollCreation, msgsecret.go, checks none of them): 2 to 12 distinct options, as the
@@ -21,7 +22,9 @@ MIN_OPTIONS = 2
 MAX_OPTIONS = 12
 MAX_QUESTION = 255
 MAX_OPTION = 254
-_MULTI = re.compile(r"^\((?:banyak|multi|multiple)\)\s*", re.IGNORECASE)
+MULTIPLE = re.compile(r"\((?:banyak|multi|multiple)\)(?:\s+|$)", re.IGNORECASE)
+# Before the question, once or more (before the time and again after it: still one flag).
+_MULTI = re.compile(r"(?:\((?:banyak|multi|multiple)\)\s*)+", re.IGNORECASE)
 
 
 class PollError(ValueError):

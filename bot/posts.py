@@ -15,8 +15,9 @@ from datetime import datetime
 
 from loguru import logger
 
-from bot.models import RETRYABLE, Delivery, MediaKind, Post, PostStatus
+from bot.models import RETRYABLE, Delivery, MediaKind, Post, PostContent, PostStatus
 from bot.store import Store
+from bot.storebase import Edited
 
 
 class PostNotFound(Exception):
@@ -43,6 +44,11 @@ class UseRetry(PostRefused):
 
 class NotRetryable(PostRefused):
     """Retry: none of the post's groups failed, was missed or is uncertain."""
+
+
+class PartlyDelivered(PostRefused):
+    """Change the text or media: some of the post's groups are no longer waiting for it (a
+    group that got it keeps what it got, and the post shows what went out)."""
 
 
 class PollNoMedia(PostRefused):
@@ -105,6 +111,13 @@ class Cancelled:
 
 
 @dataclass(frozen=True)
+class ContentChanged:
+    changed: list[int]  # the posts whose text or media changed
+    # A series' pending occurrences left as they were: some of their groups already have them.
+    held: list[Post]
+
+
+@dataclass(frozen=True)
 class Retried:
     post: Post  # as it is now
     groups: list[Delivery]  # the deliveries sent again, as they were (failed, ...)
@@ -131,32 +144,15 @@ class PostService:
     async def add(
         self,
         when: datetime,
-        text: str,
+        content: PostContent,
         destinations: Sequence[tuple[str, str]],
         *,
-        media_path: str | None = None,
-        media_mime: str | None = None,
-        media_kind: MediaKind | None = None,
-        media_filename: str | None = None,
         repeat_rule: str | None = None,
-        mention_all: bool = False,
-        poll: str | None = None,
     ) -> Post:
-        """Queue a post (a repeating one: the first occurrence of its series) to every group
-        of `destinations` ((jid, name) each), sent in that order; with `mention_all` it
-        mentions every member of each group, with `poll` (bot.pollspec) it is a poll."""
+        """Queue a post carrying `content` (a repeating one: the first occurrence of its
+        series) to every group of `destinations` ((jid, name) each), sent in that order."""
         post = await self._store.add_post(
-            when,
-            text,
-            destinations,
-            media_path=media_path,
-            media_mime=media_mime,
-            media_kind=media_kind,
-            media_filename=media_filename,
-            now=self._clock(),
-            repeat_rule=repeat_rule,
-            mention_all=mention_all,
-            poll=poll,
+            when, content, destinations, now=self._clock(), repeat_rule=repeat_rule
         )
         self._queue_changed()
         logger.info(
@@ -184,19 +180,22 @@ class PostService:
             logger.info("series #{}: occurrence #{} moved", target.id, post.id)
         return await self._current(post)
 
-    async def change_text(self, target: Target, text: str) -> list[int]:
-        """New text for the post, or for every coming occurrence of a series (the following
-        ones are copied from them). Returns the posts changed."""
+    async def change_text(self, target: Target, text: str, mention_all: bool) -> ContentChanged:
+        """New text, and whether it mentions every member, for the post, or for every coming
+        occurrence of a series (the following ones are copied from them)."""
         now = self._clock()
         if target.is_series:
-            changed = await self._store.update_series_text(target.id, text, now)
-            if not changed:
-                raise SeriesIdle(target)
-            logger.info("series #{}: text of occurrence(s) {} changed", target.id, changed)
-            return changed
-        if not await self._store.update_text(target.post.id, text, now):
-            raise NotPending(await self._current(target.post))
-        return [target.post.id]
+            edited = await self._store.update_series_text(
+                target.id, text, now, mention_all=mention_all
+            )
+        else:
+            edited = await self._store.update_text(
+                target.post.id, text, now, mention_all=mention_all
+            )
+        result = await self._content_changed(target, edited)
+        if target.is_series:
+            logger.info("series #{}: text of occurrence(s) {} changed", target.id, result.changed)
+        return result
 
     async def replace_media(
         self,
@@ -205,22 +204,31 @@ class PostService:
         media_mime: str,
         media_kind: MediaKind,
         media_filename: str | None = None,
-    ) -> list[int]:
+    ) -> ContentChanged:
         """New media for the post, or for every coming occurrence of a series (the following
         ones are copied from them); the file it had is no longer needed by it and goes with
-        the media clean-up. Returns the posts changed."""
+        the media clean-up."""
         posts = target.coming if target.is_series else [target.post]
         for post in posts:
             self.check_media_allowed(post)
-        changed = await self._store.replace_media(
+        edited = await self._store.replace_media(
             [p.id for p in posts], media_path, media_mime, media_kind, media_filename, self._clock()
         )
-        if not changed:
-            if target.is_series:
-                raise SeriesIdle(target)
-            raise NotPending(await self._current(target.post))
-        logger.info("post(s) {} got new {} media", changed, media_kind)
-        return changed
+        result = await self._content_changed(target, edited)
+        logger.info("post(s) {} got new {} media", result.changed, media_kind)
+        return result
+
+    async def _content_changed(self, target: Target, edited: Edited) -> ContentChanged:
+        """A text or media edit's outcome; refused (PartlyDelivered, SeriesIdle, NotPending)
+        when it changed nothing."""
+        held = [await self._current(target.post, post_id) for post_id in edited.held]
+        if edited.changed:
+            return ContentChanged(edited.changed, held)
+        if held:
+            raise PartlyDelivered(held[0])
+        if target.is_series:
+            raise SeriesIdle(target)
+        raise NotPending(await self._current(target.post))
 
     @staticmethod
     def check_media_allowed(post: Post) -> None:

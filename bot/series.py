@@ -98,17 +98,11 @@ async def queue_next_occurrences(store: Store, now: datetime, tz: ZoneInfo) -> l
         due = next_due(rule, max(last.due_at, slot_of(rule, last, tz)), now, tz)
         post = await store.add_post(
             due,
-            last.text,
+            last.content,
             last.destinations,  # the groups of the one before
-            media_path=last.media_path,
-            media_mime=last.media_mime,
-            media_kind=last.media_kind,
-            media_filename=last.media_filename,
             now=now,
             repeat_rule=last.repeat_rule,
             series_id=last.series_id,
-            mention_all=last.mention_all,
-            poll=last.poll,
         )
         logger.info(
             "series #{}: next occurrence #{} at {}", last.series_id, post.id, due.isoformat()

@@ -19,8 +19,8 @@ from loguru import logger
 from bot.datadir import emptied_database
 from bot.dbfaults import QUICK_CHECK, DatabaseProblem, refuse_unusable
 from bot.migrations import MIGRATIONS
-from bot.models import FINISHED, MAY_BE_SENT, Delivery, MediaKind, Post, PostStatus
-from bot.storebase import DELIVERY_COLUMNS, POST_COLUMNS, posts_from_rows, status_list
+from bot.models import FINISHED, MAY_BE_SENT, Delivery, MediaKind, Post, PostContent, PostStatus
+from bot.storebase import DELIVERY_COLUMNS, POST_COLUMNS, Edited, posts_from_rows, status_list
 from bot.storemonth import MonthStore
 from bot.storeseries import SeriesStore
 from bot.timefmt import from_utc_text, to_utc_text
@@ -102,28 +102,22 @@ class Store(SeriesStore, MonthStore):
     async def add_post(
         self,
         due_at: datetime,
-        text: str,
+        content: PostContent,
         destinations: Sequence[tuple[str, str]],
         *,
-        media_path: str | None = None,
-        media_mime: str | None = None,
-        media_kind: MediaKind | None = None,
-        media_filename: str | None = None,
         now: datetime | None = None,
         repeat_rule: str | None = None,
         series_id: int | None = None,
-        mention_all: bool = False,
-        poll: str | None = None,
     ) -> Post:
-        """Queue a post to `destinations` ((jid, name) each, in the order they are sent);
-        a repeating one starts its own series unless `series_id` is given. A post with media
-        and no kind is an image (the only kind there was before kinds). `poll`: a poll's
-        stored spec (bot.pollspec)."""
+        """Queue a post carrying `content` to `destinations` ((jid, name) each, in the order
+        they are sent); a repeating one starts its own series unless `series_id` is given. A
+        post with media and no kind is an image (the only kind there was before kinds)."""
         if not destinations:
             raise ValueError("a post needs at least one destination")
         if len({jid for jid, _ in destinations}) != len(destinations):
             raise ValueError("a destination is named twice")
-        if media_path is not None and media_kind is None:
+        media_kind = content.media_kind
+        if content.media_path is not None and media_kind is None:
             media_kind = MediaKind.IMAGE
         stamp = to_utc_text(now or datetime.now(UTC))
         async with self._transaction():
@@ -136,17 +130,17 @@ class Store(SeriesStore, MonthStore):
                 (
                     PostStatus.PENDING,
                     to_utc_text(due_at),
-                    text,
-                    media_path,
-                    media_mime,
+                    content.text,
+                    content.media_path,
+                    content.media_mime,
                     media_kind,
-                    media_filename,
+                    content.media_filename,
                     stamp,
                     stamp,
                     repeat_rule,
                     series_id,
-                    int(mention_all),
-                    poll,
+                    int(content.mention_all),
+                    content.poll,
                 ),
             )
             post_id = cursor.lastrowid
@@ -170,36 +164,6 @@ class Store(SeriesStore, MonthStore):
         return await self._post(
             await self._one(f"SELECT {POST_COLUMNS} FROM posts WHERE id = ?", (post_id,))
         )
-
-    async def transition(
-        self,
-        post_id: int,
-        to: PostStatus,
-        *,
-        expect: PostStatus | Iterable[PostStatus],
-        reason: str | None = None,
-        delivery_id: int | None = None,
-        wa_message_id: str | None = None,
-        sent_at: datetime | None = None,
-        due_at: datetime | None = None,
-        now: datetime | None = None,
-        due_before: datetime | None = None,
-    ) -> bool:
-        """Move the post's deliveries that are in one of `expect` (or only the one with
-        `delivery_id`) to `to`; False, changing nothing, if none is (see move)."""
-        moved = await self.move(
-            post_id,
-            to,
-            expect=expect,
-            reason=reason,
-            delivery_id=delivery_id,
-            wa_message_id=wa_message_id,
-            sent_at=sent_at,
-            due_at=due_at,
-            now=now,
-            due_before=due_before,
-        )
-        return bool(moved)
 
     async def move(
         self,
@@ -333,22 +297,30 @@ class Store(SeriesStore, MonthStore):
         return {str(r[0]) for r in rows}
 
     async def history_page(self, limit: int, offset: int) -> tuple[list[Post], int]:
-        """Finished posts (sent, failed, missed, uncertain), most recently changed first."""
+        """Posts finished (sent, failed, missed, uncertain) in at least one of their groups,
+        the others maybe still waiting: most recently changed first."""
         finished = status_list(FINISHED)
+        listed = f"WHERE id IN (SELECT post_id FROM deliveries WHERE status IN {finished})"
         rows = await self._all(
-            f"SELECT {POST_COLUMNS} FROM posts WHERE status IN {finished}"
+            f"SELECT {POST_COLUMNS} FROM posts {listed}"
             " ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?",
             (limit, offset),
         )
-        total = await self._one(f"SELECT COUNT(*) FROM posts WHERE status IN {finished}")
+        total = await self._one(f"SELECT COUNT(*) FROM posts {listed}")
         return await self._posts(rows), int(total[0]) if total else 0
 
-    async def update_text(self, post_id: int, text: str, now: datetime) -> bool:
-        """Change a pending post's text (recorded as an event); False if not pending."""
-        changed = await self._edit_pending(
-            {"text": text}, "text changed by owner", now, post_ids=[post_id]
+    async def update_text(
+        self, post_id: int, text: str, now: datetime, *, mention_all: bool
+    ) -> Edited:
+        """New text (and whether it mentions every member) for a pending post none of whose
+        groups has it yet, recorded as an event."""
+        return await self._edit_pending(
+            {"text": text, "mention_all": int(mention_all)},
+            "text changed by owner",
+            now,
+            post_ids=[post_id],
+            content=True,
         )
-        return bool(changed)
 
     async def replace_media(
         self,
@@ -358,24 +330,28 @@ class Store(SeriesStore, MonthStore):
         media_kind: MediaKind,
         media_filename: str | None,
         now: datetime,
-    ) -> list[int]:
-        """New media for those of `post_ids` still pending (recorded as an event); their ids."""
+    ) -> Edited:
+        """New media for those of `post_ids` still pending and none of whose groups has them
+        yet (recorded as an event)."""
         values = {
             "media_path": media_path,
             "media_mime": media_mime,
             "media_kind": media_kind.value,
             "media_filename": media_filename,
         }
-        return await self._edit_pending(values, "media replaced by owner", now, post_ids=post_ids)
+        return await self._edit_pending(
+            values, "media replaced by owner", now, post_ids=post_ids, content=True
+        )
 
     async def reschedule(
         self, post_id: int, due_at: datetime, reason: str, now: datetime | None = None
     ) -> bool:
-        """Move a pending post to `due_at` (recorded as an event); False if not pending."""
-        changed = await self._edit_pending(
+        """Move a pending post (its groups still waiting) to `due_at` (recorded as an event);
+        False if not pending."""
+        edited = await self._edit_pending(
             {"due_at": to_utc_text(due_at)}, reason, now or datetime.now(UTC), post_ids=[post_id]
         )
-        return bool(changed)
+        return bool(edited.changed)
 
     async def counts(self) -> dict[PostStatus, int]:
         rows = await self._all("SELECT status, COUNT(*) FROM posts GROUP BY status")

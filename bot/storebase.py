@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -33,7 +34,22 @@ DELIVERY_COLUMNS = (
 _IN_CHUNK = 500  # ids per "IN (...)": far below SQLite's limit on bound parameters
 # The columns of a pending post the owner may change (bot.posts.PostService).
 _EDITABLE = frozenset(
-    {"text", "due_at", "repeat_rule", "media_path", "media_mime", "media_kind", "media_filename"}
+    {
+        "text",
+        "mention_all",
+        "due_at",
+        "repeat_rule",
+        "media_path",
+        "media_mime",
+        "media_kind",
+        "media_filename",
+    }
+)
+# A content edit (text, media) only of a post none of whose groups has it yet: a group that got
+# it keeps what it got, and the post shows what went out.
+_UNDELIVERED = (
+    "NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.post_id = posts.id"
+    f" AND d.status != '{PostStatus.PENDING.value}')"
 )
 
 
@@ -41,6 +57,15 @@ class Row(Protocol):
     """A row by column name: sqlite3.Row (aiosqlite's too)."""
 
     def __getitem__(self, key: str, /) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Edited:
+    """What an edit of pending posts did."""
+
+    changed: list[int]  # the posts changed
+    # Pending posts a content edit left as they are: some of their groups already have them.
+    held: list[int]
 
 
 def status_list(statuses: Iterable[PostStatus]) -> str:
@@ -148,7 +173,7 @@ class StoreBase:
         for delivery in moved:
             await self._db.execute(
                 "UPDATE deliveries SET status = ?, updated_at = ?,"
-                " last_error = CASE WHEN ? THEN ? ELSE last_error END,"
+                " last_error = CASE WHEN ? THEN ? WHEN ? THEN NULL ELSE last_error END,"
                 " wa_message_id = COALESCE(?, wa_message_id),"
                 " sent_at = COALESCE(?, sent_at)"
                 " WHERE id = ?",
@@ -157,6 +182,7 @@ class StoreBase:
                     stamp,
                     to in RETRYABLE,
                     reason,
+                    to is PostStatus.SENT,  # delivered: an earlier failure's reason is over
                     wa_message_id,
                     to_utc_text(sent_at) if sent_at else None,
                     delivery.id,
@@ -175,20 +201,24 @@ class StoreBase:
         *,
         post_ids: Iterable[int] = (),
         series_id: int | None = None,
-    ) -> list[int]:
+        content: bool = False,
+    ) -> Edited:
         """Set `values` (columns of posts) on those of `post_ids`, or of the series' pending
         occurrences (read in the same transaction), that are still pending, each recorded as
-        an event, in one transaction; returns their ids."""
+        an event, in one transaction. A `content` edit (what the groups see: text, media)
+        changes only posts none of whose groups has left pending: the others are held."""
         assert set(values) <= _EDITABLE, set(values) - _EDITABLE
         stamp = to_utc_text(now)
         assignments = ", ".join(f"{column} = ?" for column in values)
+        condition = "id = ? AND status = ?" + (f" AND {_UNDELIVERED}" if content else "")
         changed: list[int] = []
+        held: list[int] = []
         async with self._transaction():
             if series_id is not None:
                 post_ids = await self._pending_in_series(series_id)
             for post_id in post_ids:
                 cursor = await self._db.execute(
-                    f"UPDATE posts SET {assignments}, updated_at = ? WHERE id = ? AND status = ?",
+                    f"UPDATE posts SET {assignments}, updated_at = ? WHERE {condition}",
                     (*values.values(), stamp, post_id, PostStatus.PENDING),
                 )
                 if cursor.rowcount == 1:
@@ -196,7 +226,12 @@ class StoreBase:
                     await self._record(
                         post_id, stamp, PostStatus.PENDING, PostStatus.PENDING, reason
                     )
-        return changed
+                elif content and await self._one(
+                    "SELECT 1 FROM posts WHERE id = ? AND status = ?",
+                    (post_id, PostStatus.PENDING),
+                ):
+                    held.append(post_id)
+        return Edited(changed, held)
 
     async def _pending_in_series(self, series_id: int) -> list[int]:
         rows = await self._all(

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.models import FINISHED, Post, PostStatus
 from bot.storebase import POST_COLUMNS as _POST_COLUMNS
-from bot.storebase import StoreBase, status_list
+from bot.storebase import Edited, StoreBase, status_list
 from bot.timefmt import to_utc_text
 
 _PENDING = status_list({PostStatus.PENDING})
@@ -64,11 +64,17 @@ class SeriesStore(StoreBase):
                 )
         return ids
 
-    async def update_series_text(self, series_id: int, text: str, now: datetime) -> list[int]:
-        """Change the text of a series' pending occurrences (the following ones are copied
-        from them); returns their ids."""
+    async def update_series_text(
+        self, series_id: int, text: str, now: datetime, *, mention_all: bool
+    ) -> Edited:
+        """New text (and whether it mentions every member) for a series' pending occurrences
+        none of whose groups has them yet (the following ones are copied from them)."""
         return await self._edit_pending(
-            {"text": text}, "text changed by owner", now, series_id=series_id
+            {"text": text, "mention_all": int(mention_all)},
+            "text changed by owner",
+            now,
+            series_id=series_id,
+            content=True,
         )
 
     async def update_series_rule(
@@ -76,7 +82,8 @@ class SeriesStore(StoreBase):
     ) -> list[int]:
         """Store a new form of a series' rule on its pending occurrences (the following ones
         are copied from them); returns their ids."""
-        return await self._edit_pending({"repeat_rule": rule}, reason, now, series_id=series_id)
+        edited = await self._edit_pending({"repeat_rule": rule}, reason, now, series_id=series_id)
+        return edited.changed
 
     async def restore_posts(self, posts: list[Post], now: datetime) -> None:
         """Put back the posts of a backup (ids, states, times, groups, series and rules kept)

@@ -48,11 +48,11 @@ def requested_page(raw: str, usage_of: str) -> int:
     return int(raw) if raw else 1
 
 
-def page_count(page: int, total: int, page_size: int) -> int:
-    """How many pages `total` items fill; refuses a page outside them."""
+def page_count(page: int, total: int, page_size: int, listed: str) -> int:
+    """How many pages `total` items fill; refuses a page outside them, naming the list."""
     pages = -(-total // page_size)
     if not 1 <= page <= pages:
-        raise UserError(m.QUEUE_BAD_PAGE.format(page=page, pages=pages))
+        raise UserError(m.BAD_PAGE_OF.format(page=page, listed=listed, pages=pages))
     return pages
 
 

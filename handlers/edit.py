@@ -9,18 +9,21 @@ from bot import messages as m
 from bot.context import Command, Context, UserError
 from bot.mediarules import caption_refusal
 from bot.mediarules import name as media_name
-from bot.models import PostStatus
-from bot.posts import NotPending, PollNoMedia, SeriesIdle
+from bot.mentions import split_mention_all
+from bot.models import Post, PostStatus
+from bot.posts import ContentChanged, NotPending, PartlyDelivered, PollNoMedia, SeriesIdle
 from bot.timefmt import format_local
 from handlers.common import check_length, quote, rule_words
-from handlers.schedule import chosen_media, store_media
+from handlers.schedule import chosen_media, media_not_used, store_media
 from handlers.target import (
     Target,
     group_states,
     load_target,
     named_post,
     nothing_pending,
+    ordinal,
     refused,
+    with_states,
 )
 
 _TEXT_WORDS = ("teks", "text", "isi")
@@ -33,7 +36,8 @@ async def edit(ctx: Context) -> None:
     rest = named.rest
     first, _, after = rest.partition(" ")
     if first.lower() in _TEXT_WORDS:
-        await _change_text(ctx, target, "\n".join(p for p in (after.strip(), ctx.body) if p))
+        text, mention_all = split_mention_all("\n".join(p for p in (after.strip(), ctx.body) if p))
+        await _change_text(ctx, target, text, mention_all)
         return
     if first.lower() in _MEDIA_WORDS:
         if extra := "\n".join(p for p in (after.strip(), ctx.body) if p):
@@ -77,10 +81,10 @@ async def _move(ctx: Context, target: Target, when: datetime) -> None:
     reply = m.MOVED.format(id=target.id, when=format_local(when, tz), dest=group_states(post))
     if target.is_series and post.repeat_rule:
         reply += "\n" + m.SERIES_MOVED.format(rule=rule_words(post.repeat_rule, tz))
-    await ctx.reply_about(target.id, reply + quote(post.text))
+    await ctx.reply_about(target.id, reply + quote(post.text) + unused_media(ctx, target.id))
 
 
-async def _change_text(ctx: Context, target: Target, text: str) -> None:
+async def _change_text(ctx: Context, target: Target, text: str, mention_all: bool) -> None:
     posts = ctx.services.posts
     try:
         post = posts.next_of(target)
@@ -91,16 +95,23 @@ async def _change_text(ctx: Context, target: Target, text: str) -> None:
         check_length(text, photo=post.media_path is not None)
         if reason := caption_refusal(post.media_kind, text):  # audio takes no text
             raise UserError(reason)
-        await posts.change_text(target, text)
+        done = await posts.change_text(target, text, mention_all)
     except SeriesIdle as idle:
         raise nothing_pending(idle) from None
+    except PartlyDelivered as refusal:
+        raise partly_delivered(target, refusal.post, m.EDIT_WHAT_TEXT) from None
     except NotPending as refusal:
         raise refused(m.CANNOT_EDIT, refusal.post) from None
     if target.is_series:
         reply = m.SERIES_TEXT_CHANGED.format(id=target.id)
     else:
         reply = m.TEXT_CHANGED.format(id=target.id)
-    await ctx.reply_about(target.id, reply + quote(text))
+    reply += quote(text)
+    if mention_all:
+        reply += "\n" + m.MENTION_ALL_NOTE
+    elif post.mention_all:
+        reply += "\n" + m.MENTION_ALL_DROPPED
+    await ctx.reply_about(target.id, reply + skipped(target, done) + unused_media(ctx, target.id))
 
 
 async def _change_media(ctx: Context, target: Target) -> None:
@@ -123,17 +134,64 @@ async def _change_media(ctx: Context, target: Target) -> None:
             raise UserError(m.EDIT_MEDIA_MISSING, "ubah")
         check_length(post.text, photo=True)
         stored = await store_media(ctx, media)
-        await posts.replace_media(target, stored.name, stored.mime, stored.kind, stored.file_name)
+        done = await posts.replace_media(
+            target, stored.name, stored.mime, stored.kind, stored.file_name
+        )
     except SeriesIdle as idle:
         raise nothing_pending(idle) from None
+    except PartlyDelivered as refusal:
+        raise partly_delivered(target, refusal.post, m.EDIT_WHAT_MEDIA) from None
     except PollNoMedia:
         raise UserError(m.POLL_MEDIA_REFUSED.format(id=target.id)) from None
     except NotPending as refusal:
         raise refused(m.CANNOT_EDIT, refusal.post) from None
     template = m.SERIES_MEDIA_CHANGED if target.is_series else m.MEDIA_CHANGED
     await ctx.reply_about(
-        target.id, template.format(id=target.id, kind=media_name(stored.kind)) + quote(post.text)
+        target.id,
+        template.format(id=target.id, kind=media_name(stored.kind))
+        + quote(post.text)
+        + skipped(target, done),
     )
+
+
+def partly_delivered(target: Target, post: Post, what: str) -> UserError:
+    """A text or media edit refused: some of the post's groups are no longer waiting."""
+    groups = _not_waiting(post)
+    if target.is_series:
+        return UserError(
+            m.SERIES_EDIT_HELD.format(
+                id=target.id, ordinal=_occurrence(target, post), groups=groups, what=what
+            )
+        )
+    return UserError(m.EDIT_PARTLY_SENT.format(id=target.id, groups=groups, what=what))
+
+
+def skipped(target: Target, done: ContentChanged) -> str:
+    """The line naming a series' occurrences an edit left as they were ('' for none)."""
+    if not done.held:
+        return ""
+    occurrences = "; ".join(
+        m.SERIES_EDIT_SKIPPED_ONE.format(
+            ordinal=_occurrence(target, post), groups=_not_waiting(post)
+        )
+        for post in done.held
+    )
+    return "\n" + m.SERIES_EDIT_SKIPPED.format(occurrences=occurrences)
+
+
+def unused_media(ctx: Context, post_id: int) -> str:
+    return media_not_used(ctx, m.MEDIA_NOT_USED_EDIT, id=post_id)
+
+
+def _not_waiting(post: Post) -> str:
+    """The post's groups no longer waiting for it, with their states."""
+    return with_states([d for d in post.deliveries if d.status is not PostStatus.PENDING])
+
+
+def _occurrence(target: Target, post: Post) -> str:
+    if any(p.id == post.id for p in target.occurrences):
+        return ordinal(target, post)
+    return f"#{post.id}"  # queued after the series was read
 
 
 COMMANDS = [

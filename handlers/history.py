@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot import messages as m
 from bot.context import Command, Context, UserError
-from bot.models import RETRYABLE, MediaKind, Post, PostStatus
+from bot.models import OPEN, RETRYABLE, MediaKind, Post, PostStatus
 from bot.posts import NotPending, NotRetryable, PostNotFound, SeriesIdle, UseRetry
 from bot.timefmt import format_local, format_short
 from handlers.common import (
@@ -71,7 +71,7 @@ async def history(ctx: Context) -> None:
     if total == 0:
         await ctx.reply(m.HISTORY_EMPTY)
         return
-    pages = page_count(page, total, PAGE_SIZE)
+    pages = page_count(page, total, PAGE_SIZE, m.HISTORY_LISTED)
     tz = ctx.services.tz
     lines = [m.HISTORY_HEADER.format(total=total, page=page, pages=pages)]
     for post in posts:
@@ -81,9 +81,9 @@ async def history(ctx: Context) -> None:
             if post.series_id not in (None, post.id)
             else ""
         )
-        lines.append(
-            f"#{post.id}{series} {m.STATUS_NAMES[post.status]} {when} -> {group_states(post)}"
-        )
+        # Still waiting in some group: every group with its own state.
+        groups = with_states(post.deliveries) if post.status in OPEN else group_states(post)
+        lines.append(f"#{post.id}{series} {m.STATUS_NAMES[post.status]} {when} -> {groups}")
         detail = preview(post, tz)
         if post.status is not PostStatus.SENT and post.last_error:
             detail += f" ({post.last_error})"
@@ -189,8 +189,9 @@ async def _show_series(ctx: Context, target: Target) -> None:
 async def _show_content(ctx: Context, post: Post, about: int) -> None:
     """The post as it will be (or was) sent: its photo with the caption, or its text (other
     media named by the tag /antrian shows: only a photo is sent back as itself), or its poll,
-    with a line saying so when it mentions every member. A text shown is remembered as being
-    about post `about` (the id the owner uses), so a reply to it acts on that post."""
+    with a line saying so when it mentions every member. What is shown (text or photo) is
+    remembered as being about post `about` (the id the owner uses), so a reply to it acts on
+    that post."""
     mention = "\n" + m.MENTION_ALL_NOTE if post.mention_all else ""
     if post.poll is not None:
         poll = poll_of(post)
@@ -200,7 +201,7 @@ async def _show_content(ctx: Context, post: Post, about: int) -> None:
     elif post.media_path:
         image = ctx.services.media.path(post.media_path)
         if image.is_file():
-            await ctx.reply_image(image, (post.text + mention).strip())
+            await ctx.reply_image_about(about, image, (post.text + mention).strip())
         else:
             await ctx.reply_about(about, m.PHOTO_GONE + mention)
     elif post.text:

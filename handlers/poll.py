@@ -1,22 +1,22 @@
 """/polling: queue a WhatsApp poll, with the groups, times and repeat rules of /jadwal.
 
 The poll is read after the time as bot.pollspec writes it (`<pertanyaan> | <pilihan> | ...`,
-`(banyak)` first for several choices); what WhatsApp would refuse is refused now, with
-PollError's reason. A poll's text cannot be changed later (/ubah teks refuses it): to change
-it, cancel it and queue a new one.
+`(banyak)` first, or before the time, for several choices); what WhatsApp would refuse is
+refused now, with PollError's reason. A poll's text cannot be changed later (/ubah teks
+refuses it): to change it, cancel it and queue a new one.
 """
 
 from __future__ import annotations
 
 from bot import messages as m
 from bot.context import Command, Context, UserError
-from bot.pollspec import PollError, parse_poll
+from bot.pollspec import MULTIPLE, PollError, parse_poll
 from bot.timeparse import ParseResult
 from handlers.schedule import Draft, schedule_command
 
 
 async def schedule_poll(ctx: Context) -> None:
-    await schedule_command(ctx, "polling", _poll_draft)
+    await schedule_command(ctx, "polling", _poll_draft, before_time=MULTIPLE)
 
 
 def _poll_draft(ctx: Context, parsed: ParseResult, mention_all: bool) -> Draft:

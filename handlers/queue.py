@@ -8,6 +8,7 @@ from bot.context import Command, Context
 from bot.posts import NotPending, SeriesIdle
 from bot.timefmt import format_local, format_short
 from handlers.common import page_count, preview, requested_page, rule_words
+from handlers.schedule import media_not_used
 from handlers.target import (
     find_target,
     group_states,
@@ -27,7 +28,7 @@ async def show_queue(ctx: Context) -> None:
     if total == 0:
         await ctx.reply(m.QUEUE_EMPTY)
         return
-    pages = page_count(page, total, PAGE_SIZE)
+    pages = page_count(page, total, PAGE_SIZE, m.QUEUE_LISTED)
     tz = ctx.services.tz
     lines = [m.QUEUE_HEADER.format(total=total, page=page, pages=pages)]
     for post in posts:
@@ -58,7 +59,7 @@ async def cancel(ctx: Context) -> None:
         reply += "\n" + m.SERIES_STOPPED.format(id=target.id, rule=rule)
     elif kept := others(post, done.groups):  # sent, or being sent, already
         reply += "\n" + m.NOT_CANCELLED.format(groups=with_states(kept))
-    await ctx.reply_about(target.id, reply)
+    await ctx.reply_about(target.id, reply + media_not_used(ctx, m.MEDIA_NOT_USED))
 
 
 COMMANDS = [

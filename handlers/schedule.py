@@ -16,17 +16,14 @@ from bot.context import Command, Context, UserError
 from bot.mediarules import MediaRefused, check_content, check_message
 from bot.mediarules import name as media_name
 from bot.mentions import split_mention_all
-from bot.models import IncomingMessage, MediaKind, MediaRef
+from bot.models import IncomingMessage, MediaKind, MediaRef, PostContent
 from bot.pollspec import PollSpec
 from bot.repeat import RepeatRule
 from bot.timefmt import format_duration, format_local
 from bot.timeparse import ParseResult
 from bot.transport.base import MediaUnavailable
+from handlers.aim import read_aim
 from handlers.common import check_length, quote, rule_words
-from handlers.groups import select_groups
-
-# `ke:1,3` / `to:Alumni` / `ke:"Alumni SMA"` as the first word: this post's own groups.
-_TO_GROUPS = re.compile(r'(?:ke|to):(?:"(?P<quoted>[^"]*)"|(?P<plain>\S*))(?:\s+|$)', re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -63,18 +60,16 @@ async def _refuse_bot_message(ctx: Context) -> None:
         raise UserError(m.REPLY_TO_BOT_MESSAGE)
 
 
-async def schedule_command(ctx: Context, usage_of: str, read: DraftReader) -> None:
+async def schedule_command(
+    ctx: Context, usage_of: str, read: DraftReader, before_time: re.Pattern[str] | None = None
+) -> None:
     """/jadwal and the commands that queue like it (/polling): `ke:` groups, the mention-all
     marker, the time and its repeat rule, a proposal when the time is unclear; `read` makes
-    the draft that is queued."""
-    args, mention_all = split_mention_all(ctx.args)
-    body, in_body = split_mention_all(ctx.body)
-    mention_all = mention_all or in_body
-    groups, args = await _groups_named(ctx, args, usage_of)
-    phrase = "\n".join(part for part in (args, body) if part)
-    if not phrase.strip():
-        raise UserError(m.SCHEDULE_MISSING, usage_of)
-    parsed = ctx.parse_time(phrase)  # relative times count from when it was typed
+    the draft that is queued. `before_time`: words the command also takes before the time."""
+    phrase = "\n".join(part for part in (ctx.args, ctx.body) if part)
+    mention_all = split_mention_all(phrase)[1]
+    aim = await read_aim(ctx, phrase, usage_of, before_time)  # relative times: as typed
+    groups, parsed, phrase = aim.groups, aim.parsed, aim.phrase
     if parsed.error or parsed.when is None:
         # Offered only when the time was told apart from the text: "ya" must never post the
         # time words as part of the text.
@@ -83,22 +78,6 @@ async def schedule_command(ctx: Context, usage_of: str, read: DraftReader) -> No
             await _propose(ctx, draft, usage_of, parsed.error, parsed.suggestion, groups)
         raise UserError(parsed.error or m.SCHEDULE_MISSING, usage_of)
     await queue_post(ctx, read(ctx, parsed, mention_all), parsed.when, groups)
-
-
-async def _groups_named(
-    ctx: Context, args: str, usage_of: str
-) -> tuple[list[tuple[str, str]] | None, str]:
-    """The groups a leading `ke:1,3` (`to:`, `ke:Alumni`, `ke:"Alumni SMA"`) names for this
-    post, and the rest of the arguments; None when the first word is no such token (then
-    the default groups are used; a "ke ..." later in the text is text)."""
-    found = _TO_GROUPS.match(args)
-    if found is None:
-        return None, args
-    spec = found["quoted"] if found["quoted"] is not None else found["plain"]
-    if not spec.strip():
-        raise UserError(m.TARGET_EMPTY, usage_of)
-    chosen = await select_groups(ctx, spec)
-    return [(g.jid, g.name) for g in chosen], args[found.end() :]
 
 
 async def _propose(
@@ -154,17 +133,17 @@ async def queue_post(
     if not groups:
         raise UserError(m.SCHEDULE_NO_DESTINATION)
     stored = await store_media(ctx, draft.media) if draft.media else None
-    post = await services.posts.add(
-        when,
+    content = PostContent(
         draft.text,
-        groups,
         media_path=stored.name if stored else None,
         media_mime=stored.mime if stored else None,
         media_kind=stored.kind if stored else None,
         media_filename=stored.file_name if stored else None,
-        repeat_rule=draft.rule.to_text() if draft.rule else None,
         mention_all=draft.mention_all,
         poll=draft.poll.to_text() if draft.poll else None,
+    )
+    post = await services.posts.add(
+        when, content, groups, repeat_rule=draft.rule.to_text() if draft.rule else None
     )
     template = m.SCHEDULED_MEDIA if stored or draft.poll else m.SCHEDULED
     shown = format_local(post.due_at, services.tz)
@@ -203,6 +182,15 @@ def chosen_media(message: IncomingMessage, text: str) -> MediaRef | None:
         except MediaRefused as refused:
             raise UserError(refused.reason) from None
     return media
+
+
+def media_not_used(ctx: Context, template: str, **fields: object) -> str:
+    """A line for the reply to a command that takes no media but came with some: `template`
+    ({Kind} and `fields`) saying it was not used; '' when none came."""
+    media = ctx.message.media
+    if media is None:
+        return ""
+    return "\n" + template.format(Kind=media_name(media.kind).capitalize(), **fields)
 
 
 @dataclass(frozen=True)
@@ -255,6 +243,7 @@ COMMANDS = [
             m.JADWAL_REPLY,
             m.JADWAL_MENTION_ALL,
             m.TIME_FORMS,
+            m.JADWAL_REPEAT,
         ),
     )
 ]

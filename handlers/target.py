@@ -1,4 +1,4 @@
-"""What a post id names for the owner (bot.posts.Target: a one-off post, or a whole repeating
+"""What a command aims at. A post id (bot.posts.Target: a one-off post, or a whole repeating
 series), found from the command's arguments or from the bot's message the command replies to,
 and how its refusals are worded."""
 

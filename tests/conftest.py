@@ -13,6 +13,7 @@ import pytest
 
 from bot.app import App
 from bot.context import Services
+from bot.models import IncomingMessage
 from bot.settings import Settings
 from tests.fakes import OWNER, FakeTransport, make_message, refuse_network
 
@@ -61,13 +62,30 @@ class Bot:
 
     async def say(self, text: str, **kwargs: object) -> str:
         """Send `text` as the owner; return the bot's reply (fails if there was none)."""
+        kwargs.setdefault("timestamp", self.clock())  # typed just now, by the bot's clock
+        return await self.send(make_message(text, **kwargs))  # type: ignore[arg-type]
+
+    async def send(self, message: IncomingMessage) -> str:
+        """Dispatch `message` (from the owner); return the bot's one reply."""
         before = len(self.transport.replies())
         assert self.app.dispatcher is not None
-        kwargs.setdefault("timestamp", self.clock())  # typed just now, by the bot's clock
-        await self.app.dispatcher.dispatch(make_message(text, **kwargs))  # type: ignore[arg-type]
+        await self.app.dispatcher.dispatch(message)
         replies = self.transport.replies()
-        assert len(replies) == before + 1, f"expected one reply to {text!r}, got {replies[before:]}"
+        assert len(replies) == before + 1, (
+            f"expected one reply to {message.text!r}, got {replies[before:]}"
+        )
         return replies[-1]
+
+
+@pytest.fixture(scope="session")
+def neonize_library() -> bytes:
+    """The bytes of the installed neonize shared library (the Go code, whatsmeow's texts)."""
+    import neonize
+
+    libraries = list(Path(neonize.__file__).parent.glob("neonize-*.so"))
+    if not libraries:
+        pytest.skip("no neonize shared library on this platform")
+    return libraries[0].read_bytes()
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from bot.models import PostContent
 from bot.settings import Settings
 from bot.state import BotState, Destination
 from bot.store import Store
@@ -67,7 +68,7 @@ def seed_queue(
             step = spread / max(len(texts) - 1, 1)
             chosen = [(jid, GROUP_NAMES[jid]) for jid in groups]
             for n, text in enumerate(texts):
-                await store.add_post(first_due + step * n, text, chosen)
+                await store.add_post(first_due + step * n, PostContent(text), chosen)
         finally:
             await store.close()
 

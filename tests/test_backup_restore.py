@@ -16,7 +16,7 @@ import pytest
 from bot import exitcodes
 from bot.backup import BackupError, read_backup
 from bot.lockfile import InstanceLock
-from bot.models import PostStatus
+from bot.models import PostContent, PostStatus
 from bot.repeat import RepeatRule
 from bot.settings import Settings
 from bot.store import Store
@@ -57,49 +57,43 @@ async def fill(data_dir: Path) -> None:
     try:
         await store.add_post(
             now + timedelta(hours=12),
-            "Selamat pagi \u201csemua\u201d\nbaris 2",
+            PostContent("Selamat pagi \u201csemua\u201d\nbaris 2"),
             [(GROUP, "Grup Demo A")],
             now=now,
         )
         cancelled = await store.add_post(
-            now + timedelta(hours=2), "Batal", [(GROUP, "Grup Demo A")], now=now
+            now + timedelta(hours=2), PostContent("Batal"), [(GROUP, "Grup Demo A")], now=now
         )
-        await store.transition(
-            cancelled.id, PostStatus.CANCELLED, expect=PostStatus.PENDING, now=now
-        )
+        await store.move(cancelled.id, PostStatus.CANCELLED, expect=PostStatus.PENDING, now=now)
         await store.add_post(
             now + timedelta(hours=3),
-            "Foto ada",
+            PostContent("Foto ada", media_path="ada.jpg", media_mime="image/jpeg"),
             [(GROUP, "Grup Demo A")],
-            media_path="ada.jpg",
-            media_mime="image/jpeg",
             now=now,
         )
         await store.add_post(
             now + timedelta(hours=4),
-            "",
+            PostContent("", media_path="hilang.png", media_mime="image/png"),
             [(GROUP, "Grup Demo A")],
-            media_path="hilang.png",
-            media_mime="image/png",
             now=now,
         )
         first = await store.add_post(
-            MONDAY_NINE, "Senam", [(GROUP, "Grup Demo A")], now=now, repeat_rule=DAILY
+            MONDAY_NINE, PostContent("Senam"), [(GROUP, "Grup Demo A")], now=now, repeat_rule=DAILY
         )
         for post_id, outcome in ((first.id, PostStatus.SENT), (None, PostStatus.FAILED)):
             if post_id is None:
                 post_id = (
                     await store.add_post(
                         MONDAY_NINE + timedelta(days=1),
-                        "Senam",
+                        PostContent("Senam"),
                         [(GROUP, "Grup Demo A")],
                         now=now,
                         repeat_rule=DAILY,
                         series_id=first.id,
                     )
                 ).id
-            await store.transition(post_id, PostStatus.SENDING, expect=PostStatus.PENDING)
-            await store.transition(
+            await store.move(post_id, PostStatus.SENDING, expect=PostStatus.PENDING)
+            await store.move(
                 post_id,
                 outcome,
                 expect=PostStatus.SENDING,
@@ -109,7 +103,7 @@ async def fill(data_dir: Path) -> None:
             )
         await store.add_post(
             MONDAY_NINE + timedelta(days=2),
-            "Senam",
+            PostContent("Senam"),
             [(GROUP, "Grup Demo A")],
             now=now,
             repeat_rule=DAILY,

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.models import Post, PostStatus
+from bot.models import Post, PostContent, PostStatus
 from bot.repeat import RepeatRule
 from bot.store import Store
 
@@ -36,29 +36,27 @@ async def step(store: Store, post: Post, position: int, *path: PostStatus) -> No
     delivery = post.deliveries[position].id
     before = PostStatus.PENDING
     for to in path:
-        assert await store.transition(
-            post.id, to, expect=before, delivery_id=delivery, reason="test"
-        )
+        assert await store.move(post.id, to, expect=before, delivery_id=delivery, reason="test")
         before = to
 
 
 async def test_waiting_sending_and_sent_deliveries_count_the_rest_do_not(store: Store):
-    waiting = await store.add_post(at(1, 8), "menunggu", [A, B, C])
-    mixed = await store.add_post(at(2, 8), "campur", [A, B, C])
+    waiting = await store.add_post(at(1, 8), PostContent("menunggu"), [A, B, C])
+    mixed = await store.add_post(at(2, 8), PostContent("campur"), [A, B, C])
     await step(store, mixed, 0, S, PostStatus.SENT)
     await step(store, mixed, 1, S, PostStatus.FAILED)
     await step(store, mixed, 2, PostStatus.CANCELLED)
     after = await store.get_post(mixed.id)
     assert after is not None and after.status is PostStatus.FAILED  # one counted still
-    over = await store.add_post(at(3, 8), "lewat", [A, B])
+    over = await store.add_post(at(3, 8), PostContent("lewat"), [A, B])
     await step(store, over, 0, PostStatus.MISSED)
     await step(store, over, 1, S, PostStatus.UNCERTAIN)
-    on_its_way = await store.add_post(at(4, 8), "dikirim", [B])
+    on_its_way = await store.add_post(at(4, 8), PostContent("dikirim"), [B])
     await step(store, on_its_way, 0, S)
-    cancelled = await store.add_post(at(5, 8), "batal", [A])
+    cancelled = await store.add_post(at(5, 8), PostContent("batal"), [A])
     await step(store, cancelled, 0, PostStatus.CANCELLED)
-    await store.add_post(at(30, 8, month=11), "bulan lalu", [A])
-    await store.add_post(at(1, 8, month=1).replace(year=2027), "bulan depan", [A])
+    await store.add_post(at(30, 8, month=11), PostContent("bulan lalu"), [A])
+    await store.add_post(at(1, 8, month=1).replace(year=2027), PostContent("bulan depan"), [A])
 
     plan = await store.month_plan(2026, 12, WIB, TODAY)
     assert dict(plan.days) == {
@@ -72,9 +70,9 @@ async def test_waiting_sending_and_sent_deliveries_count_the_rest_do_not(store: 
 
 
 async def test_a_local_day_runs_from_local_midnight_to_midnight(store: Store):
-    await store.add_post(at(1, 0), "tengah malam", [A])  # 17:00 UTC on 30 November
-    await store.add_post(datetime(2026, 12, 31, 23, 59, 59, tzinfo=WIB), "akhir", [A])
-    await store.add_post(at(1, 0, month=1).replace(year=2027), "tahun baru", [A])
+    await store.add_post(at(1, 0), PostContent("tengah malam"), [A])  # 17:00 UTC on 30 November
+    await store.add_post(datetime(2026, 12, 31, 23, 59, 59, tzinfo=WIB), PostContent("akhir"), [A])
+    await store.add_post(at(1, 0, month=1).replace(year=2027), PostContent("tahun baru"), [A])
     plan = await store.month_plan(2026, 12, WIB, TODAY)
     assert dict(plan.days) == {1: (("Grup A", 1),), 31: (("Grup A", 1),)}
     utc = await store.month_plan(2026, 11, ZoneInfo("UTC"), TODAY)
@@ -82,9 +80,9 @@ async def test_a_local_day_runs_from_local_midnight_to_midnight(store: Store):
 
 
 async def test_a_renamed_group_is_one_group_under_its_latest_name(store: Store):
-    await store.add_post(at(3, 8), "lama", [("a@g.us", "Nama Lama")])
-    await store.add_post(at(9, 8), "baru", [("a@g.us", "Nama Baru"), B])
-    await store.add_post(at(10, 8), "tanpa nama", [("x@g.us", "")])
+    await store.add_post(at(3, 8), PostContent("lama"), [("a@g.us", "Nama Lama")])
+    await store.add_post(at(9, 8), PostContent("baru"), [("a@g.us", "Nama Baru"), B])
+    await store.add_post(at(10, 8), PostContent("tanpa nama"), [("x@g.us", "")])
     plan = await store.month_plan(2026, 12, WIB, TODAY)
     assert plan.group_totals() == [("Nama Baru", 2), ("Grup B", 1), ("x@g.us", 1)]
     assert dict(plan.days)[3] == (("Nama Baru", 1),)
@@ -94,12 +92,14 @@ QUEUED_AT = datetime(2026, 11, 21, 19, tzinfo=WIB)  # when the series' occurrenc
 
 
 async def series(store: Store, due: datetime, rule: RepeatRule, groups: list[tuple[str, str]]):
-    return await store.add_post(due, "ulang", groups, now=QUEUED_AT, repeat_rule=rule.to_text())
+    return await store.add_post(
+        due, PostContent("ulang"), groups, now=QUEUED_AT, repeat_rule=rule.to_text()
+    )
 
 
 async def test_a_daily_series_counts_every_day_from_its_queued_occurrence(store: Store):
     await series(store, at(22, 7, month=11), RepeatRule(hour=7, zone="Asia/Jakarta"), [A, B])
-    await store.add_post(at(25, 9, month=11), "sekali", [C])
+    await store.add_post(at(25, 9, month=11), PostContent("sekali"), [C])
     november = await store.month_plan(2026, 11, WIB, TODAY)
     pair = (("Grup A", 1), ("Grup B", 1))
     assert dict(november.days) == {day: pair for day in range(22, 31) if day != 25} | {
@@ -152,7 +152,7 @@ async def test_stopped_finished_and_unreadable_series_add_nothing(store: Store):
     finished = await series(store, at(22, 7, month=11), daily, [B])
     await step(store, finished, 0, S, PostStatus.SENT)
     unreadable = await store.add_post(
-        at(22, 7, month=11), "rusak", [C], now=QUEUED_AT, repeat_rule='{"v":99}'
+        at(22, 7, month=11), PostContent("rusak"), [C], now=QUEUED_AT, repeat_rule='{"v":99}'
     )
     plan = await store.month_plan(2026, 11, WIB, TODAY)
     assert dict(plan.days) == {22: (("Grup B", 1), ("Grup C", 1))}  # only what is queued

@@ -15,7 +15,7 @@ import pytest
 
 from bot import exitcodes
 from bot.lockfile import InstanceLock
-from bot.models import PostStatus
+from bot.models import PostContent, PostStatus
 from bot.settings import Settings
 from bot.state import Key
 from bot.store import Store
@@ -216,19 +216,17 @@ async def fill(data_dir: Path, timezone: str | None = None) -> None:
         now = datetime(2026, 11, 21, 13, 0, tzinfo=UTC)
         await store.add_post(
             datetime(2026, 11, 22, 1, 0, tzinfo=UTC),
-            "Selamat pagi “semua”",
+            PostContent("Selamat pagi “semua”"),
             [(GROUP, "Grup Demo A")],
             now=now,
         )
         second = await store.add_post(
             datetime(2026, 11, 21, 17, 30, tzinfo=UTC),
-            "Foto\nbaris dua",
+            PostContent("Foto\nbaris dua", media_path="media/abc.jpg", media_mime="image/jpeg"),
             [(GROUP, "Grup Demo A")],
-            media_path="media/abc.jpg",
-            media_mime="image/jpeg",
             now=now,
         )
-        await store.transition(second.id, PostStatus.CANCELLED, expect=PostStatus.PENDING, now=now)
+        await store.move(second.id, PostStatus.CANCELLED, expect=PostStatus.PENDING, now=now)
         if timezone:
             await store.set_settings({Key.TIMEZONE: timezone})
     finally:
@@ -290,7 +288,9 @@ async def fill_many(data_dir: Path, posts: int) -> None:
     try:
         now = datetime(2026, 11, 21, 13, 0, tzinfo=UTC)
         for i in range(posts):
-            await store.add_post(now, f"Pengumuman {i} " * 10, [(GROUP, "Grup Demo A")], now=now)
+            await store.add_post(
+                now, PostContent(f"Pengumuman {i} " * 10), [(GROUP, "Grup Demo A")], now=now
+            )
     finally:
         await store.close()
 
@@ -331,7 +331,7 @@ async def test_queue_of_a_data_dir_written_by_the_bot(
     bot = await start_bot(clock=Clock(SATURDAY_EVENING))
     await bot.app.store.add_post(
         datetime(2026, 11, 22, 1, 0, tzinfo=UTC),
-        "Dari bot",
+        PostContent("Dari bot"),
         [(GROUP, "Grup Demo A")],
         now=SATURDAY_EVENING,
     )

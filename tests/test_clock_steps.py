@@ -18,7 +18,7 @@ import pytest
 
 from bot.delivery import Deliverer, Outcome
 from bot.media import MediaStore
-from bot.models import Post
+from bot.models import Post, PostContent
 from bot.scheduler import PostScheduler
 from bot.store import Store
 from tests.fakes import GROUPS, StampedTransport
@@ -68,7 +68,7 @@ class Rig:
         return await self.deliverer.deliver(post)
 
     async def add(self, due: datetime) -> Post:
-        post = await self.store.add_post(due, "Halo", [(DEMO_A.jid, DEMO_A.name)])
+        post = await self.store.add_post(due, PostContent("Halo"), [(DEMO_A.jid, DEMO_A.name)])
         self.scheduler.queue_changed()
         return post
 

@@ -23,7 +23,7 @@ import pytest
 
 from bot import messages as m
 from bot.app import App
-from bot.models import PostStatus
+from bot.models import PostContent, PostStatus
 from bot.settings import Settings
 from bot.transport.console import DEMO_GROUPS, ConsoleTransport
 
@@ -67,7 +67,9 @@ class Rig:
         return [r["text"] for r in self.records() if r["chat"] == f"{OWNER}@s.whatsapp.net"]
 
     async def add(self, text: str) -> int:
-        post = await self.app.store.add_post(datetime.now(UTC), text, [(DEMO_A.jid, DEMO_A.name)])
+        post = await self.app.store.add_post(
+            datetime.now(UTC), PostContent(text), [(DEMO_A.jid, DEMO_A.name)]
+        )
         assert self.app.services is not None
         self.app.services.queue_changed()
         return post.id

@@ -19,6 +19,7 @@ from bot import store as store_module
 from bot.dbfaults import DatabaseProblem, Fault, fault_of, storage_fault
 from bot.faults import advice, describe
 from bot.migrations import MIGRATIONS
+from bot.models import PostContent
 from bot.store import Store
 from tests.conftest import SATURDAY_EVENING, BotFactory, Clock
 from tests.fakes import make_message
@@ -42,7 +43,7 @@ async def make_db(path: Path, posts: int = 1) -> None:
         for i in range(posts):
             await store.add_post(
                 SATURDAY_EVENING + timedelta(hours=i + 1),
-                f"post {i} " * 20,
+                PostContent(f"post {i} " * 20),
                 [(GROUP, "Grup Demo A")],
                 now=SATURDAY_EVENING,
             )

@@ -16,7 +16,7 @@ from bot import exitcodes
 from bot.backup import BackupError, post_record, read_backup
 from bot.dbpeek import read_queue
 from bot.migrations import MIGRATIONS
-from bot.models import FINISHED, MAY_BE_SENT, RETRYABLE, MediaKind, PostStatus
+from bot.models import FINISHED, MAY_BE_SENT, RETRYABLE, MediaKind, PostContent, PostStatus
 from bot.store import Store
 from bot.storebase import status_list
 from tests.conftest import SATURDAY_EVENING
@@ -106,13 +106,13 @@ async def several_groups(data_dir: Path) -> None:
     store = await Store.open(data_dir / "bot.db")
     try:
         now = SATURDAY_EVENING
-        post = await store.add_post(now, "Dua grup", [GROUP_A, GROUP_B], now=now)
+        post = await store.add_post(now, PostContent("Dua grup"), [GROUP_A, GROUP_B], now=now)
         first, second = post.deliveries
         # as the scheduler goes: one group at a time
-        await store.transition(
+        await store.move(
             post.id, PostStatus.SENDING, expect=PostStatus.PENDING, delivery_id=first.id
         )
-        await store.transition(
+        await store.move(
             post.id,
             PostStatus.SENT,
             expect=PostStatus.SENDING,
@@ -120,20 +120,22 @@ async def several_groups(data_dir: Path) -> None:
             wa_message_id="wa-1",
             sent_at=now,
         )
-        await store.transition(
+        await store.move(
             post.id, PostStatus.SENDING, expect=PostStatus.PENDING, delivery_id=second.id
         )
-        assert await store.transition(
+        assert await store.move(
             post.id, PostStatus.FAILED, expect=PostStatus.SENDING, reason="grup hilang"
         )
         await store.add_post(
             now + timedelta(days=1),
-            "Dokumen",
+            PostContent(
+                "Dokumen",
+                media_path="laporan.pdf",
+                media_mime="application/pdf",
+                media_kind=MediaKind.DOCUMENT,
+                media_filename="Laporan Nov.pdf",
+            ),
             [GROUP_B, GROUP_A],
-            media_path="laporan.pdf",
-            media_mime="application/pdf",
-            media_kind=MediaKind.DOCUMENT,
-            media_filename="Laporan Nov.pdf",
             now=now,
         )
     finally:
@@ -229,7 +231,9 @@ async def test_a_pending_post_with_no_pending_group_is_summed_up_not_claimed(tmp
     such a post, it sums the post up again from its groups."""
     store = await Store.open(tmp_path / "bot.db")
     try:
-        post = await store.add_post(SATURDAY_EVENING, "x", [GROUP_A], now=SATURDAY_EVENING)
+        post = await store.add_post(
+            SATURDAY_EVENING, PostContent("x"), [GROUP_A], now=SATURDAY_EVENING
+        )
         await store._db.execute(
             "UPDATE deliveries SET status = 'sent' WHERE post_id = ?", (post.id,)
         )

@@ -22,7 +22,7 @@ from bot import messages as m
 from bot.delivery import Deliverer, Outcome
 from bot.faults import Faults, retry_delay
 from bot.media import MediaStore
-from bot.models import Post, PostStatus, SentMessage
+from bot.models import Post, PostContent, PostStatus, SentMessage
 from bot.store import Store
 from bot.transport.base import TransportError
 from bot.transport.whatsapp.errors import send_error
@@ -124,10 +124,10 @@ class Harness:
     async def add(self, text: str = "Halo grup", media_path: str | None = None) -> Post:
         return await self.store.add_post(
             datetime.now(UTC) - timedelta(seconds=1),
-            text,
+            PostContent(
+                text, media_path=media_path, media_mime="image/jpeg" if media_path else None
+            ),
             [(DEMO_A.jid, DEMO_A.name)],
-            media_path=media_path,
-            media_mime="image/jpeg" if media_path else None,
         )
 
     async def status(self, post: Post) -> PostStatus:
@@ -278,14 +278,17 @@ async def test_shutdown_during_a_retry_wait_releases_the_claim(harness: Harness)
 
 async def test_post_no_longer_pending_is_skipped(harness: Harness):
     post = await harness.add()
-    assert await harness.store.transition(post.id, PostStatus.CANCELLED, expect=PostStatus.PENDING)
+    assert await harness.store.move(post.id, PostStatus.CANCELLED, expect=PostStatus.PENDING)
     assert await harness.deliverer.deliver(post) is Outcome.SKIPPED
     assert harness.transport.attempts == 0
 
 
 async def test_what_goes_out_is_the_post_as_stored_when_claimed(harness: Harness):
     copy = await harness.add("teks lama")  # read with a batch, then edited
-    assert await harness.store.update_text(copy.id, "teks baru", datetime.now(UTC))
+    edited = await harness.store.update_text(
+        copy.id, "teks baru", datetime.now(UTC), mention_all=False
+    )
+    assert edited.changed == [copy.id]
     assert await harness.deliverer.deliver(copy) is Outcome.SENT
     assert [s.text for s in harness.transport.posts()] == ["teks baru"]
 
@@ -507,7 +510,7 @@ async def test_due_post_waits_while_disconnected_then_goes_once(start_bot: BotFa
     transport.connected = False
     bot = await start_bot(transport=transport)
     post = await bot.app.store.add_post(
-        datetime.now(UTC), "Tunggu koneksi", [(DEMO_A.jid, DEMO_A.name)]
+        datetime.now(UTC), PostContent("Tunggu koneksi"), [(DEMO_A.jid, DEMO_A.name)]
     )
     bot.services.queue_changed()
     await asyncio.sleep(0.4)
@@ -535,7 +538,7 @@ async def test_link_dropping_mid_send_keeps_the_post_waiting(start_bot: BotFacto
     transport.fail_with = send_error("failed to send message node: frame socket is closed", False)
     bot = await start_bot(transport=transport)
     post = await bot.app.store.add_post(
-        datetime.now(UTC), "Lewat jalur putus", [(DEMO_A.jid, DEMO_A.name)]
+        datetime.now(UTC), PostContent("Lewat jalur putus"), [(DEMO_A.jid, DEMO_A.name)]
     )
     bot.services.queue_changed()
     await asyncio.sleep(0.3)
@@ -560,7 +563,7 @@ async def test_final_failure_sets_last_error_and_tells_owner(start_bot: BotFacto
     transport.fail_with = send_error("failed to get group members: that group does not exist", True)
     bot = await start_bot(transport=transport)
     post = await bot.app.store.add_post(
-        datetime.now(UTC), "Ke grup hilang", [(DEMO_A.jid, DEMO_A.name)]
+        datetime.now(UTC), PostContent("Ke grup hilang"), [(DEMO_A.jid, DEMO_A.name)]
     )
     bot.services.queue_changed()
     await eventually(lambda: transport.replies())

@@ -19,6 +19,7 @@ import pytest
 
 from bot import exitcodes
 from bot.migrations import MIGRATIONS
+from bot.models import PostContent
 from bot.store import Store
 from tests import faultfs
 from tests.conftest import SATURDAY_EVENING
@@ -42,7 +43,7 @@ async def fill_db(path: Path, posts: int = 1) -> None:
         for i in range(posts):
             await store.add_post(
                 SATURDAY_EVENING + timedelta(hours=i + 1),
-                f"Pengumuman nomor {i} " * 10,
+                PostContent(f"Pengumuman nomor {i} " * 10),
                 [(GROUP, "Grup Demo A")],
                 now=SATURDAY_EVENING,
             )

@@ -157,7 +157,9 @@ async def test_queue_pages(bot_with_target: Bot):
     assert first.count(" -> Grup Demo A") == 10
     last = await bot_with_target.say("/antrian 3")
     assert last.count(" -> Grup Demo A") == 5 and "#25 " in last and "berikutnya" not in last
-    assert await bot_with_target.say("/antrian 4") == m.QUEUE_BAD_PAGE.format(page=4, pages=3)
+    assert await bot_with_target.say("/antrian 4") == m.BAD_PAGE_OF.format(
+        page=4, listed=m.QUEUE_LISTED, pages=3
+    )
     assert "tidak terbaca" in await bot_with_target.say("/antrian dua")
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from bot import messages as m
 from bot.context import Command, Context, UserError
 from bot.dispatcher import Dispatcher
+from bot.timeparse import parse_schedule
 from handlers.help import OVERVIEW_MAX_CHARS
 from tests.conftest import Bot
 from tests.fakes import make_message
@@ -142,3 +146,14 @@ async def test_the_usage_shown_is_the_declared_one_under_any_name(bot: Bot):
         await dispatcher.dispatch(make_message(text, timestamp=bot.clock()))
     coba = "Tidak bisa.\n\nCara pakai:\n/coba <a>\n/coba <b> <c>\nContoh: /coba 1"
     assert transport.replies()[-4:] == [coba, coba, coba, coba]
+
+
+async def test_the_details_of_schedule_show_repeats_each_of_which_reads_as_one(bot: Bot):
+    assert m.JADWAL_REPEAT in await bot.say("/bantuan jadwal")
+    examples = m.JADWAL_REPEAT.split(": ", 1)[1].split(". ")[0].split(" \u00b7 ")
+    assert len(examples) >= 5
+    now = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+    for example in examples:
+        result = parse_schedule(example + " Halo", now, ZoneInfo("Asia/Jakarta"))
+        assert result.rule is not None, example
+        assert result.text == "Halo", example

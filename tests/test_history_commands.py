@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from bot import messages as m
-from bot.models import PostStatus
+from bot.models import PostContent, PostStatus
 from bot.settings import Settings
 from bot.store import Store
 from bot.transport.base import TransportError
@@ -128,7 +128,7 @@ async def test_retry_a_failed_post(bot_with_target: Bot, command: str):
 async def test_retry_a_missed_post(bot_with_target: Bot):
     bot = bot_with_target
     post = await bot.app.store.add_post(
-        SATURDAY_EVENING - timedelta(hours=3), "Terlewat", [(DEMO_A.jid, DEMO_A.name)]
+        SATURDAY_EVENING - timedelta(hours=3), PostContent("Terlewat"), [(DEMO_A.jid, DEMO_A.name)]
     )
     bot.services.queue_changed()
     await eventually(lambda: any("terlewat" in r for r in bot.transport.replies()))
@@ -143,9 +143,11 @@ async def test_retry_a_missed_post(bot_with_target: Bot):
 async def test_retry_an_uncertain_post(start_bot: BotFactory, settings: Settings):
     store = await Store.open(settings.db_path)
     post = await store.add_post(
-        SATURDAY_EVENING - timedelta(minutes=1), "Belum pasti", [(DEMO_A.jid, DEMO_A.name)]
+        SATURDAY_EVENING - timedelta(minutes=1),
+        PostContent("Belum pasti"),
+        [(DEMO_A.jid, DEMO_A.name)],
     )
-    assert await store.transition(post.id, PostStatus.SENDING, expect=PostStatus.PENDING)
+    assert await store.move(post.id, PostStatus.SENDING, expect=PostStatus.PENDING)
     await store.close()
     bot = await start_bot(clock=Clock(SATURDAY_EVENING))
     await eventually(lambda: bot.transport.replies())  # the uncertain notice
@@ -186,18 +188,18 @@ async def finished_posts(bot: Bot, count: int) -> dict[int, PostStatus]:
         at = SATURDAY_EVENING - timedelta(hours=2) + timedelta(minutes=n)
         post = await store.add_post(
             SATURDAY_EVENING + timedelta(days=1, minutes=n),
-            f"Post nomor {n + 1}",
+            PostContent(f"Post nomor {n + 1}"),
             [(DEMO_A.jid, DEMO_A.name)],
             now=at,
         )
         kind = (PostStatus.SENT, PostStatus.FAILED, PostStatus.MISSED)[n % 3]
         if kind is PostStatus.MISSED:
-            await store.transition(
+            await store.move(
                 post.id, kind, expect=PostStatus.PENDING, reason="overdue beyond grace", now=at
             )
         else:
-            await store.transition(post.id, PostStatus.SENDING, expect=PostStatus.PENDING, now=at)
-            await store.transition(
+            await store.move(post.id, PostStatus.SENDING, expect=PostStatus.PENDING, now=at)
+            await store.move(
                 post.id,
                 kind,
                 expect=PostStatus.SENDING,
@@ -322,6 +324,6 @@ async def test_show_refusals(bot: Bot):
 @pytest.mark.parametrize("page", ["0", "4"])
 async def test_history_page_outside_the_pages_is_refused(bot_with_target: Bot, page: str):
     await finished_posts(bot_with_target, 25)
-    assert await bot_with_target.say(f"/riwayat {page}") == m.QUEUE_BAD_PAGE.format(
-        page=int(page), pages=3
+    assert await bot_with_target.say(f"/riwayat {page}") == (
+        f"Halaman {page} tidak ada; riwayat punya 3 halaman."
     )

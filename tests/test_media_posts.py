@@ -39,12 +39,7 @@ async def say(bot: Bot, text: str, *, media: MediaRef | None = None, quoted: boo
     """`text` from the owner, carrying `media` (or replying to a message that carries it)."""
     message: IncomingMessage = make_message(text, timestamp=bot.clock())
     message = replace(message, quoted_media=media) if quoted else replace(message, media=media)
-    before = len(bot.transport.replies())
-    assert bot.app.dispatcher is not None
-    await bot.app.dispatcher.dispatch(message)
-    replies = bot.transport.replies()
-    assert len(replies) == before + 1, replies[before:]
-    return replies[-1]
+    return await bot.send(message)
 
 
 # --- reading types and durations -------------------------------------------------------------

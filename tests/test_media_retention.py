@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.media import MediaStore, prune_media
-from bot.models import PostStatus
+from bot.models import PostContent, PostStatus
 from bot.settings import Settings
 from bot.store import Store
 from tests.conftest import BotFactory
@@ -54,7 +54,10 @@ def partial(media: MediaStore, name: str, age_s: float) -> str:
 async def post_with(store: Store, name: str, status: PostStatus, at: datetime) -> int:
     """A post using `name`, brought to `status` with every change stamped `at`."""
     post = await store.add_post(
-        at, "foto", [(DEMO_A.jid, DEMO_A.name)], media_path=name, media_mime="image/jpeg", now=at
+        at,
+        PostContent("foto", media_path=name, media_mime="image/jpeg"),
+        [(DEMO_A.jid, DEMO_A.name)],
+        now=at,
     )
     path = {
         PostStatus.PENDING: [],
@@ -67,7 +70,7 @@ async def post_with(store: Store, name: str, status: PostStatus, at: datetime) -
     }[status]
     current = PostStatus.PENDING
     for step in path:
-        assert await store.transition(
+        assert await store.move(
             post.id, step, expect=current, now=at, sent_at=at if step is PostStatus.SENT else None
         )
         current = step

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.models import PostStatus
+from bot.models import PostContent, PostStatus
 from bot.settings import Settings
 from bot.store import Store
 from bot.transport.base import TransportError
@@ -37,7 +37,11 @@ async def seed(settings: Settings, dues: list[datetime], text: str = "p{n}") -> 
     store = await Store.open(settings.db_path)
     try:
         return [
-            (await store.add_post(due, text.format(n=n), [(DEMO_A.jid, DEMO_A.name)])).id
+            (
+                await store.add_post(
+                    due, PostContent(text.format(n=n)), [(DEMO_A.jid, DEMO_A.name)]
+                )
+            ).id
             for n, due in enumerate(dues)
         ]
     finally:
@@ -108,7 +112,7 @@ async def test_interrupted_post_reported_once_after_a_late_connection(
     [post_id] = await seed(settings, [SATURDAY_EVENING + timedelta(minutes=5)])
     store = await Store.open(settings.db_path)
     # What a crash between the claim and the send leaves behind:
-    assert await store.transition(post_id, PostStatus.SENDING, expect=PostStatus.PENDING)
+    assert await store.move(post_id, PostStatus.SENDING, expect=PostStatus.PENDING)
     await store.close()
 
     clock.advance(minutes=10)
@@ -145,7 +149,7 @@ async def test_several_interrupted_posts_share_one_notice(
     ids = await seed(settings, [SATURDAY_EVENING + timedelta(minutes=n) for n in range(3)])
     store = await Store.open(settings.db_path)
     for post_id in ids:
-        assert await store.transition(post_id, PostStatus.SENDING, expect=PostStatus.PENDING)
+        assert await store.move(post_id, PostStatus.SENDING, expect=PostStatus.PENDING)
     await store.close()
     bot = await start_bot(clock=Clock(SATURDAY_EVENING + timedelta(minutes=5)))
     await eventually(lambda: bot.transport.replies())
@@ -225,7 +229,9 @@ async def test_zero_grace_still_sends_a_post_due_while_running(
 ):
     bot = await start_bot(settings_=replace(settings, grace=timedelta(0)))
     post = await bot.app.store.add_post(
-        datetime.now(UTC) + timedelta(seconds=0.2), "Tepat", [(DEMO_A.jid, DEMO_A.name)]
+        datetime.now(UTC) + timedelta(seconds=0.2),
+        PostContent("Tepat"),
+        [(DEMO_A.jid, DEMO_A.name)],
     )
     bot.services.queue_changed()
     await eventually(lambda: bot.transport.sent)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.models import PostStatus
+from bot.models import PostContent, PostStatus
 from bot.pacing import Pacer
 from bot.settings import Settings
 from bot.store import Store
@@ -111,7 +111,7 @@ async def test_burst_of_100_due_together_goes_out_paced_in_order_once(
     due = datetime.now(UTC) - timedelta(seconds=1)
     store = await Store.open(paced.db_path)
     ids = [
-        (await store.add_post(due, f"post {n:03d}", [(DEMO_A.jid, DEMO_A.name)])).id
+        (await store.add_post(due, PostContent(f"post {n:03d}"), [(DEMO_A.jid, DEMO_A.name)])).id
         for n in range(100)
     ]
     await store.close()
@@ -140,7 +140,9 @@ async def test_posts_due_in_a_burst_keep_due_order_not_insertion_order(
     # inserted newest-due first: ids run against the due order
     for n in reversed(range(20)):
         await store.add_post(
-            base + timedelta(milliseconds=n * 10), f"p{n:02d}", [(DEMO_A.jid, DEMO_A.name)]
+            base + timedelta(milliseconds=n * 10),
+            PostContent(f"p{n:02d}"),
+            [(DEMO_A.jid, DEMO_A.name)],
         )
     await store.close()
     bot = await start_bot(settings_=paced)
@@ -159,7 +161,7 @@ async def test_pacing_delay_alone_never_turns_a_post_into_missed(
     bot = await start_bot(settings_=paced)
     due = datetime.now(UTC) + timedelta(seconds=0.2)
     ids = [
-        (await bot.app.store.add_post(due, f"q{n}", [(DEMO_A.jid, DEMO_A.name)])).id
+        (await bot.app.store.add_post(due, PostContent(f"q{n}"), [(DEMO_A.jid, DEMO_A.name)])).id
         for n in range(12)
     ]
     bot.services.queue_changed()

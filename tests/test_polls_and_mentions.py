@@ -13,7 +13,7 @@ import pytest
 
 from bot import messages as m
 from bot.backup import BackupError, post_record, read_backup
-from bot.models import PostStatus
+from bot.models import PostContent, PostStatus
 from bot.pollspec import PollSpec, parse_poll
 from bot.repeat import RepeatRule
 from bot.series import queue_next_occurrences
@@ -119,13 +119,17 @@ async def test_the_next_occurrence_of_a_series_keeps_its_poll_and_mention(tmp_pa
     now = SATURDAY_EVENING
     try:
         firsts = [
-            await store.add_post(now, "", group, repeat_rule=daily, poll=spec, now=now),
-            await store.add_post(now, "Absen", group, repeat_rule=daily, mention_all=True, now=now),
+            await store.add_post(
+                now, PostContent("", poll=spec), group, repeat_rule=daily, now=now
+            ),
+            await store.add_post(
+                now, PostContent("Absen", mention_all=True), group, repeat_rule=daily, now=now
+            ),
         ]
         for first in firsts:  # each occurrence over: sent
             claimed = await store.claim_due(first.id, now)
             assert claimed is not None
-            await store.transition(first.id, PostStatus.SENT, expect=PostStatus.SENDING, now=now)
+            await store.move(first.id, PostStatus.SENT, expect=PostStatus.SENDING, now=now)
         queued = await queue_next_occurrences(store, now, WIB)
     finally:
         await store.close()
@@ -141,9 +145,11 @@ async def test_a_backup_keeps_poll_and_mention_all_and_an_old_one_still_reads(tm
     group = [(GROUPS[0].jid, GROUPS[0].name)]
     due = SATURDAY_EVENING + timedelta(hours=12)
     try:
-        poll = await store.add_post(due, "", group, poll=spec, now=SATURDAY_EVENING)
-        loud = await store.add_post(due, "Rapat", group, mention_all=True, now=SATURDAY_EVENING)
-        plain = await store.add_post(due, "Biasa", group, now=SATURDAY_EVENING)
+        poll = await store.add_post(due, PostContent("", poll=spec), group, now=SATURDAY_EVENING)
+        loud = await store.add_post(
+            due, PostContent("Rapat", mention_all=True), group, now=SATURDAY_EVENING
+        )
+        plain = await store.add_post(due, PostContent("Biasa"), group, now=SATURDAY_EVENING)
     finally:
         await store.close()
     lines = [json.dumps(post_record(p, WIB)) for p in (poll, loud, plain)]
@@ -168,7 +174,9 @@ async def test_a_backup_with_a_poll_that_cannot_be_sent_is_refused(tmp_path: Pat
     store = await Store.open(tmp_path / "bot.db")
     try:
         post = await store.add_post(
-            SATURDAY_EVENING, "", [(GROUPS[0].jid, GROUPS[0].name)], poll="Tanya? | A | B"
+            SATURDAY_EVENING,
+            PostContent("", poll="Tanya? | A | B"),
+            [(GROUPS[0].jid, GROUPS[0].name)],
         )
     finally:
         await store.close()

@@ -47,12 +47,7 @@ def ref(kind: MediaKind, data: bytes, mime: str) -> MediaRef:
 
 async def send(bot: Bot, message: IncomingMessage) -> str:
     """`message` from the owner; the bot's one reply."""
-    before = len(bot.transport.replies())
-    assert bot.app.dispatcher is not None
-    await bot.app.dispatcher.dispatch(message)
-    replies = bot.transport.replies()
-    assert len(replies) == before + 1, replies[before:]
-    return replies[-1]
+    return await bot.send(message)
 
 
 async def reply(

@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from bot.models import PostStatus, SentMessage
+from bot.models import PostContent, PostStatus, SentMessage
 from bot.settings import Settings
 from bot.store import Store
 from bot.transport.base import TransportError
@@ -21,7 +21,7 @@ def real_now() -> datetime:
 
 
 async def add(bot: Bot, due: datetime, text: str) -> int:
-    post = await bot.app.store.add_post(due, text, [(DEMO_A.jid, DEMO_A.name)])
+    post = await bot.app.store.add_post(due, PostContent(text), [(DEMO_A.jid, DEMO_A.name)])
     bot.services.queue_changed()
     return int(post.id)
 
@@ -76,7 +76,9 @@ async def test_image_post_is_sent_as_image(start_bot: BotFactory):
     bot = await start_bot()
     name = bot.services.media.save(b"\xff\xd8\xff" + b"1" * 10, "image/jpeg")
     await bot.app.store.add_post(
-        real_now(), "caption", [(DEMO_A.jid, DEMO_A.name)], media_path=name, media_mime="image/jpeg"
+        real_now(),
+        PostContent("caption", media_path=name, media_mime="image/jpeg"),
+        [(DEMO_A.jid, DEMO_A.name)],
     )
     bot.services.queue_changed()
     await eventually(lambda: bot.transport.posts())
@@ -103,7 +105,9 @@ async def test_failed_send_is_recorded_and_owner_told(start_bot: BotFactory):
 async def test_missing_media_fails_the_post_not_the_bot(start_bot: BotFactory):
     bot = await start_bot()
     await bot.app.store.add_post(
-        real_now(), "x", [(DEMO_A.jid, DEMO_A.name)], media_path="gone.jpg", media_mime="image/jpeg"
+        real_now(),
+        PostContent("x", media_path="gone.jpg", media_mime="image/jpeg"),
+        [(DEMO_A.jid, DEMO_A.name)],
     )
     await add(bot, real_now() + timedelta(milliseconds=50), "after")
     await eventually(lambda: bot.transport.posts())
@@ -146,7 +150,9 @@ async def test_many_missed_posts_give_one_summary(start_bot: BotFactory):
     first = await start_bot(clock=clock)
     for n in range(150):
         await first.app.store.add_post(
-            SATURDAY_EVENING + timedelta(minutes=n + 1), f"p{n}", [(DEMO_A.jid, DEMO_A.name)]
+            SATURDAY_EVENING + timedelta(minutes=n + 1),
+            PostContent(f"p{n}"),
+            [(DEMO_A.jid, DEMO_A.name)],
         )
     await first.app.stop()
     clock.advance(days=1)
@@ -165,10 +171,10 @@ async def test_post_interrupted_while_sending_is_not_resent(start_bot: BotFactor
     clock = Clock(SATURDAY_EVENING)
     first = await start_bot(clock=clock)
     post = await first.app.store.add_post(
-        SATURDAY_EVENING + timedelta(hours=1), "x", [(DEMO_A.jid, DEMO_A.name)]
+        SATURDAY_EVENING + timedelta(hours=1), PostContent("x"), [(DEMO_A.jid, DEMO_A.name)]
     )
     # What a crash between claim and send leaves behind:
-    assert await first.app.store.transition(post.id, PostStatus.SENDING, expect=PostStatus.PENDING)
+    assert await first.app.store.move(post.id, PostStatus.SENDING, expect=PostStatus.PENDING)
     await first.app.stop()
     clock.advance(hours=1)
     transport = FakeTransport()
@@ -211,7 +217,7 @@ async def test_zero_grace_marks_any_late_post_missed(start_bot: BotFactory, sett
     clock = Clock(SATURDAY_EVENING)
     bot = await start_bot(clock=clock, settings_=replace(settings, grace=timedelta(0)))
     await bot.app.store.add_post(
-        SATURDAY_EVENING - timedelta(seconds=1), "late", [(DEMO_A.jid, DEMO_A.name)]
+        SATURDAY_EVENING - timedelta(seconds=1), PostContent("late"), [(DEMO_A.jid, DEMO_A.name)]
     )
     bot.services.queue_changed()
     await eventually(lambda: bot.transport.replies())

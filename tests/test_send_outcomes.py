@@ -11,13 +11,12 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import neonize
 import pytest
 
 from bot import messages as m
 from bot.delivery import Deliverer
 from bot.media import MediaStore
-from bot.models import Post, PostStatus, SentMessage
+from bot.models import Post, PostContent, PostStatus, SentMessage
 from bot.pacing import Pacer
 from bot.scheduler import PostScheduler
 from bot.store import Store
@@ -226,14 +225,6 @@ def test_unknown_text_fails_while_connected_and_waits_while_not():
     assert outcome(send_error("something odd", False)) == D
 
 
-@pytest.fixture(scope="module")
-def neonize_library() -> bytes:
-    libraries = list(Path(neonize.__file__).parent.glob("neonize-*.so"))
-    if not libraries:
-        pytest.skip("no neonize shared library on this platform")
-    return libraries[0].read_bytes()
-
-
 @pytest.mark.parametrize("source", sorted({row[4] for row in TABLE}))
 def test_each_cited_text_is_in_the_installed_whatsmeow(neonize_library: bytes, source: str):
     assert source.encode() in neonize_library
@@ -263,10 +254,10 @@ async def test_lost_ack_leaves_the_post_uncertain_until_the_owner_resends(start_
     bot = await start_bot(transport=transport)
     store = bot.app.store
     first = await store.add_post(
-        datetime.now(UTC), "Mungkin terkirim", [(GROUPS[0].jid, GROUPS[0].name)]
+        datetime.now(UTC), PostContent("Mungkin terkirim"), [(GROUPS[0].jid, GROUPS[0].name)]
     )
     second = await store.add_post(
-        datetime.now(UTC), "Berikutnya", [(GROUPS[0].jid, GROUPS[0].name)]
+        datetime.now(UTC), PostContent("Berikutnya"), [(GROUPS[0].jid, GROUPS[0].name)]
     )
     bot.services.queue_changed()
     await eventually(lambda: transport.replies() and transport.posts())
@@ -329,8 +320,12 @@ async def test_an_uncertain_send_counts_for_pacing(tmp_path: Path):
 
     scheduler.pacer = Pacer(5.0, 5.0, pacing_nap)
     try:
-        first = await store.add_post(datetime.now(UTC), "satu", [(GROUPS[0].jid, GROUPS[0].name)])
-        second = await store.add_post(datetime.now(UTC), "dua", [(GROUPS[0].jid, GROUPS[0].name)])
+        first = await store.add_post(
+            datetime.now(UTC), PostContent("satu"), [(GROUPS[0].jid, GROUPS[0].name)]
+        )
+        second = await store.add_post(
+            datetime.now(UTC), PostContent("dua"), [(GROUPS[0].jid, GROUPS[0].name)]
+        )
         await scheduler.start()
         await eventually(lambda: transport.posts())
         assert transport.attempts == [first.id, second.id]

@@ -67,7 +67,7 @@ async def exchange(bot: Bot, text: str) -> list[Sent]:
 async def test_the_queue_shows_a_series_once_under_its_id(daily: tuple[Bot, Clock]):
     bot, _ = daily
     # the failed occurrence queued again for later today: two pending occurrences
-    assert await bot.app.store.transition(
+    assert await bot.app.store.move(
         2,
         PostStatus.PENDING,
         expect=PostStatus.FAILED,
@@ -201,7 +201,7 @@ async def test_new_text_has_the_same_limits_as_jadwal(
 async def test_a_series_being_sent_cannot_be_changed_yet(bot_with_target: Bot):
     await bot_with_target.say("/jadwal setiap hari 08:00 Senam")
     store = bot_with_target.app.store
-    assert await store.transition(1, PostStatus.SENDING, expect=PostStatus.PENDING)
+    assert await store.move(1, PostStatus.SENDING, expect=PostStatus.PENDING)
     expected = m.SERIES_NOTHING_PENDING.format(
         id=1, ordinal="#1 ke-1", status=m.STATUS_NAMES["sending"]
     )

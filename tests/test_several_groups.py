@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot import messages as m
-from bot.models import Group, PostStatus, SentMessage, aggregate_status
+from bot.models import Group, PostContent, PostStatus, SentMessage, aggregate_status
 from bot.settings import Settings
 from bot.store import Store
 from bot.transport.whatsapp.errors import send_error
@@ -94,13 +94,13 @@ async def test_ke_takes_names_quotes_and_the_english_alias(bot: Bot):
     ]
 
 
-async def test_ke_counts_only_as_the_first_word(bot_with_target: Bot):
+async def test_ke_counts_right_after_the_time_and_never_without_its_colon(bot_with_target: Bot):
     bot = bot_with_target  # default: Grup Demo A
     await bot.say("/jadwal besok 08:00 ke:3 pasar dulu")
     await bot.say("/jadwal besok 09:00 ke pasar bersama")
     posts = await bot.app.store.all_posts()
     assert [(p.text, p.destination_name) for p in posts] == [
-        ("ke:3 pasar dulu", "Grup Demo A"),
+        ("pasar dulu", "Grup Demo B"),
         ("ke pasar bersama", "Grup Demo A"),
     ]
 
@@ -187,7 +187,7 @@ async def seed(settings: Settings, due_hours_ago: float, groups: tuple[Group, ..
     try:
         post = await store.add_post(
             SATURDAY_EVENING - timedelta(hours=due_hours_ago),
-            "Seeded",
+            PostContent("Seeded"),
             [(g.jid, g.name) for g in groups],
             now=SATURDAY_EVENING - timedelta(days=1),
         )
@@ -224,11 +224,11 @@ async def test_a_group_left_sending_is_reported_and_the_rest_go_out(
         assert post is not None
         first, second, _ = post.deliveries
         for delivery, to in ((first, PostStatus.SENT), (second, None)):
-            assert await store.transition(
+            assert await store.move(
                 post_id, PostStatus.SENDING, expect=PostStatus.PENDING, delivery_id=delivery.id
             )
             if to is not None:
-                assert await store.transition(
+                assert await store.move(
                     post_id, to, expect=PostStatus.SENDING, delivery_id=delivery.id
                 )
         assert (await store.get_post(post_id)).status is PostStatus.SENDING  # type: ignore[union-attr]

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from bot.models import PostStatus
+from bot.models import PostContent, PostStatus
 from bot.settings import Settings
 from bot.store import Store
 from bot.transport.whatsapp.errors import send_error
@@ -155,7 +155,7 @@ async def test_stop_during_a_retry_wait_releases_the_post(
     transport.fail_with = send_error("504 gateway timeout", True)  # transient: retried in ~2 s
     bot = await start_bot(transport=transport)
     post = await bot.app.store.add_post(
-        datetime.now(UTC), "Ditahan", [(GROUPS[0].jid, GROUPS[0].name)]
+        datetime.now(UTC), PostContent("Ditahan"), [(GROUPS[0].jid, GROUPS[0].name)]
     )
     bot.services.queue_changed()
     deadline = time.monotonic() + 3
@@ -189,7 +189,7 @@ async def test_stop_while_waiting_for_the_connection(start_bot: BotFactory, sett
     transport.connected = False
     bot = await start_bot(transport=transport)
     post = await bot.app.store.add_post(
-        datetime.now(UTC), "Menunggu", [(GROUPS[0].jid, GROUPS[0].name)]
+        datetime.now(UTC), PostContent("Menunggu"), [(GROUPS[0].jid, GROUPS[0].name)]
     )
     bot.services.queue_changed()
     await asyncio.sleep(0.1)

@@ -17,6 +17,7 @@ from loguru import logger
 from bot import messages as m
 from bot.app import App
 from bot.dbpeek import stored_settings
+from bot.models import PostContent
 from bot.settings import Settings
 from bot.state import BotState, Destination, Key, LastError, stored_destinations
 from bot.store import Store
@@ -197,7 +198,9 @@ async def test_the_scheduler_and_the_missed_summary_follow_the_zone(start_bot: B
     await bot.say("/zona WIT")
     app = bot.app
     post = await app.store.add_post(
-        SATURDAY_EVENING + timedelta(hours=1), "Telat", [Destination(GROUPS[0].jid, "Grup Demo A")]
+        SATURDAY_EVENING + timedelta(hours=1),
+        PostContent("Telat"),
+        [Destination(GROUPS[0].jid, "Grup Demo A")],
     )
     await app._missed([post])
     notice = await app.store.unsent_notices()

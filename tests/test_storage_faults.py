@@ -23,7 +23,7 @@ from bot import messages as m
 from bot.delivery import Deliverer, Outcome
 from bot.faults import MAX_RETRY_S, Faults
 from bot.media import MediaStore
-from bot.models import Post, PostStatus, SentMessage
+from bot.models import Post, PostContent, PostStatus, SentMessage
 from bot.scheduler import PostScheduler
 from bot.state import BotState
 from bot.store import Store
@@ -145,7 +145,9 @@ async def test_full_disk_is_told_once_retried_with_backoff_then_recovered(
     store: Store, tmp_path: Path
 ):
     rig = Rig(store, tmp_path, grace=timedelta(minutes=10))
-    post = await store.add_post(START + timedelta(seconds=10), "Halo", [(DEMO_A.jid, DEMO_A.name)])
+    post = await store.add_post(
+        START + timedelta(seconds=10), PostContent("Halo"), [(DEMO_A.jid, DEMO_A.name)]
+    )
     await rig.scheduler.start()
     try:
         rig.disk.full = True
@@ -178,14 +180,16 @@ async def test_post_delayed_beyond_the_grace_by_a_full_disk_is_reported_missed(
     store: Store, tmp_path: Path
 ):
     rig = Rig(store, tmp_path, grace=timedelta(minutes=2))
-    late = await store.add_post(START + timedelta(seconds=10), "Telat", [(DEMO_A.jid, DEMO_A.name)])
+    late = await store.add_post(
+        START + timedelta(seconds=10), PostContent("Telat"), [(DEMO_A.jid, DEMO_A.name)]
+    )
     await rig.scheduler.start()
     try:
         rig.disk.full = True
         await rig.clock.advance(300)
         rig.disk.full = False
         on_time = await store.add_post(
-            START + timedelta(seconds=320), "Tepat", [(DEMO_A.jid, DEMO_A.name)]
+            START + timedelta(seconds=320), PostContent("Tepat"), [(DEMO_A.jid, DEMO_A.name)]
         )
         await rig.clock.advance(60)
         assert [s.post_id for s in rig.transport.posts()] == [on_time.id]
@@ -198,7 +202,7 @@ async def test_post_delayed_beyond_the_grace_by_a_full_disk_is_reported_missed(
 async def test_a_failing_pass_that_is_not_the_disk_is_told_once_too(store: Store, tmp_path: Path):
     rig = Rig(store, tmp_path, grace=timedelta(minutes=10))
     rig.broken_passes = 3
-    post = await store.add_post(START, "Halo", [(DEMO_A.jid, DEMO_A.name)])
+    post = await store.add_post(START, PostContent("Halo"), [(DEMO_A.jid, DEMO_A.name)])
     await rig.scheduler.start()
     try:
         await rig.clock.advance(10)  # failed at 0, 1 and 3 s; worked at 7 s
@@ -254,7 +258,9 @@ async def test_running_bot_on_a_full_disk_tells_once_and_shows_it_in_status(star
         await bot.say("/tujuan Grup Demo A")
         store = bot.app.store
         disk = under_full_disk(store)
-        post = await store.add_post(datetime.now(UTC), "Halo", [(DEMO_A.jid, DEMO_A.name)])
+        post = await store.add_post(
+            datetime.now(UTC), PostContent("Halo"), [(DEMO_A.jid, DEMO_A.name)]
+        )
         disk.full = True
         bot.services.queue_changed()
         await eventually(lambda: disk.refused >= 20)
@@ -282,7 +288,9 @@ async def test_stop_while_a_sent_record_waits_for_the_disk_tells_no_recovery(
     store: Store, tmp_path: Path
 ):
     rig = Rig(store, tmp_path, grace=timedelta(minutes=10))
-    post = await store.add_post(START + timedelta(seconds=10), "Halo", [(DEMO_A.jid, DEMO_A.name)])
+    post = await store.add_post(
+        START + timedelta(seconds=10), PostContent("Halo"), [(DEMO_A.jid, DEMO_A.name)]
+    )
     rig.transport.after_post = lambda: setattr(rig.disk, "full", True)
     await rig.scheduler.start()
     await rig.clock.advance(20)  # sent at 10 s; its record refused since
@@ -297,7 +305,9 @@ async def test_stop_while_a_sent_record_waits_for_the_disk_tells_no_recovery(
 
 async def test_a_pass_that_only_reads_does_not_end_a_full_disk(store: Store, tmp_path: Path):
     rig = Rig(store, tmp_path, grace=timedelta(minutes=10))
-    post = await store.add_post(START + timedelta(seconds=10), "Halo", [(DEMO_A.jid, DEMO_A.name)])
+    post = await store.add_post(
+        START + timedelta(seconds=10), PostContent("Halo"), [(DEMO_A.jid, DEMO_A.name)]
+    )
     await rig.scheduler.start()
     try:
         rig.disk.full = True
@@ -326,7 +336,9 @@ async def test_a_database_damaged_while_running_is_named_with_what_to_do(
     store: Store, tmp_path: Path
 ):
     path = tmp_path / "bot.db"
-    post = await store.add_post(START + timedelta(seconds=10), "Halo", [(DEMO_A.jid, DEMO_A.name)])
+    post = await store.add_post(
+        START + timedelta(seconds=10), PostContent("Halo"), [(DEMO_A.jid, DEMO_A.name)]
+    )
     rig = Rig(store, tmp_path, grace=timedelta(minutes=10))
     # The pages of the posts table and its index are overwritten on disk; a commit by another
     # connection makes the bot's connection drop its page cache (WAL).

@@ -13,7 +13,7 @@ import pytest
 
 from bot.lockfile import AlreadyRunning, InstanceLock
 from bot.migrations import MIGRATIONS
-from bot.models import PostStatus
+from bot.models import PostContent, PostStatus
 from bot.store import Store
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -22,7 +22,7 @@ WIB = ZoneInfo("Asia/Jakarta")
 async def test_schema_is_migrated_once_and_uses_wal(tmp_path: Path):
     path = tmp_path / "bot.db"
     store = await Store.open(path)
-    await store.add_post(datetime(2026, 12, 1, 8, tzinfo=WIB), "x", [("g@g.us", "G")])
+    await store.add_post(datetime(2026, 12, 1, 8, tzinfo=WIB), PostContent("x"), [("g@g.us", "G")])
     await store.close()
     store = await Store.open(path)  # reopening must not re-run or lose anything
     assert [p.text for p in await store.all_posts()] == ["x"]
@@ -37,36 +37,37 @@ async def test_schema_is_migrated_once_and_uses_wal(tmp_path: Path):
 async def test_naive_datetimes_are_refused(tmp_path: Path):
     store = await Store.open(tmp_path / "bot.db")
     with pytest.raises(ValueError, match="naive"):
-        await store.add_post(datetime(2026, 12, 1, 8), "x", [("g@g.us", "G")])  # noqa: DTZ001
+        await store.add_post(datetime(2026, 12, 1, 8), PostContent("x"), [("g@g.us", "G")])  # noqa: DTZ001
     assert await store.all_posts() == []
     await store.close()
 
 
 async def test_illegal_transition_is_a_bug(tmp_path: Path):
     store = await Store.open(tmp_path / "bot.db")
-    post = await store.add_post(datetime.now(UTC), "x", [("g@g.us", "G")])
+    post = await store.add_post(datetime.now(UTC), PostContent("x"), [("g@g.us", "G")])
     with pytest.raises(ValueError, match="illegal transition"):
-        await store.transition(post.id, PostStatus.SENT, expect=PostStatus.PENDING)
-    assert await store.transition(post.id, PostStatus.CANCELLED, expect=PostStatus.PENDING)
+        await store.move(post.id, PostStatus.SENT, expect=PostStatus.PENDING)
+    assert await store.move(post.id, PostStatus.CANCELLED, expect=PostStatus.PENDING)
     # a cancelled post cannot be claimed for sending
-    assert not await store.transition(post.id, PostStatus.SENDING, expect=PostStatus.PENDING)
+    assert not await store.move(post.id, PostStatus.SENDING, expect=PostStatus.PENDING)
     await store.close()
 
 
 async def test_cancel_racing_a_send_has_exactly_one_winner(tmp_path: Path):
     store = await Store.open(tmp_path / "bot.db")
     ids = [
-        (await store.add_post(datetime.now(UTC), f"p{n}", [("g@g.us", "G")])).id for n in range(50)
+        (await store.add_post(datetime.now(UTC), PostContent(f"p{n}"), [("g@g.us", "G")])).id
+        for n in range(50)
     ]
     results = await asyncio.gather(
         *(
-            store.transition(i, target, expect=PostStatus.PENDING)
+            store.move(i, target, expect=PostStatus.PENDING)
             for i in ids
             for target in (PostStatus.SENDING, PostStatus.CANCELLED)
         )
     )
     for n in range(50):
-        assert results[2 * n] != results[2 * n + 1]
+        assert bool(results[2 * n]) != bool(results[2 * n + 1])
     counts = await store.counts()
     assert counts[PostStatus.SENDING] + counts[PostStatus.CANCELLED] == 50
     assert counts[PostStatus.PENDING] == 0
@@ -77,7 +78,9 @@ async def test_due_posts_and_pages_are_in_time_order(tmp_path: Path):
     store = await Store.open(tmp_path / "bot.db")
     base = datetime(2026, 11, 21, 13, tzinfo=UTC)
     for minutes in (30, 10, 20):
-        await store.add_post(base + timedelta(minutes=minutes), str(minutes), [("g@g.us", "G")])
+        await store.add_post(
+            base + timedelta(minutes=minutes), PostContent(str(minutes)), [("g@g.us", "G")]
+        )
     assert [p.text for p in await store.due_posts(base + timedelta(minutes=20))] == ["10", "20"]
     assert [p.text for p in await store.pending_page(2, 1)] == ["20", "30"]
     upcoming = await store.next_pending()

@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import messages as m
-from bot.models import Post
+from bot.models import Post, PostContent
 from bot.repeat import RepeatRule
 from tests.conftest import Bot, BotFactory, Clock
 from tests.fakes import eventually
@@ -76,7 +76,7 @@ async def test_a_rule_stored_without_a_zone_keeps_its_moment_too(start_bot: BotF
     old_rule = '{"day":null,"hour":9,"minute":0,"v":1,"weekdays":null}'  # as stored before
     await bot.app.store.add_post(
         datetime(2026, 11, 23, 9, 0, tzinfo=WIB),
-        "Selamat pagi",
+        PostContent("Selamat pagi"),
         [("120363000000000001@g.us", "Grup Demo A")],
         now=clock.now,
         repeat_rule=old_rule,

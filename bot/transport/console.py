@@ -6,8 +6,11 @@ and that write is the send itself, so scripts and tests can check exactly what w
 Lines starting with `!` are console controls (see CONSOLE_HELP): media, replies, messages
 from inside a group. Every message in the owner's chat has a short id to reply to with
 `!balas`: `in-N` for the owner's (printed for media and for text that is not a command),
-`out-N` for the bot's (printed after each reply). Input is read as bytes: a line that is not
-valid UTF-8 is refused, the rest go on.
+`out-N` for the bot's (printed after each reply). Both count from 1 in each run: in-N is the
+owner's N-th message (every line but an empty one, `!tunggu` and a refused one), out-N the
+bot's N-th message in the owner's chat (posts to groups are numbered apart), so a script can
+name them in advance. Input is read as bytes: a line that is not valid UTF-8 is refused, the
+rest go on.
 """
 
 from __future__ import annotations
@@ -99,7 +102,8 @@ class ConsoleTransport:
         self._stdout = stdout or sys.stdout
         self._clock = clock
         self._in_ids = itertools.count(1)
-        self._out_ids = itertools.count(1)
+        self._out_ids = itertools.count(1)  # the bot's messages in the owner's chat
+        self._post_ids = itertools.count(1)  # posts to groups
         self._run_id = f"{os.getpid():x}{int(time.time()):x}"  # message ids unique across runs
         # Messages of the owner's chat by short id, for `!balas`; only the latest few, so
         # memory stays flat.
@@ -198,7 +202,9 @@ class ConsoleTransport:
     ) -> SentMessage:
         if not self._outbox.is_open:
             raise TransportError("konsol sudah ditutup")
-        sent = SentMessage(f"out-{self._run_id}-{next(self._out_ids)}", self._clock())
+        owner = chat == self.owner_chat()
+        kind, numbers = ("out", self._out_ids) if owner else ("post", self._post_ids)
+        sent = SentMessage(f"{kind}-{self._run_id}-{next(numbers)}", self._clock())
         names = {g.jid: g.name for g in DEMO_GROUPS}
         shown_name = (media.file_name or media.path.name) if media else ""
         record = {
@@ -221,7 +227,7 @@ class ConsoleTransport:
             text = poll.describe()
         if mentions:
             text += "\n" + m.CONSOLE_MENTIONED.format(count=len(mentions))
-        if chat == self.owner_chat():
+        if owner:
             short = self._remember(Shown(sent.message_id, text), sent.message_id)
             if media is not None:
                 tag = f"[{m.MEDIA_NAMES[media.kind.value]} {self._keep_copy(media.path, short)}] "
