@@ -1,0 +1,212 @@
+"""Signs that WhatsApp is restricting the number, and the pause they call for.
+
+Signals: a send refused with code 429 (rate-overlimit) or 463 (reach-out timelock); a burst
+of send failures; a storm of disconnects. Each starts a pause; consecutive pauses double in
+length up to a cap, and the ladder goes back to the first step after a quiet period with
+no pause.
+
+How the text reaches Python: goneonize main.go SendMessage puts the Go error's Error()
+string in SendMessageReturnFunction.Error, and neonize aioze/client.py send_message raises
+`SendMessageError(model.Error)`; the transport raises its TransportError `from` it
+(bot/transport/whatsapp/transport.py `_send`), so the Go text is in the exception chain.
+The codes arrive in two shapes (whatsmeow at the commit errors.py cites, also at its HEAD):
+- send.go:452 `fmt.Errorf("%w %d", ErrServerReturnedError, errorCode)`: the message ack
+  carried an error code: "server returned error 429", "server returned error 463";
+- errors.go:224 IQError.Error() "info query returned status %d: %s", for 429 with the text
+  of errors.go:195 ErrIQRateOverLimit: "info query returned status 429: rate-overlimit",
+  wrapped by the member or device lookup of a send (send.go:302 "failed to get group
+  members: %w", send.go:1177 "failed to get device list: %w") or raised by neonize's
+  get_group_info as GetGroupInfoError.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from bot.transport.base import TransportError
+from bot.transport.whatsapp.errors import _CODE_REASONS, _SERVER_CODE
+
+RATE_LIMITED_CODE = 429
+TIMELOCK_CODE = 463
+# errors.go:224 IQError.Error(); the status of an info query inside (or before) a send.
+_IQ_STATUS = re.compile(r"info query returned status (\d+)")
+
+
+class Signal(Enum):
+    RATE_LIMITED = "rate_limited"  # 429 rate-overlimit
+    REACHOUT_TIMELOCK = "reachout_timelock"  # 463
+    FAILURE_BURST = "failure_burst"
+    DISCONNECT_STORM = "disconnect_storm"
+
+
+_CODE_SIGNALS = {RATE_LIMITED_CODE: Signal.RATE_LIMITED, TIMELOCK_CODE: Signal.REACHOUT_TIMELOCK}
+
+
+def classify(error: BaseException | str) -> Signal | None:
+    """RATE_LIMITED or REACHOUT_TIMELOCK when a send error carries code 429 or 463; None for
+    an ordinary failure. Reads the exception and every cause behind it."""
+    for text in _texts(error):
+        code = _code(text)
+        if code in _CODE_SIGNALS:
+            return _CODE_SIGNALS[code]
+    return None
+
+
+def _texts(error: BaseException | str) -> Iterator[str]:
+    if isinstance(error, str):
+        yield error.strip()
+        return
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield str(current).strip()
+        if isinstance(current, TransportError):
+            # send_error() keeps no Go text in the reason for a known server code: match the
+            # reason errors.py gives those codes.
+            for code, (_kind, reason) in _CODE_REASONS.items():
+                if current.reason == reason:
+                    yield f"server returned error {code}"
+        if current.__cause__ is not None or current.__suppress_context__:
+            current = current.__cause__
+        else:
+            current = current.__context__
+
+
+def _code(text: str) -> int | None:
+    match = _SERVER_CODE.match(text) or _IQ_STATUS.search(text)
+    return int(match.group(1)) if match else None
+
+
+@dataclass(frozen=True)
+class Pause:
+    signal: Signal
+    since: datetime
+    until: datetime
+    step: int  # 0 for the first pause of a run, 1 for the next, ...
+    detail: str = ""  # the error text, or how many failures / disconnects in how long
+
+
+@dataclass(frozen=True)
+class GuardConfig:
+    first_pause: timedelta = timedelta(minutes=15)
+    max_pause: timedelta = timedelta(hours=24)
+    quiet_reset: timedelta = timedelta(hours=6)  # no pause for this long: back to step 0
+    burst_failures: int = 3  # failures in a row (no send succeeding between) ...
+    burst_window: timedelta = timedelta(minutes=10)  # ... within this long
+    storm_disconnects: int = 5
+    storm_window: timedelta = timedelta(minutes=10)
+
+    def pause_length(self, step: int) -> timedelta:
+        if step >= 32:  # 2**32 times anything useful is past any cap
+            return self.max_pause
+        return min(self.first_pause * (2**step), self.max_pause)
+
+
+class RestrictionGuard:
+    """Turns send outcomes and disconnects into pauses. Every call takes the time it
+    happened, so the guard is pure state; the caller holds sends while paused."""
+
+    def __init__(self, config: GuardConfig | None = None) -> None:
+        self.config = config or GuardConfig()
+        self._failures: deque[datetime] = deque(maxlen=max(1, self.config.burst_failures))
+        self._disconnects: deque[datetime] = deque(maxlen=max(1, self.config.storm_disconnects))
+        self._pause: Pause | None = None
+        self._step = 0  # the step of the next pause
+        self._last_end: datetime | None = None  # when the last pause ended (or was lifted)
+
+    def on_send_failure(self, now: datetime, error: BaseException | str) -> Pause | None:
+        """A send failed. A 429/463 pauses at once; other failures count toward a burst.
+
+        Failures for want of a connection (TransportError.disconnected: nothing was sent)
+        count toward nothing; disconnects are counted by on_disconnect."""
+        if self.paused_until(now) is not None:
+            return None
+        signal = classify(error)
+        if signal is not None:
+            return self._start(now, signal, _innermost(error))
+        if isinstance(error, TransportError) and error.disconnected:
+            return None
+        return self._count(
+            self._failures,
+            now,
+            self.config.burst_failures,
+            self.config.burst_window,
+            Signal.FAILURE_BURST,
+        )
+
+    def on_send_ok(self, now: datetime) -> None:
+        """A send went through: the failures before it were not a burst (one group gone,
+        say, while the others work)."""
+        self._failures.clear()
+
+    def on_disconnect(self, now: datetime) -> Pause | None:
+        """An established connection was lost (not a failed reconnect attempt)."""
+        if self.paused_until(now) is not None:
+            return None
+        return self._count(
+            self._disconnects,
+            now,
+            self.config.storm_disconnects,
+            self.config.storm_window,
+            Signal.DISCONNECT_STORM,
+        )
+
+    def paused_until(self, now: datetime) -> datetime | None:
+        pause = self.active(now)
+        return pause.until if pause else None
+
+    def active(self, now: datetime) -> Pause | None:
+        """The pause in force at `now`, if any."""
+        if self._pause is not None and now < self._pause.until:
+            return self._pause
+        return None
+
+    def resume(self, now: datetime) -> Pause | None:
+        """The owner lifts the pause (/lanjut). The ladder is kept: the next signal pauses
+        for longer, unless a quiet period passes first. Returns the pause lifted."""
+        pause = self.active(now)
+        if pause is not None:
+            self._pause = None
+            self._last_end = now
+        return pause
+
+    def restore(self, pause: Pause) -> None:
+        """Take up a pause stored before a restart."""
+        self._pause = pause
+        self._last_end = pause.until
+        self._step = pause.step + 1
+
+    def _count(
+        self, seen: deque[datetime], now: datetime, limit: int, window: timedelta, signal: Signal
+    ) -> Pause | None:
+        if limit <= 0:
+            return None
+        seen.append(now)
+        if len(seen) >= limit and now - seen[0] <= window:
+            span = int((now - seen[0]).total_seconds())
+            return self._start(now, signal, f"{limit} within {span} s")
+        return None
+
+    def _start(self, now: datetime, signal: Signal, detail: str) -> Pause:
+        if self._pause is not None and self._pause.until <= now:
+            self._last_end = self._pause.until  # it ran out by itself
+        if self._last_end is not None and now - self._last_end >= self.config.quiet_reset:
+            self._step = 0
+        until = now + self.config.pause_length(self._step)
+        self._pause = Pause(signal, now, until, self._step, detail)
+        self._step += 1
+        self._failures.clear()
+        self._disconnects.clear()
+        return self._pause
+
+
+def _innermost(error: BaseException | str) -> str:
+    """The last text of the chain: the library's own words."""
+    *_, last = _texts(error)
+    return last
