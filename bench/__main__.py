@@ -13,6 +13,7 @@ from loguru import logger
 
 from bench import (
     calendarreply,
+    capsburst,
     grouplateness,
     lateness,
     pacing,
@@ -44,6 +45,12 @@ async def _all(quick: bool) -> list[dict[str, object]]:
     rows += await grouplateness.run(posts=10 if quick else 50, spread_s=2 if quick else 10)
     rows += await asyncio.to_thread(startup.run, runs=2 if quick else 5)
     rows += await resources.run(quick=quick)
+    # Last: its virtual clock wraps aiosqlite's query calls for the rest of the process.
+    rows += await capsburst.run(
+        posts=100 if quick else 1_000,
+        pending=1_000 if quick else 10_000,
+        rounds=50 if quick else 300,
+    )
     return rows
 
 

@@ -13,8 +13,8 @@ from bot.app import App
 from bot.calendarimage import render_month
 from bot.models import PostContent, SentMessage
 from bot.monthplan import days_in, next_month
-from bot.settings import Settings
 from bot.transport.console import DEMO_GROUPS
+from tests.quick import quick_settings
 
 
 class ImageTimedConsole(TimedConsole):
@@ -28,7 +28,7 @@ class ImageTimedConsole(TimedConsole):
 
 
 async def _start(data_dir: Path) -> BenchBot:
-    settings = Settings(data_dir=data_dir, owners=(OWNER,), pacing_min_s=0, pacing_max_s=0)
+    settings = quick_settings(data_dir=data_dir, owners=(OWNER,))
     transport = ImageTimedConsole(data_dir)
     app = App(settings, transport)
     await app.start()

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from bot.app import App
 from bot.models import IncomingMessage, SentMessage
-from bot.settings import Settings
 from bot.transport.console import DEMO_GROUPS, ConsoleTransport
+from tests.quick import quick_settings
 
 OWNER = "6281234567890"
 
@@ -45,7 +45,7 @@ class BenchBot:
 
     @classmethod
     async def start(cls, data_dir: Path) -> BenchBot:
-        settings = Settings(data_dir=data_dir, owners=(OWNER,), pacing_min_s=0, pacing_max_s=0)
+        settings = quick_settings(data_dir=data_dir, owners=(OWNER,))
         transport = TimedConsole(data_dir)
         app = App(settings, transport)
         await app.start()

@@ -45,6 +45,7 @@ from bench.procs import (
     wait_for,
 )
 from bot.timefmt import from_utc_text
+from tests.quick import QUICK_ENV
 
 COMMANDS = ("/status", "/antrian", "/jadwal dalam 2 jam x")
 LEAD_S = 3.0  # the first post falls due this long after the data dir is prepared
@@ -131,7 +132,7 @@ def soak(minutes: float = 10.0, *, interval_s: float = 0.1, progress: bool = Fal
             data, posts, first_due=first_due, step=timedelta(seconds=1), text="soak post {n}"
         )
         last_due = first_due + timedelta(seconds=posts - 1)
-        env = bot_env({"JADWAL_PACING_MIN_S": "0", "JADWAL_PACING_MAX_S": "0"})
+        env = bot_env(QUICK_ENV)
         proc = subprocess.Popen(
             bot_command("console", data),
             stdin=subprocess.PIPE,

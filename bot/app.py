@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import signal
 import sqlite3
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
@@ -24,7 +25,9 @@ from bot.media import MediaStore, prune_media
 from bot.models import Post
 from bot.notices import NoticeSender
 from bot.posts import PostService
+from bot.restriction import Pause
 from bot.scheduler import PostScheduler
+from bot.sendgate import Hold, SendGate
 from bot.settings import Settings
 from bot.shutdown import arm_watchdog, hard_exit
 from bot.state import BotState
@@ -49,11 +52,21 @@ class ShowsClock(Protocol):
 
 class App:
     def __init__(
-        self, settings: Settings, transport: Transport, clock: Callable[[], datetime] = utc_now
+        self,
+        settings: Settings,
+        transport: Transport,
+        clock: Callable[[], datetime] = utc_now,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        """`sleep` and `monotonic`: how the scheduler and the notice sender wait, and the
+        clock those waits run on (a virtual one in tests)."""
         self.settings = settings
         self.transport = transport
         self.clock = clock
+        self._sleep = sleep
+        self._monotonic = monotonic
         self._store: Store | None = None
         self._scheduler: PostScheduler | None = None
         self.dispatcher: Dispatcher | None = None
@@ -79,10 +92,17 @@ class App:
         settings = self.settings
         settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._store = store = await Store.open(settings.db_path)
-        self._state = state = await BotState.load(store, settings.timezone)
+        self._state = state = await BotState.load(store, settings.timezone, settings.quiet_hours)
         if isinstance(self.transport, ShowsClock):
             self.transport.follow_zone(lambda: state.timezone)
         media = MediaStore(settings.media_dir)
+        self.gate = gate = SendGate(
+            settings.caps,
+            quiet=lambda: state.quiet_hours,
+            tz=lambda: state.timezone,
+            on_pause=self._paused,
+            drops=lambda: self.transport.connection().drops,
+        )
         # A notice the database cannot take (disk full) goes to the owner at once instead.
         faults = Faults(
             self.notify_owner,
@@ -99,6 +119,13 @@ class App:
             pacing_s=(settings.pacing_min_s, settings.pacing_max_s),
             tz=lambda: state.timezone,
             faults=faults,
+            sleep=self._sleep,
+            monotonic=self._monotonic,
+            gate=gate,
+            on_held=self._held,
+            on_late=self._late,
+            late_after=settings.late_notice,
+            start_jitter_s=settings.start_jitter_s,
         )
         self._deliverer = deliverer = Deliverer(
             store,
@@ -110,6 +137,8 @@ class App:
             nap=scheduler.nap,
             retry_for_s=settings.send_retry_s,
             faults=faults,
+            gate=gate,
+            typing_max_s=settings.typing_max_s,
         )
         self.services = services = Services(
             store=store,
@@ -122,7 +151,8 @@ class App:
             queue_changed=scheduler.queue_changed,
             list_groups=self.transport.list_groups,
             connection=self._connection,
-            posts=PostService(store, self.clock, scheduler.queue_changed),
+            posts=PostService(store, self.clock, scheduler.queue_changed, state),
+            gate=gate,
         )
         self.dispatcher = Dispatcher(
             services,
@@ -135,9 +165,16 @@ class App:
         )
         await self.transport.start(self.dispatcher.dispatch)
         self._notice_sender = notices = NoticeSender(
-            store, self.transport, self.clock, self.record_error, poll_s=_NOTICE_RETRY_S
+            store,
+            self.transport,
+            self.clock,
+            self.record_error,
+            poll_s=_NOTICE_RETRY_S,
+            sleep=self._sleep,
+            gate=gate,
         )
         self._notices = asyncio.create_task(notices.run(), name="owner-notices")
+        gate.seed(await store.sent_since(self.clock() - timedelta(days=1)))
         await deliverer.recover_interrupted()
         await scheduler.start()
         scheduler.every(timedelta(hours=24), self._prune_media)
@@ -228,6 +265,36 @@ class App:
         await self.notify_owner(
             m.MISSED_SUMMARY.format(
                 count=len(posts), grace=format_duration(self.settings.grace), lines=lines
+            )
+        )
+
+    async def _held(self, hold: Hold) -> None:
+        """Posts fell due inside the quiet hours: told once per window."""
+        assert hold.quiet is not None
+        await self.notify_owner(
+            m.QUIET_HOLDING.format(
+                window=hold.quiet.format(), until=format_short(hold.until, self._tz())
+            )
+        )
+
+    async def _late(self, posts: list[Post]) -> None:
+        """One summary for the posts that went out late in one catch-up."""
+        tz = self._tz()
+        lines = "\n".join(
+            m.LATE_LINE.format(id=p.id, due=format_short(p.due_at, tz)) for p in posts[:20]
+        )
+        if len(posts) > 20:
+            lines += "\n" + m.MISSED_MORE.format(ids=" ".join(f"#{p.id}" for p in posts[20:]))
+        await self.notify_owner(m.LATE_SUMMARY.format(count=len(posts), lines=lines))
+
+    async def _paused(self, pause: Pause) -> None:
+        """Sending stopped on a restriction signal: the owner is told once, with the reason
+        and when it resumes by itself."""
+        await self.notify_owner(
+            m.SENDING_PAUSED.format(
+                reason=m.PAUSE_REASONS[pause.signal.value],
+                detail=pause.detail,
+                until=format_short(pause.until, self._tz()),
             )
         )
 

@@ -12,6 +12,7 @@ from bot import messages as m
 from bot.media import MediaStore
 from bot.models import Group, IncomingMessage, SentMessage
 from bot.posts import PostService
+from bot.sendgate import SendGate
 from bot.settings import Settings
 from bot.state import BotState
 from bot.store import Store
@@ -66,6 +67,7 @@ class Services:
     list_groups: Callable[[], Awaitable[list[Group]]]
     connection: Callable[[], ConnectionState]
     posts: PostService  # every change to the queue: its rules (bot.posts)
+    gate: SendGate  # what holds sends now: a pause, quiet hours, the caps (bot.sendgate)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -6,6 +6,7 @@ notice) is retried until the database takes it."""
 from __future__ import annotations
 
 import enum
+import random
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
@@ -17,10 +18,13 @@ from tenacity.wait import wait_exponential_jitter
 
 from bot import messages as m
 from bot.faults import Abandoned, Faults, describe
+from bot.humantiming import typing_seconds
 from bot.media import MediaStore
 from bot.models import Delivery, MediaKind, Post, PostStatus
 from bot.pacing import Nap
 from bot.pollspec import parse_poll
+from bot.restriction import classify
+from bot.sendgate import SendGate
 from bot.store import Store
 from bot.transport.base import OutgoingMedia, SentMessage, Transport, TransportError
 
@@ -41,8 +45,14 @@ class _Stopped(Exception):
 
 
 def _retryable(error: BaseException) -> bool:
-    # An uncertain error is never transient (TransportError): it is not retried.
-    return isinstance(error, TransportError) and error.transient and not error.disconnected
+    # An uncertain error is never transient (TransportError): it is not retried. Nor is a
+    # restriction signal (429, 463): sending stops for a pause instead (bot.sendgate).
+    return (
+        isinstance(error, TransportError)
+        and error.transient
+        and not error.disconnected
+        and classify(error) is None
+    )
 
 
 class Deliverer:
@@ -59,7 +69,15 @@ class Deliverer:
         retry_first_s: float = 2.0,
         retry_max_s: float = 60.0,
         faults: Faults | None = None,
+        gate: SendGate | None = None,
+        typing_max_s: float = 0.0,
+        rng: random.Random | None = None,
     ) -> None:
+        """`gate` learns every outcome (a restriction signal pauses sending);
+        `typing_max_s`: the longest "typing..." shown before a post (0: none)."""
+        self._gate = gate
+        self._typing_max_s = typing_max_s
+        self._rng = rng or random.Random()
         self._store = store
         self._transport = transport
         self._media = media
@@ -102,18 +120,28 @@ class Deliverer:
         """Send `post` (as claimed: with its one delivery) and record how it went."""
         (delivery,) = post.deliveries
         try:
+            await self._type(post)
             sent = await self._send_with_retries(post)
         except _Stopped:
             await self._release(post, delivery, "shutdown during a retry wait")
             return Outcome.STOPPED
         except TransportError as exc:
+            await self._set_typing(post, False)
+            if classify(exc) is not None:
+                # Not delivered (refused by the server's ack, or before the write): the group
+                # waits, and sending pauses (bot.sendgate; the owner is told there).
+                await self._release(post, delivery, f"sending paused ({exc.reason})")
+                await self._gate_failed(exc)
+                return Outcome.WAITING
             if exc.uncertain:
                 await self._uncertain(post, delivery, exc.reason)
+                await self._gate_failed(exc)
                 return Outcome.UNCERTAIN
             if exc.disconnected:
                 await self._release(post, delivery, f"waiting for the connection ({exc.reason})")
                 return Outcome.WAITING
             await self._fail(post, delivery, exc.reason)
+            await self._gate_failed(exc)
             return Outcome.FAILED
         except Exception as exc:
             # Not a failure the transport knows: the message may have gone out (a console
@@ -125,10 +153,36 @@ class Deliverer:
             await self._uncertain(post, delivery, m.SEND_UNEXPECTED.format(error=describe(exc)))
             return Outcome.UNCERTAIN
         # Delivered: only the record is left, and it is retried until the disk takes it.
+        if self._gate is not None:
+            self._gate.send_ok(self._clock())
         await self._record(post, delivery, PostStatus.SENT, sent=sent)
         late_ms = (sent.timestamp - post.due_at).total_seconds() * 1000
         logger.info("post #{} sent to {} ({:.0f} ms after due)", post.id, delivery.name, late_ms)
         return Outcome.SENT
+
+    async def _type(self, post: Post) -> None:
+        """Show "typing..." in the group for a time that grows with the text (capped), as a
+        person would, then let the send go (raises _Stopped on a shutdown meanwhile)."""
+        text = parse_poll(post.poll).question if post.poll is not None else post.text
+        seconds = typing_seconds(text, self._rng, max_s=self._typing_max_s)
+        if seconds <= 0:
+            return
+        await self._set_typing(post, True)
+        if not await self._nap(seconds):
+            await self._set_typing(post, False)
+            raise _Stopped
+
+    async def _set_typing(self, post: Post, typing: bool) -> None:
+        if self._typing_max_s <= 0:
+            return
+        try:
+            await self._transport.set_typing(post.destination, typing)
+        except Exception as exc:  # only a look: it never holds a post back
+            logger.debug("typing indicator for post #{} not shown: {}", post.id, exc)
+
+    async def _gate_failed(self, error: TransportError) -> None:
+        if self._gate is not None:
+            await self._gate.send_failed(self._clock(), error)
 
     async def _written(self, what: str, write: Callable[[], Awaitable[T]]) -> T:
         return await self._faults.until_written(what, write, self._nap)

@@ -11,7 +11,7 @@ TYPING_BASE_S = 1.0
 TYPING_PER_CHAR_S = 0.04  # 25 characters a second: 100 characters type in about 5 s
 TYPING_MAX_S = 8.0
 TYPING_SPREAD = 0.25  # +-25 % around the computed time
-START_JITTER_MAX_S = 45.0
+START_JITTER_MAX_S = 15.0
 
 
 class Uniform(Protocol):

@@ -111,7 +111,7 @@ REPEAT_INTERVAL = "setiap {every}"
 # /bantuan <perintah> only.
 JADWAL_USAGE = "<kapan> <teks>"
 JADWAL_EXAMPLE = "/jadwal besok 08:00 Selamat pagi semua"
-JADWAL_SUMMARY = "jadwalkan post (teks, foto, video, dokumen, audio)."
+JADWAL_SUMMARY = "jadwalkan post (teks atau media)."
 JADWAL_PHOTO = (
     "Foto, video, dokumen: kirim/teruskan dengan caption /jadwal ..., atau balas dengan "
     "/jadwal ...\nAudio, pesan suara: balas dengan /jadwal <kapan> (tanpa teks)"
@@ -156,11 +156,11 @@ ANTRIAN_EXAMPLE = "/antrian 2"
 ANTRIAN_SUMMARY = "daftar post menunggu."
 BATAL_USAGE = "<nomor post>"
 BATAL_EXAMPLE = "/batal 12"
-BATAL_SUMMARY = "batalkan post; untuk post berulang: hentikan serinya."
+BATAL_SUMMARY = "batalkan post atau serinya."
 UBAH_USAGE = "<nomor> <kapan>\n<nomor> teks <teks baru>\n<nomor> foto"
 UBAH_BY_REPLY = "<kapan> | teks <teks baru> | foto"
 UBAH_EXAMPLE = "/ubah 12 besok 09:00"
-UBAH_SUMMARY = "pindahkan post, ganti teksnya, atau ganti medianya."
+UBAH_SUMMARY = "pindahkan post, ganti teks atau medianya."
 UBAH_MEDIA = (
     "Ganti media: kirim foto/video/dokumen/audio baru dengan caption /ubah 12 foto (juga: "
     "media); teks post tetap menjadi captionnya."
@@ -171,39 +171,54 @@ UBAH_REPEAT = (
 UBAH_TEXT_EXAMPLE = "Ganti teks: /ubah 12 teks Selamat siang semua"
 KIRIM_USAGE = "<nomor post>"
 KIRIM_EXAMPLE = "/kirim 12"
-KIRIM_SUMMARY = "kirim post yang menunggu sekarang juga."
+KIRIM_SUMMARY = "kirim post sekarang juga."
 ULANG_USAGE = "<nomor post>"
 ULANG_EXAMPLE = "/ulang 12"
-ULANG_SUMMARY = "kirim ulang post yang gagal, terlewat atau belum pasti."
+ULANG_SUMMARY = "kirim ulang post yang gagal atau terlewat."
 RIWAYAT_USAGE = "[halaman]"
 RIWAYAT_EXAMPLE = "/riwayat 2"
-RIWAYAT_SUMMARY = "post terkirim, gagal, terlewat; terbaru dulu."
+RIWAYAT_SUMMARY = "post terkirim, gagal, terlewat."
 LIHAT_USAGE = "<nomor post>"
 LIHAT_EXAMPLE = "/lihat 12"
-LIHAT_SUMMARY = "tampilkan post seperti nanti terkirim, plus riwayatnya."
+LIHAT_SUMMARY = "tampilkan post dan riwayatnya."
 LIHAT_REPEAT = "Untuk post berulang: aturannya dan kiriman-kirimannya."
 YA_USAGE = ""
 YA_EXAMPLE = "ya"
-YA_SUMMARY = "pakai waktu yang diusulkan bot (\u201cMaksudnya ...?\u201d)."
+YA_SUMMARY = "pakai waktu usulan bot (\u201cMaksudnya ...?\u201d)."
 YA_REPLY = "Cukup balas ya sesudah usulannya, di chat yang sama."
 STATUS_USAGE = ""
 STATUS_EXAMPLE = "/status"
-STATUS_SUMMARY = "koneksi, antrian, post berikutnya, error terakhir."
+STATUS_SUMMARY = "koneksi, antrian, error terakhir."
 GRUP_USAGE = ""
 GRUP_EXAMPLE = "/grup"
 GRUP_SUMMARY = "daftar grup yang diikuti."
-TUJUAN_USAGE = "<nomor|nama grup>\n<nomor|nama grup>, <nomor|nama grup>, ..."
+TUJUAN_USAGE = "<nomor|nama grup>\n<nomor|nama>, <nomor|nama>, ..."
 TUJUAN_EXAMPLE = "/tujuan 1,3"
-TUJUAN_SUMMARY = "pilih grup tujuan, satu atau beberapa (nomor dari /grup)."
+TUJUAN_SUMMARY = "pilih grup tujuan (nomor dari /grup)."
 TUJUAN_IN_GROUP = (
     "Kirim /tujuan di dalam grup untuk memilih grup itu; jawabannya datang ke chat Anda."
 )
 ZONA_USAGE = "<WIB|WITA|WIT|nama IANA>"
 ZONA_EXAMPLE = "/zona WITA"
 ZONA_SUMMARY = "zona waktu bot."
+SENYAP_USAGE = "[<mulai>-<selesai>|mati]"
+SENYAP_EXAMPLE = "/senyap 21:00-06:00"
+SENYAP_SUMMARY = "jam tenang: post ke grup ditahan."
+SENYAP_HOLDS = (
+    "Post ke grup yang jatuh di jam tenang menunggu sampai jam tenang selesai; /jadwal ke "
+    "jam itu ditolak dengan usulan jam selesainya. Pemberitahuan bot untuk Anda tetap dikirim."
+)
+SENYAP_FORMS = "Bisa juga 21.00-06.00 atau 21-6. /senyap saja menampilkan pengaturannya."
+LANJUT_USAGE = ""
+LANJUT_EXAMPLE = "/lanjut"
+LANJUT_SUMMARY = "lanjutkan kiriman yang dijeda."
+LANJUT_WHY = (
+    "Bot menjeda kiriman ke grup sendiri kalau WhatsApp tampak membatasi nomor ini; jeda "
+    "berakhir sendiri, atau lebih awal dengan /lanjut."
+)
 BANTUAN_USAGE = "[perintah]"
 BANTUAN_EXAMPLE = "/bantuan jadwal"
-BANTUAN_SUMMARY = "daftar ini, atau cara pakai lengkap satu perintah."
+BANTUAN_SUMMARY = "daftar ini, atau satu perintah."
 
 USAGE_EXAMPLE = "Contoh: {example}"
 # A command that acts on one post also works as a reply to the bot's message about that post.
@@ -216,7 +231,7 @@ HELP_DETAIL = "/{name}{aliases} \u2014 {summary}"
 USAGE_BLOCK = "Cara pakai:\n{usage}"
 TIME_FORMS = (
     "Waktu: besok 08:00 \u00b7 lusa 19.30 \u00b7 hari ini 15:00 \u00b7 08:00 "
-    "\u00b7 25/12 08:00 \u00b7 2026-12-25 08:00 \u00b7 dalam 30 menit \u00b7 2 jam lagi"
+    "\u00b7 25/12 08:00 \u00b7 dalam 30 menit \u00b7 2 jam lagi"
 )
 
 # --- command replies ----------------------------------------------------------------------
@@ -372,6 +387,39 @@ ZONE_SERIES_LINE = "#{id} {rule}, berikutnya {when}"
 ZONE_SERIES_MORE = "dan {count} seri lainnya (lihat /antrian)"
 ZONE_UNKNOWN = "Zona \u201c{zone}\u201d tidak dikenal. Pakai WIB, WITA, WIT atau nama IANA."
 SENDING_NOW = "#{id} dikirim sekarang ke {dest}."
+HELD_NOTE = "Post ke grup sedang ditahan ({why}); post ini dikirim setelahnya."
+
+# --- quiet hours (/senyap) and a lifted pause (/lanjut) -----------------------------------
+QUIET_OFF_NOW = "Jam tenang: mati. Post ke grup dikirim jam berapa pun."
+QUIET_TURN_ON = "Aktifkan: /senyap 21:00-06:00"
+QUIET_CURRENT = (
+    "Jam tenang: {window} ({zone}). Post ke grup yang jatuh di jam itu menunggu sampai jam "
+    "tenang selesai."
+)
+QUIET_NOW = "Sekarang jam tenang, sampai {until}."
+QUIET_NOT_NOW = "Sekarang di luar jam tenang."
+QUIET_CHANGE = "Ubah: /senyap 22:00-05:00 \u00b7 matikan: /senyap mati"
+QUIET_SET = (
+    "Jam tenang diatur: {window} ({zone}). Post ke grup yang jatuh di jam itu menunggu "
+    "sampai jam tenang selesai."
+)
+QUIET_TURNED_OFF = "Jam tenang dimatikan. Post ke grup dikirim tepat waktu, jam berapa pun."
+QUIET_BAD = (
+    "Jam tenang \u201c{raw}\u201d tidak terbaca. Tulis jam mulai dan jam selesai yang "
+    "berbeda, misalnya 21:00-06:00 (atau 21.00-06.00, 21-6), atau mati."
+)
+# A post queued or moved into the quiet hours (bot.posts.QuietTime).
+QUIET_REFUSED = (
+    "Waktu itu ({when}) masuk jam tenang ({window}); post ke grup tidak dikirim di jam "
+    "tenang (ubah dengan /senyap). Maksudnya {end}?"
+)
+QUIET_REFUSED_REPEAT = (
+    "Kiriman pertama post berulang ini ({when}) masuk jam tenang ({window}), jadi tidak "
+    "dijadwalkan. Pilih jam di luar jam tenang, atau ubah jam tenang dengan /senyap."
+)
+RESUMED = "Jeda dicabut ({reason}); post yang menunggu dikirim lagi."
+NOT_PAUSED = "Pengiriman tidak sedang dijeda; tidak ada yang perlu dilanjutkan."
+STILL_HELD = "Post ke grup tetap ditahan: {why}."
 RETRYING = "#{id} dijadwalkan ulang; dikirim sekarang ke {dest}."
 NOT_AGAIN = "Tidak dikirim lagi ke: {groups}."  # groups /ulang leaves as they are
 USE_RETRY = "Post #{id} {status}; pakai /ulang {id} untuk mengirimnya lagi."
@@ -444,6 +492,21 @@ STATUS_TEXT = (
 )
 NONE = "-"
 NO_DESTINATION = "belum dipilih (/grup lalu /tujuan <nomor>)"
+# /status lines about protecting the number, each only when it applies.
+STATUS_PAUSED = "Pengiriman DIJEDA: {reason}, sampai {until}. /lanjut untuk melanjutkan."
+STATUS_QUIET = "Jam tenang: {window}"
+STATUS_QUIET_NOW = "Jam tenang: {window}, sekarang jam tenang sampai {until}"
+STATUS_CAPS = "Batas kirim: {caps}"
+STATUS_CAPS_OFF = "mati"
+STATUS_CAP = "{used}/{limit} {period}"
+CAP_PERIODS = {"MINUTE": "per menit", "HOUR": "per jam", "DAY": "per hari"}
+STATUS_WAITING = "Menunggu: {count} post jatuh tempo ({why})"
+# Why posts to groups are held now (bot.sendgate.HoldKind), for /status, /kirim, /lanjut.
+HOLD_WHY = {
+    "pause": "dijeda sampai {until}",
+    "quiet": "jam tenang sampai {until}",
+    "cap": "batas {cap} penuh sampai {until}",
+}
 
 GROUPS_EMPTY = "Akun ini belum ikut grup mana pun."
 GROUPS_HEADER = "Grup yang diikuti ({count}):"
@@ -475,9 +538,39 @@ TARGET_DUPLICATE = (
 # --- notices to the owner -----------------------------------------------------------------
 MISSED_SUMMARY = (
     "{count} post terlewat (terlambat lebih dari {grace}, bot tidak aktif atau tidak "
-    "terhubung) dan TIDAK dikirim:\n{lines}\nKirim ulang satu per satu dengan /ulang <nomor>."
+    "terhubung) dan TIDAK dikirim:\n{lines}\nKirim semuanya sekarang: /terlewat kirim \u00b7 "
+    "buang semuanya: /terlewat buang \u00b7 satu per satu: /ulang <nomor>."
 )
+TERLEWAT_USAGE = "[kirim|buang]"
+TERLEWAT_EXAMPLE = "/terlewat kirim"
+TERLEWAT_SUMMARY = "kirim/buang post terlewat."
+TERLEWAT_NONE = "Tidak ada post terlewat dalam {days} hari terakhir."
+TERLEWAT_LIST = (
+    "{count} post terlewat (dalam {days} hari terakhir):\n{lines}\n"
+    "Kirim semuanya sekarang: /terlewat kirim \u00b7 buang semuanya: /terlewat buang"
+)
+TERLEWAT_LINE = "#{id} {due} -> {groups}"
+TERLEWAT_SENT = "{count} post terlewat dikirim sekarang: {ids}."
+TERLEWAT_DROPPED = "{count} post terlewat dibuang dan tidak akan dikirim: {ids}."
+TERLEWAT_BAD = "Tulis /terlewat kirim atau /terlewat buang (tanpa kata lain: {word})."
 MISSED_MORE = "juga: {ids}"
+# Protecting the number (bot.sendgate, bot.restriction).
+PAUSE_REASONS = {
+    "rate_limited": "WhatsApp membatasi laju kiriman (kode 429)",
+    "reachout_timelock": "WhatsApp membatasi perangkat tertaut ini (kode 463)",
+    "failure_burst": "beberapa kiriman gagal berturut-turut",
+    "disconnect_storm": "koneksi WhatsApp putus-sambung berulang kali",
+}
+QUIET_HOLDING = (
+    "Jam tenang ({window}): post yang jatuh tempo sekarang menunggu dan dikirim mulai "
+    "{until}. Ubah jam tenang dengan /senyap."
+)
+LATE_SUMMARY = "{count} post terkirim terlambat dari jadwalnya:\n{lines}"
+LATE_LINE = "#{id} (dijadwalkan {due})"
+SENDING_PAUSED = (
+    "Pengiriman ke grup DIJEDA: {reason} ({detail}). Tidak ada post yang hilang; semuanya "
+    "menunggu dan dikirim lagi otomatis mulai {until}. Lanjutkan lebih awal dengan /lanjut."
+)
 SEND_FAILED = "Post #{id} gagal dikirim ke {dest}: {reason}\nKirim ulang dengan /ulang {id}"
 UNCERTAIN_NOTICE = (
     "Bot berhenti tepat saat mengirim post berikut; belum pasti sampai, jadi TIDAK dikirim "
@@ -531,7 +624,7 @@ FAULT_LAST_ERROR = {"storage": "penyimpanan: {error}", "scheduler": "penjadwal: 
 # --- /kalender: the month as an image, and its caption ---------------------------------------
 KALENDER_USAGE = "[bulan] [tahun]\ndepan"
 KALENDER_EXAMPLE = "/kalender des 2026"
-KALENDER_SUMMARY = "kalender sebulan (gambar): berapa post ke grup mana tiap hari."
+KALENDER_SUMMARY = "gambar kalender sebulan."
 KALENDER_MONTHS = (
     "Bulan: nama (desember, des) atau nomor (12), boleh dengan tahun; tanpa bulan: bulan ini."
 )

@@ -27,7 +27,8 @@ TRANSITIONS: dict[PostStatus, frozenset[PostStatus]] = {
     PostStatus.SENT: frozenset(),
     PostStatus.FAILED: frozenset({PostStatus.PENDING}),
     PostStatus.CANCELLED: frozenset(),
-    PostStatus.MISSED: frozenset({PostStatus.PENDING}),
+    # sent late after all (/ulang, /terlewat kirim), or dropped (/terlewat buang)
+    PostStatus.MISSED: frozenset({PostStatus.PENDING, PostStatus.CANCELLED}),
     PostStatus.UNCERTAIN: frozenset({PostStatus.PENDING, PostStatus.SENT}),
 }
 

@@ -18,6 +18,7 @@ from datetime import datetime
 from loguru import logger
 
 from bot.faults import keep_last_error, retry_delay
+from bot.sendgate import SendGate
 from bot.store import Store
 from bot.transport.base import Transport
 from bot.waiting import event_or_timeout
@@ -35,9 +36,12 @@ class NoticeSender:
         record_error: RecordError | None = None,
         poll_s: float = 5.0,
         sleep: Sleep = asyncio.sleep,
+        gate: SendGate | None = None,
     ) -> None:
         """`poll_s`: how often a notice that could not be sent (no connection, a failed
-        send) is tried again; a new notice wakes the sender at once (`wake`)."""
+        send) is tried again; a new notice wakes the sender at once (`wake`). `gate`: the
+        send caps count notices too, and hold them when full (bot.sendgate)."""
+        self._gate = gate
         self._store = store
         self._transport = transport
         self._clock = clock
@@ -73,12 +77,17 @@ class NoticeSender:
         marking = True
         for notice_id, text in queued:
             if notice_id not in self._delivered:
+                if self._gate is not None and (hold := self._gate.hold_for_notice(self._clock())):
+                    logger.info("notice #{} waits for the send caps", notice_id)
+                    return max(0.1, (hold.until - self._clock()).total_seconds())
                 try:
                     await self._transport.send_text(self._transport.owner_chat(), text)
                 except Exception as exc:
                     logger.warning("notice to the owner not sent yet ({}); will retry", exc)
                     break
                 self._delivered[notice_id] = self._clock()
+                if self._gate is not None:
+                    self._gate.sent(self._delivered[notice_id])
             if marking:  # after one failed mark the rest wait for the next try
                 marking = await self._mark(notice_id)
         return self._poll_s if marking else retry_delay(self._mark_failures)

@@ -5,17 +5,23 @@ Every change the owner makes goes through PostService: it checks the state, writ
 (with the reason kept in the post's history) and wakes the scheduler when what is due has
 changed. Handlers read the owner's words and word the replies; a change the state does not
 allow raises one of the errors below, which they turn into a reply.
+
+A post is not queued, nor moved, to a moment inside the quiet hours (QuietTime): the groups
+would not get it then. Sending a waiting post now is allowed; it waits for the window's end.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from loguru import logger
 
 from bot.models import RETRYABLE, Delivery, MediaKind, Post, PostContent, PostStatus
+from bot.quiethours import QuietHours
 from bot.store import Store
 from bot.storebase import Edited
 
@@ -54,6 +60,27 @@ class PartlyDelivered(PostRefused):
 class PollNoMedia(PostRefused):
     """Replace media: the post is a poll, which carries no media (it would be dropped at
     the send)."""
+
+
+class QuietTime(Exception):
+    """Queue or move a post to `when`, inside the quiet hours `window`, which end at `until`
+    (UTC): the first moment the post could go."""
+
+    def __init__(self, when: datetime, window: QuietHours, until: datetime) -> None:
+        super().__init__(f"{when.isoformat()} is inside the quiet hours {window.format()}")
+        self.when = when
+        self.window = window
+        self.until = until
+
+
+class QuietSource(Protocol):
+    """Where the quiet hours and the zone they are read in come from (bot.state.BotState)."""
+
+    @property
+    def quiet_hours(self) -> QuietHours | None: ...
+
+    @property
+    def timezone(self) -> ZoneInfo: ...
 
 
 class SeriesIdle(Exception):
@@ -123,13 +150,37 @@ class Retried:
     groups: list[Delivery]  # the deliveries sent again, as they were (failed, ...)
 
 
+# How far back /terlewat reaches: missed posts older than this are history, not a backlog.
+MISSED_KEPT = timedelta(days=3)
+
+
 class PostService:
     def __init__(
-        self, store: Store, clock: Callable[[], datetime], queue_changed: Callable[[], None]
+        self,
+        store: Store,
+        clock: Callable[[], datetime],
+        queue_changed: Callable[[], None],
+        quiet: QuietSource | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
         self._queue_changed = queue_changed
+        self._quiet = quiet
+
+    def quiet_at(self, when: datetime) -> QuietTime | None:
+        """Why a post may not be queued for `when` (the quiet hours holding it), or None."""
+        if self._quiet is None or (window := self._quiet.quiet_hours) is None:
+            return None
+        tz = self._quiet.timezone
+        if not window.is_quiet(when, tz):
+            return None
+        return QuietTime(when, window, window.window_end(when, tz))
+
+    def check_time(self, when: datetime) -> None:
+        """Refuse `when` inside the quiet hours (QuietTime). Checked by add and move; callers
+        may ask first, before fetching media."""
+        if (quiet := self.quiet_at(when)) is not None:
+            raise quiet
 
     async def find(self, post_id: int) -> Target:
         """The post or series `post_id` names."""
@@ -150,7 +201,9 @@ class PostService:
         repeat_rule: str | None = None,
     ) -> Post:
         """Queue a post carrying `content` (a repeating one: the first occurrence of its
-        series) to every group of `destinations` ((jid, name) each), sent in that order."""
+        series) to every group of `destinations` ((jid, name) each), sent in that order.
+        Refused (QuietTime) when `when` falls inside the quiet hours."""
+        self.check_time(when)
         post = await self._store.add_post(
             when, content, destinations, now=self._clock(), repeat_rule=repeat_rule
         )
@@ -171,8 +224,10 @@ class PostService:
         return coming[0]
 
     async def move(self, target: Target, when: datetime) -> Post:
-        """Move the post (a series: only its next occurrence) to `when`."""
+        """Move the post (a series: only its next occurrence) to `when`; refused (QuietTime)
+        inside the quiet hours."""
         post = self.next_of(target)
+        self.check_time(when)
         if not await self._store.reschedule(post.id, when, "moved by owner", now=self._clock()):
             raise NotPending(await self._current(post))
         self._queue_changed()
@@ -260,6 +315,37 @@ class PostService:
             raise NotPending(await self._current(post))
         self._queue_changed()
         return Cancelled(await self._current(post), cancelled, [])
+
+    async def missed(self) -> list[Post]:
+        """Posts with groups missed in the last MISSED_KEPT (what the missed-posts summaries
+        listed), each with only those groups."""
+        return await self._store.missed_since(self._clock() - MISSED_KEPT)
+
+    async def settle_missed(self, send: bool) -> list[Post]:
+        """Send now (`send`) or drop every group missed in the last MISSED_KEPT; only missed
+        groups move (one that failed or may have arrived is left to /ulang). Returns the
+        posts acted on, each with the groups moved."""
+        now = self._clock()
+        acted = []
+        for post in await self.missed():
+            moved = await self._store.move(
+                post.id,
+                PostStatus.PENDING if send else PostStatus.CANCELLED,
+                expect=PostStatus.MISSED,
+                reason="missed, sent now by owner" if send else "missed, dropped by owner",
+                due_at=now if send else None,
+                now=now,
+            )
+            if moved:
+                acted.append(replace(post, deliveries=moved))
+        if acted and send:
+            self._queue_changed()
+        logger.info(
+            "missed posts {} by owner: {}",
+            "sent now" if send else "dropped",
+            [p.id for p in acted],
+        )
+        return acted
 
     async def send_now(self, target: Target) -> Post:
         """Send the post's waiting groups now (a series: its next occurrence)."""

@@ -5,23 +5,13 @@ of send failures; a storm of disconnects. Each starts a pause; consecutive pause
 length up to a cap, and the ladder goes back to the first step after a quiet period with
 no pause.
 
-How the text reaches Python: goneonize main.go SendMessage puts the Go error's Error()
-string in SendMessageReturnFunction.Error, and neonize aioze/client.py send_message raises
-`SendMessageError(model.Error)`; the transport raises its TransportError `from` it
-(bot/transport/whatsapp/transport.py `_send`), so the Go text is in the exception chain.
-The codes arrive in two shapes (whatsmeow at the commit errors.py cites, also at its HEAD):
-- send.go:452 `fmt.Errorf("%w %d", ErrServerReturnedError, errorCode)`: the message ack
-  carried an error code: "server returned error 429", "server returned error 463";
-- errors.go:224 IQError.Error() "info query returned status %d: %s", for 429 with the text
-  of errors.go:195 ErrIQRateOverLimit: "info query returned status 429: rate-overlimit",
-  wrapped by the member or device lookup of a send (send.go:302 "failed to get group
-  members: %w", send.go:1177 "failed to get device list: %w") or raised by neonize's
-  get_group_info as GetGroupInfoError.
+The code is read from TransportError.code, which the transport sets from what the server
+answered (the WhatsApp transport: bot/transport/whatsapp/errors.py send_error); this module
+never reads a library's error texts.
 """
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,12 +19,9 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from bot.transport.base import TransportError
-from bot.transport.whatsapp.errors import _CODE_REASONS, _SERVER_CODE
 
 RATE_LIMITED_CODE = 429
 TIMELOCK_CODE = 463
-# errors.go:224 IQError.Error(); the status of an info query inside (or before) a send.
-_IQ_STATUS = re.compile(r"info query returned status (\d+)")
 
 
 class Signal(Enum):
@@ -47,40 +34,26 @@ class Signal(Enum):
 _CODE_SIGNALS = {RATE_LIMITED_CODE: Signal.RATE_LIMITED, TIMELOCK_CODE: Signal.REACHOUT_TIMELOCK}
 
 
-def classify(error: BaseException | str) -> Signal | None:
-    """RATE_LIMITED or REACHOUT_TIMELOCK when a send error carries code 429 or 463; None for
-    an ordinary failure. Reads the exception and every cause behind it."""
-    for text in _texts(error):
-        code = _code(text)
-        if code in _CODE_SIGNALS:
-            return _CODE_SIGNALS[code]
+def classify(error: BaseException) -> Signal | None:
+    """RATE_LIMITED or REACHOUT_TIMELOCK when the failure carries code 429 or 463; None for
+    an ordinary failure. The code is that of the first TransportError with one, looking at
+    `error` and then at the exceptions behind it (its cause, or its unsuppressed context)."""
+    for current in _chain(error):
+        if isinstance(current, TransportError) and current.code is not None:
+            return _CODE_SIGNALS.get(current.code)
     return None
 
 
-def _texts(error: BaseException | str) -> Iterator[str]:
-    if isinstance(error, str):
-        yield error.strip()
-        return
+def _chain(error: BaseException) -> Iterator[BaseException]:
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        yield str(current).strip()
-        if isinstance(current, TransportError):
-            # send_error() keeps no Go text in the reason for a known server code: match the
-            # reason errors.py gives those codes.
-            for code, (_kind, reason) in _CODE_REASONS.items():
-                if current.reason == reason:
-                    yield f"server returned error {code}"
+        yield current
         if current.__cause__ is not None or current.__suppress_context__:
             current = current.__cause__
         else:
             current = current.__context__
-
-
-def _code(text: str) -> int | None:
-    match = _SERVER_CODE.match(text) or _IQ_STATUS.search(text)
-    return int(match.group(1)) if match else None
 
 
 @dataclass(frozen=True)
@@ -120,7 +93,7 @@ class RestrictionGuard:
         self._step = 0  # the step of the next pause
         self._last_end: datetime | None = None  # when the last pause ended (or was lifted)
 
-    def on_send_failure(self, now: datetime, error: BaseException | str) -> Pause | None:
+    def on_send_failure(self, now: datetime, error: BaseException) -> Pause | None:
         """A send failed. A 429/463 pauses at once; other failures count toward a burst.
 
         Failures for want of a connection (TransportError.disconnected: nothing was sent)
@@ -206,7 +179,8 @@ class RestrictionGuard:
         return self._pause
 
 
-def _innermost(error: BaseException | str) -> str:
-    """The last text of the chain: the library's own words."""
-    *_, last = _texts(error)
-    return last
+def _innermost(error: BaseException) -> str:
+    """The text of the last exception in the chain: the library's own words, when the
+    transport kept them as the cause."""
+    *_, last = _chain(error)
+    return str(last).strip()

@@ -20,6 +20,7 @@ is what counts.
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -32,13 +33,17 @@ from loguru import logger
 
 from bot.delivery import Outcome
 from bot.faults import Abandoned, FaultKind, Faults, retry_delay
+from bot.humantiming import start_jitter
 from bot.models import Post, PostStatus
 from bot.pacing import Pacer
+from bot.sendgate import Hold, HoldKind, SendGate
 from bot.series import queue_next_occurrences
 from bot.store import Store
 from bot.waiting import event_or_timeout
 
 _BATCH = 100
+# How often a held post looks again (a hold ends early on /lanjut or /senyap, which wake it).
+_HOLD_RECHECK_S = 30.0
 _CONNECTION_POLL_S = 1.0
 # How often the wall clock is read while a post is pending: the most a clock step can delay
 # it. Measured: the idle console bot with 10,000 pending went from 0.04 % to 0.11 % of one
@@ -65,7 +70,25 @@ class PostScheduler:
         faults: Faults | None = None,
         sleep: Sleep = asyncio.sleep,
         monotonic: Callable[[], float] = time.monotonic,
+        gate: SendGate | None = None,
+        on_held: Callable[[Hold], Awaitable[None]] | None = None,
+        on_late: Callable[[list[Post]], Awaitable[None]] | None = None,
+        late_after: timedelta = timedelta(minutes=5),
+        start_jitter_s: float = 0.0,
     ) -> None:
+        """`gate`: what holds posts (a restriction pause, quiet hours, the caps;
+        bot.sendgate); `on_held` is told once per quiet window that posts wait for it;
+        `on_late` gets, once per catch-up, the posts that went out more than `late_after`
+        after their time; `start_jitter_s`: a post due on a whole minute starts up to that
+        many seconds after it (bot.humantiming.start_jitter)."""
+        self._gate = gate
+        self._on_held = on_held
+        self._on_late = on_late
+        self._late_after = late_after
+        self._start_jitter_s = start_jitter_s
+        self._told_quiet_until: datetime | None = None
+        self.holding: Hold | None = None  # what holds the next post now (/status)
+        self._late: dict[int, Post] = {}  # sent late in this pass, by post id
         self._tz = tz
         self._store = store
         self._deliver = deliver
@@ -207,6 +230,7 @@ class PostScheduler:
 
     async def _drain(self) -> None:
         missed: list[Post] = []
+        self._late.clear()
         try:
             while not self._stopping:
                 await queue_next_occurrences(self._store, self._clock(), self._tz())
@@ -222,6 +246,11 @@ class PostScheduler:
                 # failing write (a full disk), so it is retried until it is queued.
                 await self._faults.until_written(
                     "the missed-posts summary", lambda: self._on_missed(missed), self.nap
+                )
+            if self._late and self._on_late is not None:
+                late, on_late = list(self._late.values()), self._on_late
+                await self._faults.until_written(
+                    "the late-posts summary", lambda: on_late(late), self.nap
                 )
         await queue_next_occurrences(self._store, self._clock(), self._tz())
 
@@ -240,6 +269,38 @@ class PostScheduler:
             if outcome in (None, Outcome.SKIPPED):  # missed, or nothing more to send now
                 return True
 
+    async def _held_back(self, post: Post) -> bool:
+        """Wait for the post's start (its jitter) and while the gate holds posts; False if a
+        shutdown came first. The wait never makes a post missed: the bot is able to send all
+        along (_available_since), it only chooses not to."""
+        # Seeded by the post: the same start however often it is looked at (a restart too).
+        start = start_jitter(post.due_at, random.Random(post.id), self._start_jitter_s)
+        while post.due_at <= (now := self._look()) < start:  # a post not due is not held
+            if not await self.nap(min((start - now).total_seconds(), RECHECK_S)):
+                return False
+        if self._gate is not None:
+            await self._gate.note_drops()
+        while self._gate is not None and (hold := self._gate.hold_for_post(self._look())):
+            self.holding = hold
+            if hold.kind is HoldKind.QUIET and self._told_quiet_until != hold.until:
+                self._told_quiet_until = hold.until
+                await self._tell_held(hold)
+            # A queue change wakes the wait too: /lanjut and /senyap call it.
+            self._wake.clear()
+            left = (hold.until - self._clock()).total_seconds()
+            await event_or_timeout(self._sleep, max(0.0, min(left, _HOLD_RECHECK_S)), self._wake)
+            if self._stopping:
+                return False
+        self.holding = None
+        return True
+
+    async def _tell_held(self, hold: Hold) -> None:
+        if self._on_held is not None:
+            on_held = self._on_held
+            await self._faults.until_written(
+                "the quiet-hours notice", lambda: on_held(hold), self.nap
+            )
+
     async def _handle_group(self, post: Post, missed: list[Post]) -> Outcome | None:
         """Deliver the post to its next pending group in that group's pacing turn, or miss
         the post's pending groups (None). STOPPED: a shutdown came first."""
@@ -249,6 +310,8 @@ class PostScheduler:
                     return Outcome.STOPPED
             self._available_at = self._monotonic()
         if not await self.pacer.wait_turn() or self._stopping:
+            return Outcome.STOPPED
+        if not await self._held_back(post) or self._stopping:
             return Outcome.STOPPED
         cutoff = self._available_since() - self._grace
         # A post moved or cancelled meanwhile is not missed; the claim below sends it only
@@ -284,6 +347,10 @@ class PostScheduler:
             self._available_at = self._monotonic()
         if outcome in (Outcome.SENT, Outcome.FAILED, Outcome.UNCERTAIN):  # something went out
             self.pacer.sent()
+            if self._gate is not None:
+                self._gate.sent(self._clock())
+        if outcome is Outcome.SENT and self._clock() - post.due_at > self._late_after:
+            self._late.setdefault(post.id, post)
         if outcome is Outcome.WAITING:  # the link dropped mid-send: wait, then start over
             await self.nap(_CONNECTION_POLL_S)
         return outcome

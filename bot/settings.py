@@ -12,6 +12,12 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.humantiming import START_JITTER_MAX_S, TYPING_MAX_S
+from bot.quiethours import USAGE as QUIET_USAGE
+from bot.quiethours import QuietHours
+from bot.quiethours import parse as parse_quiet_hours
+from bot.ratecaps import Caps
+
 PREFIX = "JADWAL_"
 LID_SUFFIX = "@lid"  # how an owner's LID is written in JADWAL_OWNERS and seen in a sender
 LOG_LEVELS = ("TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL")
@@ -47,6 +53,12 @@ class Settings:
     pacing_max_s: float = 6.0
     send_retry_s: float = 600.0
     media_retention_days: float = 30.0
+    # Protecting the number (README "Protecting your number"; bot.sendgate).
+    caps: Caps = field(default_factory=Caps)
+    quiet_hours: QuietHours | None = None  # the start value; /senyap changes it (bot.state)
+    typing_max_s: float = TYPING_MAX_S  # 0: no "typing..." before a post
+    start_jitter_s: float = START_JITTER_MAX_S  # 0: a post due on the minute goes on it
+    late_notice: timedelta = timedelta(minutes=5)  # a post later than this is reported
 
     @property
     def db_path(self) -> Path:
@@ -260,6 +272,22 @@ def load_settings(
         "set initial <= max",
     )
     send_retry_minutes = number("SEND_RETRY_MINUTES", 10.0, 0, 1440)
+    try:
+        caps = Caps.parse(
+            get("MAX_PER_MINUTE", ""), get("MAX_PER_HOUR", ""), get("MAX_PER_DAY", "")
+        )
+    except ValueError as exc:
+        caps = Caps()
+        errors.extend(str(exc).split("; "))
+    quiet_raw = get("QUIET_HOURS", "")
+    try:
+        quiet_hours = parse_quiet_hours(quiet_raw)
+    except ValueError:
+        quiet_hours = None
+        errors.append(f"{PREFIX}QUIET_HOURS={quiet_raw!r}: {QUIET_USAGE}")
+    typing_max = number("TYPING_MAX_S", TYPING_MAX_S, 0, 60)
+    start_jitter = number("START_JITTER_S", START_JITTER_MAX_S, 0, 600)
+    late_minutes = number("LATE_NOTICE_MINUTES", 5.0, 0, 1440)
     retention_days = number("MEDIA_RETENTION_DAYS", 30.0, 0, 3650)
 
     directory = data_dir or Path(get("DATA_DIR", "data").strip() or "data")
@@ -292,6 +320,11 @@ def load_settings(
         pacing_max_s=pacing_max,
         send_retry_s=send_retry_minutes * 60,
         media_retention_days=retention_days,
+        caps=caps,
+        quiet_hours=quiet_hours,
+        typing_max_s=typing_max,
+        start_jitter_s=start_jitter,
+        late_notice=timedelta(minutes=late_minutes),
     )
 
 

@@ -1,4 +1,5 @@
-"""The bot's state: default destination groups, timezone and last error, as one typed object.
+"""The bot's state: default destination groups, timezone, quiet hours and last error, as one
+typed object.
 
 Loaded once at start from the settings table and changed only through BotState's methods,
 which write through to the store; everything that shows a time or needs the destinations
@@ -16,6 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from loguru import logger
 
+from bot import quiethours
+from bot.quiethours import QuietHours
 from bot.timefmt import format_short, from_utc_text, to_utc_text
 
 
@@ -24,6 +27,8 @@ class Key(enum.StrEnum):
 
     DESTINATIONS = "destinations"  # JSON: [[jid, name], ...] in the owner's order
     TIMEZONE = "timezone"  # an IANA name
+    # bot.quiethours.format_setting: "21:00-06:00", or "off" for none whatever the setting says.
+    QUIET_HOURS = "quiet_hours"
     LAST_ERROR = "last_error"
     # UTC storage text (bot.timefmt); an older bot kept a local time text here, shown as is.
     LAST_ERROR_AT = "last_error_at"
@@ -95,6 +100,18 @@ def stored_destinations(stored: Mapping[str, str]) -> list[Destination]:
     return [Destination(jid, stored.get(Key.OLD_DESTINATION_NAME) or jid)] if jid else []
 
 
+def stored_quiet_hours(stored: Mapping[str, str], default: QuietHours | None) -> QuietHours | None:
+    """The quiet hours set from chat (/senyap), else `default` (JADWAL_QUIET_HOURS)."""
+    raw = stored.get(Key.QUIET_HOURS)
+    if raw is None:
+        return default
+    try:
+        return quiethours.parse(raw)
+    except ValueError:
+        logger.warning("stored quiet hours unreadable ({!r}); using the setting", raw[:200])
+        return default
+
+
 def stored_last_error(stored: Mapping[str, str]) -> LastError | None:
     text = stored.get(Key.LAST_ERROR)
     if not text:
@@ -115,14 +132,20 @@ class BotState:
         timezone: ZoneInfo,
         destinations: Iterable[Destination] = (),
         last_error: LastError | None = None,
+        quiet_hours: QuietHours | None = None,
     ) -> None:
         self._store = store
         self._timezone = timezone
         self._destinations = tuple(destinations)
         self._last_error = last_error
+        self._quiet_hours = quiet_hours
 
     @classmethod
-    async def load(cls, store: SettingsStore, default_tz: ZoneInfo) -> BotState:
+    async def load(
+        cls, store: SettingsStore, default_tz: ZoneInfo, default_quiet: QuietHours | None = None
+    ) -> BotState:
+        """The saved state; what was never saved is the configured value (`default_tz`,
+        `default_quiet`)."""
         stored = await store.settings()
         saved = stored.get(Key.TIMEZONE)
         if saved and zone_named(saved) is None:
@@ -132,6 +155,7 @@ class BotState:
             stored_timezone(stored, default_tz),
             stored_destinations(stored),
             stored_last_error(stored),
+            stored_quiet_hours(stored, default_quiet),
         )
 
     @property
@@ -144,6 +168,11 @@ class BotState:
         return list(self._destinations)
 
     @property
+    def quiet_hours(self) -> QuietHours | None:
+        """The daily window in which no post goes to a group; None: posts go at any hour."""
+        return self._quiet_hours
+
+    @property
     def last_error(self) -> LastError | None:
         """This run's last error even when the disk would not take it, else the saved one."""
         return self._last_error
@@ -151,6 +180,11 @@ class BotState:
     async def set_timezone(self, tz: ZoneInfo) -> None:
         await self._store.set_settings({Key.TIMEZONE: tz.key})
         self._timezone = tz
+
+    async def set_quiet_hours(self, value: QuietHours | None) -> None:
+        """Kept as "off" when None, so that a window in the settings no longer applies."""
+        await self._store.set_settings({Key.QUIET_HOURS: quiethours.format_setting(value)})
+        self._quiet_hours = value
 
     async def set_destinations(self, groups: Iterable[Named]) -> None:
         chosen = tuple(Destination(g.jid, g.name) for g in groups)

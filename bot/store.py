@@ -268,6 +268,14 @@ class Store(SeriesStore, MonthStore):
         )
         return await self._posts(rows)
 
+    async def count_due(self, until: datetime) -> int:
+        """How many pending posts are due by `until` (what a hold keeps waiting, /status)."""
+        row = await self._one(
+            "SELECT COUNT(*) FROM posts WHERE status = ? AND due_at <= ?",
+            (PostStatus.PENDING, to_utc_text(until)),
+        )
+        return int(row[0]) if row else 0
+
     async def next_pending(self) -> Post | None:
         return await self._post(
             await self._one(
@@ -308,6 +316,26 @@ class Store(SeriesStore, MonthStore):
         )
         total = await self._one(f"SELECT COUNT(*) FROM posts {listed}")
         return await self._posts(rows), int(total[0]) if total else 0
+
+    async def missed_since(self, since: datetime) -> list[Post]:
+        """Posts with groups marked missed since `since` (what the last missed-posts
+        summaries listed), each with only those groups, oldest due first."""
+        rows = await self._all(
+            f"SELECT {POST_COLUMNS} FROM posts WHERE id IN (SELECT post_id FROM deliveries"
+            " WHERE status = ? AND updated_at >= ?) ORDER BY due_at, id",
+            (PostStatus.MISSED, to_utc_text(since)),
+        )
+        return [
+            replace(
+                post,
+                deliveries=[
+                    d
+                    for d in post.deliveries
+                    if d.status is PostStatus.MISSED and d.updated_at >= since
+                ],
+            )
+            for post in await self._posts(rows)
+        ]
 
     async def update_text(
         self, post_id: int, text: str, now: datetime, *, mention_all: bool
@@ -391,6 +419,16 @@ class Store(SeriesStore, MonthStore):
         async with self._write_lock:
             rows = await self._all("SELECT id, text FROM notices WHERE sent_at IS NULL ORDER BY id")
         return [(int(r[0]), str(r[1])) for r in rows]
+
+    async def sent_since(self, since: datetime) -> list[datetime]:
+        """When each post (per group) and notice sent since `since` went out: what the send
+        caps count, read at start so that they hold across a restart."""
+        rows = await self._all(
+            "SELECT sent_at FROM deliveries WHERE sent_at >= ?"
+            " UNION ALL SELECT sent_at FROM notices WHERE sent_at >= ?",
+            (to_utc_text(since), to_utc_text(since)),
+        )
+        return [from_utc_text(r[0]) for r in rows]
 
     async def notice_sent(self, notice_id: int, now: datetime) -> None:
         async with self._transaction():

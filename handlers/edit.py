@@ -11,9 +11,17 @@ from bot.mediarules import caption_refusal
 from bot.mediarules import name as media_name
 from bot.mentions import split_mention_all
 from bot.models import Post, PostStatus
-from bot.posts import ContentChanged, NotPending, PartlyDelivered, PollNoMedia, SeriesIdle
+from bot.posts import (
+    ContentChanged,
+    NotPending,
+    PartlyDelivered,
+    PollNoMedia,
+    QuietTime,
+    SeriesIdle,
+)
 from bot.timefmt import format_local
 from handlers.common import check_length, quote, rule_words
+from handlers.protect import quiet_refused
 from handlers.schedule import chosen_media, media_not_used, store_media
 from handlers.target import (
     Target,
@@ -77,6 +85,17 @@ async def _move(ctx: Context, target: Target, when: datetime) -> None:
         raise UserError(
             m.CANNOT_EDIT.format(id=target.id, status=m.STATUS_NAMES[refusal.post.status])
         ) from None
+    except QuietTime as quiet:
+        end = quiet.until
+
+        async def accept(answer: Context) -> None:
+            if end <= answer.services.clock():
+                raise UserError(
+                    m.PROPOSAL_PASSED.format(when=format_local(end, answer.services.tz))
+                )
+            await _move(answer, await load_target(answer, target.id), end)
+
+        raise UserError(quiet_refused(quiet, ctx.services.tz), "ubah", accept=accept) from None
     tz = ctx.services.tz
     reply = m.MOVED.format(id=target.id, when=format_local(when, tz), dest=group_states(post))
     if target.is_series and post.repeat_rule:

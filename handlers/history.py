@@ -18,6 +18,7 @@ from handlers.common import (
     requested_page,
     rule_words,
 )
+from handlers.protect import hold_why
 from handlers.target import (
     Target,
     find_target,
@@ -45,10 +46,10 @@ async def send_now(ctx: Context) -> None:
         raise refused(m.USE_RETRY, refusal.post) from None
     except NotPending as refusal:
         raise refused(m.CANNOT_SEND_NOW, refusal.post) from None
-    await ctx.reply_about(
-        target.id,
-        m.SENDING_NOW.format(id=target.id, dest=names(post.with_status(PostStatus.PENDING))),
-    )
+    reply = m.SENDING_NOW.format(id=target.id, dest=names(post.with_status(PostStatus.PENDING)))
+    if (hold := ctx.services.gate.hold_for_post(ctx.services.clock())) is not None:
+        reply += "\n" + m.HELD_NOTE.format(why=hold_why(hold, ctx.services.tz))
+    await ctx.reply_about(target.id, reply)
 
 
 async def retry(ctx: Context) -> None:

@@ -18,12 +18,14 @@ from bot.mediarules import name as media_name
 from bot.mentions import split_mention_all
 from bot.models import IncomingMessage, MediaKind, MediaRef, PostContent
 from bot.pollspec import PollSpec
+from bot.posts import QuietTime
 from bot.repeat import RepeatRule
 from bot.timefmt import format_duration, format_local
 from bot.timeparse import ParseResult
 from bot.transport.base import MediaUnavailable
 from handlers.aim import read_aim
 from handlers.common import check_length, quote, rule_words
+from handlers.protect import quiet_refused
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,8 @@ async def queue_post(
     groups = groups or _defaults(ctx)
     if not groups:
         raise UserError(m.SCHEDULE_NO_DESTINATION)
+    if (quiet := services.posts.quiet_at(when)) is not None:  # before fetching the media
+        await _refuse_quiet(ctx, draft, quiet, groups)
     stored = await store_media(ctx, draft.media) if draft.media else None
     content = PostContent(
         draft.text,
@@ -142,9 +146,12 @@ async def queue_post(
         mention_all=draft.mention_all,
         poll=draft.poll.to_text() if draft.poll else None,
     )
-    post = await services.posts.add(
-        when, content, groups, repeat_rule=draft.rule.to_text() if draft.rule else None
-    )
+    try:
+        post = await services.posts.add(
+            when, content, groups, repeat_rule=draft.rule.to_text() if draft.rule else None
+        )
+    except QuietTime as changed:  # the quiet hours changed while the media was fetched
+        await _refuse_quiet(ctx, draft, changed, groups)
     template = m.SCHEDULED_MEDIA if stored or draft.poll else m.SCHEDULED
     shown = format_local(post.due_at, services.tz)
     if draft.rule is not None:
@@ -162,6 +169,21 @@ async def queue_post(
         + quote(draft.poll.question if draft.poll else draft.text)
         + ("\n" + m.MENTION_ALL_NOTE if draft.mention_all else ""),
     )
+
+
+async def _refuse_quiet(
+    ctx: Context, draft: Draft, quiet: QuietTime, groups: Sequence[tuple[str, str]]
+) -> NoReturn:
+    """Refuse a time inside the quiet hours, proposing their end; a repeating post is
+    refused without a proposal (its rule, not one moment, would have to change)."""
+    tz = ctx.services.tz
+    if draft.rule is not None:
+        raise UserError(
+            m.QUIET_REFUSED_REPEAT.format(
+                when=format_local(quiet.when, tz), window=quiet.window.format()
+            )
+        )
+    await _propose(ctx, draft, ctx.command, quiet_refused(quiet, tz), quiet.until, list(groups))
 
 
 def chosen_media(message: IncomingMessage, text: str) -> MediaRef | None:

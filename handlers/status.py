@@ -1,4 +1,5 @@
-"""/status: connection, uptime, destination, counts by state, next post, last error."""
+"""/status: connection, uptime, destination, counts by state, next post, last error; then
+what protects the number: a pause, the quiet hours, the send caps, posts held now."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from bot.context import Command, Context
 from bot.models import Post, PostStatus
 from bot.store import Store
 from bot.timefmt import format_duration, format_local, zone_label
+from handlers.protect import protect_lines
 
 
 async def next_post(store: Store) -> Post | None:
@@ -40,19 +42,18 @@ async def status(ctx: Context) -> None:
     targets = ", ".join(g.name for g in state.destinations)
     last_error = state.last_error
     connection = services.connection()
-    await ctx.reply(
-        m.STATUS_TEXT.format(
-            version=services.version,
-            connection=connection.description,
-            since=format_local(services.started_at, tz),
-            uptime=format_duration(now - services.started_at),
-            zone=f"{tz.key} ({zone_label(tz, now)})",
-            destination=targets or m.NO_DESTINATION,
-            counts=shown,
-            next=next_post_line(upcoming, tz),
-            last_error=last_error.shown(tz) if last_error else m.NONE,
-        )
+    text = m.STATUS_TEXT.format(
+        version=services.version,
+        connection=connection.description,
+        since=format_local(services.started_at, tz),
+        uptime=format_duration(now - services.started_at),
+        zone=f"{tz.key} ({zone_label(tz, now)})",
+        destination=targets or m.NO_DESTINATION,
+        counts=shown,
+        next=next_post_line(upcoming, tz),
+        last_error=last_error.shown(tz) if last_error else m.NONE,
     )
+    await ctx.reply("\n".join([text, *await protect_lines(services, now)]))
 
 
 COMMANDS = [

@@ -16,6 +16,7 @@ from bot.context import Services
 from bot.models import IncomingMessage
 from bot.settings import Settings
 from tests.fakes import OWNER, FakeTransport, make_message, refuse_network
+from tests.quick import quick_settings
 
 refuse_network()
 
@@ -90,8 +91,8 @@ def neonize_library() -> bytes:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    # No pacing in tests unless a test asks for it: bursts would take seconds.
-    return Settings(data_dir=tmp_path / "data", owners=(OWNER,), pacing_min_s=0, pacing_max_s=0)
+    # Sending at once unless a test asks otherwise (tests/quick.py).
+    return quick_settings(data_dir=tmp_path / "data", owners=(OWNER,))
 
 
 BotFactory = Callable[..., Awaitable[Bot]]

@@ -27,6 +27,7 @@ from bot.settings import Settings
 from bot.state import BotState, Destination
 from bot.store import Store
 from bot.timefmt import from_utc_text
+from tests.quick import QUICK_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 OWNER_CHAT = "6280000000000@s.whatsapp.net"
@@ -45,8 +46,7 @@ def bot_env() -> dict[str, str]:
     """The test's environment without JADWAL_* settings, with pacing switched off."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("JADWAL_")}
     env["PYTHONPATH"] = str(ROOT)
-    env["JADWAL_PACING_MIN_S"] = "0"
-    env["JADWAL_PACING_MAX_S"] = "0"
+    env.update(QUICK_ENV)
     return env
 
 
@@ -75,10 +75,30 @@ def seed_queue(
     asyncio.run(fill())
 
 
+def seed_sent_notices(data_dir: Path, count: int, at: datetime) -> None:
+    """`count` notices to the owner sent at `at`: they fill the send caps (which count
+    notices too) until a minute after `at`."""
+
+    async def fill() -> None:
+        store = await Store.open(data_dir / "bot.db")
+        try:
+            for n in range(count):
+                await store.add_notice(f"earlier notice {n}", at)
+            for notice_id, _ in await store.unsent_notices():
+                await store.notice_sent(notice_id, at)
+        finally:
+            await store.close()
+
+    asyncio.run(fill())
+
+
 class BotRun:
     """One `python -m bot console` process; stdin stays an open pipe until finish()."""
 
-    def __init__(self, data_dir: Path, cwd: Path, number: int) -> None:
+    def __init__(
+        self, data_dir: Path, cwd: Path, number: int, env: dict[str, str] | None = None
+    ) -> None:
+        """`env`: JADWAL_* settings on top of bot_env()'s."""
         self.number = number
         self.stdout_path = cwd / f"run-{number:02d}.stdout"
         self.stderr_path = cwd / f"run-{number:02d}.stderr"
@@ -90,7 +110,7 @@ class BotRun:
             stdout=self._stdout,
             stderr=self._stderr,
             cwd=cwd,
-            env=bot_env(),
+            env={**bot_env(), **(env or {})},
         )
 
     def stderr(self) -> str:

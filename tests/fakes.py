@@ -53,6 +53,15 @@ class FakeTransport:
         self.on_message: MessageHandler | None = None
         self.closed = asyncio.Event()
         self.sent_event = asyncio.Event()
+        self.typing: list[tuple[str, bool]] = []  # set_typing calls, (chat, typing)
+        # set_typing calls and successful sends in the order they happened:
+        # ("typing", chat, True/False) and ("sent", chat, None)
+        self.timeline: list[tuple[str, str, bool | None]] = []
+        # set_typing raises this after recording the call (the interface allows no failure
+        # to reach a post: this checks that a caller ignores one all the same)
+        self.typing_fails_with: Exception | None = None
+        # When an established link was lost, the most recent last (ConnectionState.drops)
+        self.drops: list[datetime] = []
 
     async def start(self, on_message: MessageHandler) -> None:
         self.on_message = on_message
@@ -74,7 +83,9 @@ class FakeTransport:
 
     def connection(self) -> ConnectionState:
         return ConnectionState(
-            self.connected, "terhubung (uji)" if self.connected else "terputus (uji)"
+            self.connected,
+            "terhubung (uji)" if self.connected else "terputus (uji)",
+            drops=tuple(self.drops),
         )
 
     async def send_text(self, chat: str, text: str, *, post_id: int | None = None) -> SentMessage:
@@ -110,6 +121,12 @@ class FakeTransport:
             raise self.groups_error
         return list(self.groups)
 
+    async def set_typing(self, chat: str, typing: bool) -> None:
+        self.typing.append((chat, typing))
+        self.timeline.append(("typing", chat, typing))
+        if self.typing_fails_with is not None:
+            raise self.typing_fails_with
+
     def _record(self, sent: Sent) -> SentMessage:
         failure = self.fail_replies_with if sent.chat == OWNER_CHAT else self.fail_with
         if not self.connected:
@@ -117,6 +134,7 @@ class FakeTransport:
         if failure is not None:
             raise failure
         self.sent.append(sent)
+        self.timeline.append(("sent", sent.chat, None))
         self.sent_event.set()
         return SentMessage(f"wa-{next(_ids)}", sent.at)
 

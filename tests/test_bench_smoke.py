@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench import resources, startup
+from bench import capsburst, resources, startup
 from bench.procs import can_unshare
 
 KEYS = {"figure", "unit", "n", "median", "p99", "max"}
@@ -31,6 +31,14 @@ async def test_rss_over_deliveries() -> None:
 
 def test_idle_cpu() -> None:
     _check(resources.idle_cpu(window_s=1, pending=100, settle_s=1), 2 if can_unshare() else 1)
+
+
+async def test_caps_burst_and_replies_while_held() -> None:
+    # 40 posts at 5 a minute: the last ones go out more than 5 min late, so the late-posts
+    # summary (and its row) comes too.
+    rows = await capsburst.run(posts=40, pending=100, rounds=5)
+    _check(rows, 9)
+    assert rows[1]["max"] == 0  # none lost
 
 
 @needs_unshare

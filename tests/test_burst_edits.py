@@ -25,6 +25,7 @@ from bot.media import MediaStore
 from bot.models import Post, PostStatus
 from bot.posts import PostService
 from bot.scheduler import PostScheduler
+from bot.sendgate import SendGate
 from bot.settings import Settings
 from bot.state import BotState
 from bot.store import Store
@@ -86,6 +87,7 @@ class Rig:
             list_groups=self.transport.list_groups,
             connection=self.transport.connection,
             posts=PostService(store, self.wall, self.scheduler.queue_changed),
+            gate=SendGate(settings.caps, lambda: None, lambda: WIB),
         )
         self.dispatcher = Dispatcher(
             services,

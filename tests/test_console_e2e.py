@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes import PNG
+from tests.quick import QUICK_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def clean_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("JADWAL_")}
     env["PYTHONPATH"] = str(ROOT)
-    env["JADWAL_PACING_MIN_S"] = env["JADWAL_PACING_MAX_S"] = "0"
+    env.update(QUICK_ENV)
     return env
 
 

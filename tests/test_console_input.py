@@ -14,6 +14,7 @@ import pytest
 
 from bot import messages as m
 from bot.transport.console import MAX_WAIT_S
+from tests.quick import QUICK_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE_VARIABLES = (
@@ -39,7 +40,7 @@ def console(
         for k, v in os.environ.items()
         if not k.startswith("JADWAL_") and k not in LOCALE_VARIABLES
     }
-    env.update(PYTHONPATH=str(ROOT), LANG=lang, JADWAL_PACING_MIN_S="0", JADWAL_PACING_MAX_S="0")
+    env.update(PYTHONPATH=str(ROOT), LANG=lang, **QUICK_ENV)
     if io_encoding:
         env["PYTHONIOENCODING"] = io_encoding
     data = tmp_path / "data"

@@ -24,8 +24,8 @@ import pytest
 from bot import messages as m
 from bot.app import App
 from bot.models import PostContent, PostStatus
-from bot.settings import Settings
 from bot.transport.console import DEMO_GROUPS, ConsoleTransport
+from tests.quick import quick_settings
 
 DEMO_A = DEMO_GROUPS[0]
 OWNER = "6281234567890"
@@ -89,7 +89,7 @@ async def until(check: Callable[[], Awaitable[bool]], limit_s: float = 5.0) -> N
 
 @pytest.fixture
 async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
-    settings = Settings(data_dir=tmp_path / "data", owners=(OWNER,), pacing_min_s=0, pacing_max_s=0)
+    settings = quick_settings(data_dir=tmp_path / "data", owners=(OWNER,))
     disk = FillingDisk()
     transport = ConsoleTransport(
         settings.data_dir,

@@ -12,17 +12,17 @@ from pathlib import Path
 from bot import messages as m
 from bot.app import App
 from bot.models import MediaKind, PostStatus
-from bot.settings import Settings
 from bot.transport.console import ConsoleTransport
 from tests import mediafiles as f
 from tests.conftest import SATURDAY_EVENING, Clock
 from tests.fakes import PNG
+from tests.quick import quick_settings
 
 
 async def run_console(tmp_path: Path, lines: list[str]) -> tuple[App, str]:
     """Feed `lines` to the console bot until its input ends; the app (still open: stop it)
     and everything the console printed."""
-    settings = Settings(data_dir=tmp_path / "data", pacing_min_s=0, pacing_max_s=0)
+    settings = quick_settings(data_dir=tmp_path / "data")
     clock = Clock(SATURDAY_EVENING)
     out = io.StringIO()
     transport = ConsoleTransport(

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -46,6 +47,7 @@ from tests.crashkit import (
     read_outbox,
     read_posts,
     seed_queue,
+    seed_sent_notices,
     wait_for_growth,
     wait_until,
 )
@@ -367,3 +369,83 @@ def test_the_judge_checks_each_group_of_a_post() -> None:
         assert expected in found, (expected, found)
     assert "post #1 " not in found and "to Grup Demo A: status=uncertain" not in found
     assert len(verdict.problems) == 5, found
+
+
+HELD_POSTS = 40
+HELD_SPREAD_S = 3.0
+HELD_KILLS = 4
+CAP_PER_MINUTE = 45  # 45 notices sent 57 s before the first post is due fill it
+
+
+def test_sigkill_while_caps_hold_and_release_posts_never_sends_one_twice(
+    tmp_path: Path, runs: list[BotRun]
+) -> None:
+    """The same guarantee with the send caps and quiet hours on: the minute's cap is full
+    when the posts fall due (notices sent just before, counted from the database at each
+    start), so the bot is killed while posts wait for it and while they go out once it
+    frees; quiet hours are set to a window later today, so each post is checked against
+    them."""
+    seed = int(os.environ.get("CRASH_SEED", DEFAULT_SEED))
+    rng = random.Random(seed)
+    data_dir = tmp_path / "data"
+    db_path = data_dir / "bot.db"
+    outbox_path = data_dir / "outbox.jsonl"
+    texts = [f"held post {n}" for n in range(1, HELD_POSTS + 1)]
+    now = datetime.now(UTC)
+    first_due = now + timedelta(seconds=FIRST_DUE_S)
+    seed_queue(data_dir, texts, first_due, timedelta(seconds=HELD_SPREAD_S))
+    cap_free_at = first_due + timedelta(seconds=3)
+    seed_sent_notices(data_dir, CAP_PER_MINUTE, cap_free_at - timedelta(minutes=1))
+    last_due = first_due + timedelta(seconds=HELD_SPREAD_S)
+    local = now.astimezone(ZoneInfo("Asia/Jakarta"))
+    quiet = f"{(local + timedelta(hours=2)):%H:00}-{(local + timedelta(hours=3)):%H:00}"
+    env = {
+        "JADWAL_MAX_PER_MINUTE": str(CAP_PER_MINUTE),
+        "JADWAL_MAX_PER_HOUR": "500",
+        "JADWAL_MAX_PER_DAY": "1000",
+        "JADWAL_QUIET_HOURS": quiet,
+    }
+
+    for _ in range(HELD_KILLS):
+        run = BotRun(data_dir, tmp_path, len(runs) + 1, env)
+        runs.append(run)
+        time.sleep(rng.uniform(0.4, 1.2))
+        wait_for_growth(outbox_path, ON_SEND_WAIT_S)
+        assert run.kill() is None, f"seed={seed}: run {run.number} exited:\n{run.stderr()}"
+    final = BotRun(data_dir, tmp_path, len(runs) + 1, env)
+    runs.append(final)
+
+    def settled() -> bool:
+        now = datetime.now(UTC)
+        return final.proc.poll() is not None or (
+            now > last_due
+            and not any(
+                p.status == "sending" or (p.status == "pending" and p.due_at <= now)
+                for p in read_posts(db_path)
+            )
+        )
+
+    done = wait_until(settled, FINAL_TIMEOUT_S)
+    code = final.finish()
+    assert done and code == 0, f"seed={seed}: final run {code}, settled={done}:\n{final.stderr()}"
+
+    records, broken = read_outbox(outbox_path)
+    rows = read_posts(db_path)
+    assert not broken
+    assert sorted(p.text for p in rows) == sorted(texts), "the queue is not the one seeded"
+    verdict = judge(records, rows, read_events(db_path), _retry_command(), datetime.now(UTC))
+    problems = list(verdict.problems)
+    problems += [f"run {r.number} logged a traceback" for r in runs if "Traceback" in r.stderr()]
+    sent_at = [datetime.fromisoformat(r["at"]) for r in group_records(records)]
+    early = [at for at in sent_at if at < cap_free_at]
+    waited = sum(1 for p in rows if p.due_at < cap_free_at)
+    print(
+        f"held crash test seed={seed} kills={HELD_KILLS} quiet={quiet} "
+        + " ".join(f"{k}={verdict.counts.get(k, 0)}" for k in OUTCOMES)
+        + f" deliveries={verdict.group_deliveries} due_while_capped={waited}"
+    )
+    assert not early, f"seed={seed}: {len(early)} post(s) sent while the cap was full: {early}"
+    assert waited >= 10, "no post fell due while the cap was full: the timing drifted"
+    assert not problems, f"seed={seed}: {len(problems)} problem(s):\n" + "\n".join(problems)
+    assert sum(verdict.counts.get(k, 0) for k in OUTCOMES) == len(rows), dict(verdict.counts)
+    assert verdict.counts.get("sent", 0) >= HELD_POSTS - HELD_KILLS, dict(verdict.counts)

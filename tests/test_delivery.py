@@ -14,6 +14,7 @@ import types
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import tenacity
@@ -23,6 +24,9 @@ from bot.delivery import Deliverer, Outcome
 from bot.faults import Faults, retry_delay
 from bot.media import MediaStore
 from bot.models import Post, PostContent, PostStatus, SentMessage
+from bot.ratecaps import Caps
+from bot.restriction import Pause, Signal
+from bot.sendgate import SendGate
 from bot.store import Store
 from bot.transport.base import TransportError
 from bot.transport.whatsapp.errors import send_error
@@ -96,18 +100,23 @@ class Harness:
         self.nap_result = True
         self.notices: list[str] = []
         self.errors: list[str] = []
-        self.deliverer = Deliverer(
-            store,
+        self._retry_for_s = retry_for_s
+        self.deliverer = self.deliverer_with()
+
+    def deliverer_with(self, gate: SendGate | None = None) -> Deliverer:
+        return Deliverer(
+            self.store,
             self.transport,
-            media,
+            self.media,
             self._notify,
             self._record_error,
             lambda: datetime.now(UTC),
             self._nap,
-            retry_for_s=retry_for_s,
+            retry_for_s=self._retry_for_s,
             retry_first_s=2.0,
             retry_max_s=60.0,
             faults=Faults(self._notify, self._record_error),
+            gate=gate,
         )
 
     async def _nap(self, seconds: float) -> bool:
@@ -321,7 +330,6 @@ async def test_post_moved_later_since_it_was_read_is_not_claimed(harness: Harnes
             "failed to send message node: frame too large (got 16777300 bytes, max 16777216 bytes)",
             "pesan atau file media terlalu besar",
         ),
-        ("server returned error 463", "WhatsApp sementara melarang perangkat tertaut"),
     ],
 )
 async def test_permanent_failure_fails_at_once(
@@ -353,6 +361,42 @@ async def test_permanent_failure_fails_at_once(
 def test_permanent_wins_over_a_dropped_link(whatsapp_says: str):
     error = send_error(whatsapp_says, False)
     assert not error.disconnected and not error.transient
+
+
+@pytest.mark.parametrize(
+    ("whatsapp_says", "signal"),
+    [
+        # send.go:452: the server's ack carried the code (nothing was delivered)
+        ("server returned error 463", Signal.REACHOUT_TIMELOCK),
+        ("server returned error 429", Signal.RATE_LIMITED),
+        # errors.go:195/224 via send.go:302: the member lookup before the write
+        (
+            "failed to get group members: info query returned status 429: rate-overlimit",
+            Signal.RATE_LIMITED,
+        ),
+    ],
+)
+async def test_a_restriction_signal_keeps_the_group_waiting_and_pauses_sending(
+    harness: Harness, whatsapp_says: str, signal: Signal
+):
+    pauses: list[Pause] = []
+
+    async def on_pause(pause: Pause) -> None:
+        pauses.append(pause)
+
+    gate = SendGate(
+        Caps(0, 0, 0), lambda: None, lambda: ZoneInfo("Asia/Jakarta"), on_pause=on_pause
+    )
+    deliverer = harness.deliverer_with(gate)
+    harness.transport.error, harness.transport.failures = send_error(whatsapp_says, True), ALWAYS
+    post = await harness.add()
+    assert await deliverer.deliver(post) is Outcome.WAITING
+    assert harness.transport.attempts == 1 and harness.naps == []  # not retried: paused
+    stored = await harness.store.get_post(post.id)
+    assert stored is not None and stored.status is PostStatus.PENDING
+    assert harness.notices == []  # not a failure; the pause tells the owner
+    assert [p.signal for p in pauses] == [signal]
+    assert gate.hold_for_post(datetime.now(UTC)) is not None
 
 
 # --- written but never acknowledged: uncertain, never sent twice ------------------------------

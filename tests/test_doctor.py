@@ -27,6 +27,7 @@ from bot.transport.whatsapp.doctor import TEST_TEXT, Check, Options, diagnose, t
 from bot.transport.whatsapp.reconnect import ReconnectPolicy
 from bot.transport.whatsapp.transport import STOP_LIMIT_S, WhatsAppTransport
 from tests.conftest import SATURDAY_EVENING
+from tests.quick import quick_settings
 from tests.vclock import VirtualClock
 from tests.wasim import (
     DIAL_ERROR,
@@ -192,7 +193,7 @@ async def test_the_destination_set_by_the_running_bot_is_the_one_checked(
     tmp_path: Path, world: WhatsAppSim, clock: VirtualClock
 ) -> None:
     """The real App writes bot.db through /tujuan; doctor reads that file after it stopped."""
-    settings = Settings(data_dir=tmp_path / "data", pacing_min_s=0, pacing_max_s=0)
+    settings = quick_settings(data_dir=tmp_path / "data")
     transport = WhatsAppTransport(
         settings.data_dir,
         settings.timezone,

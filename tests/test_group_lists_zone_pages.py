@@ -13,9 +13,9 @@ import pytest
 
 from bot import messages as m
 from bot.app import App
-from bot.settings import Settings
 from bot.transport.console import ConsoleTransport
 from tests.conftest import SATURDAY_EVENING, Bot, Clock
+from tests.quick import quick_settings
 
 
 def numbered_lines(reply: str) -> list[str]:
@@ -85,7 +85,7 @@ async def test_a_bad_page_number_is_called_a_page_number(bot_with_target: Bot, c
 
 
 async def test_console_group_posts_follow_a_zone_change(tmp_path: Path):
-    settings = Settings(data_dir=tmp_path / "data", pacing_min_s=0, pacing_max_s=0)
+    settings = quick_settings(data_dir=tmp_path / "data")
     clock = Clock(SATURDAY_EVENING)  # 20:00 WIB
     out = io.StringIO()
     lines = ["/tujuan 1", "/zona WITA", "/jadwal dalam 1 menit Halo"]

@@ -188,10 +188,15 @@ async def test_burst_mixing_late_and_too_late_posts(start_bot: BotFactory, setti
     await eventually(lambda: len(bot.transport.posts()) >= 10 and bot.transport.replies())
     await asyncio.sleep(0.2)
     assert [s.post_id for s in bot.transport.posts()] == late  # in due order, once each
-    [summary] = bot.transport.replies()
+    await eventually(lambda: len(bot.transport.replies()) == 2)
+    # One summary of what was not sent, one of what went out late: each names only its own.
+    summary, late_summary = bot.transport.replies()
     assert summary.startswith("10 post terlewat")
     assert all(names(summary, i) for i in too_late)
     assert not any(names(summary, i) for i in late)
+    assert late_summary.startswith("10 post terkirim terlambat")
+    assert all(names(late_summary, i) for i in late)
+    assert not any(names(late_summary, i) for i in too_late)
     statuses = {p.id: p.status for p in await bot.app.store.all_posts()}
     assert statuses == {i: PostStatus.MISSED if i in too_late else PostStatus.SENT for i in ids}
 
@@ -218,8 +223,10 @@ async def test_grace_judged_when_the_connection_returns(start_bot: BotFactory, s
     await eventually(lambda: transport.posts() and transport.replies())
     await asyncio.sleep(0.2)
     assert [s.post_id for s in transport.posts()] == [still_ok]
-    [summary] = transport.replies()
+    await eventually(lambda: len(transport.replies()) == 2)
+    summary, late_summary = transport.replies()
     assert summary.startswith("1 post terlewat") and names(summary, too_late)
+    assert late_summary.startswith("1 post terkirim terlambat") and names(late_summary, still_ok)
     statuses = {p.id: p.status for p in await bot.app.store.all_posts()}
     assert statuses == {still_ok: PostStatus.SENT, too_late: PostStatus.MISSED}
 

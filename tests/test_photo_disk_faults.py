@@ -22,6 +22,7 @@ from bot.dbfaults import Fault
 from tests import faultfs
 from tests.fakes import PNG
 from tests.netns import ROOT
+from tests.quick import QUICK_ENV
 
 PHOTO = PNG + os.urandom(200_000)  # larger than the whole tmpfs, were it empty
 
@@ -46,7 +47,7 @@ def test_photo_on_a_disk_that_refuses_it_gets_the_storage_reply(
         "/jadwal besok 09:00 Teks saja\n"
     ).encode()
     env = {k: v for k, v in os.environ.items() if not k.startswith("JADWAL_")}
-    env.update(PYTHONPATH=str(ROOT), JADWAL_PACING_MIN_S="0", JADWAL_PACING_MAX_S="0")
+    env.update(PYTHONPATH=str(ROOT), **QUICK_ENV)
     record = tmp_path / "record"
     argv = faultfs.in_namespace(
         mounts(fault, data / "media"),

@@ -215,6 +215,38 @@ def test_whatsmeow_text_classified(
     assert words in error.reason
 
 
+# The server code each text of TABLE carries (TransportError.code); every other text has none.
+# "upload failed with status code 503" is the media server's HTTP status, not WhatsApp's.
+CODES = {
+    "failed to get group members: info query returned status 429: rate-overlimit": 429,
+    "server returned error 429": 429,
+    "server returned error 463": 463,
+    "server returned error 479": 479,
+    "server returned error 500": 500,
+    "server returned error 420": 420,
+}
+
+
+@pytest.mark.parametrize(("text", "connected", "expected"), [row[:3] for row in TABLE])
+def test_the_server_code_is_kept_whatever_the_outcome(text: str, connected: bool, expected: str):
+    error = send_error(text, connected)
+    assert error.code == CODES.get(text)
+    assert outcome(error) == expected  # the code changes nothing about the outcome
+
+
+def test_every_coded_text_is_in_the_table():
+    assert set(CODES) <= {row[0] for row in TABLE}
+
+
+def test_a_429_of_the_device_list_lookup_is_retried_and_keeps_its_code():
+    # send.go:1177 wrapping errors.go:224 with errors.go:195
+    error = send_error(
+        "failed to get device list: info query returned status 429: rate-overlimit", True
+    )
+    assert (outcome(error), error.code) == (T, 429)
+    assert "sibuk atau lambat" in error.reason
+
+
 def test_table_covers_every_outcome_on_both_sides_of_the_write():
     assert {row[2] for row in TABLE} == {U, T, D, P}
 

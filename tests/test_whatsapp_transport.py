@@ -34,6 +34,7 @@ from bot.transport.whatsapp.pairing import ATTEMPT_S
 from bot.transport.whatsapp.reconnect import ReconnectPolicy
 from bot.transport.whatsapp.transport import STOP_LIMIT_S, WhatsAppTransport
 from tests.conftest import SATURDAY_EVENING
+from tests.quick import quick_settings
 from tests.vclock import VirtualClock
 from tests.wasim import (
     NOT_IN_GROUP,
@@ -104,7 +105,7 @@ def group_jid(world: WhatsAppSim, name: str) -> str:
 
 def settings_for(tmp_path: Path, mode: str) -> Settings:
     owners = () if mode == "self" else (OWNER_PHONE,)
-    return Settings(data_dir=tmp_path / "data", owners=owners, pacing_min_s=0, pacing_max_s=0)
+    return quick_settings(data_dir=tmp_path / "data", owners=owners)
 
 
 @pytest.fixture
@@ -247,9 +248,7 @@ async def test_owners_mode_accepts_the_owner_once_whatsmeow_learns_their_lid(
 async def test_an_owner_listed_by_lid_is_still_obeyed_when_their_phone_is_known(
     tmp_path: Path, world: WhatsAppSim, clock: VirtualClock
 ):
-    settings = Settings(
-        data_dir=tmp_path / "data", owners=(f"{OWNER_LID}@lid",), pacing_min_s=0, pacing_max_s=0
-    )
+    settings = quick_settings(data_dir=tmp_path / "data", owners=(f"{OWNER_LID}@lid",))
     transport = WhatsAppTransport(
         settings.data_dir,
         settings.timezone,

@@ -11,11 +11,11 @@ import pytest
 
 from bot import messages as m
 from bot.app import App
-from bot.settings import Settings
 from bot.timefmt import format_local
 from bot.transport.whatsapp.linkstate import Phase
 from bot.transport.whatsapp.transport import WhatsAppTransport
 from tests.conftest import SATURDAY_EVENING
+from tests.quick import quick_settings
 from tests.vclock import VirtualClock
 from tests.wasim import WhatsAppSim, reset_event_loop
 
@@ -56,7 +56,7 @@ async def say(world: WhatsAppSim, clock: VirtualClock, text: str) -> str:
 async def test_status_shows_the_connection_time_in_the_zone_set_by_zona(
     tmp_path: Path, world: WhatsAppSim, clock: VirtualClock
 ):
-    settings = Settings(data_dir=tmp_path / "data", pacing_min_s=0, pacing_max_s=0)
+    settings = quick_settings(data_dir=tmp_path / "data")
     transport = WhatsAppTransport(
         settings.data_dir,
         settings.timezone,  # the configured zone, Asia/Jakarta

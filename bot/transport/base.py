@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -23,6 +24,10 @@ class TransportError(Exception):
     written but no answer came, so it may have been delivered; sending it again could post it
     twice, so it is never retried automatically (never transient). Any other exception from
     a send is taken the same way: nobody knows whether the message went out.
+
+    `code`: the error code WhatsApp's server answered with, when the failure carried one
+    (429 rate-overlimit, 463 reach-out timelock, 479, 5xx ...); None otherwise. It says what
+    the server said, not what to do: `transient` and friends decide that.
     """
 
     def __init__(
@@ -32,9 +37,11 @@ class TransportError(Exception):
         transient: bool = False,
         disconnected: bool = False,
         uncertain: bool = False,
+        code: int | None = None,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.code = code
         self.uncertain = uncertain
         self.transient = (transient or disconnected) and not uncertain
         self.disconnected = disconnected and not uncertain
@@ -65,12 +72,15 @@ class ConnectionState:
     # The description with its times in another zone (the bot's zone may change while the
     # transport runs); None when it shows no time.
     in_zone: Callable[[ZoneInfo], str] | None = None
+    # When an established link was lost (UTC), the most recent last: a storm of them is a
+    # restriction signal (bot.sendgate).
+    drops: tuple[datetime, ...] = ()
 
     def shown_in(self, tz: ZoneInfo) -> ConnectionState:
         """The same state, its times shown in zone `tz`."""
         if self.in_zone is None:
             return self
-        return ConnectionState(self.connected, self.in_zone(tz))
+        return ConnectionState(self.connected, self.in_zone(tz), drops=self.drops)
 
 
 class Transport(Protocol):
@@ -117,3 +127,9 @@ class Transport(Protocol):
         """Send `poll` as a WhatsApp poll."""
 
     async def list_groups(self) -> list[Group]: ...
+
+    async def set_typing(self, chat: str, typing: bool) -> None:
+        """Show (`typing`) or clear "typing..." in `chat`. Cosmetic: it must never fail a
+        post. Implementations log and swallow their own failures, and callers ignore any
+        that still escape. Does nothing by default."""
+        return None

@@ -183,6 +183,11 @@ class ConsoleTransport:
     async def list_groups(self) -> list[Group]:
         return list(DEMO_GROUPS)
 
+    async def set_typing(self, chat: str, typing: bool) -> None:
+        # Never printed: stdout is the owner's conversation and data/outbox.jsonl what was
+        # sent; "typing..." is neither.
+        logger.debug("console: {} typing in {}", "start" if typing else "stop", chat)
+
     # --- output --------------------------------------------------------------------------
 
     def follow_zone(self, zone: Callable[[], ZoneInfo]) -> None:

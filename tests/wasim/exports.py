@@ -31,6 +31,7 @@ from tests.wasim.whatsmeow import (
     IQ_TIMEOUT,
     MEDIA_CONN_ERROR,
     NIL_POINTER,
+    NO_PUSH_NAME,
     NO_URL,
     NOT_CONNECTED,
     NOT_IN_GROUP,
@@ -262,6 +263,46 @@ class _Exports(_GoCalls):
             call.warm.add(target)
             result.GroupInfo.CopyFrom(info)
         return result.SerializeToString()
+
+    async def _go_SendPresence(self, uuid: bytes, presence: bytes) -> bytes:
+        """main.go SendPresence → presence.go SendPresence: nil client → ErrClientIsNil, no
+        push name in the store → ErrNoPushName, then a <presence type=... name=...> stanza
+        (client.go sendNode: ErrNotConnected without a socket). goneonize answers the error
+        text or "" (neonize reads it with _binder.py consume_cstring: bytes)."""
+        call = self._clients.get(uuid)
+        state = presence.decode()
+        if call is None:
+            return CLIENT_IS_NIL.encode()
+        if not (call.paired and self.push_name):
+            return NO_PUSH_NAME.encode()
+        if not call.socket_up:
+            return NOT_CONNECTED.encode()
+        if self._fail_presences:
+            return self._fail_presences.popleft().encode()
+        self.presences.append(state)
+        return b""
+
+    async def _go_SendChatPresence(
+        self, uuid: bytes, data: bytes, _size: int, state: int, media: int
+    ) -> bytes:
+        """main.go SendChatPresence → presence.go SendChatPresence: a <chatstate to=...> with
+        <composing media=...> (media only when composing and not text) or <paused>; goneonize
+        utils.go ChatPresence/ChatPresenceMedia turn the ints into whatsmeow's strings (an
+        index out of range is a Go panic). client.go sendNode: nil client → ErrClientIsNil,
+        no socket → ErrNotConnected."""
+        states, medias = ("composing", "paused"), ("", "audio")
+        if not (0 <= state < len(states) and 0 <= media < len(medias)):
+            self._panic(f"SendChatPresence: index out of range [{state}/{media}]")
+        call = self._clients.get(uuid)
+        if call is None:
+            return CLIENT_IS_NIL.encode()
+        if not call.socket_up:
+            return NOT_CONNECTED.encode()
+        if self._fail_chat_presences:
+            return self._fail_chat_presences.popleft().encode()
+        shown_media = medias[media] if states[state] == "composing" else ""
+        self.chat_presences.append((jid_text(pb.JID.FromString(data)), states[state], shown_media))
+        return b""
 
     async def _go_PairPhone(self, uuid: bytes, data: bytes, _size: int) -> bytes:
         """main.go PairPhone → pair-code.go PairPhone: a fresh 8-character code per call."""

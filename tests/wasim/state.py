@@ -51,6 +51,9 @@ class _WorldState:
         self.media_types: dict[str, int] = {}
         self.lid_to_pn: dict[str, str] = {lid: phone}
         self.sent: list[Sent] = []
+        self.presences: list[str] = []  # presence stanzas sent: "available", "unavailable"
+        # chatstate stanzas sent: (chat as neonize passed it, "composing"/"paused", media)
+        self.chat_presences: list[tuple[str, str, str]] = []
         self.pair_codes: list[str] = []
         self.connect_calls = 0
         self.orphaned_calls = 0
@@ -67,6 +70,8 @@ class _WorldState:
         self._backlog: list[pb.Message] = []
         self._fail_sends: deque[str] = deque()
         self._fail_group_infos: deque[str] = deque()
+        self._fail_presences: deque[str] = deque()
+        self._fail_chat_presences: deque[str] = deque()
         self._verdict: tuple[Any, ...] | None = None
         self._jobs: set[_Job] = set()
         self._tasks: set[asyncio.Task[Any]] = set()

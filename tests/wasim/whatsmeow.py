@@ -25,6 +25,7 @@ NOT_CONNECTED = "websocket not connected"  # errors.go ErrNotConnected
 # errors.go ErrClientIsNil: goneonize passes clients[uuid], nil before connect and after Stop
 CLIENT_IS_NIL = "client is nil"
 NOT_LOGGED_IN = "the store doesn't contain a device JID"  # errors.go ErrNotLoggedIn
+NO_PUSH_NAME = "can't send presence without PushName set"  # errors.go ErrNoPushName
 SEND_TIMEOUT = "timed out waiting for message send response"  # errors.go ErrMessageTimedOut
 NOT_IN_GROUP = "you're not participating in that group"  # errors.go ErrNotInGroup (IQ 403)
 GROUP_NOT_FOUND = "that group does not exist"  # errors.go ErrGroupNotFound (IQ 404)

@@ -75,6 +75,16 @@ class WhatsAppSim(_Chats, _Threads):
         defaultRequestTimeout (75 s) for IQ_TIMEOUT (the IQ got no answer), at once for others."""
         self._fail_group_infos.append(text)
 
+    def fail_next_presence(self, text: str) -> None:
+        """The next SendPresence answers with this whatsmeow error text (neonize raises
+        SendPresenceError with it)."""
+        self._fail_presences.append(text)
+
+    def fail_next_chat_presence(self, text: str) -> None:
+        """The next SendChatPresence answers with this whatsmeow error text (neonize raises
+        SendPresenceError with it)."""
+        self._fail_chat_presences.append(text)
+
     def scan_qr(self) -> bool:
         """The owner scans the QR code of the live pairing attempt (pair.go handlePairSuccess)."""
         call = self._qr_call()

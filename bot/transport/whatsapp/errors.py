@@ -14,6 +14,10 @@ server's ack. neonize cannot choose the message id, so a retry is a NEW message:
 - after the write with no ack (timeout, link dropped) the post may be in the group already:
   it is `uncertain` and only the owner may send it again (/ulang);
 - an ack carrying an error code ("server returned error N") means WhatsApp refused it.
+
+The server's code, in either shape it comes (an ack's error code, or the status of an info
+query inside the send), is kept in TransportError.code for whoever watches for restriction
+signals; what the failure means for the post is decided here alone.
 """
 
 from __future__ import annotations
@@ -78,10 +82,8 @@ _SEND_RULES = (
         _LINK_DOWN,
     ),
     # errors.go:21 ErrIQTimedOut (request.go sendIQ): the member or device lookup got no
-    # answer; nothing was sent yet. errors.go:195-197 IQ codes 429/500/503 likewise.
-    _rule(
-        r"info query timed out|info query returned status (429|500|503)\b", _Kind.TRANSIENT, _BUSY
-    ),
+    # answer; nothing was sent yet. An answer with an error status: _IQ_STATUS below.
+    _rule(r"info query timed out", _Kind.TRANSIENT, _BUSY),
     # upload.go:242/244/195: the media upload failed, before any message existed.
     _rule(
         r"^failed to execute request|^upload failed with status code 5\d\d|"
@@ -97,8 +99,15 @@ _SEND_RULES = (
 # send.go:452 `fmt.Errorf("%w %d", ErrServerReturnedError, errorCode)`: the server's ack
 # carried an error code. Codes WhatsApp documents nowhere; these are the ones understood.
 _SERVER_CODE = re.compile(r"^server returned error (\d+)")
+# errors.go:224 IQError.Error() "info query returned status %d: %s": the member or device
+# lookup of a send was answered with an error status (wrapped by send.go:302 "failed to get
+# group members: %w" or send.go:1177 "failed to get device list: %w"); nothing was sent yet.
+_IQ_STATUS = re.compile(r"info query returned status (\d+)")
+# errors.go:195-197 ErrIQRateOverLimit 429, ErrIQInternalServerError 500,
+# ErrIQServiceUnavailable 503: busy, not a refusal; retried like a send that did not go out.
+_BUSY_IQ_STATUSES = frozenset({429, 500, 503})
 _CODE_REASONS: dict[int, tuple[_Kind, str]] = {
-    # errors.go:198 ErrIQRateOverLimit is code 429 "rate-overlimit": too fast, wait.
+    # errors.go:195 ErrIQRateOverLimit is code 429 "rate-overlimit": too fast, wait.
     429: (_Kind.TRANSIENT, "WhatsApp membatasi laju kiriman (kode 429); dicoba lagi"),
     # Reach-out timelock ("NackCallerReachoutTimelocked", Baileys #2441, whatsmeow #1074):
     # the linked device may not start NEW chats for a while; existing groups keep working.
@@ -124,7 +133,15 @@ def send_error(message: str, connected: bool) -> TransportError:
         transient=kind is _Kind.TRANSIENT,
         disconnected=kind is _Kind.DISCONNECTED,
         uncertain=kind is _Kind.UNCERTAIN,
+        code=_server_code(text),
     )
+
+
+def _server_code(text: str) -> int | None:
+    """The code WhatsApp's server answered with, in either shape whatsmeow reports it: an
+    ack's error code (_SERVER_CODE) or an info query's status (_IQ_STATUS); None if none."""
+    match = _SERVER_CODE.match(text) or _IQ_STATUS.search(text)
+    return int(match.group(1)) if match else None
 
 
 def _classify(text: str) -> tuple[_Kind, str]:
@@ -135,6 +152,9 @@ def _classify(text: str) -> tuple[_Kind, str]:
         if 500 <= code < 600:  # the server failed, it did not refuse: not delivered, retry
             return _Kind.TRANSIENT, f"server WhatsApp sedang bermasalah (kode {code}); dicoba lagi"
         return _Kind.PERMANENT, f"WhatsApp menolak pesan (kode {code})"
+    # Before the rules: an info query's status is only ever seen before the write.
+    if (iq := _IQ_STATUS.search(text)) and int(iq.group(1)) in _BUSY_IQ_STATUSES:
+        return _Kind.TRANSIENT, f"{_BUSY} ({text})"
     for rule in _SEND_RULES:
         if rule.pattern.search(text):
             return rule.kind, f"{rule.reason} ({text})"

@@ -26,6 +26,9 @@ class Phase(enum.StrEnum):
     STOPPED = "stopped"
 
 
+DROPS_KEPT = 20
+
+
 @dataclass
 class LinkStatus:
     phase: Phase = Phase.STARTING
@@ -37,6 +40,11 @@ class LinkStatus:
     last_disconnect: str | None = None
     last_disconnect_at: datetime | None = None
     failed_connects: int = 0  # connect() calls that failed in this process
+    drops: tuple[datetime, ...] = ()  # established links lost, the last DROPS_KEPT
+
+    def dropped(self, at: datetime) -> None:
+        """An established link was lost at `at`."""
+        self.drops = (*self.drops[-(DROPS_KEPT - 1) :], at)
 
     def enter(self, phase: Phase, at: datetime) -> None:
         self.phase = phase

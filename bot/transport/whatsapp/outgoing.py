@@ -151,4 +151,5 @@ def members_error(text: str, connected: bool) -> TransportError:
     error = send_error(f"failed to get group members: {text}", connected)
     if error.transient or _GROUP_GONE.search(text):
         return error
-    return TransportError(m.MEMBERS_UNREADABLE.format(error=text), transient=True)
+    # The server's code stays with it: a 463 here is still a restriction signal.
+    return TransportError(m.MEMBERS_UNREADABLE.format(error=text), transient=True, code=error.code)

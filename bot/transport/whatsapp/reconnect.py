@@ -365,6 +365,7 @@ async def _while_connected(
                 down_since = clock()
                 status.enter(Phase.DROPPED, down_since)
                 status.disconnected(event.detail or "koneksi terputus", down_since)
+                status.dropped(down_since)
                 logger.warning(
                     "WhatsApp link down ({}); whatsmeow reconnects by itself",
                     event.detail or "no detail",

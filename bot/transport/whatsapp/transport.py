@@ -42,6 +42,7 @@ from neonize.aioze.events import (
 )
 from neonize.exc import GetGroupInfoError, NeonizeError
 from neonize.proto.Neonize_pb2 import JID, ConnectFailureReason, PairStatus, TemporaryBan
+from neonize.utils.enum import ChatPresence, ChatPresenceMedia, Presence
 from neonize.utils.jid import build_jid
 
 from bot import messages as m
@@ -116,6 +117,14 @@ async def _read(media: OutgoingMedia) -> bytes:
     except OSError as exc:
         kind = m.MEDIA_NAMES[media.kind.value]
         raise TransportError(f"file {kind} tidak bisa dibaca: {exc.strerror}") from exc
+
+
+def _error_text(exc: BaseException) -> str:
+    """An exception's type and text. neonize's send_presence raises SendPresenceError with
+    the Go answer as bytes, undecoded (aioze/client.py send_presence): shown decoded."""
+    first = exc.args[0] if len(exc.args) == 1 else None
+    text = first.decode(errors="replace") if isinstance(first, bytes) else str(exc)
+    return f"{type(exc).__name__}: {text}"
 
 
 def _utc_now() -> datetime:
@@ -309,6 +318,28 @@ class WhatsAppTransport:
             "logged in as {} (LID {})", self.identity.phone or "(unknown)", self.identity.lid or "-"
         )
         self.events.put_nowait(LinkEvent(Kind.CONNECTED))
+        await self._stay_unavailable(client)
+
+    async def _stay_unavailable(self, client: NewAClient) -> None:
+        """Tell WhatsApp this device is "unavailable" once per connection (whatsmeow sends
+        no presence by itself; ConnectedEv comes on every login, the automatic reconnects
+        included). A linked device that is "available" makes the phone stop showing
+        notifications, and the owner reads the bot's notices there.
+
+        Only UNAVAILABLE is sent, never AVAILABLE first. whatsmeow presence.go SendPresence
+        asks to be called once after connecting "so that the server has your pushname", but
+        the stanza it builds carries the push name (`name`) whatever the state, so the
+        unavailable one gives the server the name as well; an AVAILABLE would show the
+        device online and start unified sessions and active receipts (presence.go:70-72)
+        for nothing. It fails with ErrNoPushName while the store has no push name yet (just
+        after pairing, until the app state sync brings it): the next connect sends it.
+        Failures are logged, never raised: the connection is fine without it."""
+        try:
+            await client.send_presence(Presence.UNAVAILABLE)
+        except Exception as exc:  # SendPresenceError (neonize aioze/client.py send_presence)
+            logger.warning("could not mark this device unavailable: {}", _error_text(exc))
+        else:
+            logger.debug("presence set to unavailable")
 
     async def _disconnected(self, _: NewAClient, __: DisconnectedEv) -> None:
         self.events.put_nowait(LinkEvent(Kind.DISCONNECTED, "koneksi terputus"))
@@ -381,7 +412,9 @@ class WhatsAppTransport:
 
     def connection(self) -> ConnectionState:
         status = replace(self.status)  # as it is now, whenever it is shown
-        return ConnectionState(status.connected, status.describe(self._tz), status.describe)
+        return ConnectionState(
+            status.connected, status.describe(self._tz), status.describe, drops=status.drops
+        )
 
     async def send_text(self, chat: str, text: str, *, post_id: int | None = None) -> SentMessage:
         return await self._send(lambda: self.client.send_message(to_jid(chat), text))
@@ -454,6 +487,28 @@ class WhatsAppTransport:
             datetime.fromtimestamp(response.Timestamp, UTC) if response.Timestamp else self._clock()
         )
         return SentMessage(str(response.ID), at)
+
+    async def set_typing(self, chat: str, typing: bool) -> None:
+        """whatsmeow presence.go SendChatPresence: "composing" (text) or "paused" in `chat`,
+        through neonize aioze/client.py send_chat_presence, which raises SendPresenceError
+        when the Go side answers with an error. Logged and swallowed: a post never fails for
+        want of "typing..."."""
+        if not self.status.connected:
+            return
+        state = (
+            ChatPresence.CHAT_PRESENCE_COMPOSING if typing else ChatPresence.CHAT_PRESENCE_PAUSED
+        )
+        try:
+            await self.client.send_chat_presence(
+                to_jid(chat), state, ChatPresenceMedia.CHAT_PRESENCE_MEDIA_TEXT
+            )
+        except Exception as exc:
+            logger.warning(
+                "could not {} typing in {}: {}",
+                "show" if typing else "clear",
+                chat,
+                _error_text(exc),
+            )
 
     async def list_groups(self) -> list[Group]:
         if not self.status.connected:
