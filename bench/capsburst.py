@@ -3,7 +3,7 @@
 1. 1,000 posts due within one minute with every default that protects the number (caps
    5/min, 100/h, 800/day; pacing 3-6 s; "typing..."; start jitter): the real bot.app.App on
    the console transport, on a virtual clock (tests/vclock.py) that jumps from one wait to
-   the next, so the day and more the caps spread the burst over takes a minute or two.
+   the next, so the day and more the caps spread the burst over takes ~3.5 real minutes.
    Reported: when the last post went out, posts lost (none may be), the most sends seen in
    any minute, hour and day (posts and the owner's late-posts summary both count; none may
    pass its cap), when the summary reached the owner, and the real time taken.
