@@ -44,7 +44,7 @@ def prefix(template: str) -> str:
 
 async def statuses(bot: Bot, ids: list[int]) -> list[PostStatus]:
     """Each post's status (its only group's)."""
-    found = []
+    found: list[PostStatus] = []
     for post_id in ids:
         post = await bot.app.store.get_post(post_id)
         assert post is not None
@@ -127,7 +127,9 @@ async def test_notices_count_toward_the_caps_and_wait_for_them(launcher: Launche
         await bot.app.notify_owner(text)
     [post] = await queue(bot, bot.clock())
     await run_until(
-        launcher.clock, lambda: len(transport.owner_sends()) == 3 and transport.post_sends(), 300
+        launcher.clock,
+        lambda: len(transport.owner_sends()) == 3 and bool(transport.post_sends()),
+        300,
     )
     start = START
     # Two notices fill the minute; the third and the post share the next one.
