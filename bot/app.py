@@ -257,11 +257,9 @@ class App:
     async def _missed(self, posts: list[Post]) -> None:
         """One summary for every post missed in one pass, however many."""
         tz = self._tz()
-        lines = "\n".join(
-            f"#{p.id} {format_short(p.due_at, tz)} -> {p.destination_name}" for p in posts[:20]
+        lines = _listed(
+            posts, lambda p: f"#{p.id} {format_short(p.due_at, tz)} -> {p.destination_name}"
         )
-        if len(posts) > 20:
-            lines += "\n" + m.MISSED_MORE.format(ids=" ".join(f"#{p.id}" for p in posts[20:]))
         await self.notify_owner(
             m.MISSED_SUMMARY.format(
                 count=len(posts), grace=format_duration(self.settings.grace), lines=lines
@@ -280,11 +278,9 @@ class App:
     async def _late(self, posts: list[Post]) -> None:
         """One summary for the posts that went out late in one catch-up."""
         tz = self._tz()
-        lines = "\n".join(
-            m.LATE_LINE.format(id=p.id, due=format_short(p.due_at, tz)) for p in posts[:20]
+        lines = _listed(
+            posts, lambda p: m.LATE_LINE.format(id=p.id, due=format_short(p.due_at, tz))
         )
-        if len(posts) > 20:
-            lines += "\n" + m.MISSED_MORE.format(ids=" ".join(f"#{p.id}" for p in posts[20:]))
         await self.notify_owner(m.LATE_SUMMARY.format(count=len(posts), lines=lines))
 
     async def _paused(self, pause: Pause) -> None:
@@ -328,6 +324,18 @@ class App:
                 removed,
                 self.settings.media_retention_days,
             )
+
+
+# A summary names this many posts a line each, and the rest by id only.
+_LINES_LISTED = 20
+
+
+def _listed(posts: list[Post], line: Callable[[Post], str]) -> str:
+    """The first _LINES_LISTED posts a line each (`line`), then the ids of the rest."""
+    lines = "\n".join(map(line, posts[:_LINES_LISTED]))
+    if rest := posts[_LINES_LISTED:]:
+        lines += "\n" + m.MISSED_MORE.format(ids=" ".join(f"#{p.id}" for p in rest))
+    return lines
 
 
 async def serve(app: App, *, process: bool = False) -> int:

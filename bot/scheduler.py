@@ -87,7 +87,6 @@ class PostScheduler:
         self._late_after = late_after
         self._start_jitter_s = start_jitter_s
         self._told_quiet_until: datetime | None = None
-        self.holding: Hold | None = None  # what holds the next post now (/status)
         self._late: dict[int, Post] = {}  # sent late in this pass, by post id
         self._tz = tz
         self._store = store
@@ -281,7 +280,6 @@ class PostScheduler:
         if self._gate is not None:
             await self._gate.note_drops()
         while self._gate is not None and (hold := self._gate.hold_for_post(self._look())):
-            self.holding = hold
             if hold.kind is HoldKind.QUIET and self._told_quiet_until != hold.until:
                 self._told_quiet_until = hold.until
                 await self._tell_held(hold)
@@ -291,7 +289,6 @@ class PostScheduler:
             await event_or_timeout(self._sleep, max(0.0, min(left, _HOLD_RECHECK_S)), self._wake)
             if self._stopping:
                 return False
-        self.holding = None
         return True
 
     async def _tell_held(self, hold: Hold) -> None:

@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -207,6 +207,20 @@ def read_posts(db_path: Path) -> list[PostRow]:
     return [
         PostRow(int(r[0]), str(r[1]), from_utc_text(r[2]), str(r[3]), r[4], str(r[5])) for r in rows
     ]
+
+
+def settled(final: BotRun, db_path: Path, last_due: datetime) -> bool:
+    """The final run has exited (its caller reports why), or, once every post fell due, none
+    is being sent and none that is due still waits."""
+    if final.proc.poll() is not None:
+        return True
+    now = datetime.now(UTC)
+    if now <= last_due:
+        return False
+    return not any(
+        p.status == "sending" or (p.status == "pending" and p.due_at <= now)
+        for p in read_posts(db_path)
+    )
 
 
 def read_events(db_path: Path) -> dict[int, list[Event]]:

@@ -48,6 +48,7 @@ from tests.crashkit import (
     read_posts,
     seed_queue,
     seed_sent_notices,
+    settled,
     wait_for_growth,
     wait_until,
 )
@@ -120,18 +121,7 @@ def test_sigkill_while_delivering_never_sends_a_post_twice(
     final = BotRun(data_dir, tmp_path, len(runs) + 1)
     runs.append(final)
 
-    def settled() -> bool:
-        if final.proc.poll() is not None:
-            return True  # reported below
-        now = datetime.now(UTC)
-        if now <= last_due:
-            return False
-        return not any(
-            p.status == "sending" or (p.status == "pending" and p.due_at <= now)
-            for p in read_posts(db_path)
-        )
-
-    done = wait_until(settled, FINAL_TIMEOUT_S)
+    done = wait_until(lambda: settled(final, db_path, last_due), FINAL_TIMEOUT_S)
     assert final.proc.poll() is None, (
         f"seed={seed}: the final run exited by itself with code "
         f"{final.proc.returncode}:\n{final.stderr()}"
@@ -219,17 +209,7 @@ def test_sigkill_between_the_groups_of_a_post_sends_each_group_at_most_once(
     final = BotRun(data_dir, tmp_path, len(runs) + 1)
     runs.append(final)
 
-    def settled() -> bool:
-        now = datetime.now(UTC)
-        return final.proc.poll() is not None or (
-            now > last_due
-            and not any(
-                p.status == "sending" or (p.status == "pending" and p.due_at <= now)
-                for p in read_posts(db_path)
-            )
-        )
-
-    done = wait_until(settled, FINAL_TIMEOUT_S)
+    done = wait_until(lambda: settled(final, db_path, last_due), FINAL_TIMEOUT_S)
     code = final.finish()
     assert done and code == 0, f"seed={seed}: final run {code}, settled={done}:\n{final.stderr()}"
 
@@ -415,17 +395,7 @@ def test_sigkill_while_caps_hold_and_release_posts_never_sends_one_twice(
     final = BotRun(data_dir, tmp_path, len(runs) + 1, env)
     runs.append(final)
 
-    def settled() -> bool:
-        now = datetime.now(UTC)
-        return final.proc.poll() is not None or (
-            now > last_due
-            and not any(
-                p.status == "sending" or (p.status == "pending" and p.due_at <= now)
-                for p in read_posts(db_path)
-            )
-        )
-
-    done = wait_until(settled, FINAL_TIMEOUT_S)
+    done = wait_until(lambda: settled(final, db_path, last_due), FINAL_TIMEOUT_S)
     code = final.finish()
     assert done and code == 0, f"seed={seed}: final run {code}, settled={done}:\n{final.stderr()}"
 
