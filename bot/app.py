@@ -102,7 +102,10 @@ class App:
             tz=lambda: state.timezone,
             on_pause=self._paused,
             drops=lambda: self.transport.connection().drops,
+            keep=state.set_pause,
         )
+        if state.pause is not None:
+            gate.restore(state.pause, self.clock())
         # A notice the database cannot take (disk full) goes to the owner at once instead.
         faults = Faults(
             self.notify_owner,
@@ -267,13 +270,17 @@ class App:
         )
 
     async def _held(self, hold: Hold) -> None:
-        """Posts fell due inside the quiet hours: told once per window."""
+        """Posts fell due inside the quiet hours: told once per window, a restart within
+        it included."""
         assert hold.quiet is not None
+        if self.state.quiet_told == hold.until:
+            return
         await self.notify_owner(
             m.QUIET_HOLDING.format(
                 window=hold.quiet.format(), until=format_short(hold.until, self._tz())
             )
         )
+        await self.state.set_quiet_told(hold.until)
 
     async def _late(self, posts: list[Post]) -> None:
         """One summary for the posts that went out late in one catch-up."""

@@ -18,6 +18,7 @@ from datetime import datetime
 from loguru import logger
 
 from bot.faults import keep_last_error, retry_delay
+from bot.restriction import classify
 from bot.sendgate import SendGate
 from bot.store import Store
 from bot.transport.base import Transport
@@ -84,6 +85,10 @@ class NoticeSender:
                     await self._transport.send_text(self._transport.owner_chat(), text)
                 except Exception as exc:
                     logger.warning("notice to the owner not sent yet ({}); will retry", exc)
+                    if self._gate is not None and classify(exc) is not None:
+                        # A 429 or 463 here pauses the posts too. Other failures of a notice,
+                        # retried every few seconds, do not count toward a burst.
+                        await self._gate.send_failed(self._clock(), exc)
                     break
                 self._delivered[notice_id] = self._clock()
                 if self._gate is not None:

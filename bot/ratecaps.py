@@ -36,6 +36,14 @@ class Cap:
     period: Period
     limit: int
 
+    @property
+    def reserve(self) -> int:
+        """Sends of an hour's or a day's window that posts leave to the owner's notices (a
+        pause, a missed-posts summary), so that those are not held for hours behind a full
+        cap: a fiftieth of the cap (2 of 100 an hour, 16 of 800 a day). None of a minute's:
+        a notice waits at most a minute for that."""
+        return 0 if self.period is Period.MINUTE else self.limit // 50
+
 
 @dataclass(frozen=True)
 class Caps:
@@ -97,15 +105,18 @@ class RateLimiter:
         # Per cap, the times of the last `limit` sends, oldest first.
         self._recent = {cap: deque[datetime]() for cap in caps.active()}
 
-    def next_free(self, now: datetime) -> datetime:
-        """The earliest moment >= now at which one more send keeps every cap."""
+    def next_free(self, now: datetime, *, reserve: bool = False) -> datetime:
+        """The earliest moment >= now at which one more send keeps every cap. `reserve`:
+        for a send that must leave each cap's reserve (Cap.reserve) free, as posts do."""
         _require_aware(now)
-        return max([now, *(at for cap in self._recent if (at := self._free_at(cap)))])
+        return max([now, *(at for cap in self._recent if (at := self._free_at(cap, reserve)))])
 
-    def holding(self, now: datetime) -> Cap | None:
+    def holding(self, now: datetime, *, reserve: bool = False) -> Cap | None:
         """The cap that holds a send back at `now` (the one freeing last); None if free."""
         _require_aware(now)
-        held = [(at, cap) for cap in self._recent if (at := self._free_at(cap)) and at > now]
+        held = [
+            (at, cap) for cap in self._recent if (at := self._free_at(cap, reserve)) and at > now
+        ]
         return max(held, key=lambda pair: pair[0])[1] if held else None
 
     def used(self, cap: Cap, now: datetime) -> int:
@@ -135,10 +146,15 @@ class RateLimiter:
         for sent_at in sorted(heapq.nlargest(largest, times)):
             self.record(sent_at)
 
-    def _free_at(self, cap: Cap) -> datetime | None:
-        """When the window of `cap` lets one more send through; None: it already does."""
+    def _free_at(self, cap: Cap, reserve: bool) -> datetime | None:
+        """When the window of `cap` lets one more send through (one that keeps the reserve,
+        if `reserve`); None: it already does."""
         recent = self._recent[cap]
-        return recent[0] + cap.period.value if len(recent) >= cap.limit else None
+        allowed = cap.limit - cap.reserve if reserve else cap.limit
+        if len(recent) < allowed:
+            return None
+        # The allowed-th most recent send leaves the window first.
+        return recent[len(recent) - allowed] + cap.period.value
 
 
 def _require_aware(moment: datetime) -> None:

@@ -12,12 +12,14 @@ never reads a library's error texts.
 
 from __future__ import annotations
 
+import json
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
+from bot.timefmt import from_utc_text, to_utc_text
 from bot.transport.base import TransportError
 
 RATE_LIMITED_CODE = 429
@@ -63,6 +65,34 @@ class Pause:
     until: datetime
     step: int  # 0 for the first pause of a run, 1 for the next, ...
     detail: str = ""  # the error text, or how many failures / disconnects in how long
+
+    def to_text(self) -> str:
+        """Compact JSON for the settings table (times as UTC storage text)."""
+        return json.dumps(
+            {
+                "signal": self.signal.value,
+                "since": to_utc_text(self.since),
+                "until": to_utc_text(self.until),
+                "step": self.step,
+                "detail": self.detail,
+            },
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_text(cls, text: str) -> Pause:
+        """Raises ValueError for anything to_text did not write."""
+        try:
+            data = json.loads(text)
+            return cls(
+                Signal(data["signal"]),
+                from_utc_text(data["since"]),
+                from_utc_text(data["until"]),
+                int(data["step"]),
+                str(data["detail"]),
+            )
+        except (KeyError, TypeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"not a stored pause: {text[:200]!r}") from exc
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from bot.faults import Abandoned, FaultKind, Faults, retry_delay
 from bot.humantiming import start_jitter
 from bot.models import Post, PostStatus
 from bot.pacing import Pacer
+from bot.quiethours import QuietHours
 from bot.sendgate import Hold, HoldKind, SendGate
 from bot.series import queue_next_occurrences
 from bot.store import Store
@@ -77,7 +78,8 @@ class PostScheduler:
         start_jitter_s: float = 0.0,
     ) -> None:
         """`gate`: what holds posts (a restriction pause, quiet hours, the caps;
-        bot.sendgate); `on_held` is told once per quiet window that posts wait for it;
+        bot.sendgate); `on_held` is told whenever posts wait for quiet hours (it tells the
+        owner once per window);
         `on_late` gets, once per catch-up, the posts that went out more than `late_after`
         after their time; `start_jitter_s`: a post due on a whole minute starts up to that
         many seconds after it (bot.humantiming.start_jitter)."""
@@ -86,7 +88,9 @@ class PostScheduler:
         self._on_late = on_late
         self._late_after = late_after
         self._start_jitter_s = start_jitter_s
-        self._told_quiet_until: datetime | None = None
+        # The end of the latest hold seen (bot.sendgate): a post held counts as due from
+        # then on when the grace is applied (_due_in_effect).
+        self._held_until: datetime | None = None
         self._late: dict[int, Post] = {}  # sent late in this pass, by post id
         self._tz = tz
         self._store = store
@@ -232,7 +236,7 @@ class PostScheduler:
         self._late.clear()
         try:
             while not self._stopping:
-                await queue_next_occurrences(self._store, self._clock(), self._tz())
+                await queue_next_occurrences(self._store, self._clock(), self._tz(), self._quiet())
                 batch = await self._store.due_posts(self._clock(), _BATCH)
                 if not batch:
                     break
@@ -251,7 +255,7 @@ class PostScheduler:
                 await self._faults.until_written(
                     "the late-posts summary", lambda: on_late(late), self.nap
                 )
-        await queue_next_occurrences(self._store, self._clock(), self._tz())
+        await queue_next_occurrences(self._store, self._clock(), self._tz(), self._quiet())
 
     async def _handle(self, post: Post, missed: list[Post]) -> bool:
         """Deliver or miss one due post, group by group; False to stop this pass (shutdown,
@@ -280,8 +284,8 @@ class PostScheduler:
         if self._gate is not None:
             await self._gate.note_drops()
         while self._gate is not None and (hold := self._gate.hold_for_post(self._look())):
-            if hold.kind is HoldKind.QUIET and self._told_quiet_until != hold.until:
-                self._told_quiet_until = hold.until
+            self._held_until = max(hold.until, self._held_until or hold.until)
+            if hold.kind is HoldKind.QUIET:
                 await self._tell_held(hold)
             # A queue change wakes the wait too: /lanjut and /senyap call it.
             self._wake.clear()
@@ -290,6 +294,21 @@ class PostScheduler:
             if self._stopping:
                 return False
         return True
+
+    def _due_in_effect(self, post: Post) -> datetime:
+        """The time the grace is counted from: the post's own, or, for a post the gate held,
+        the end of the hold (a post due in the quiet hours: the end of the window, known
+        after a restart too). So a hold never makes a post missed, while a link that is
+        down for longer than the grace after the hold ended does, as for any post."""
+        due = post.due_at
+        if self._gate is not None:
+            due = self._gate.quiet_end(due) or due
+        if self._held_until is not None and due < self._held_until:
+            due = self._held_until
+        return due
+
+    def _quiet(self) -> QuietHours | None:
+        return self._gate.quiet_hours if self._gate is not None else None
 
     async def _tell_held(self, hold: Hold) -> None:
         if self._on_held is not None:
@@ -313,7 +332,7 @@ class PostScheduler:
         cutoff = self._available_since() - self._grace
         # A post moved or cancelled meanwhile is not missed; the claim below sends it only
         # if still due.
-        if post.due_at < cutoff:
+        if self._due_in_effect(post) < cutoff:
             gone = await self._store.move(
                 post.id,
                 PostStatus.MISSED,

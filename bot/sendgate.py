@@ -14,7 +14,6 @@ sender wait, in order, so a held send is never dropped.
 
 from __future__ import annotations
 
-import asyncio
 import enum
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -44,6 +43,7 @@ class Hold:
 
 
 OnPause = Callable[[Pause], Awaitable[None]]
+KeepPause = Callable[[Pause | None], Awaitable[None]]
 
 
 class SendGate:
@@ -55,9 +55,13 @@ class SendGate:
         guard: RestrictionGuard | None = None,
         on_pause: OnPause | None = None,
         drops: Callable[[], tuple[datetime, ...]] = tuple,
+        keep: KeepPause | None = None,
     ) -> None:
         """`drops`: when the transport lost an established link, the most recent last
-        (ConnectionState.drops); read by note_drops."""
+        (ConnectionState.drops); read by note_drops. `keep` saves the pause in force when
+        one starts, and None when the owner lifts it, so that a restart takes it up
+        (`restore`). `on_pause` tells the owner."""
+        self._keep = keep
         self._drops = drops
         self._drops_seen: datetime | None = None
         self.caps = caps
@@ -66,9 +70,6 @@ class SendGate:
         self._tz = tz
         self.guard = guard or RestrictionGuard()
         self._on_pause = on_pause
-        # Set when a hold may have ended early (a pause lifted, quiet hours changed): a
-        # waiting sender looks again at once.
-        self.changed = asyncio.Event()
 
     # --- holds ----------------------------------------------------------------------------
 
@@ -76,21 +77,32 @@ class SendGate:
         """What holds a post to a group at `now`, or None: it may go."""
         if pause := self.guard.active(now):
             return Hold(HoldKind.PAUSE, pause.until, pause=pause)
-        quiet = self._quiet()
-        if quiet is not None and quiet.is_quiet(now, self._tz()):
-            return Hold(HoldKind.QUIET, quiet.window_end(now, self._tz()), quiet=quiet)
-        return self._cap_hold(now)
+        if end := self.quiet_end(now):
+            return Hold(HoldKind.QUIET, end, quiet=self._quiet())
+        return self._cap_hold(now, reserve=True)
 
     def hold_for_notice(self, now: datetime) -> Hold | None:
-        """What holds a notice to the owner at `now`: only the caps. A pause or quiet hours
-        must not keep the owner from hearing about them."""
-        return self._cap_hold(now)
+        """What holds a notice to the owner at `now`: only the caps, and not their reserve
+        (ratecaps.Cap.reserve). A pause or quiet hours must not keep the owner from hearing
+        about them."""
+        return self._cap_hold(now, reserve=False)
 
-    def _cap_hold(self, now: datetime) -> Hold | None:
-        cap = self._limiter.holding(now)
+    def quiet_end(self, moment: datetime) -> datetime | None:
+        """When the quiet hours that `moment` falls in end; None if it falls outside them."""
+        quiet = self._quiet()
+        if quiet is None or not quiet.is_quiet(moment, self._tz()):
+            return None
+        return quiet.window_end(moment, self._tz())
+
+    @property
+    def quiet_hours(self) -> QuietHours | None:
+        return self._quiet()
+
+    def _cap_hold(self, now: datetime, *, reserve: bool) -> Hold | None:
+        cap = self._limiter.holding(now, reserve=reserve)
         if cap is None:
             return None
-        return Hold(HoldKind.CAP, self._limiter.next_free(now), cap=cap)
+        return Hold(HoldKind.CAP, self._limiter.next_free(now, reserve=reserve), cap=cap)
 
     def used(self, now: datetime) -> list[tuple[Cap, int]]:
         """Each cap in force with how many sends its window holds at `now`."""
@@ -122,21 +134,26 @@ class SendGate:
                 pause = await self._paused(self.guard.on_disconnect(at)) or pause
         return pause
 
-    def resume(self, now: datetime) -> Pause | None:
-        """The owner lifts the pause (/lanjut); returns the pause lifted, if there was one."""
+    async def resume(self, now: datetime) -> Pause | None:
+        """The owner lifts the pause (/lanjut); returns the pause lifted, if there was one.
+        Whoever waits for the gate is woken by the caller (the scheduler's queue_changed)."""
         lifted = self.guard.resume(now)
         if lifted is not None:
             logger.info("sending resumed by the owner (pause for {} lifted)", lifted.signal.value)
-            self.changed.set()
+            await self._kept(None)
         return lifted
 
     def restore(self, pause: Pause, now: datetime) -> None:
-        """Take up a pause stored before a restart, if it still runs."""
+        """Take up a pause stored before a restart. One that ran out meanwhile still sets
+        the ladder: the next signal soon after pauses for longer."""
+        self.guard.restore(pause)
         if now < pause.until:
-            self.guard.restore(pause)
-
-    def quiet_changed(self) -> None:
-        self.changed.set()
+            logger.warning(
+                "sending stays paused until {} ({}: {}), as before the restart",
+                pause.until.isoformat(),
+                pause.signal.value,
+                pause.detail,
+            )
 
     async def _paused(self, pause: Pause | None) -> Pause | None:
         if pause is not None:
@@ -146,6 +163,20 @@ class SendGate:
                 pause.signal.value,
                 pause.detail,
             )
+            await self._kept(pause)
             if self._on_pause is not None:
                 await self._on_pause(pause)
         return pause
+
+    async def _kept(self, pause: Pause | None) -> None:
+        """Save the pause; one that cannot be saved still holds in this run."""
+        if self._keep is None:
+            return
+        try:
+            await self._keep(pause)
+        except Exception as exc:
+            logger.warning(
+                "the pause could not be saved ({}: {}); a restart would not keep it",
+                type(exc).__name__,
+                exc,
+            )

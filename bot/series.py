@@ -20,16 +20,19 @@ not post its slot again, and one moved later gives no slot before it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 from loguru import logger
 
 from bot.models import Post
+from bot.quiethours import QuietHours
 from bot.repeat import RepeatRule
 from bot.store import Store
 
+_MINUTES_A_DAY = 24 * 60
+_JUST_BEFORE = timedelta(microseconds=1)
 _MAX_STEPS = 100_000  # an every-day rule over ~270 years: a bound, never reached in practice
 
 
@@ -80,8 +83,28 @@ def slot_of(rule: RepeatRule, post: Post, tz: ZoneInfo) -> datetime:
     return next_occurrence(rule, post.created_at, tz)
 
 
-async def queue_next_occurrences(store: Store, now: datetime, tz: ZoneInfo) -> list[Post]:
-    """Queue the next occurrence of every series whose last one is over. Returns them."""
+def outside_quiet(
+    rule: RepeatRule, due: datetime, quiet: QuietHours | None, tz: ZoneInfo
+) -> datetime:
+    """For a rule repeating more than once a day (`setiap 2 jam`): its first occurrence at or
+    after `due` outside the quiet hours. The ones inside would all wait for the window's end
+    and go out together; skipped, the series takes up at the first slot after the window.
+    Other rules keep `due`: a daily post still goes, when the window ends."""
+    if quiet is None or rule.every_minutes is None or rule.every_minutes >= _MINUTES_A_DAY:
+        return due
+    moved = due
+    for _ in range(_MINUTES_A_DAY // rule.every_minutes + 2):  # a day of slots at most
+        if not quiet.is_quiet(moved, tz):
+            return moved
+        moved = rule.next_after(quiet.window_end(moved, tz) - _JUST_BEFORE, tz)
+    return due
+
+
+async def queue_next_occurrences(
+    store: Store, now: datetime, tz: ZoneInfo, quiet: QuietHours | None = None
+) -> list[Post]:
+    """Queue the next occurrence of every series whose last one is over. Returns them.
+    `quiet`: the quiet hours, which a series repeating within a day skips (outside_quiet)."""
     queued: list[Post] = []
     for last in await store.series_needing_next():
         if last.repeat_rule is None:
@@ -96,6 +119,15 @@ async def queue_next_occurrences(store: Store, now: datetime, tz: ZoneInfo) -> l
             )
             continue
         due = next_due(rule, max(last.due_at, slot_of(rule, last, tz)), now, tz)
+        if (skipped := outside_quiet(rule, due, quiet, tz)) != due:
+            logger.info(
+                "series #{}: slots from {} to {} skipped (quiet hours {})",
+                last.series_id,
+                due.isoformat(),
+                skipped.isoformat(),
+                quiet.format() if quiet else "",
+            )
+            due = skipped
         post = await store.add_post(
             due,
             last.content,

@@ -1,5 +1,5 @@
-"""The bot's state: default destination groups, timezone, quiet hours and last error, as one
-typed object.
+"""The bot's state: default destination groups, timezone, quiet hours, the sending pause and
+last error, as one typed object.
 
 Loaded once at start from the settings table and changed only through BotState's methods,
 which write through to the store; everything that shows a time or needs the destinations
@@ -19,6 +19,7 @@ from loguru import logger
 
 from bot import quiethours
 from bot.quiethours import QuietHours
+from bot.restriction import Pause
 from bot.timefmt import format_short, from_utc_text, to_utc_text
 
 
@@ -30,6 +31,11 @@ class Key(enum.StrEnum):
     # bot.quiethours.format_setting: "21:00-06:00", or "off" for none whatever the setting says.
     QUIET_HOURS = "quiet_hours"
     LAST_ERROR = "last_error"
+    # bot.restriction.Pause.to_text: the pause in force after a restriction signal; removed
+    # when the owner lifts it (one that ran out stays: it sets the next pause's length).
+    PAUSE = "send_pause"
+    # UTC storage text: the end of the quiet hours the owner was last told posts wait for.
+    QUIET_TOLD = "quiet_told_until"
     # UTC storage text (bot.timefmt); an older bot kept a local time text here, shown as is.
     LAST_ERROR_AT = "last_error_at"
     # Before several groups: the one destination. Read from an older database, removed once
@@ -112,6 +118,26 @@ def stored_quiet_hours(stored: Mapping[str, str], default: QuietHours | None) ->
         return default
 
 
+def stored_pause(stored: Mapping[str, str]) -> Pause | None:
+    raw = stored.get(Key.PAUSE)
+    if not raw:
+        return None
+    try:
+        return Pause.from_text(raw)
+    except ValueError:
+        logger.warning("stored sending pause unreadable ({!r}); not paused", raw[:200])
+        return None
+
+
+def stored_time(stored: Mapping[str, str], key: Key) -> datetime | None:
+    raw = stored.get(key)
+    try:
+        return from_utc_text(raw) if raw else None
+    except ValueError:
+        logger.warning("stored {} unreadable ({!r}); ignored", key.value, raw)
+        return None
+
+
 def stored_last_error(stored: Mapping[str, str]) -> LastError | None:
     text = stored.get(Key.LAST_ERROR)
     if not text:
@@ -133,7 +159,11 @@ class BotState:
         destinations: Iterable[Destination] = (),
         last_error: LastError | None = None,
         quiet_hours: QuietHours | None = None,
+        pause: Pause | None = None,
+        quiet_told: datetime | None = None,
     ) -> None:
+        self._pause = pause
+        self._quiet_told = quiet_told
         self._store = store
         self._timezone = timezone
         self._destinations = tuple(destinations)
@@ -156,6 +186,8 @@ class BotState:
             stored_destinations(stored),
             stored_last_error(stored),
             stored_quiet_hours(stored, default_quiet),
+            stored_pause(stored),
+            stored_time(stored, Key.QUIET_TOLD),
         )
 
     @property
@@ -171,6 +203,26 @@ class BotState:
     def quiet_hours(self) -> QuietHours | None:
         """The daily window in which no post goes to a group; None: posts go at any hour."""
         return self._quiet_hours
+
+    @property
+    def pause(self) -> Pause | None:
+        """The last sending pause as saved (it may have run out); None when lifted or never."""
+        return self._pause
+
+    @property
+    def quiet_told(self) -> datetime | None:
+        """The end of the quiet hours the owner was last told that posts wait for."""
+        return self._quiet_told
+
+    async def set_pause(self, pause: Pause | None) -> None:
+        """In memory first, like record_error: this run keeps it even when the write fails."""
+        self._pause = pause
+        await self._store.set_settings({Key.PAUSE: pause.to_text() if pause else None})
+
+    async def set_quiet_told(self, until: datetime) -> None:
+        """In memory first: this run does not tell twice even when the write fails."""
+        self._quiet_told = until
+        await self._store.set_settings({Key.QUIET_TOLD: to_utc_text(until)})
 
     @property
     def last_error(self) -> LastError | None:

@@ -93,8 +93,7 @@ async def quiet_hours(ctx: Context) -> None:
     except ValueError:
         raise UserError(m.QUIET_BAD.format(raw=m.echo(wanted)), "senyap") from None
     await state.set_quiet_hours(window)
-    services.gate.quiet_changed()
-    services.queue_changed()
+    services.queue_changed()  # a post held by the old window looks again
     logger.info("quiet hours set to {}", quiethours.format_setting(window))
     if window is None:
         await ctx.reply(m.QUIET_TURNED_OFF)
@@ -106,7 +105,7 @@ async def quiet_hours(ctx: Context) -> None:
 async def resume(ctx: Context) -> None:
     services = ctx.services
     now = services.clock()
-    lifted = services.gate.resume(now)
+    lifted = await services.gate.resume(now)
     if lifted is None:
         reply = m.NOT_PAUSED
     else:
