@@ -408,7 +408,7 @@ QUIET_BAD = (
     "Jam tenang \u201c{raw}\u201d tidak terbaca. Tulis jam mulai dan jam selesai yang "
     "berbeda, misalnya 21:00-06:00 (atau 21.00-06.00, 21-6), atau mati."
 )
-# A post queued or moved into the quiet hours (bot.posts.QuietTime).
+# A post queued or moved into the quiet hours (bot.postresults.QuietTime).
 QUIET_REFUSED = (
     "Waktu itu ({when}) masuk jam tenang ({window}); post ke grup tidak dikirim di jam "
     "tenang (ubah dengan /senyap). Maksudnya {end}?"

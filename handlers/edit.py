@@ -11,7 +11,7 @@ from bot.mediarules import caption_refusal
 from bot.mediarules import name as media_name
 from bot.mentions import split_mention_all
 from bot.models import Post, PostStatus
-from bot.posts import (
+from bot.postresults import (
     ContentChanged,
     NotPending,
     PartlyDelivered,

@@ -11,7 +11,7 @@ from loguru import logger
 from bot import messages as m
 from bot import quiethours
 from bot.context import Command, Context, Services, UserError
-from bot.posts import QuietTime
+from bot.postresults import QuietTime
 from bot.quiethours import QuietHours
 from bot.sendgate import Hold, HoldKind
 from bot.timefmt import format_local, format_short, zone_label

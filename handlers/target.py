@@ -1,20 +1,23 @@
-"""What a command aims at. A post id (bot.posts.Target: a one-off post, or a whole repeating
+"""What a command aims at. A post id (bot.postresults.Target: a one-off post, or a whole repeating
 series), found from the command's arguments or from the bot's message the command replies to,
 and how its refusals are worded."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot import messages as m
 from bot.context import Context, UserError
 from bot.models import Delivery, Post
-from bot.posts import PostNotFound, SeriesIdle, Target
+from bot.postresults import PostNotFound, PostRefused, SeriesIdle, Target
 from handlers.common import parse_post_id
 
 __all__ = [
     "Named",
     "Target",
+    "carried_out",
     "find_target",
     "group_states",
     "load_target",
@@ -113,6 +116,24 @@ def nothing_pending(idle: SeriesIdle) -> UserError:
             id=target.id, ordinal=ordinal(target, latest), status=m.STATUS_NAMES[latest.status]
         )
     )
+
+
+T = TypeVar("T")
+
+
+async def carried_out(change: Awaitable[T], refusals: Sequence[tuple[type[PostRefused], str]]) -> T:
+    """What `change` (a PostService call on a target) returns, its refusals worded for the
+    owner: a series with nothing pending as nothing_pending says, and a state that does not
+    allow it with the template of the first of `refusals` whose error it is."""
+    try:
+        return await change
+    except SeriesIdle as idle:
+        raise nothing_pending(idle) from None
+    except PostRefused as refusal:
+        template = next((t for kind, t in refusals if isinstance(refusal, kind)), None)
+        if template is None:
+            raise
+        raise refused(template, refusal.post) from None
 
 
 def refused(template: str, post: Post) -> UserError:

@@ -11,7 +11,7 @@ from pathlib import Path
 from bot import messages as m
 from bot.dbpeek import stored_settings
 from bot.models import PostContent, PostStatus
-from bot.posts import QuietTime
+from bot.postresults import QuietTime
 from bot.quiethours import QuietHours
 from bot.sendgate import HoldKind
 from bot.settings import Settings

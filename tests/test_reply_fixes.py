@@ -17,7 +17,7 @@ from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import ContextInfo, ExtendedTextM
 
 from bot import messages as m
 from bot.models import MediaKind, PostStatus
-from bot.posts import PollNoMedia
+from bot.postresults import PollNoMedia
 from bot.transport.whatsapp.convert import to_incoming
 from tests import mediafiles as f
 from tests.commands import usage
