@@ -143,17 +143,18 @@ async def test_a_restart_in_the_quiet_hours_does_not_tell_the_owner_again(launch
 @pytest.mark.parametrize(
     ("down_for", "expected"),
     [
-        (timedelta(minutes=30), PostStatus.SENT),  # within the hour's grace from 01:00
-        (timedelta(minutes=90), PostStatus.MISSED),  # beyond it
+        (timedelta(minutes=5), PostStatus.SENT),  # within the 10 minutes' grace from 01:00
+        (timedelta(minutes=20), PostStatus.MISSED),  # beyond it
     ],
 )
 async def test_after_a_hold_the_grace_counts_from_its_end(
     launcher: Launcher, down_for: timedelta, expected: PostStatus
 ):
-    bot, post = await night(launcher)  # due 23:00, held to 01:00: two hours, grace one
+    # Due 23:00, held to 01:00: two hours, with a grace of ten minutes.
+    bot, post = await night(launcher, grace=timedelta(minutes=10))
     transport = clocked(bot)
-    await launcher.clock.advance((QUIET_END - bot.clock()).total_seconds() - 600)
-    transport.connected = False  # from 00:50
+    await launcher.clock.advance((QUIET_END - bot.clock()).total_seconds() - 60)
+    transport.connected = False  # from 00:59
     await launcher.clock.advance((QUIET_END + down_for - bot.clock()).total_seconds())
     transport.connected = True
     await run_until(
@@ -205,28 +206,28 @@ def test_an_every_two_hours_series_skips_the_slots_inside_the_quiet_hours():
     assert outside_quiet(daily, ten_pm, quiet, WIB) == ten_pm  # once a day: held, not skipped
 
 
-async def test_a_series_every_two_hours_posts_once_after_the_quiet_hours_not_in_a_bunch(
+async def test_a_series_repeating_within_the_hour_posts_once_after_the_quiet_hours(
     launcher: Launcher,
 ):
-    bot = await launcher.start(launcher.settings())  # Saturday 20:00 WIB
+    """Every 2 minutes from 22:58, quiet 23:00-23:06: 23:00, 23:02 and 23:04 are skipped, and
+    23:06 goes once (held to the window's end, 23:00 would go with it). Minutes, not hours:
+    the scheduler looks at a pending post every virtual second."""
+    bot = await launcher.at(EVENING).start(launcher.settings())
     transport = clocked(bot)
-    assert (await bot.say("/senyap 21:00-06:00")).startswith(prefix(m.QUIET_SET))
-    first = START + timedelta(minutes=30)  # 20:30 WIB
-    rule = RepeatRule(every_minutes=120, start=first)
+    assert (await bot.say("/senyap 23:00-23:06")).startswith(prefix(m.QUIET_SET))
+    rule = RepeatRule(every_minutes=2, start=EVENING)
     await bot.app.store.add_post(
-        first,
+        EVENING,
         PostContent("cek"),
         [(DEMO_A.jid, DEMO_A.name)],
-        now=bot.clock(),
+        now=bot.clock() - timedelta(minutes=1),
         repeat_rule=rule.to_text(),
     )
     bot.services.queue_changed()
-    await run_until(launcher.clock, lambda: len(transport.post_sends()) == 3, 14 * 3600)
-    six_thirty = first + timedelta(hours=10)  # Sunday 06:30 WIB
-    assert [s.at for s in transport.post_sends()] == [
-        first,
-        six_thirty,
-        six_thirty + timedelta(hours=2),
+    await run_until(launcher.clock, lambda: len(transport.post_sends()) == 3, 3600)
+    await launcher.clock.advance(30)
+    assert [s.at - EVENING for s in transport.post_sends()] == [
+        timedelta(minutes=n) for n in (0, 8, 10)
     ]
     assert transport.owner_sends(prefix(m.QUIET_HOLDING)) == []  # nothing waited
 
