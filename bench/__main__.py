@@ -12,6 +12,7 @@ from pathlib import Path
 from loguru import logger
 
 from bench import (
+    api,
     calendarreply,
     capsburst,
     grouplateness,
@@ -45,6 +46,11 @@ async def _all(quick: bool) -> list[dict[str, object]]:
     rows += await grouplateness.run(posts=10 if quick else 50, spread_s=2 if quick else 10)
     rows += await asyncio.to_thread(startup.run, runs=2 if quick else 5)
     rows += await resources.run(quick=quick)
+    rows += await api.run(
+        pending=1_000 if quick else 10_000,
+        requests=100 if quick else 1_000,
+        rss_runs=1 if quick else 3,
+    )
     # Last: its virtual clock wraps aiosqlite's query calls for the rest of the process.
     rows += await capsburst.run(
         posts=100 if quick else 1_000,

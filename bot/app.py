@@ -8,7 +8,7 @@ import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from loguru import logger
@@ -34,6 +34,9 @@ from bot.state import BotState
 from bot.store import Store
 from bot.timefmt import format_duration, format_short
 from bot.transport.base import ConnectionState, Transport
+
+if TYPE_CHECKING:
+    from bot.api import ApiServer
 
 _NOTICE_RETRY_S = 5.0
 
@@ -77,6 +80,9 @@ class App:
         self._notice_sender: NoticeSender | None = None
         self._notices: asyncio.Task[None] | None = None
         self.ready = asyncio.Event()
+        # The local HTTP API (bot.api), when JADWAL_API_LISTEN is set; `api.address` is where
+        # it listens.
+        self.api: ApiServer | None = None
 
     @property
     def store(self) -> Store:
@@ -186,6 +192,17 @@ class App:
             heartbeat(settings.data_dir / HEARTBEAT_FILE, self._connection),
             name="heartbeat",
         )
+        if settings.api_listen is not None:
+            from bot.api import ApiServer  # aiohttp is loaded only when the API is on
+
+            self.api = ApiServer(
+                services,
+                settings.api_listen,
+                settings.api_token,
+                running=lambda: self.ready.is_set() and self._store is not None,
+                heartbeat=settings.data_dir / HEARTBEAT_FILE,
+            )
+            await self.api.start()
         self.ready.set()
         logger.info(
             "jadwal-bot {} ready: data {}, timezone {}",
@@ -195,6 +212,9 @@ class App:
         )
 
     async def stop(self) -> None:
+        if self.api is not None:  # first: no request may change the queue while it stops
+            await self.api.stop()
+            self.api = None
         if self._heartbeat is not None:
             self._heartbeat.cancel()
             await asyncio.gather(self._heartbeat, return_exceptions=True)

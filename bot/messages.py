@@ -790,3 +790,45 @@ MENTION_ALL_TAG = "[@semua] "
 POLL_DUPLICATE = (
     "Pilihan \u201c{option}\u201d ditulis dua kali; WhatsApp menolak pilihan yang sama."
 )
+
+# --- HTTP API (bot/api): errors as {"error": ...}; the refusals are the chat's own -----------
+API_UNAUTHORIZED = (
+    "Token tidak ada atau salah. Kirim header Authorization: Bearer <JADWAL_API_TOKEN>."
+)
+API_NOT_FOUND = "Alamat {path} tidak ada. Daftar alamat: /openapi.json"
+API_METHOD = "{method} tidak bisa dipakai untuk {path}; yang bisa: {allowed}."
+API_TOO_LARGE = "Permintaan terlalu besar: paling banyak {limit}."
+API_BAD_JSON = "Isi permintaan bukan JSON yang benar."
+API_BAD_JSON_AT = "Isi permintaan bukan JSON yang benar (baris {line}, kolom {column})."
+API_NOT_UTF8 = "Isi permintaan harus teks UTF-8."
+API_NOT_OBJECT = "Isi permintaan harus satu objek JSON, mis. {example}"
+API_CONTENT_TYPE = (
+    "Kirim Content-Type application/json, atau multipart/form-data dengan bagian "
+    "\u201cpost\u201d (JSON) dan \u201cmedia\u201d (berkas)."
+)
+API_BAD_MULTIPART = "Isi multipart/form-data tidak terbaca."
+API_PART_UNKNOWN = (
+    "Bagian \u201c{name}\u201d tidak dikenal; yang diterima: post (JSON) dan media (berkas)."
+)
+API_PART_TWICE = "Bagian \u201c{name}\u201d dikirim dua kali."
+API_PART_MISSING = "Bagian \u201cpost\u201d (JSON) tidak ada."
+API_UNKNOWN_FIELDS = "Kolom tidak dikenal: {names}. Yang diterima: {known}."
+API_FIELD_MISSING = "Kolom \u201c{field}\u201d wajib diisi."
+API_FIELD_TYPE = "Kolom \u201c{field}\u201d harus {kind}."
+API_KIND_TEXT = "teks"
+API_KIND_GROUPS = "daftar nomor grup (dari /grup) atau nama grup, paling banyak {limit}"
+API_KIND_MEDIA = "salah satu dari: {kinds}"
+API_WHEN_REST = (
+    "Kolom \u201cwhen\u201d hanya berisi waktu; \u201c{rest}\u201d tidak terbaca sebagai waktu. "
+    "Teks post ditulis di kolom \u201ctext\u201d."
+)
+API_REPEAT_UNREAD = (
+    "\u201c{repeat}\u201d tidak terbaca sebagai aturan ulang. Contoh: repeat \u201csetiap senin"
+    "\u201d dengan when \u201c09:00\u201d, atau repeat \u201csetiap 2 jam\u201d."
+)
+API_BAD_STATE = "Status \u201c{state}\u201d tidak dikenal; pilih salah satu: {states}."
+API_BAD_NUMBER = "{name} harus bilangan bulat dari {low} sampai {high}."
+API_UNKNOWN_PARAMS = "Parameter tidak dikenal: {names}. Yang diterima: {known}."
+API_NOT_RUNNING = "Bot belum siap atau sedang berhenti."
+API_INTERNAL = "Maaf, terjadi kesalahan saat memproses permintaan itu. Sudah dicatat di log."
+API_BAD_REQUEST = "Permintaan tidak bisa dibaca."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import ipaddress
 import os
 import re
 import stat
@@ -59,6 +60,9 @@ class Settings:
     typing_max_s: float = TYPING_MAX_S  # 0: no "typing..." before a post
     start_jitter_s: float = START_JITTER_MAX_S  # 0: a post due on the minute goes on it
     late_notice: timedelta = timedelta(minutes=5)  # a post later than this is reported
+    # The local HTTP API (README "HTTP API"; bot/api): off unless an address is set.
+    api_listen: tuple[str, int] | None = None  # (host, port); port 0: any free port
+    api_token: str | None = field(default=None, repr=False)  # the Bearer token; never shown
 
     @property
     def db_path(self) -> Path:
@@ -290,6 +294,8 @@ def load_settings(
     late_minutes = number("LATE_NOTICE_MINUTES", 5.0, 0, 1440)
     retention_days = number("MEDIA_RETENTION_DAYS", 30.0, 0, 3650)
 
+    api_listen, api_token = _api_settings(get("API_LISTEN", ""), get("API_TOKEN", ""), errors)
+
     directory = data_dir or Path(get("DATA_DIR", "data").strip() or "data")
     if "\x00" in str(directory):
         errors.append(
@@ -325,7 +331,68 @@ def load_settings(
         typing_max_s=typing_max,
         start_jitter_s=start_jitter,
         late_notice=timedelta(minutes=late_minutes),
+        api_listen=api_listen,
+        api_token=api_token,
     )
+
+
+API_TOKEN_MIN = 16  # characters of JADWAL_API_TOKEN
+
+
+def _api_settings(
+    listen_raw: str, token_raw: str, errors: list[str]
+) -> tuple[tuple[str, int] | None, str | None]:
+    """JADWAL_API_LISTEN as (host, port) and JADWAL_API_TOKEN; a problem is added to
+    `errors`. An address other than loopback needs a token: the API queues posts to groups."""
+    token = token_raw.strip() or None
+    if token is not None and (
+        len(token) < API_TOKEN_MIN
+        or not token.isascii()
+        or any(c.isspace() or not c.isprintable() for c in token)
+    ):
+        errors.append(
+            f"{PREFIX}API_TOKEN: at least {API_TOKEN_MIN} ASCII characters without spaces "
+            '(e.g. the output of python -c "import secrets; print(secrets.token_urlsafe(32))")'
+        )
+    if not listen_raw.strip():
+        return None, token
+    try:
+        listen = parse_listen(listen_raw)
+    except ValueError:
+        errors.append(
+            f"{PREFIX}API_LISTEN={listen_raw!r}: write host:port, e.g. 127.0.0.1:8787 "
+            "(IPv6: [::1]:8787)"
+        )
+        return None, token
+    if token is None and not is_loopback(listen[0]):
+        errors.append(
+            f"{PREFIX}API_LISTEN={listen_raw!r} is reachable from other machines: set "
+            f"{PREFIX}API_TOKEN too, or listen on 127.0.0.1"
+        )
+    return listen, token
+
+
+def parse_listen(raw: str) -> tuple[str, int]:
+    """'127.0.0.1:8787' -> ('127.0.0.1', 8787); '[::1]:0' -> ('::1', 0); ValueError else."""
+    host, sep, port = raw.strip().rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+        ipaddress.IPv6Address(host)
+    elif ":" in host:  # an IPv6 address must be bracketed, its port would be ambiguous
+        raise ValueError(raw)
+    if not sep or not host or not (port.isascii() and port.isdigit()) or int(port) > 65535:
+        raise ValueError(raw)
+    return host, int(port)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` (an address or a name) can be reached from this machine only."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve to any address
 
 
 def _file_in_the_way(directory: Path) -> Path | None:

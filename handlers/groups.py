@@ -14,7 +14,8 @@ from bot.context import Command, Context, UserError
 from bot.models import Group
 
 
-async def _groups(ctx: Context) -> list[Group]:
+async def joined_groups(ctx: Context) -> list[Group]:
+    """The account's groups, numbered (from 1) in this order by /grup and ke:/tujuan."""
     try:
         found = await ctx.services.list_groups()
     except Exception:
@@ -25,7 +26,7 @@ async def _groups(ctx: Context) -> list[Group]:
 
 
 async def list_groups(ctx: Context) -> None:
-    groups = await _groups(ctx)
+    groups = await joined_groups(ctx)
     if not groups:
         await ctx.reply(m.GROUPS_EMPTY)
         return
@@ -50,7 +51,7 @@ async def select_groups(ctx: Context, spec: str) -> list[Group]:
     words = [n for w in words for n in (w.split() if _all_numbers(w) else [w])]
     if not words:
         raise UserError(m.TARGET_EMPTY, ctx.command)  # with the usage of the command typed
-    groups = await _groups(ctx)
+    groups = await joined_groups(ctx)
     chosen: dict[str, tuple[str, Group]] = {}
     for word in words:
         group = _pick(groups, word)
@@ -90,7 +91,7 @@ async def set_target(ctx: Context) -> None:
     state = ctx.services.state
     if not query:
         if ctx.message.is_group:
-            by_jid = {g.jid: g for g in await _groups(ctx)}
+            by_jid = {g.jid: g for g in await joined_groups(ctx)}
             chosen = by_jid.get(ctx.message.chat, Group(ctx.message.chat, ctx.message.chat))
             await _save(ctx, [chosen])
             return

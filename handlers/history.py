@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from bot import messages as m
 from bot.context import Command, Context, UserError
 from bot.models import OPEN, RETRYABLE, MediaKind, Post, PostStatus
-from bot.posts import NotPending, NotRetryable, PostNotFound, SeriesIdle, UseRetry
+from bot.posts import NotPending, NotRetryable, PostNotFound, PostService, UseRetry
 from bot.timefmt import format_local, format_short
 from handlers.common import (
     media_tag,
@@ -21,10 +21,10 @@ from handlers.common import (
 from handlers.protect import hold_why
 from handlers.target import (
     Target,
+    carried_out,
     find_target,
     group_states,
     names,
-    nothing_pending,
     ordinal,
     others,
     refused,
@@ -38,18 +38,19 @@ SERIES_SHOWN = 10  # past occurrences listed by /lihat
 
 async def send_now(ctx: Context) -> None:
     target = await find_target(ctx, "kirim")
-    try:
-        post = await ctx.services.posts.send_now(target)
-    except SeriesIdle as idle:
-        raise nothing_pending(idle) from None
-    except UseRetry as refusal:
-        raise refused(m.USE_RETRY, refusal.post) from None
-    except NotPending as refusal:
-        raise refused(m.CANNOT_SEND_NOW, refusal.post) from None
+    post = await send_target(ctx.services.posts, target)
     reply = m.SENDING_NOW.format(id=target.id, dest=names(post.with_status(PostStatus.PENDING)))
     if (hold := ctx.services.gate.hold_for_post(ctx.services.clock())) is not None:
         reply += "\n" + m.HELD_NOTE.format(why=hold_why(hold, ctx.services.tz))
     await ctx.reply_about(target.id, reply)
+
+
+async def send_target(posts: PostService, target: Target) -> Post:
+    """Send the post (a series: its next occurrence) now (PostService.send_now); what its
+    state does not allow is refused (UserError) as /kirim words it."""
+    return await carried_out(
+        posts.send_now(target), [(UseRetry, m.USE_RETRY), (NotPending, m.CANNOT_SEND_NOW)]
+    )
 
 
 async def retry(ctx: Context) -> None:

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from bot import messages as m
 from bot.context import Command, Context
-from bot.posts import NotPending, SeriesIdle
+from bot.posts import Cancelled, NotPending, PostService, Target
 from bot.timefmt import format_local, format_short
 from handlers.common import page_count, preview, requested_page, rule_words
 from handlers.schedule import media_not_used
 from handlers.target import (
+    carried_out,
     find_target,
     group_states,
     names,
-    nothing_pending,
     others,
-    refused,
     with_states,
 )
 
@@ -43,12 +42,7 @@ async def show_queue(ctx: Context) -> None:
 
 async def cancel(ctx: Context) -> None:
     target = await find_target(ctx, "batal")
-    try:
-        done = await ctx.services.posts.cancel(target)
-    except SeriesIdle as idle:
-        raise nothing_pending(idle) from None
-    except NotPending as refusal:
-        raise refused(m.CANNOT_CANCEL, refusal.post) from None
+    done = await cancel_target(ctx.services.posts, target)
     tz = ctx.services.tz
     post = done.post
     reply = m.CANCELLED.format(
@@ -60,6 +54,12 @@ async def cancel(ctx: Context) -> None:
     elif kept := others(post, done.groups):  # sent, or being sent, already
         reply += "\n" + m.NOT_CANCELLED.format(groups=with_states(kept))
     await ctx.reply_about(target.id, reply + media_not_used(ctx, m.MEDIA_NOT_USED))
+
+
+async def cancel_target(posts: PostService, target: Target) -> Cancelled:
+    """Cancel the post or stop the series (PostService.cancel); what its state does not allow
+    is refused (UserError) as /batal words it."""
+    return await carried_out(posts.cancel(target), [(NotPending, m.CANNOT_CANCEL)])
 
 
 COMMANDS = [

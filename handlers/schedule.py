@@ -16,7 +16,7 @@ from bot.context import Command, Context, UserError
 from bot.mediarules import MediaRefused, check_content, check_message
 from bot.mediarules import name as media_name
 from bot.mentions import split_mention_all
-from bot.models import IncomingMessage, MediaKind, MediaRef, PostContent
+from bot.models import IncomingMessage, MediaKind, MediaRef, Post, PostContent
 from bot.pollspec import PollSpec
 from bot.posts import QuietTime
 from bot.repeat import RepeatRule
@@ -114,12 +114,20 @@ def _draft(ctx: Context, parsed: ParseResult, mention_all: bool) -> Draft:
     quoted = message.quoted_text.strip()
     if quoted.startswith("/"):  # a command (a photo's "/jadwal ..." caption) is not content
         quoted = ""
-    text, marked = split_mention_all(parsed.text.strip() or quoted)
+    return make_draft(message, parsed.text.strip() or quoted, parsed.rule, mention_all)
+
+
+def make_draft(
+    message: IncomingMessage, written: str, rule: RepeatRule | None, mention_all: bool
+) -> Draft:
+    """The post `written` (its text, with or without the `@semua` marker) and the media of
+    `message` make; refused when empty, too long, or with media WhatsApp would refuse."""
+    text, marked = split_mention_all(written)
     media = chosen_media(message, text)
     if not text and media is None:
         raise UserError(m.SCHEDULE_EMPTY_TEXT, "jadwal")
     check_length(text, photo=media is not None)
-    return Draft(text, media, parsed.rule, mention_all=mention_all or marked)
+    return Draft(text, media, rule, mention_all=mention_all or marked)
 
 
 async def queue_post(
@@ -130,6 +138,36 @@ async def queue_post(
 ) -> None:
     """Queue `draft` at `when` (a repeating one: its first occurrence) to `groups` (else the
     default ones) and confirm it, naming every group."""
+    services = ctx.services
+    post, stored = await add_draft(ctx, draft, when, groups)
+    template = m.SCHEDULED_MEDIA if stored or draft.poll else m.SCHEDULED
+    shown = format_local(post.due_at, services.tz)
+    if draft.rule is not None:
+        shown = m.REPEAT_FIRST.format(rule=rule_words(draft.rule, services.tz), when=shown)
+    await ctx.reply_about(
+        post.id,
+        template.format(
+            id=post.id,
+            when=shown,
+            dest=post.destination_name,
+            kind=media_name(stored.kind) if stored else m.POLL_KIND,
+        )
+        + " "
+        + m.IN_DELTA.format(delta=format_duration(post.due_at - services.clock()))
+        + quote(draft.poll.question if draft.poll else draft.text)
+        + ("\n" + m.MENTION_ALL_NOTE if draft.mention_all else ""),
+    )
+
+
+async def add_draft(
+    ctx: Context,
+    draft: Draft,
+    when: datetime,
+    groups: Sequence[tuple[str, str]] | None = None,
+) -> tuple[Post, StoredMedia | None]:
+    """Queue `draft` at `when` to `groups` (else the default ones), its media fetched and kept:
+    the post as stored and its media. Refused (UserError) without a group, or inside the
+    quiet hours, proposing their end."""
     services = ctx.services
     groups = groups or _defaults(ctx)
     if not groups:
@@ -152,23 +190,7 @@ async def queue_post(
         )
     except QuietTime as changed:  # the quiet hours changed while the media was fetched
         await _refuse_quiet(ctx, draft, changed, groups)
-    template = m.SCHEDULED_MEDIA if stored or draft.poll else m.SCHEDULED
-    shown = format_local(post.due_at, services.tz)
-    if draft.rule is not None:
-        shown = m.REPEAT_FIRST.format(rule=rule_words(draft.rule, services.tz), when=shown)
-    await ctx.reply_about(
-        post.id,
-        template.format(
-            id=post.id,
-            when=shown,
-            dest=post.destination_name,
-            kind=media_name(stored.kind) if stored else m.POLL_KIND,
-        )
-        + " "
-        + m.IN_DELTA.format(delta=format_duration(post.due_at - services.clock()))
-        + quote(draft.poll.question if draft.poll else draft.text)
-        + ("\n" + m.MENTION_ALL_NOTE if draft.mention_all else ""),
-    )
+    return post, stored
 
 
 async def _refuse_quiet(
