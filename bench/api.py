@@ -5,6 +5,7 @@ console transport), and the RSS the API adds to `python -m bot console`."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 import socket
 import statistics
 import subprocess
@@ -17,7 +18,15 @@ from pathlib import Path
 import httpx
 
 from bench.harness import OWNER, TimedConsole, summary
-from bench.procs import bot_command, bot_env, prepare_data_dir, rss_kb, stopped_at_exit, wait_for
+from bench.procs import (
+    bot_command,
+    bot_env,
+    can_unshare,
+    prepare_data_dir,
+    rss_kb,
+    stopped_at_exit,
+    wait_for,
+)
 from bot.app import App
 from tests.quick import QUICK_ENV, quick_settings
 
@@ -27,10 +36,18 @@ _AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 async def run(
-    pending: int = 10_000, requests: int = 1_000, rss_runs: int = 3, settle_s: float = 3.0
+    pending: int = 10_000,
+    requests: int = 1_000,
+    rss_runs: int = 3,
+    settle_s: float = 3.0,
+    run_rss: bool = True,
 ) -> list[Row]:
+    """`run_rss`: also the RSS the API adds to `python -m bot run` (under `unshare -n`, where
+    the network allows it)."""
     rows = await _requests(pending, requests)
     rows += await asyncio.to_thread(added_rss, rss_runs, settle_s)
+    if run_rss and can_unshare() and shutil.which("ip"):
+        rows += await asyncio.to_thread(added_rss_run, rss_runs)
     return rows
 
 
@@ -148,6 +165,50 @@ def added_rss(runs: int = 3, settle_s: float = 3.0) -> list[Row]:
             f"{statistics.median(with_api) / 1024:.1f} MB with, "
             f"{statistics.median(without) / 1024:.1f} MB without; after 40 requests, "
             f"{settle_s:g} s settled)",
+            "unit": "MB",
+            **summary(added),
+        }
+    ]
+
+
+def _run_rss_kb(api: bool, settle_s: float) -> int:
+    """VmRSS of `python -m bot run` (neonize loaded, a fresh data dir: pairing, backing off)
+    settle_s after start, in a network namespace of its own with only loopback up, the API
+    listening on it when `api`."""
+    extra = dict(QUICK_ENV)
+    if api:
+        extra |= {"JADWAL_API_LISTEN": "127.0.0.1:8787", "JADWAL_API_TOKEN": TOKEN}
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        # `exec`: the process measured is Python itself, with the shell's pid.
+        argv = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh"]
+        argv += bot_command("run", data)
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=tmp,
+            env=bot_env(extra),
+        )
+        with stopped_at_exit(proc):
+            ready = wait_for((data / "heartbeat.json").exists, timeout=60, poll=0.1)
+            assert ready is not None and proc.poll() is None, "`bot run` did not start"
+            time.sleep(settle_s)
+            assert proc.poll() is None, f"`bot run` exited with {proc.returncode}"
+            return rss_kb(proc.pid)
+
+
+def added_rss_run(runs: int = 3, settle_s: float = 10.0) -> list[Row]:
+    """RSS of `python -m bot run` with JADWAL_API_LISTEN set minus without."""
+    without = [_run_rss_kb(False, settle_s) for _ in range(runs)]
+    with_api = [_run_rss_kb(True, settle_s) for _ in range(runs)]
+    added = [(a - b) / 1024 for a, b in zip(sorted(with_api), sorted(without), strict=True)]
+    return [
+        {
+            "figure": "RSS added by the HTTP API to `python -m bot run` (idle, offline under "
+            f"`unshare -n`; median {statistics.median(with_api) / 1024:.1f} MB with, "
+            f"{statistics.median(without) / 1024:.1f} MB without, {settle_s:g} s after start)",
             "unit": "MB",
             **summary(added),
         }
