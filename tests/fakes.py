@@ -86,6 +86,7 @@ class FakeTransport:
             self.connected,
             "terhubung (uji)" if self.connected else "terputus (uji)",
             drops=tuple(self.drops),
+            drops_total=len(self.drops),
         )
 
     async def send_text(self, chat: str, text: str, *, post_id: int | None = None) -> SentMessage:

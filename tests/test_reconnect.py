@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot import exitcodes
-from bot.transport.whatsapp.linkstate import LinkStatus, Phase
+from bot.transport.whatsapp.linkstate import DROPS_KEPT, LinkStatus, Phase
 from bot.transport.whatsapp.reconnect import Kind, LinkEvent, ReconnectPolicy, maintain_connection
 
 NO_JITTER = ReconnectPolicy(
@@ -281,6 +281,17 @@ async def test_a_drop_is_left_to_whatsmeow_while_it_recovers():
     assert link.calls == ["probe", "connect"]
     assert status.phase is Phase.CONNECTED
     assert status.last_disconnect == "eof"
+    assert (len(status.drops), status.drops_total) == (1, 1)
+
+
+def test_the_drop_count_goes_on_past_the_drop_times_kept():
+    status = LinkStatus()
+    start = datetime(2026, 11, 21, 13, 0, tzinfo=UTC)
+    for n in range(DROPS_KEPT + 3):
+        status.dropped(start + timedelta(minutes=n))
+    assert len(status.drops) == DROPS_KEPT
+    assert status.drops[-1] == start + timedelta(minutes=DROPS_KEPT + 2)
+    assert status.drops_total == DROPS_KEPT + 3  # /metrics' jadwal_connection_drops_total
 
 
 async def test_keepalive_timeouts_mark_the_link_down_until_restored():

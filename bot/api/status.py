@@ -80,7 +80,7 @@ async def metrics(request: web.Request) -> web.Response:
             "jadwal_connection_drops_total",
             "counter",
             "established connections lost since the bot started",
-            [("", d.drops.add(connection.drops))],
+            [("", connection.drops_total)],
         ),
         *_family(
             "jadwal_heartbeat_age_seconds",

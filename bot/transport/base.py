@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -75,12 +75,13 @@ class ConnectionState:
     # When an established link was lost (UTC), the most recent last: a storm of them is a
     # restriction signal (bot.sendgate).
     drops: tuple[datetime, ...] = ()
+    drops_total: int = 0  # established links lost since the transport started (/metrics)
 
     def shown_in(self, tz: ZoneInfo) -> ConnectionState:
         """The same state, its times shown in zone `tz`."""
         if self.in_zone is None:
             return self
-        return ConnectionState(self.connected, self.in_zone(tz), drops=self.drops)
+        return replace(self, description=self.in_zone(tz))
 
 
 class Transport(Protocol):

@@ -41,10 +41,12 @@ class LinkStatus:
     last_disconnect_at: datetime | None = None
     failed_connects: int = 0  # connect() calls that failed in this process
     drops: tuple[datetime, ...] = ()  # established links lost, the last DROPS_KEPT
+    drops_total: int = 0  # established links lost in this process
 
     def dropped(self, at: datetime) -> None:
         """An established link was lost at `at`."""
         self.drops = (*self.drops[-(DROPS_KEPT - 1) :], at)
+        self.drops_total += 1
 
     def enter(self, phase: Phase, at: datetime) -> None:
         self.phase = phase

@@ -413,7 +413,11 @@ class WhatsAppTransport:
     def connection(self) -> ConnectionState:
         status = replace(self.status)  # as it is now, whenever it is shown
         return ConnectionState(
-            status.connected, status.describe(self._tz), status.describe, drops=status.drops
+            status.connected,
+            status.describe(self._tz),
+            status.describe,
+            drops=status.drops,
+            drops_total=status.drops_total,
         )
 
     async def send_text(self, chat: str, text: str, *, post_id: int | None = None) -> SentMessage:
