@@ -176,10 +176,11 @@ def run_doctor(settings: Settings, *, send: bool, send_group: bool, timeout_s: f
             file=sys.stderr,
         )
         return exitcodes.ALREADY_RUNNING
-    from bot.transport.whatsapp.doctor import Options, diagnose, table
+    from bot.transport.whatsapp.doctor import Options, api_check, diagnose, table
 
     try:
         checks = run_loop(diagnose(settings, Options(send, send_group, timeout_s)))
+        checks.append(api_check(settings))
     except KeyboardInterrupt:
         # A Go call may still be live on a worker thread; Python would wait for it at exit.
         lock.release()

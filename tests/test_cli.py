@@ -410,6 +410,7 @@ def test_doctor_without_a_session_fails_fast_and_creates_none(
         "jadwal-bot doctor",
         f"FAIL  session    no {data_dir / 'session.db'}: pair first with `python -m bot run`",
         "FAIL  connected  skipped: not paired",
+        "PASS  http api   off (JADWAL_API_LISTEN not set)",
         "2 check(s) failed",
     ]
     assert not (data_dir / "session.db").exists()

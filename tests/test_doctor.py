@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import socket
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -654,3 +656,43 @@ async def test_a_session_file_goneonize_cannot_read_fails_without_a_traceback(
     assert not by_name(checks)["session"].ok
     assert f"{session} cannot be read" in by_name(checks)["session"].detail
     assert world.connect_calls == 0
+
+
+# --- the HTTP API's address ----------------------------------------------------------------
+
+
+def test_doctor_says_the_api_is_off_when_no_address_is_set(tmp_path: Path) -> None:
+    assert doctor.api_check(settings_for(tmp_path)) == Check(
+        "http api", True, "off (JADWAL_API_LISTEN not set)"
+    )
+
+
+def test_doctor_fails_the_api_check_when_its_port_is_taken_and_passes_it_when_free(
+    tmp_path: Path,
+) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        settings = replace(settings_for(tmp_path), api_listen=("127.0.0.1", port))
+        busy = doctor.api_check(settings)
+    assert (busy.name, busy.ok) == ("http api", False)
+    assert busy.detail.startswith(f"127.0.0.1:{port}: cannot listen (Address already in use)")
+    free = doctor.api_check(replace(settings, api_token="t" * 32))
+    assert free == Check("http api", True, f"127.0.0.1:{port}: free; token set")
+
+
+def test_run_doctor_ends_its_table_with_the_api_check(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    in_process: None,
+) -> None:
+    settings = settings_for(tmp_path)
+    session_file(settings)
+    simulated(monkeypatch, "up")
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        taken_at = replace(settings, api_listen=("127.0.0.1", taken.getsockname()[1]))
+        code = runner.run_doctor(taken_at, send=False, send_group=False, timeout_s=5)
+    assert code == exitcodes.ERROR
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2].startswith("FAIL  http api")
+    assert out[-1] == "1 check(s) failed"

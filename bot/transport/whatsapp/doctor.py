@@ -9,6 +9,8 @@ It never pairs: without a stored device it stops before connecting.
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +64,28 @@ def _devices_in_session(path: str) -> list[Device]:
     from neonize.aioze.client import ClientFactory
 
     return ClientFactory.get_all_devices_from_db(path)
+
+
+def api_check(settings: Settings) -> Check:
+    """Whether the HTTP API (JADWAL_API_LISTEN) can listen where it is set to: the bot is
+    stopped while doctor runs, so the address must be free now (the settings themselves,
+    a token for a non-loopback address among them, were checked when they were read)."""
+    if settings.api_listen is None:
+        return Check("http api", True, "off (JADWAL_API_LISTEN not set)")
+    host, port = settings.api_listen
+    shown = f"{host}:{port}"
+    try:
+        socket.create_server((host, port)).close()
+    except OSError as exc:
+        # os.strerror: create_server adds the address to the error's own text.
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        return Check(
+            "http api",
+            False,
+            f"{shown}: cannot listen ({reason}); stop what uses that port or choose another",
+        )
+    token = "token set" if settings.api_token else "no token (loopback: open to this machine)"
+    return Check("http api", True, f"{shown}: free; {token}")
 
 
 def _default_client(session_path: str) -> Any:
