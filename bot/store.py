@@ -414,10 +414,9 @@ class Store(SeriesStore, MonthStore):
             )
 
     async def unsent_notices(self) -> list[tuple[int, str]]:
-        # Not while a write is open: this connection would see a notice whose COMMIT may
-        # still fail (disk full), and it would be sent once read and again when retried.
-        async with self._write_lock:
-            rows = await self._all("SELECT id, text FROM notices WHERE sent_at IS NULL ORDER BY id")
+        # Read after any open write (StoreBase._reading): this connection would see a notice
+        # whose COMMIT may still fail (disk full), sent once read and again when retried.
+        rows = await self._all("SELECT id, text FROM notices WHERE sent_at IS NULL ORDER BY id")
         return [(int(r[0]), str(r[1])) for r in rows]
 
     async def sent_since(self, since: datetime) -> list[datetime]:

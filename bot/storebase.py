@@ -79,36 +79,54 @@ class StoreBase:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
         # One connection is shared by every task: writes take turns so that one task's
-        # statements never land inside another task's open transaction.
+        # statements never land inside another task's open transaction, and another task's
+        # reads wait for it to end (_reading): on this connection they would see its writes
+        # before they are committed, or writes then rolled back (a full disk).
         self._write_lock = asyncio.Lock()
+        self._writer: asyncio.Task[Any] | None = None  # the task whose transaction is open
         self.commits = 0  # transactions committed so far: proof that the disk takes writes
 
     @contextlib.asynccontextmanager
     async def _transaction(self) -> AsyncIterator[None]:
         async with self._write_lock:
             await self._db.execute("BEGIN IMMEDIATE")
+            self._writer = asyncio.current_task()
             try:
-                yield
-            except BaseException:
-                if self._db.in_transaction:  # SQLite may have rolled back by itself
-                    await self._db.execute("ROLLBACK")
-                raise
-            try:
-                await self._db.execute("COMMIT")
-            except BaseException:
-                # A disk-full COMMIT (SQLITE_FULL) is rolled back by SQLite (measured); any
-                # failed COMMIT that is not would leave a transaction every BEGIN then refuses.
-                if self._db.in_transaction:
-                    await self._db.execute("ROLLBACK")
-                raise
-            self.commits += 1
+                try:
+                    yield
+                except BaseException:
+                    if self._db.in_transaction:  # SQLite may have rolled back by itself
+                        await self._db.execute("ROLLBACK")
+                    raise
+                try:
+                    await self._db.execute("COMMIT")
+                except BaseException:
+                    # A disk-full COMMIT (SQLITE_FULL) is rolled back by SQLite (measured);
+                    # any failed COMMIT that is not would leave a transaction every BEGIN then
+                    # refuses.
+                    if self._db.in_transaction:
+                        await self._db.execute("ROLLBACK")
+                    raise
+                self.commits += 1
+            finally:
+                self._writer = None
+
+    @contextlib.asynccontextmanager
+    async def _reading(self) -> AsyncIterator[None]:
+        """For a read: at once within the reading task's own transaction, else after any
+        other task's open one has ended."""
+        if self._writer is not None and self._writer is asyncio.current_task():
+            yield
+            return
+        async with self._write_lock:
+            yield
 
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self._db.execute(sql, tuple(params)) as cursor:
+        async with self._reading(), self._db.execute(sql, tuple(params)) as cursor:
             return await cursor.fetchone()
 
     async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._db.execute(sql, tuple(params)) as cursor:
+        async with self._reading(), self._db.execute(sql, tuple(params)) as cursor:
             return list(await cursor.fetchall())
 
     async def _record(

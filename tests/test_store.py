@@ -74,6 +74,36 @@ async def test_cancel_racing_a_send_has_exactly_one_winner(tmp_path: Path):
     await store.close()
 
 
+class _Undo(Exception):
+    pass
+
+
+async def test_a_read_waits_for_another_tasks_open_write_and_never_sees_it_rolled_back(
+    tmp_path: Path,
+):
+    """One connection serves every task: a read made while another task's transaction is
+    open would see its uncommitted rows (here: an edit then rolled back, as a full disk
+    does). The read waits instead; the writing task itself reads its own rows at once."""
+    store = await Store.open(tmp_path / "bot.db")
+    post = await store.add_post(datetime.now(UTC), PostContent("asli"), [("g@g.us", "G")])
+    reader: asyncio.Task[object] | None = None
+    with contextlib.suppress(_Undo):
+        async with store._transaction():
+            await store._db.execute("UPDATE posts SET text = 'ubah' WHERE id = ?", (post.id,))
+            own = await store.get_post(post.id)  # the writer's own read: no wait
+            assert own is not None and own.content.text == "ubah"
+            reader = asyncio.create_task(store.get_post(post.id))
+            for _ in range(20):
+                await asyncio.sleep(0)
+            await asyncio.sleep(0.05)  # the database's thread has had time to answer
+            assert not reader.done()
+            raise _Undo
+    assert reader is not None
+    seen = await reader
+    assert isinstance(seen, type(post)) and seen.content.text == "asli"
+    await store.close()
+
+
 async def test_due_posts_and_pages_are_in_time_order(tmp_path: Path):
     store = await Store.open(tmp_path / "bot.db")
     base = datetime(2026, 11, 21, 13, tzinfo=UTC)
