@@ -80,7 +80,7 @@ class Settings:
 def normalize_phone(raw: str) -> str:
     """'+62 812-3456-789' / '0812 3456 789' -> '628123456789' (digits, country code 62)."""
     digits = re.sub(r"[\s\-+().]", "", raw)
-    if not digits.isdigit() or not 8 <= len(digits) <= 15:
+    if not (digits.isascii() and digits.isdigit()) or not 8 <= len(digits) <= 15:
         raise ValueError(raw)
     if digits.startswith("0"):
         digits = "62" + digits[1:]
@@ -98,7 +98,7 @@ def normalize_owner(raw: str) -> str:
     digits, lid, rest = raw.strip().lower().partition(LID_SUFFIX)
     if not lid:
         return normalize_phone(raw)
-    if rest or not digits.isdigit() or not 1 <= len(digits) <= 20:
+    if rest or not (digits.isascii() and digits.isdigit()) or not 1 <= len(digits) <= 20:
         raise ValueError(raw)
     return digits + LID_SUFFIX
 

@@ -10,6 +10,7 @@ from bot import messages as m
 from bot.context import Context, UserError
 from bot.mentions import drop_leading, split_mention_all
 from bot.timeparse import ParseResult
+from handlers.common import is_number
 from handlers.groups import select_groups
 
 __all__ = ["Aim", "read_aim"]
@@ -116,7 +117,7 @@ def _token(written: str, rest: str) -> _Token:
     pieces = re.findall(_PIECE, written.partition(":")[2])
     spec = ",".join(p[1:-1] if len(p) > 1 and p[0] == p[-1] == '"' else p for p in pieces)
     last = pieces[-1] if pieces else ""
-    unquoted = last and not last.startswith('"') and not last.isdigit()
+    unquoted = last and not last.startswith('"') and not is_number(last)
     follows = _WORD.match(rest.split("\n", 1)[0]) is not None
     return _Token(written, spec, last if unquoted and follows else None)
 

@@ -13,6 +13,7 @@ from bot.calendarimage import render_month
 from bot.context import Command, Context, UserError
 from bot.monthplan import MonthPlan, days_in
 from bot.timefmt import MONTHS
+from handlers.common import is_number
 
 _SEPARATORS = re.compile(r"[\s/.,-]+")
 # "bulan lalu", "last month": the month before this one ("depan"/"ini" come from the lexicon).
@@ -38,7 +39,7 @@ def parse_month(raw: str, today: date) -> tuple[int, int]:
     year_word: str | None = None
     month: int | None = None
     for word in words:
-        if year_word is None and len(word) >= 3 and word.isdigit():
+        if year_word is None and len(word) >= 3 and is_number(word):
             year_word = word  # 1 or 2 digits are a month's number, more a year
         elif month is None and (number := _month_number(word)) is not None:
             month = number
@@ -73,7 +74,7 @@ def _relative(word: str) -> int | None:
 def _month_number(word: str) -> int | None:
     from bot.timeparse.lexicon import MONTHS as NAMED
 
-    if word.isdigit():
+    if is_number(word):
         return int(word) if len(word) <= 2 and 1 <= int(word) <= 12 else None
     return NAMED.get(word)
 

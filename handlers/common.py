@@ -26,6 +26,12 @@ async def destination(store: Store) -> tuple[str, str] | None:
     return (chosen[0].jid, chosen[0].name) if chosen else None
 
 
+def is_number(word: str) -> bool:
+    """Only the digits 0-9: str.isdigit also takes '²', '³' and other scripts' digits ('٣'),
+    which int() refuses or reads as a number nobody typed as one."""
+    return word.isascii() and word.isdigit()
+
+
 def parse_post_id(raw: str, usage_of: str) -> int:
     """The one post id `raw` is ('12', '#12'); refused when missing, unreadable or followed
     by more words (one command acts on one post)."""
@@ -33,7 +39,7 @@ def parse_post_id(raw: str, usage_of: str) -> int:
     if not token:
         raise UserError(m.POST_ID_MISSING.format(name=usage_of), usage_of)
     digits = token.removeprefix("#")
-    if not digits.isdigit() or len(digits) > 12:
+    if not is_number(digits) or len(digits) > 12:
         raise UserError(m.BAD_ID.format(raw=m.echo(token)), usage_of)
     if extra.strip():
         raise UserError(m.ONE_ID_ONLY.format(name=usage_of, extra=m.echo(extra.strip())), usage_of)
@@ -43,7 +49,7 @@ def parse_post_id(raw: str, usage_of: str) -> int:
 def requested_page(raw: str, usage_of: str) -> int:
     """'' -> 1, '2' -> 2; anything else is the owner's mistake (a page number, not a post's)."""
     raw = raw.strip()
-    if raw and not (raw.isascii() and raw.isdigit()):  # '²' is a digit int() refuses
+    if raw and not is_number(raw):
         raise UserError(m.BAD_PAGE.format(raw=m.echo(raw)), usage_of)
     return int(raw) if raw else 1
 

@@ -12,6 +12,7 @@ from loguru import logger
 from bot import messages as m
 from bot.context import Command, Context, UserError
 from bot.models import Group
+from handlers.common import is_number
 
 
 async def joined_groups(ctx: Context) -> list[Group]:
@@ -65,12 +66,12 @@ async def select_groups(ctx: Context, spec: str) -> list[Group]:
 
 
 def _all_numbers(words: str) -> bool:
-    return all(w.isdigit() for w in words.split())
+    return all(is_number(w) for w in words.split())
 
 
 def _pick(groups: list[Group], word: str) -> Group:
     """One group by its /grup number or by (part of) its name."""
-    if word.isdigit():
+    if is_number(word):
         number = int(word)
         if not 1 <= number <= len(groups):
             raise UserError(m.TARGET_BAD_NUMBER.format(number=number, count=len(groups)))

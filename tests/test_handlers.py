@@ -184,6 +184,7 @@ async def test_cancel_pending_post(bot_with_target: Bot):
     [
         ("/batal", m.POST_ID_MISSING.format(name="batal")),
         ("/batal abc", "tidak terbaca: \u201cabc\u201d"),
+        ("/batal \u00b2", m.BAD_ID.format(raw="\u00b2")),  # a digit to isdigit, not to int
         ("/batal 99", m.POST_NOT_FOUND.format(id=99)),
     ],
 )

@@ -61,6 +61,9 @@ async def test_one_group_still_reads_as_one(bot: Bot):
         ("/tujuan 1,9", m.TARGET_BAD_NUMBER.format(number=9, count=3)),
         ("/tujuan 1 0", m.TARGET_BAD_NUMBER.format(number=0, count=3)),
         ("/tujuan 1, arisan", m.TARGET_NOT_FOUND.format(query="arisan")),
+        # Digits to str.isdigit, no number to int(): names, not a crash.
+        ("/tujuan 1, \u00b3", m.TARGET_NOT_FOUND.format(query="\u00b3")),
+        ("/tujuan \u0663", m.TARGET_NOT_FOUND.format(query="\u0663")),
         (
             "/tujuan 1, grup demo",
             m.TARGET_AMBIGUOUS.format(query="grup demo", names="- Grup Demo A\n- Grup Demo B"),

@@ -55,7 +55,9 @@ async def read_body(request: web.Request, *, uploads: bool = False) -> Body:
     # A body that breaks HTTP's own framing (a bad chunk size, fewer bytes than
     # Content-Length) is raised when read (aiohttp/http_parser.py HttpPayloadParser:
     # TransferEncodingError, ContentLengthError).
-    except HttpProcessingError:
+    # A body whose Content-Encoding does not decode (gzip that is not gzip) is raised as
+    # RequestPayloadError (aiohttp/web_protocol.py, the parser's payload_exception).
+    except (HttpProcessingError, web.RequestPayloadError):
         raise ApiError(400, m.API_BAD_REQUEST) from None
     raise ApiError(415, m.API_CONTENT_TYPE)
 
@@ -108,7 +110,7 @@ async def _multipart(request: web.Request) -> Body:
     # missing boundary, a part cut short), KeyError (no boundary parameter), RuntimeError (an
     # unknown transfer encoding), BadHttpMessage (too many part headers)
     # (aiohttp/multipart.py MultipartReader._get_boundary, _read_boundary, _read_headers).
-    except (ValueError, LookupError, RuntimeError, HttpProcessingError):
+    except (ValueError, LookupError, RuntimeError, HttpProcessingError, web.RequestPayloadError):
         raise ApiError(400, m.API_BAD_MULTIPART) from None
     if fields is None:
         raise ApiError(400, m.API_PART_MISSING)
@@ -151,6 +153,15 @@ def text(fields: Mapping[str, object], name: str, *, required: bool = False) -> 
         return None
     if not isinstance(value, str):
         raise ApiError(400, m.API_FIELD_TYPE.format(field=name, kind=m.API_KIND_TEXT))
+    return _encodable(value, name)
+
+
+def _encodable(value: str, name: str) -> str:
+    """JSON's "\\ud800" is a lone surrogate: valid JSON, but no text UTF-8 (or SQLite) takes."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(400, m.API_FIELD_NOT_TEXT.format(field=name)) from None
     return value
 
 
@@ -170,5 +181,5 @@ def groups(fields: Mapping[str, object], name: str) -> list[str] | None:
         # bool is an int to Python, not a group number to anyone.
         if isinstance(item, bool) or not isinstance(item, str | int):
             raise wrong
-        named.append(str(item))
+        named.append(_encodable(str(item), name))
     return named

@@ -85,11 +85,11 @@ def iso_as_local(when: str, services: Services) -> str:
         return phrase
     try:
         moment = datetime.fromisoformat(phrase)
-    except ValueError:
+        if moment.tzinfo is None:
+            return phrase
+        local = moment.astimezone(services.tz).replace(tzinfo=None, microsecond=0)
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved past the calendar
         return phrase
-    if moment.tzinfo is None:
-        return phrase
-    local = moment.astimezone(services.tz).replace(tzinfo=None, microsecond=0)
     return local.isoformat(timespec="seconds")
 
 

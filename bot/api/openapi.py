@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot import __version__
 from bot.api.body import GROUPS_LIMIT, JSON_LIMIT, MEDIA_LIMIT
-from bot.api.routes import PAGE_DEFAULT, PAGE_MAX
+from bot.api.routes import OFFSET_MAX, PAGE_DEFAULT, PAGE_MAX
 from bot.models import MediaKind, PostStatus
 
 _STATES = [s.value for s in PostStatus]
@@ -42,6 +42,7 @@ _NEW_POST = {
     "properties": {
         "when": {
             "type": "string",
+            "minLength": 1,
             "description": "Waktu seperti di /jadwal (besok 08:00, dalam 30 menit, "
             "setiap senin 09:00) atau ISO 8601 (2026-12-25T08:00:00+07:00).",
         },
@@ -165,7 +166,12 @@ OPENAPI: dict[str, object] = {
                     {
                         "name": "offset",
                         "in": "query",
-                        "schema": {"type": "integer", "minimum": 0, "default": 0},
+                        "schema": {
+                            "type": "integer",
+                            "minimum": 0,
+                            "maximum": OFFSET_MAX,
+                            "default": 0,
+                        },
                     },
                 ],
                 "responses": {
@@ -255,3 +261,16 @@ OPENAPI: dict[str, object] = {
         },
     },
 }
+
+
+def _with_token_refusal(spec: dict[str, object]) -> None:
+    """Every operation that asks for the token may answer 401 (bot.api.server._authorized)."""
+    paths = spec["paths"]
+    assert isinstance(paths, dict)
+    for operations in paths.values():
+        for operation in operations.values():
+            if operation.get("security") != []:
+                operation["responses"]["401"] = _ERROR
+
+
+_with_token_refusal(OPENAPI)

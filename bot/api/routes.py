@@ -40,6 +40,8 @@ async def list_posts(request: web.Request) -> web.Response:
     services = deps(request).services
     query = request.query
     only(query.keys(), ("state", "limit", "offset"), m.API_UNKNOWN_PARAMS)
+    if twice := sorted({name for name in query if len(query.getall(name)) > 1}):
+        raise ApiError(400, m.API_PARAM_TWICE.format(names=", ".join(twice)))
     state = _state(query.get("state"))
     limit = _number(query, "limit", 1, PAGE_MAX, PAGE_DEFAULT)
     offset = _number(query, "offset", 0, OFFSET_MAX, 0)

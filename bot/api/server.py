@@ -113,7 +113,10 @@ async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         logger.info("HTTP {} {}: the client closed the connection", request.method, _shown(request))
         return error_response(400, m.API_BAD_REQUEST)
     except web.HTTPException as http:  # the router's 404 and 405
-        return error_response(http.status, _http_reason(request, http))
+        response = error_response(http.status, _http_reason(request, http))
+        if allow := http.headers.get(hdrs.ALLOW):  # 405: which methods the path takes
+            response.headers[hdrs.ALLOW] = allow
+        return response
     except Exception:
         logger.exception("HTTP {} {} failed", request.method, _shown(request))
         return error_response(500, m.API_INTERNAL)

@@ -371,7 +371,9 @@ class ConsoleTransport:
             return self._message(text, quoted=quoted)
         if control in ("grup", "group"):
             number, _, text = rest.strip().partition(" ")
-            if not number.isdigit() or not 1 <= int(number) <= len(DEMO_GROUPS):
+            if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= len(
+                DEMO_GROUPS
+            ):
                 self._print(f"(konsol) grup demo 1-{len(DEMO_GROUPS)}")
                 return None
             return self._message(text, chat=DEMO_GROUPS[int(number) - 1].jid, is_group=True)
