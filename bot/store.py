@@ -23,6 +23,7 @@ from bot.models import FINISHED, MAY_BE_SENT, Delivery, MediaKind, Post, PostCon
 from bot.storebase import DELIVERY_COLUMNS, POST_COLUMNS, Edited, posts_from_rows, status_list
 from bot.storemonth import MonthStore
 from bot.storeseries import SeriesStore
+from bot.storestats import StatsStore
 from bot.timefmt import from_utc_text, to_utc_text
 
 # How long a statement waits for another connection's write lock before "database is locked".
@@ -40,8 +41,9 @@ class PostEvent:
     group: str | None  # the group's name for a delivery's change; None for the whole post
 
 
-class Store(SeriesStore, MonthStore):
-    """Posts, notices and settings; the series queries come from SeriesStore."""
+class Store(SeriesStore, MonthStore, StatsStore):
+    """Posts, notices and settings; the series, month and API queries come from SeriesStore,
+    MonthStore and StatsStore."""
 
     @classmethod
     async def open(cls, path: Path) -> Store:

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from aiohttp import web
 
 from bot import messages as m
-from bot.api import queries
 from bot.api.body import only, read_body
 from bot.api.compose import queue_requested, request_context
 from bot.api.deps import deps
@@ -45,7 +44,7 @@ async def list_posts(request: web.Request) -> web.Response:
     state = _state(query.get("state"))
     limit = _number(query, "limit", 1, PAGE_MAX, PAGE_DEFAULT)
     offset = _number(query, "offset", 0, OFFSET_MAX, 0)
-    posts, total = await queries.posts_page(services.store, state, limit, offset)
+    posts, total = await services.store.posts_page(state, limit, offset)
     shown = offset + len(posts)
     return web.json_response(
         {

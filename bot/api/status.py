@@ -12,7 +12,6 @@ from pathlib import Path
 from aiohttp import web
 
 from bot import messages as m
-from bot.api import queries
 from bot.api.deps import deps
 from bot.health import check
 from bot.models import PostStatus
@@ -66,7 +65,7 @@ async def metrics(request: web.Request) -> web.Response:
     store = d.services.store
     connection = d.services.connection()
     _, age = read_heartbeat(d.heartbeat)
-    late = await queries.lateness(store)
+    late = await store.lateness()
     buckets = [(f"{bound:g}", n) for bound, n in late.buckets] + [("+Inf", late.count)]
     lines = [
         *_family("jadwal_up", "gauge", "1 while the bot runs", [("", int(d.running()))]),
@@ -93,13 +92,13 @@ async def metrics(request: web.Request) -> web.Response:
             "jadwal_deliveries",
             "gauge",
             "sends to one group each, by state",
-            _by_state(await queries.deliveries_by_state(store)),
+            _by_state(await store.deliveries_by_state()),
         ),
         *_family(
             "jadwal_delivery_failures_total",
             "counter",
             "sends to a group that ended failed, missed or uncertain",
-            _by_state(await queries.failures(store)),
+            _by_state(await store.failures()),
         ),
         *_family(
             "jadwal_delivery_lateness_seconds",
