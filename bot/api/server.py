@@ -156,7 +156,12 @@ def build_app(deps: Deps) -> web.Application:
     app = web.Application(middlewares=[_logged, _errors, _authorized], client_max_size=JSON_LIMIT)
     app[DEPS] = deps
     for method, path, handler in ROUTES:
-        app.router.add_route(method, path, handler)
+        if method == "GET":
+            # With HEAD (aiohttp's add_get: allow_head=True), which some uptime monitors send
+            # to /health instead of GET.
+            app.router.add_get(path, handler)
+        else:
+            app.router.add_route(method, path, handler)
     return app
 
 
