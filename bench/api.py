@@ -19,12 +19,10 @@ import httpx
 
 from bench.harness import OWNER, TimedConsole, summary
 from bench.procs import (
-    bot_command,
-    bot_env,
+    bot_process,
     can_unshare,
     prepare_data_dir,
     rss_kb,
-    stopped_at_exit,
     wait_for,
 )
 from bot.app import App
@@ -45,9 +43,9 @@ async def run(
     """`run_rss`: also the RSS the API adds to `python -m bot run` (under `unshare -n`, where
     the network allows it)."""
     rows = await _requests(pending, requests)
-    rows += await asyncio.to_thread(added_rss, rss_runs, settle_s)
+    rows += await asyncio.to_thread(added_rss, "console", rss_runs, settle_s)
     if run_rss and can_unshare() and shutil.which("ip"):
-        rows += await asyncio.to_thread(added_rss_run, rss_runs)
+        rows += await asyncio.to_thread(added_rss, "run", rss_runs, 10.0)
     return rows
 
 
@@ -105,40 +103,40 @@ async def _requests(pending: int, requests: int) -> list[Row]:
     ]
 
 
-def _console_rss_kb(api_port: int | None, settle_s: float) -> int:
-    """VmRSS of `python -m bot console` settle_s after it is ready; with the API on
-    `api_port`, after answering a few requests."""
+def _rss_kb(command: str, api: bool, settle_s: float) -> int:
+    """VmRSS of `python -m bot <command>` settle_s after it is ready, with the API on when
+    `api`. The console bot answers a few requests first; `run` (neonize loaded, a fresh data
+    dir: pairing, backing off) runs in a network namespace of its own with only loopback up,
+    where nothing outside can reach the API, so it only listens."""
+    offline = command == "run"
+    port = 8787 if offline else _free_port()
     extra = dict(QUICK_ENV)
-    if api_port is not None:
-        extra |= {"JADWAL_API_LISTEN": f"127.0.0.1:{api_port}", "JADWAL_API_TOKEN": TOKEN}
+    if api:
+        extra |= {"JADWAL_API_LISTEN": f"127.0.0.1:{port}", "JADWAL_API_TOKEN": TOKEN}
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
-        proc = subprocess.Popen(
-            bot_command("console", data),
-            stdin=subprocess.PIPE,  # kept open: the console ends at the end of its input
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            cwd=tmp,
-            env=bot_env(extra),
-        )
-        try:
-            with stopped_at_exit(proc):
-                ready = wait_for((data / "heartbeat.json").exists, timeout=30, poll=0.05)
-                assert ready is not None and proc.poll() is None, "the console bot did not start"
-                if api_port is not None:
-                    with httpx.Client(
-                        base_url=f"http://127.0.0.1:{api_port}", headers=_AUTH, trust_env=False
-                    ) as client:
-                        assert wait_for(lambda: _healthy(client), timeout=30, poll=0.05)
-                        for _ in range(20):
-                            client.get("/posts").raise_for_status()
-                            client.get("/metrics").raise_for_status()
-                time.sleep(settle_s)
-                assert proc.poll() is None
-                return rss_kb(proc.pid)
-        finally:
-            assert proc.stdin is not None
-            proc.stdin.close()
+        # stdin kept open for the console: it ends at the end of its input.
+        with bot_process(
+            command,
+            data,
+            offline=offline,
+            loopback=offline,
+            env=extra,
+            stdin=subprocess.DEVNULL if offline else subprocess.PIPE,
+        ) as proc:
+            ready = wait_for((data / "heartbeat.json").exists, timeout=60, poll=0.05)
+            assert ready is not None and proc.poll() is None, f"`bot {command}` did not start"
+            if api and not offline:
+                with httpx.Client(
+                    base_url=f"http://127.0.0.1:{port}", headers=_AUTH, trust_env=False
+                ) as client:
+                    assert wait_for(lambda: _healthy(client), timeout=30, poll=0.05)
+                    for _ in range(20):
+                        client.get("/posts").raise_for_status()
+                        client.get("/metrics").raise_for_status()
+            time.sleep(settle_s)
+            assert proc.poll() is None, f"`bot {command}` exited with {proc.returncode}"
+            return rss_kb(proc.pid)
 
 
 def _healthy(client: httpx.Client) -> bool:
@@ -154,61 +152,23 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def added_rss(runs: int = 3, settle_s: float = 3.0) -> list[Row]:
-    """RSS of the console bot with JADWAL_API_LISTEN set minus without, run after run."""
-    without = [_console_rss_kb(None, settle_s) for _ in range(runs)]
-    with_api = [_console_rss_kb(_free_port(), settle_s) for _ in range(runs)]
+def added_rss(command: str = "console", runs: int = 3, settle_s: float = 3.0) -> list[Row]:
+    """RSS of `python -m bot <command>` with JADWAL_API_LISTEN set minus without, run after
+    run."""
+    without = [_rss_kb(command, False, settle_s) for _ in range(runs)]
+    with_api = [_rss_kb(command, True, settle_s) for _ in range(runs)]
     added = [(a - b) / 1024 for a, b in zip(sorted(with_api), sorted(without), strict=True)]
+    medians = (
+        f"median {statistics.median(with_api) / 1024:.1f} MB with, "
+        f"{statistics.median(without) / 1024:.1f} MB without"
+    )
+    if command == "run":
+        how = f"idle, offline under `unshare -n`; {medians}, {settle_s:g} s after start"
+    else:
+        how = f"{medians}; after 40 requests, {settle_s:g} s settled"
     return [
         {
-            "figure": "RSS added by the HTTP API to `python -m bot console` (median "
-            f"{statistics.median(with_api) / 1024:.1f} MB with, "
-            f"{statistics.median(without) / 1024:.1f} MB without; after 40 requests, "
-            f"{settle_s:g} s settled)",
-            "unit": "MB",
-            **summary(added),
-        }
-    ]
-
-
-def _run_rss_kb(api: bool, settle_s: float) -> int:
-    """VmRSS of `python -m bot run` (neonize loaded, a fresh data dir: pairing, backing off)
-    settle_s after start, in a network namespace of its own with only loopback up, the API
-    listening on it when `api`."""
-    extra = dict(QUICK_ENV)
-    if api:
-        extra |= {"JADWAL_API_LISTEN": "127.0.0.1:8787", "JADWAL_API_TOKEN": TOKEN}
-    with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "data"
-        # `exec`: the process measured is Python itself, with the shell's pid.
-        argv = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh"]
-        argv += bot_command("run", data)
-        proc = subprocess.Popen(
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            cwd=tmp,
-            env=bot_env(extra),
-        )
-        with stopped_at_exit(proc):
-            ready = wait_for((data / "heartbeat.json").exists, timeout=60, poll=0.1)
-            assert ready is not None and proc.poll() is None, "`bot run` did not start"
-            time.sleep(settle_s)
-            assert proc.poll() is None, f"`bot run` exited with {proc.returncode}"
-            return rss_kb(proc.pid)
-
-
-def added_rss_run(runs: int = 3, settle_s: float = 10.0) -> list[Row]:
-    """RSS of `python -m bot run` with JADWAL_API_LISTEN set minus without."""
-    without = [_run_rss_kb(False, settle_s) for _ in range(runs)]
-    with_api = [_run_rss_kb(True, settle_s) for _ in range(runs)]
-    added = [(a - b) / 1024 for a, b in zip(sorted(with_api), sorted(without), strict=True)]
-    return [
-        {
-            "figure": "RSS added by the HTTP API to `python -m bot run` (idle, offline under "
-            f"`unshare -n`; median {statistics.median(with_api) / 1024:.1f} MB with, "
-            f"{statistics.median(without) / 1024:.1f} MB without, {settle_s:g} s after start)",
+            "figure": f"RSS added by the HTTP API to `python -m bot {command}` ({how})",
             "unit": "MB",
             **summary(added),
         }

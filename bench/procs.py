@@ -37,13 +37,48 @@ def bot_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def bot_command(command: str, data_dir: Path, *, offline: bool = False) -> list[str]:
-    """`python -m bot <command> --data-dir D`, under `unshare -n` (no network) if `offline`.
+def bot_command(
+    command: str, data_dir: Path, *, offline: bool = False, loopback: bool = False
+) -> list[str]:
+    """`python -m bot <command> --data-dir D`, under `unshare -n` (no network) if `offline`;
+    with `loopback`, its loopback interface up (`ip`), so that it can listen on 127.0.0.1.
 
-    unshare execs the program, so the started process's pid is Python's own.
+    unshare and the shell exec the program, so the started process's pid is Python's own.
     """
     argv = [sys.executable, "-m", "bot", command, "--data-dir", str(data_dir)]
-    return ["unshare", "-n", *argv] if offline else argv
+    if not offline:
+        return argv
+    if loopback:
+        return ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", *argv]
+    return ["unshare", "-n", *argv]
+
+
+@contextlib.contextmanager
+def bot_process(
+    command: str,
+    data: Path,
+    *,
+    offline: bool,
+    loopback: bool = False,
+    env: Mapping[str, str] | None = None,
+    stdin: int = subprocess.DEVNULL,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`python -m bot <command>` on `data` (bot_command), its output discarded, stopped at
+    the end (stopped_at_exit), and its stdin closed if it was a pipe."""
+    proc = subprocess.Popen(
+        bot_command(command, data, offline=offline, loopback=loopback),
+        stdin=stdin,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=data.parent,
+        env=bot_env(env),
+    )
+    try:
+        with stopped_at_exit(proc):
+            yield proc
+    finally:
+        if proc.stdin is not None:
+            proc.stdin.close()
 
 
 _can_unshare: bool | None = None

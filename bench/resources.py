@@ -24,7 +24,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -33,15 +32,14 @@ from bench.harness import BenchBot, summary
 from bench.procs import (
     LOG_NAME,
     Tail,
-    bot_command,
     bot_env,
+    bot_process,
     can_unshare,
     cpu_seconds,
     fd_count,
     prepare_data_dir,
     rss_kb,
     status_kb,
-    stopped_at_exit,
     thread_count,
     wait_for,
 )
@@ -60,27 +58,6 @@ def _row_of(figure: str, unit: str, samples: list[float]) -> Row:
     return {"figure": figure, "unit": unit, **summary(samples)}
 
 
-@contextlib.contextmanager
-def _bot_process(
-    command: str,
-    data: Path,
-    *,
-    offline: bool,
-    env: dict[str, str] | None = None,
-    stdin: int = subprocess.DEVNULL,
-) -> Iterator[subprocess.Popen[bytes]]:
-    proc = subprocess.Popen(
-        bot_command(command, data, offline=offline),
-        stdin=stdin,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=data.parent,
-        env=bot_env(env),
-    )
-    with stopped_at_exit(proc):
-        yield proc
-
-
 # --- 2. idle RSS of `python -m bot run` -------------------------------------------------
 
 
@@ -88,7 +65,7 @@ def idle_rss_run(settle_s: float = 10.0) -> list[Row]:
     """VmRSS of `python -m bot run` (neonize loaded, backing off, network down) after settle_s."""
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
-        with _bot_process("run", data, offline=True) as proc:
+        with bot_process("run", data, offline=True) as proc:
             time.sleep(settle_s)
             assert proc.poll() is None, f"`bot run` exited with {proc.returncode}"
             rss = rss_kb(proc.pid) / 1024
@@ -178,14 +155,14 @@ def idle_cpu(window_s: float = 60.0, pending: int = 10_000, settle_s: float = 5.
         console_data = Path(tmp) / "console" / "data"
         prepare_data_dir(console_data, pending)  # first post due in two days
         console = stack.enter_context(
-            _bot_process("console", console_data, offline=False, stdin=subprocess.PIPE)
+            bot_process("console", console_data, offline=False, stdin=subprocess.PIPE)
         )
         offline = None
         if can_unshare():
             offline_data = Path(tmp) / "offline" / "data"
             offline_data.parent.mkdir()
             offline = stack.enter_context(
-                _bot_process(
+                bot_process(
                     "run",
                     offline_data,
                     offline=True,
@@ -253,7 +230,7 @@ def failed_attempts(attempts: int = 300, early: int = 10) -> list[Row]:
             "JADWAL_RECONNECT_MAX_S": "0.02",
             "JADWAL_MAX_FAILED_CONNECTS": "1000",
         }
-        with _bot_process("run", data, offline=True, env=env) as proc:
+        with bot_process("run", data, offline=True, env=env) as proc:
             assert wait_for(lambda: reached(early), 60, poll=0.001), "no early attempts"
             at_early = (last[0], fd_count(proc.pid), rss_kb(proc.pid))
             assert wait_for(lambda: reached(attempts), 120, poll=0.01), (
