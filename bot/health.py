@@ -78,19 +78,26 @@ async def heartbeat(
 
 def check(path: Path, now: datetime, max_age: timedelta = MAX_AGE) -> str | None:
     """None when healthy (fresh and connected), else the reason in one line."""
+    return examine(path, now, max_age)[0]
+
+
+def examine(
+    path: Path, now: datetime, max_age: timedelta = MAX_AGE
+) -> tuple[str | None, timedelta | None]:
+    """What `check` says, and the heartbeat's age (None when there is none to read)."""
     try:
         beat = json.loads(path.read_text(encoding="utf-8"))
         at = datetime.fromisoformat(beat["at"])
     except FileNotFoundError:
-        return f"no heartbeat at {path}: the bot is not running (or never started)"
+        return f"no heartbeat at {path}: the bot is not running (or never started)", None
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        return f"unreadable heartbeat {path}: {exc}"
+        return f"unreadable heartbeat {path}: {exc}", None
     age = now - at
     if age > max_age:
         return (
             f"heartbeat is {age.total_seconds():.0f} s old (pid {beat.get('pid')}): "
             "the bot is stopped or stuck"
-        )
+        ), age
     if not beat.get("connected"):
-        return f"not connected: {beat.get('state')}"
-    return None
+        return f"not connected: {beat.get('state')}", age
+    return None, age

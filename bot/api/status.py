@@ -3,7 +3,6 @@ text format 0.0.4, written here: https://prometheus.io/docs/instrumenting/exposi
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -13,7 +12,7 @@ from aiohttp import web
 
 from bot import messages as m
 from bot.api.deps import deps
-from bot.health import check
+from bot.health import examine
 from bot.models import PostStatus
 
 METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -24,13 +23,8 @@ def read_heartbeat(path: Path) -> tuple[str | None, float | None]:
     the heartbeat in seconds (None when there is none to read). Read on the event loop: a
     file of a hundred bytes, and a check that must not wait for a worker thread (when the
     default executor's threads are all taken, a health check is what should still answer)."""
-    now = datetime.now(UTC)
-    problem = check(path, now)
-    try:
-        at = datetime.fromisoformat(json.loads(path.read_text(encoding="utf-8"))["at"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return problem, None
-    return problem, round((now - at).total_seconds(), 3)
+    problem, age = examine(path, datetime.now(UTC))
+    return problem, round(age.total_seconds(), 3) if age is not None else None
 
 
 async def health(request: web.Request) -> web.Response:
