@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
+from bot.digits import is_number
+
 # baileys-antiban's conservative preset (DESIGN.md "Sending safely"): 5/min, 100/h, 800/day.
 DEFAULT_PER_MINUTE = 5
 DEFAULT_PER_HOUR = 100
@@ -94,7 +96,7 @@ def parse_cap(raw: str | None, default: int) -> int:
         return default
     if text in OFF_WORDS:
         return 0
-    if not text.isdigit():  # no sign, no decimals
+    if not is_number(text):  # no sign, no decimals
         raise ValueError(raw)
     return int(text)
 

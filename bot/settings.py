@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.digits import is_number
 from bot.humantiming import START_JITTER_MAX_S, TYPING_MAX_S
 from bot.quiethours import USAGE as QUIET_USAGE
 from bot.quiethours import QuietHours
@@ -80,7 +81,7 @@ class Settings:
 def normalize_phone(raw: str) -> str:
     """'+62 812-3456-789' / '0812 3456 789' -> '628123456789' (digits, country code 62)."""
     digits = re.sub(r"[\s\-+().]", "", raw)
-    if not (digits.isascii() and digits.isdigit()) or not 8 <= len(digits) <= 15:
+    if not is_number(digits) or not 8 <= len(digits) <= 15:
         raise ValueError(raw)
     if digits.startswith("0"):
         digits = "62" + digits[1:]
@@ -98,7 +99,7 @@ def normalize_owner(raw: str) -> str:
     digits, lid, rest = raw.strip().lower().partition(LID_SUFFIX)
     if not lid:
         return normalize_phone(raw)
-    if rest or not (digits.isascii() and digits.isdigit()) or not 1 <= len(digits) <= 20:
+    if rest or not is_number(digits) or not 1 <= len(digits) <= 20:
         raise ValueError(raw)
     return digits + LID_SUFFIX
 
@@ -380,7 +381,7 @@ def parse_listen(raw: str) -> tuple[str, int]:
         ipaddress.IPv6Address(host)
     elif ":" in host:  # an IPv6 address must be bracketed, its port would be ambiguous
         raise ValueError(raw)
-    if not sep or not host or not (port.isascii() and port.isdigit()) or int(port) > 65535:
+    if not sep or not host or not is_number(port) or int(port) > 65535:
         raise ValueError(raw)
     return host, int(port)
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 
 from bot import messages as m
 from bot.context import Context, UserError
+from bot.digits import is_number
 from bot.mentions import drop_leading, split_mention_all
 from bot.timeparse import ParseResult
-from handlers.common import is_number
 from handlers.groups import select_groups
 
 __all__ = ["Aim", "read_aim"]

@@ -11,9 +11,9 @@ from pathlib import Path
 from bot import messages as m
 from bot.calendarimage import render_month
 from bot.context import Command, Context, UserError
+from bot.digits import is_number
 from bot.monthplan import MonthPlan, days_in
 from bot.timefmt import MONTHS
-from handlers.common import is_number
 
 _SEPARATORS = re.compile(r"[\s/.,-]+")
 # "bulan lalu", "last month": the month before this one ("depan"/"ini" come from the lexicon).

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from bot import messages as m
 from bot.context import UserError
+from bot.digits import is_number
 from bot.models import MediaKind, Post
 from bot.pollspec import PollError, PollSpec, parse_poll
 from bot.repeat import RepeatRule
@@ -26,10 +27,12 @@ async def destination(store: Store) -> tuple[str, str] | None:
     return (chosen[0].jid, chosen[0].name) if chosen else None
 
 
-def is_number(word: str) -> bool:
-    """Only the digits 0-9: str.isdigit also takes '²', '³' and other scripts' digits ('٣'),
-    which int() refuses or reads as a number nobody typed as one."""
-    return word.isascii() and word.isdigit()
+ID_DIGITS_MAX = 12  # the longest post id read: more is a phone number or a typo
+
+
+def is_post_id(digits: str) -> bool:
+    """A post id's digits ('12', not '#12')."""
+    return is_number(digits) and len(digits) <= ID_DIGITS_MAX
 
 
 def parse_post_id(raw: str, usage_of: str) -> int:
@@ -39,7 +42,7 @@ def parse_post_id(raw: str, usage_of: str) -> int:
     if not token:
         raise UserError(m.POST_ID_MISSING.format(name=usage_of), usage_of)
     digits = token.removeprefix("#")
-    if not is_number(digits) or len(digits) > 12:
+    if not is_post_id(digits):
         raise UserError(m.BAD_ID.format(raw=m.echo(token)), usage_of)
     if extra.strip():
         raise UserError(m.ONE_ID_ONLY.format(name=usage_of, extra=m.echo(extra.strip())), usage_of)

@@ -11,8 +11,8 @@ from loguru import logger
 
 from bot import messages as m
 from bot.context import Command, Context, UserError
+from bot.digits import is_number
 from bot.models import Group
-from handlers.common import is_number
 
 
 async def joined_groups(ctx: Context) -> list[Group]:

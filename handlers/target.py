@@ -12,7 +12,7 @@ from bot import messages as m
 from bot.context import Context, UserError
 from bot.models import Delivery, Post
 from bot.postresults import PostNotFound, PostRefused, SeriesIdle, Target
-from handlers.common import is_number, parse_post_id
+from handlers.common import is_post_id, parse_post_id
 
 __all__ = [
     "Named",
@@ -65,7 +65,7 @@ async def named_post(
 
 def _is_id(token: str) -> bool:
     digits = token.removeprefix("#")
-    return is_number(digits) and len(digits) <= 12
+    return is_post_id(digits)
 
 
 def _whole_time(ctx: Context, phrase: str) -> bool:

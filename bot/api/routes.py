@@ -13,8 +13,10 @@ from bot.api.compose import queue_requested, request_context
 from bot.api.deps import deps
 from bot.api.errors import ApiError, refused_as
 from bot.api.views import group_json, post_json
+from bot.digits import is_number
 from bot.models import PostStatus
 from bot.posts import PostNotFound, Target
+from handlers.common import is_post_id
 from handlers.groups import joined_groups
 from handlers.history import send_target
 from handlers.queue import cancel_target
@@ -22,7 +24,6 @@ from handlers.queue import cancel_target
 PAGE_DEFAULT = 50
 PAGE_MAX = 500
 OFFSET_MAX = 1_000_000_000
-_ID_DIGITS = 12  # as the chat reads a post id (handlers.common.parse_post_id)
 
 
 async def create_post(request: web.Request) -> web.Response:
@@ -95,7 +96,7 @@ async def list_groups(request: web.Request) -> web.Response:
 def _post_id(request: web.Request) -> int:
     """The id in the path: digits only (no sign, no '#', nothing after them)."""
     raw = request.match_info["id"]
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= _ID_DIGITS):
+    if not is_post_id(raw):
         raise ApiError(400, m.BAD_ID.format(raw=m.echo(raw)))
     return int(raw)
 
@@ -123,6 +124,6 @@ def _number(query: Mapping[str, str], name: str, low: int, high: int, default: i
     raw = query.get(name)
     if raw is None:
         return default
-    if raw.isascii() and raw.isdigit() and len(raw) <= len(str(high)) and low <= int(raw) <= high:
+    if is_number(raw) and len(raw) <= len(str(high)) and low <= int(raw) <= high:
         return int(raw)
     raise ApiError(400, m.API_BAD_NUMBER.format(name=name, low=low, high=high))

@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 from loguru import logger
 
 from bot import messages as m
+from bot.digits import is_number
 from bot.media import sniff_mime
 from bot.mediarules import document_kind
 from bot.mediatypes import OCTET_STREAM, seconds, sniff
@@ -371,9 +372,7 @@ class ConsoleTransport:
             return self._message(text, quoted=quoted)
         if control in ("grup", "group"):
             number, _, text = rest.strip().partition(" ")
-            if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= len(
-                DEMO_GROUPS
-            ):
+            if not is_number(number) or not 1 <= int(number) <= len(DEMO_GROUPS):
                 self._print(f"(konsol) grup demo 1-{len(DEMO_GROUPS)}")
                 return None
             return self._message(text, chat=DEMO_GROUPS[int(number) - 1].jid, is_group=True)
