@@ -587,7 +587,11 @@ def simulated(monkeypatch: pytest.MonkeyPatch, prepare: str) -> None:
 
 @pytest.mark.parametrize(
     ("prepare", "code", "verdict"),
-    [("up", exitcodes.OK, "all checks passed"), ("down", exitcodes.ERROR, "1 check(s) failed")],
+    [
+        ("up", exitcodes.OK, "all checks passed"),
+        ("down", exitcodes.ERROR, "1 check(s) failed"),
+        ("api port taken", exitcodes.ERROR, "1 check(s) failed"),
+    ],
 )
 def test_run_doctor_prints_the_table_and_exits_0_only_when_all_pass(
     tmp_path: Path,
@@ -600,10 +604,15 @@ def test_run_doctor_prints_the_table_and_exits_0_only_when_all_pass(
 ) -> None:
     settings = settings_for(tmp_path)
     session_file(settings)
-    simulated(monkeypatch, prepare)
-    assert runner.run_doctor(settings, send=False, send_group=False, timeout_s=5) == code
+    simulated(monkeypatch, "down" if prepare == "down" else "up")
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        if prepare == "api port taken":
+            settings = replace(settings, api_listen=("127.0.0.1", taken.getsockname()[1]))
+        assert runner.run_doctor(settings, send=False, send_group=False, timeout_s=5) == code
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "jadwal-bot doctor" and out[-1] == verdict
+    # The table ends with the HTTP API's check.
+    assert out[-2].startswith("FAIL  http api" if prepare == "api port taken" else "PASS  http api")
     with InstanceLock(settings.data_dir / "bot.lock"):  # released again
         pass
 
@@ -678,21 +687,3 @@ def test_doctor_fails_the_api_check_when_its_port_is_taken_and_passes_it_when_fr
     assert busy.detail.startswith(f"127.0.0.1:{port}: cannot listen (Address already in use)")
     free = doctor.api_check(replace(settings, api_token="t" * 32))
     assert free == Check("http api", True, f"127.0.0.1:{port}: free; token set")
-
-
-def test_run_doctor_ends_its_table_with_the_api_check(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    in_process: None,
-) -> None:
-    settings = settings_for(tmp_path)
-    session_file(settings)
-    simulated(monkeypatch, "up")
-    with socket.create_server(("127.0.0.1", 0)) as taken:
-        taken_at = replace(settings, api_listen=("127.0.0.1", taken.getsockname()[1]))
-        code = runner.run_doctor(taken_at, send=False, send_group=False, timeout_s=5)
-    assert code == exitcodes.ERROR
-    out = capsys.readouterr().out.splitlines()
-    assert out[-2].startswith("FAIL  http api")
-    assert out[-1] == "1 check(s) failed"
